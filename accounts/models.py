@@ -1,0 +1,143 @@
+"""Municipalities (with their policy), users, roles and memberships."""
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+
+from vroegsignalering.common.vocab import DEFAULT_ARREAR_AGE_WINDOWS, CreditorKind
+
+
+def _default_exempt_kinds() -> list[str]:
+    return [CreditorKind.DRINKWATER.value]
+
+
+def _default_windows() -> dict:
+    return {str(k): v for k, v in DEFAULT_ARREAR_AGE_WINDOWS.items()}
+
+
+class Municipality(models.Model):
+    """A gemeente served by this installation, with its own early-warning policy."""
+
+    cbs_code = models.CharField(
+        "CBS-code",
+        max_length=4,
+        unique=True,
+        validators=[RegexValidator(r"^\d{4}$", "Een CBS-gemeentecode bestaat uit 4 cijfers.")],
+    )
+    name = models.CharField("naam", max_length=100)
+    inhabitants = models.PositiveIntegerField("aantal inwoners", default=0)
+    # Policy
+    threshold_amount = models.DecimalField(
+        "drempelbedrag",
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        help_text="Signalen met een lager bedrag worden niet opgepakt (0 = geen drempel).",
+    )
+    threshold_exempt_kinds = models.JSONField(
+        "soorten vaste last zonder drempel",
+        default=_default_exempt_kinds,
+        blank=True,
+        help_text='Bijvoorbeeld ["drinkwater"].',
+    )
+    arrear_age_windows = models.JSONField(
+        "termijnen achterstand (dagen)",
+        default=_default_windows,
+        blank=True,
+        help_text='Per soort vaste last [minimum, maximum of null], bv. {"zorgverzekering": [30, 100]}.',
+    )
+    period_closing_day = models.PositiveSmallIntegerField(
+        "afsluitdag periode",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text="Dag van de maand waarop de periode sluit; leeg = laatste dag van de maand.",
+    )
+    retention_months = models.PositiveSmallIntegerField(
+        "bewaartermijn (maanden)",
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+
+    class Meta:
+        verbose_name = "gemeente"
+        verbose_name_plural = "gemeenten"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.cbs_code})"
+
+    def clean(self) -> None:
+        errors = {}
+        kinds = set(CreditorKind.values)
+        exempt = self.threshold_exempt_kinds or []
+        if not isinstance(exempt, list) or not set(exempt) <= kinds:
+            errors["threshold_exempt_kinds"] = "Geef een lijst van bekende soorten vaste last."
+        windows = self.arrear_age_windows or {}
+        if not isinstance(windows, dict) or not _valid_windows(windows, kinds):
+            errors["arrear_age_windows"] = (
+                "Geef per bekende soort vaste last [minimum, maximum] in dagen; maximum mag null zijn."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+def _valid_windows(windows: dict, kinds: set[str]) -> bool:
+    for kind, window in windows.items():
+        if kind not in kinds or not isinstance(window, list) or len(window) != 2:
+            return False
+        low, high = window
+        if not isinstance(low, int) or low < 0:
+            return False
+        if high is not None and (not isinstance(high, int) or high < low):
+            return False
+    return True
+
+
+class Role(models.TextChoices):
+    VROEGSIGNALEERDER = "vroegsignaleerder", "Vroegsignaleerder"
+    TEAMLEIDER = "teamleider", "Teamleider"
+    FUNCTIONEEL_BEHEERDER = "functioneel_beheerder", "Functioneel beheerder"
+    AUDITOR = "auditor", "Auditor"
+    VASTELASTENPARTNER = "vastelastenpartner", "Medewerker vastelastenpartner"
+    SERVICE_ACCOUNT = "service_account", "Serviceaccount (koppeling)"
+
+
+class User(AbstractUser):
+    """A person or integration using the web UI or the municipal API.
+
+    Municipal staff belong to one or more municipalities (one team may serve two); a creditor's
+    staff member belongs to one creditor and sees nothing of the municipalities' work.
+    """
+
+    role = models.CharField("rol", max_length=32, choices=Role.choices, default=Role.VROEGSIGNALEERDER)
+    municipalities = models.ManyToManyField(
+        Municipality, verbose_name="gemeenten", blank=True, related_name="members"
+    )
+    creditor = models.ForeignKey(
+        "signals.Creditor",
+        verbose_name="vastelastenpartner",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+
+    class Meta:
+        verbose_name = "gebruiker"
+        verbose_name_plural = "gebruikers"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role == Role.VASTELASTENPARTNER and self.creditor_id is None:
+            raise ValidationError({"creditor": "Kies de vastelastenpartner van deze medewerker."})
+        if self.role != Role.VASTELASTENPARTNER and self.creditor_id is not None:
+            raise ValidationError(
+                {"creditor": "Alleen medewerkers van een vastelastenpartner horen bij een vastelastenpartner."}
+            )
+
+    @property
+    def is_functional_admin(self) -> bool:
+        return self.role == Role.FUNCTIONEEL_BEHEERDER or self.is_superuser

@@ -1,0 +1,154 @@
+"""The creditor API (Signaalpartner-API v1): thin views over the intake services and selectors."""
+from django.core.exceptions import RequestDataTooBig
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from vroegsignalering.common.problems import Conflict, InvalidParams, PayloadTooLarge
+
+from .. import selectors, services
+from ..models import Source
+from ..schemas import MAX_SIGNALS_PER_DELIVERY, FieldError, Levering, Signaal
+from .representations import (
+    LeveringAntwoord,
+    Problem,
+    SignaalResource,
+    delivery_representation,
+    signal_representation,
+)
+
+PROBLEM = "application/problem+json"
+
+
+def _problems(*codes: int) -> dict:
+    descriptions = {
+        400: "Ongeldige invoer; `invalidParams` noemt elk ongeldig veld.",
+        401: "Geen of een ongeldige API-sleutel.",
+        404: "Bestaat niet (of hoort bij een andere vastelastenpartner).",
+        409: "Dit signaalId bestaat al met andere inhoud.",
+        413: "Meer dan 1.000 signalen of een te grote inhoud.",
+        429: "Te veel verzoeken; zie `Retry-After`.",
+    }
+    return {(code, PROBLEM): OpenApiResponse(Problem, description=descriptions[code]) for code in codes}
+
+
+def _body(request) -> object:
+    try:
+        return request.data
+    except RequestDataTooBig:
+        raise PayloadTooLarge("De inhoud is groter dan toegestaan.") from None
+
+
+def _actor(request) -> str:
+    return f"{request.user.creditor.name} (API-sleutel {request.auth.prefix})"
+
+
+class LeveringenView(APIView):
+    @extend_schema(
+        operation_id="leveringAanmaken",
+        summary="Een levering van 1 tot 1.000 signalen aanleveren",
+        description=(
+            "Elk signaal wordt op zichzelf beoordeeld: geldige signalen worden opgeslagen, ongeldige "
+            "geweigerd met al hun fouten. Een signaalId dat al is ontvangen met dezelfde inhoud geeft "
+            "`al_ontvangen`; met andere inhoud `geweigerd` met code `conflict`."
+        ),
+        request=Levering,
+        responses={201: OpenApiResponse(LeveringAntwoord, description="De levering is opgeslagen."),
+                   **_problems(400, 401, 413, 429)},
+        tags=["leveringen"],
+    )
+    def post(self, request):
+        body = _body(request)
+        items = _signal_list(body)
+        delivery, _ = services.delivery_create(
+            creditor=request.user.creditor, items=items, source=Source.API, actor=_actor(request)
+        )
+        return Response(delivery_representation(delivery), status=status.HTTP_201_CREATED,
+                        headers={"Location": f"/api/v1/leveringen/{delivery.pk}"})
+
+
+def _signal_list(body) -> list:
+    """The delivery's envelope: an object with only ``signalen``, a list of 1 to 1,000 items."""
+    if not isinstance(body, dict):
+        raise InvalidParams([FieldError("body", "invalid", 'Geef een object met "signalen".')])
+    errors = [FieldError(key, "unknown_field", "Onbekend veld.") for key in body if key != "signalen"]
+    items = body.get("signalen")
+    if items is None:
+        errors.append(FieldError("signalen", "required", "Dit veld is verplicht."))
+    elif not isinstance(items, list):
+        errors.append(FieldError("signalen", "invalid", "Geef een lijst van signalen."))
+    elif len(items) > MAX_SIGNALS_PER_DELIVERY:
+        raise InvalidParams(
+            [FieldError("signalen", "max_items", f"Hoogstens {MAX_SIGNALS_PER_DELIVERY} signalen per levering.")],
+            detail=f"Een levering bevat hoogstens {MAX_SIGNALS_PER_DELIVERY} signalen; deze bevat er {len(items)}.",
+            status_code=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    elif not items:
+        errors.append(FieldError("signalen", "min_items", "Geef ten minste één signaal."))
+    if errors:
+        raise InvalidParams(errors)
+    return items
+
+
+class LeveringDetailView(APIView):
+    @extend_schema(
+        operation_id="leveringOpvragen",
+        summary="De samenvatting en resultaten per signaal van een levering",
+        responses={200: LeveringAntwoord, **_problems(400, 401, 404, 429)},
+        tags=["leveringen"],
+    )
+    def get(self, request, levering_id):
+        delivery = selectors.delivery_get_for_creditor(creditor=request.user.creditor, delivery_id=levering_id)
+        if delivery is None:
+            raise NotFound()
+        return Response(delivery_representation(delivery))
+
+
+class SignalenView(APIView):
+    @extend_schema(
+        operation_id="signaalAanmaken",
+        summary="Eén signaal aanleveren",
+        request=Signaal,
+        responses={
+            201: OpenApiResponse(SignaalResource, description="Het signaal is opgeslagen."),
+            200: OpenApiResponse(SignaalResource, description="Dit signaal was al ontvangen met dezelfde inhoud."),
+            **_problems(400, 401, 409, 413, 429),
+        },
+        tags=["signalen"],
+    )
+    def post(self, request):
+        body = _body(request)
+        creditor = request.user.creditor
+        _, results = services.delivery_create(
+            creditor=creditor, items=[body], source=Source.API, actor=_actor(request),
+            record_if_all_refused=False,
+        )
+        result = results[0]
+        if result.status == services.GEWEIGERD:
+            if any(e.code == "conflict" for e in result.errors):
+                raise Conflict("Dit signaalId is al ontvangen met andere inhoud; een correctie krijgt een nieuw signaalId.")
+            raise InvalidParams(result.errors)
+        signal = selectors.signal_get_for_creditor(creditor=creditor, signal_id=result.signal_id)
+        created = result.status == services.ONTVANGEN
+        return Response(
+            signal_representation(signal),
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+            headers={"Location": f"/api/v1/signalen/{signal.signal_id}"},
+        )
+
+
+class SignaalDetailView(APIView):
+    @extend_schema(
+        operation_id="signaalOpvragen",
+        summary="Een eigen signaal met zijn status",
+        parameters=[OpenApiParameter("signaalId", str, OpenApiParameter.PATH)],
+        responses={200: SignaalResource, **_problems(400, 401, 404, 429)},
+        tags=["signalen"],
+    )
+    def get(self, request, signaalId):  # noqa: N803 - the contract's path parameter name
+        signal = selectors.signal_get_for_creditor(creditor=request.user.creditor, signal_id=signaalId)
+        if signal is None:
+            raise NotFound()
+        return Response(signal_representation(signal))

@@ -1,0 +1,202 @@
+"""Intake: creditors (vastelastenpartners), their API keys, deliveries and signals."""
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django_fsm import FSMField
+from rest_framework_api_key.models import AbstractAPIKey, APIKeyManager
+
+from vroegsignalering.common.models import AppendOnlyModel
+from vroegsignalering.common.vocab import CreditorKind, SignalKind
+
+
+class Creditor(models.Model):
+    """A vastelastenpartner: landlord, health insurer, water or energy company, …"""
+
+    name = models.CharField("naam", max_length=200, unique=True)
+    kinds = models.JSONField(
+        "soorten vaste last",
+        default=list,
+        blank=True,
+        help_text='Welke soorten signalen deze partij levert, bv. ["huur"]. Leeg = alle soorten.',
+    )
+    contact_name = models.CharField("contactpersoon", max_length=200, blank=True)
+    contact_email = models.EmailField("e-mailadres contactpersoon", blank=True)
+    contact_phone = models.CharField("telefoon contactpersoon", max_length=40, blank=True)
+    is_active = models.BooleanField("actief", default=True)
+    created_at = models.DateTimeField("aangemaakt", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "vastelastenpartner"
+        verbose_name_plural = "vastelastenpartners"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CreditorAPIKeyManager(APIKeyManager):
+    def get_usable_keys(self):
+        return super().get_usable_keys().select_related("creditor")
+
+
+class CreditorAPIKey(AbstractAPIKey):
+    """A hashed, revocable API key identifying one creditor (header ``X-Api-Key``)."""
+
+    objects = CreditorAPIKeyManager()
+
+    creditor = models.ForeignKey(Creditor, on_delete=models.CASCADE, related_name="api_keys")
+
+    class Meta(AbstractAPIKey.Meta):
+        verbose_name = "API-sleutel"
+        verbose_name_plural = "API-sleutels"
+
+
+class Source(models.TextChoices):
+    API = "api", "API"
+    CSV = "csv", "CSV-bestand"
+
+
+class Delivery(models.Model):
+    """One batch of signals from one creditor (a `levering`), with its per-signal results."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    creditor = models.ForeignKey(Creditor, on_delete=models.PROTECT, related_name="deliveries")
+    source = models.CharField("bron", max_length=8, choices=Source.choices, default=Source.API)
+    received_at = models.DateTimeField("ontvangen", auto_now_add=True, db_index=True)
+    count_received = models.PositiveIntegerField("aantal ontvangen", default=0)
+    count_already_received = models.PositiveIntegerField("aantal al ontvangen", default=0)
+    count_refused = models.PositiveIntegerField("aantal geweigerd", default=0)
+    # [{"signaalId": …, "status": …, "fouten": [{"naam", "code", "reden"}]}] in delivery order
+    results = models.JSONField("resultaten", default=list)
+
+    class Meta:
+        verbose_name = "levering"
+        verbose_name_plural = "leveringen"
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"Levering {self.id} van {self.creditor}"
+
+
+class SignalStatus(models.TextChoices):
+    ONTVANGEN = "ontvangen", "Ontvangen"
+
+
+class Signal(models.Model):
+    """One payment arrear reported by one creditor about one customer, normalised.
+
+    ``status`` is a protected state field: only transitions (later: the checks, the case) change it,
+    and each change appends a :class:`SignalHistory` row.
+    """
+
+    municipality = models.ForeignKey(
+        "accounts.Municipality", on_delete=models.PROTECT, related_name="signals"
+    )
+    creditor = models.ForeignKey(Creditor, on_delete=models.PROTECT, related_name="signals")
+    delivery = models.ForeignKey(Delivery, on_delete=models.PROTECT, related_name="signals")
+    source = models.CharField("bron", max_length=8, choices=Source.choices, default=Source.API)
+    signal_id = models.CharField("signaalId", max_length=64)
+    content_hash = models.CharField("inhoudshash", max_length=64)
+    received_at = models.DateTimeField("ontvangen")
+    status = FSMField("status", default=SignalStatus.ONTVANGEN, choices=SignalStatus.choices, protected=True)
+
+    creditor_kind = models.CharField("soort vaste last", max_length=24, choices=CreditorKind.choices)
+    signal_kind = models.CharField(
+        "soort signaal", max_length=16, choices=SignalKind.choices, default=SignalKind.VROEGSIGNAAL
+    )
+    warm_handover = models.BooleanField("warme overdracht", null=True, blank=True)
+
+    # Customer (klant)
+    surname = models.CharField("geslachtsnaam", max_length=200, blank=True)
+    surname_prefix = models.CharField("voorvoegsel", max_length=20, blank=True)
+    first_names = models.CharField("voornamen", max_length=200, blank=True)
+    initials = models.CharField("voorletters", max_length=40, blank=True)
+    trade_name = models.CharField("bedrijfsnaam", max_length=200, blank=True)
+    birth_date = models.DateField("geboortedatum", null=True, blank=True)
+    phone_numbers = models.JSONField("telefoonnummers", default=list, blank=True)
+    email = models.CharField("e-mailadres", max_length=254, blank=True)
+
+    # Address (adres), normalised
+    postcode = models.CharField("postcode", max_length=6)
+    house_number = models.PositiveIntegerField("huisnummer")
+    house_letter = models.CharField("huisletter", max_length=1, blank=True)
+    house_number_addition = models.CharField("huisnummertoevoeging", max_length=4, blank=True)
+    street = models.CharField("straatnaam", max_length=200, blank=True)
+    city = models.CharField("woonplaats", max_length=200, blank=True)
+    address_key = models.CharField("adressleutel", max_length=24, db_index=True)
+
+    # Arrear (achterstand)
+    amount = models.DecimalField("bedrag", max_digits=10, decimal_places=2)
+    oldest_due_date = models.DateField("vervaldatum oudste factuur")
+    instalments_unpaid = models.PositiveIntegerField("aantal termijnen", null=True, blank=True)
+    instalment_amount = models.DecimalField(
+        "termijnbedrag", max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    contract_number = models.CharField("contractnummer", max_length=64, blank=True)
+
+    end_of_supply_date = models.DateField("datum einde levering", null=True, blank=True)
+    disconnection_date = models.DateField("datum afsluiting", null=True, blank=True)
+    eviction_date = models.DateField("datum ontruiming", null=True, blank=True)
+    signal_date = models.DateField("signaaldatum")
+
+    class Meta:
+        verbose_name = "signaal"
+        verbose_name_plural = "signalen"
+        constraints = [
+            models.UniqueConstraint(fields=["creditor", "signal_id"], name="signal_unique_per_creditor")
+        ]
+        indexes = [models.Index(fields=["municipality", "address_key"], name="signal_muni_address")]
+
+    def __str__(self) -> str:
+        return f"Signaal {self.signal_id} ({self.creditor_id})"
+
+
+class SignalHistory(AppendOnlyModel):
+    """Append-only log of a signal's status changes: who, when, from, to, why."""
+
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="history")
+    at = models.DateTimeField("tijdstip")
+    actor = models.CharField("door", max_length=200)
+    from_status = models.CharField("van", max_length=32, blank=True)
+    to_status = models.CharField("naar", max_length=32)
+    reason = models.CharField("reden", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "statuswijziging signaal"
+        verbose_name_plural = "statuswijzigingen signalen"
+        ordering = ["at", "id"]
+
+
+class CsvImport(models.Model):
+    """A CSV file of signals uploaded through the web UI, processed in the background."""
+
+    class State(models.TextChoices):
+        WACHTEND = "wachtend", "Wachtend"
+        BEZIG = "bezig", "Bezig"
+        KLAAR = "klaar", "Klaar"
+        MISLUKT = "mislukt", "Mislukt"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    creditor = models.ForeignKey(Creditor, on_delete=models.PROTECT, related_name="csv_imports")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="csv_imports"
+    )
+    file_name = models.CharField("bestandsnaam", max_length=255)
+    content = models.BinaryField("inhoud")
+    created_at = models.DateTimeField("geüpload", auto_now_add=True)
+    state = models.CharField("stand", max_length=16, choices=State.choices, default=State.WACHTEND)
+    rows_total = models.PositiveIntegerField("aantal regels", default=0)
+    rows_done = models.PositiveIntegerField("verwerkte regels", default=0)
+    count_received = models.PositiveIntegerField("aantal ontvangen", default=0)
+    count_already_received = models.PositiveIntegerField("aantal al ontvangen", default=0)
+    count_refused = models.PositiveIntegerField("aantal geweigerd", default=0)
+    # [{"regel": n, "signaalId": …, "status": …, "fouten": […]}]
+    results = models.JSONField("resultaten per regel", default=list)
+    error = models.CharField("foutmelding", max_length=500, blank=True)
+    deliveries = models.ManyToManyField(Delivery, blank=True, related_name="csv_imports")
+
+    class Meta:
+        verbose_name = "CSV-import"
+        verbose_name_plural = "CSV-imports"
+        ordering = ["-created_at"]

@@ -1,0 +1,221 @@
+"""Writes of the intake: deliveries and signals, creditors and their API keys."""
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import Municipality
+
+from . import normalise
+from .models import Creditor, CreditorAPIKey, Delivery, Signal, SignalHistory, SignalStatus, Source
+from .schemas import FieldError, Signaal, validate_signals
+
+logger = logging.getLogger(__name__)
+
+ONTVANGEN, AL_ONTVANGEN, GEWEIGERD = "ontvangen", "al_ontvangen", "geweigerd"
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    signal_id: str | None
+    status: str
+    errors: tuple[FieldError, ...] = ()
+
+    def as_contract(self) -> dict:
+        result: dict[str, Any] = {"signaalId": self.signal_id, "status": self.status}
+        if self.errors:
+            result["fouten"] = [e.as_contract() for e in self.errors]
+        return result
+
+
+def content_hash(signal: Signaal) -> str:
+    """Fingerprint of a signal's normalised content: equal input (up to notation) → equal hash."""
+    canonical = json.dumps(signal.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _signal_fields(signal: Signaal) -> dict[str, Any]:
+    klant, adres, achterstand = signal.klant, signal.adres, signal.achterstand
+    surname, prefix = normalise.split_surname(klant.geslachtsnaam or "", klant.voorvoegsel or "")
+    letter = adres.huisletter or ""
+    addition = adres.huisnummertoevoeging or ""
+    return {
+        "signal_id": signal.signaalId,
+        "creditor_kind": signal.soortVasteLast,
+        "signal_kind": signal.soortSignaal,
+        "warm_handover": signal.warmeOverdracht,
+        "surname": surname,
+        "surname_prefix": prefix,
+        "first_names": klant.voornamen or "",
+        "initials": klant.voorletters or "",
+        "trade_name": klant.bedrijfsnaam or "",
+        "birth_date": klant.geboortedatum,
+        "phone_numbers": list(dict.fromkeys(klant.telefoonnummers or [])),
+        "email": klant.emailadres or "",
+        "postcode": adres.postcode,
+        "house_number": adres.huisnummer,
+        "house_letter": letter,
+        "house_number_addition": addition,
+        "street": adres.straatnaam or "",
+        "city": adres.woonplaats or "",
+        "address_key": normalise.address_key(adres.postcode, adres.huisnummer, letter, addition),
+        "amount": achterstand.bedrag,
+        "oldest_due_date": achterstand.vervaldatumOudsteFactuur,
+        "instalments_unpaid": achterstand.aantalTermijnen,
+        "instalment_amount": achterstand.termijnbedrag,
+        "contract_number": signal.contractnummer or "",
+        "end_of_supply_date": signal.datumEindeLevering,
+        "disconnection_date": signal.datumAfsluiting,
+        "eviction_date": signal.datumOntruiming,
+    }
+
+
+def _municipalities_by_code(codes: set[str]) -> dict[str, Municipality]:
+    return {m.cbs_code: m for m in Municipality.objects.filter(cbs_code__in=codes)}
+
+
+def delivery_create(
+    *,
+    creditor: Creditor,
+    items: list[Any],
+    source: str = Source.API,
+    actor: str = "",
+    record_if_all_refused: bool = True,
+) -> tuple[Delivery | None, list[ItemResult]]:
+    """Judge each item on its own, store the valid new ones, record the delivery.
+
+    Idempotent per creditor + signaalId: the same content again is ``al_ontvangen`` and changes
+    nothing; other content under a known signaalId is refused with code ``conflict``. Returns the
+    delivery (None when nothing was stored and ``record_if_all_refused`` is false) and the
+    per-item results in delivery order.
+    """
+    now = timezone.now()
+    today = timezone.localdate(now)
+    validated = validate_signals(items, today=today)
+    for attempt in range(3):
+        try:
+            return _store(creditor, items, validated, source=source, actor=actor, now=now, today=today,
+                          record_if_all_refused=record_if_all_refused)
+        except IntegrityError:
+            # Another request stored one of these signaalIds between our read and our write:
+            # judge again against what is stored now.
+            if attempt == 2:
+                raise
+            logger.info("Concurrent delivery for creditor %s; judging again.", creditor.pk)
+    raise AssertionError("unreachable")
+
+
+def _store(creditor, items, validated, *, source, actor, now, today, record_if_all_refused):
+    candidates = [(i, s) for i, s in enumerate(validated) if isinstance(s, Signaal)]
+    municipalities = _municipalities_by_code({s.gemeentecode for _, s in candidates})
+    allowed_kinds = set(creditor.kinds or [])
+    results: list[ItemResult | None] = [None] * len(validated)
+    for index, outcome in enumerate(validated):
+        if not isinstance(outcome, Signaal):
+            results[index] = ItemResult(_raw_signal_id(items[index]), GEWEIGERD, tuple(outcome))
+
+    with transaction.atomic():
+        existing = dict(
+            Signal.objects.filter(
+                creditor=creditor, signal_id__in=[s.signaalId for _, s in candidates]
+            ).values_list("signal_id", "content_hash")
+        )
+        new_rows: list[Signal] = []
+        for index, signal in candidates:
+            errors = []
+            if signal.gemeentecode not in municipalities:
+                errors.append(FieldError(
+                    "gemeentecode", "unknown",
+                    f"Gemeente {signal.gemeentecode} neemt geen signalen af via dit systeem.",
+                ))
+            if allowed_kinds and signal.soortVasteLast not in allowed_kinds:
+                errors.append(FieldError(
+                    "soortVasteLast", "not_allowed",
+                    f"Deze vastelastenpartner levert geen signalen van soort '{signal.soortVasteLast}'.",
+                ))
+            if errors:
+                results[index] = ItemResult(signal.signaalId, GEWEIGERD, tuple(errors))
+                continue
+            fingerprint = content_hash(signal)
+            known = existing.get(signal.signaalId)
+            if known is not None:
+                if known == fingerprint:
+                    results[index] = ItemResult(signal.signaalId, AL_ONTVANGEN)
+                else:
+                    results[index] = ItemResult(signal.signaalId, GEWEIGERD, (FieldError(
+                        "signaalId", "conflict",
+                        "Dit signaalId is al ontvangen met andere inhoud; een correctie krijgt een nieuw signaalId.",
+                    ),))
+                continue
+            existing[signal.signaalId] = fingerprint  # a repeat inside this delivery
+            results[index] = ItemResult(signal.signaalId, ONTVANGEN)
+            new_rows.append(Signal(
+                municipality=municipalities[signal.gemeentecode],
+                creditor=creditor,
+                source=source,
+                content_hash=fingerprint,
+                received_at=now,
+                signal_date=signal.signaaldatum or today,
+                **_signal_fields(signal),
+            ))
+
+        counts = {status: sum(1 for r in results if r.status == status) for status in (ONTVANGEN, AL_ONTVANGEN, GEWEIGERD)}
+        if not new_rows and not record_if_all_refused and not counts[AL_ONTVANGEN]:
+            return None, results
+        delivery = Delivery.objects.create(
+            creditor=creditor,
+            source=source,
+            count_received=counts[ONTVANGEN],
+            count_already_received=counts[AL_ONTVANGEN],
+            count_refused=counts[GEWEIGERD],
+            results=[r.as_contract() for r in results],
+        )
+        for row in new_rows:
+            row.delivery = delivery
+        if new_rows:
+            Signal.objects.bulk_create(new_rows, batch_size=1000)
+            reason = f"Ontvangen via {Source(source).label}, levering {delivery.pk}"
+            SignalHistory.objects.bulk_create(
+                [
+                    SignalHistory(signal_id=row.pk, at=now, actor=actor or creditor.name,
+                                  from_status="", to_status=SignalStatus.ONTVANGEN, reason=reason)
+                    for row in new_rows
+                ],
+                batch_size=1000,
+            )
+    return delivery, results
+
+
+def _raw_signal_id(item: Any) -> str | None:
+    """The signaalId as sent, so that even a refused signal can be recognised in the answer."""
+    value = item.get("signaalId") if isinstance(item, dict) else None
+    return value[:64] if isinstance(value, str) else None
+
+
+def creditor_create(*, name: str, kinds: list[str], contact_name: str = "", contact_email: str = "",
+                    contact_phone: str = "") -> Creditor:
+    creditor = Creditor(name=name, kinds=kinds, contact_name=contact_name,
+                        contact_email=contact_email, contact_phone=contact_phone)
+    creditor.full_clean()
+    creditor.save()
+    return creditor
+
+
+def api_key_issue(*, creditor: Creditor, name: str) -> tuple[CreditorAPIKey, str]:
+    """Issue a new key; the plain key is returned once and only its hash is stored."""
+    api_key, key = CreditorAPIKey.objects.create_key(name=name, creditor=creditor)
+    return api_key, key
+
+
+def api_key_revoke(*, api_key: CreditorAPIKey) -> None:
+    with transaction.atomic():
+        api_key = CreditorAPIKey.objects.select_for_update().get(pk=api_key.pk)
+        if not api_key.revoked:
+            api_key.revoked = True
+            api_key.save(update_fields=["revoked"])
+
+

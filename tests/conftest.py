@@ -1,0 +1,40 @@
+import pytest
+from rest_framework.test import APIClient
+
+from tests.factories import CreditorFactory, MunicipalityFactory, issued_key
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def municipality(db):
+    return MunicipalityFactory()
+
+
+@pytest.fixture
+def creditor(db):
+    return CreditorFactory(name="Zorgverzekeraar Noord")
+
+
+@pytest.fixture
+def api(creditor, municipality):
+    """An API client authenticated as ``creditor``."""
+    client = APIClient()
+    client.credentials(HTTP_X_API_KEY=issued_key(creditor))
+    client.creditor = creditor
+    return client
+
+
+@pytest.fixture
+def other_api(db, municipality):
+    client = APIClient()
+    other = CreditorFactory(name="Woningcorporatie Zuid")
+    client.credentials(HTTP_X_API_KEY=issued_key(other))
+    client.creditor = other
+    return client

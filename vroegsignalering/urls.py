@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("api/v1/", include("signals.api.urls")),
+    path("beheer/", admin.site.urls),
+    path("", include("signals.urls")),
+]
+
+handler400 = "vroegsignalering.common.problems.handler400"
+handler404 = "vroegsignalering.common.problems.handler404"
+handler500 = "vroegsignalering.common.problems.handler500"
