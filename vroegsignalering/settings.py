@@ -158,7 +158,7 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "SCHEMA_PATH_PREFIX_TRIM": True,
     "SERVE_INCLUDE_SCHEMA": False,
-    "COMPONENT_SPLIT_REQUEST": True,
+    "COMPONENT_SPLIT_REQUEST": False,
     "OAS_VERSION": "3.0.3",
     "POSTPROCESSING_HOOKS": ["vroegsignalering.common.openapi.postprocess"],
     "ENUM_GENERATE_CHOICE_DESCRIPTION": False,

@@ -6,7 +6,7 @@ from . import views
 
 urlpatterns = [
     path("leveringen", views.LeveringenView.as_view(), name="api-leveringen"),
-    path("leveringen/<uuid:levering_id>", views.LeveringDetailView.as_view(), name="api-levering"),
+    path("leveringen/<uuid:leveringId>", views.LeveringDetailView.as_view(), name="api-levering"),
     path("signalen", views.SignalenView.as_view(), name="api-signalen"),
     path("signalen/<path:signaalId>", views.SignaalDetailView.as_view(), name="api-signaal"),
     path(

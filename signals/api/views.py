@@ -1,5 +1,6 @@
 """The creditor API (Signaalpartner-API v1): thin views over the intake services and selectors."""
 from django.core.exceptions import RequestDataTooBig
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound
@@ -96,11 +97,12 @@ class LeveringDetailView(APIView):
     @extend_schema(
         operation_id="leveringOpvragen",
         summary="De samenvatting en resultaten per signaal van een levering",
+        parameters=[OpenApiParameter("leveringId", OpenApiTypes.UUID, OpenApiParameter.PATH)],
         responses={200: LeveringAntwoord, **_problems(400, 401, 404, 429)},
         tags=["leveringen"],
     )
-    def get(self, request, levering_id):
-        delivery = selectors.delivery_get_for_creditor(creditor=request.user.creditor, delivery_id=levering_id)
+    def get(self, request, leveringId):  # noqa: N803 - the contract's path parameter name
+        delivery = selectors.delivery_get_for_creditor(creditor=request.user.creditor, delivery_id=leveringId)
         if delivery is None:
             raise NotFound()
         return Response(delivery_representation(delivery))

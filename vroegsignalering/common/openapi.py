@@ -4,6 +4,7 @@ drf-spectacular builds the document from the views; the hook below adds what the
 Design Rules ask of every operation: the `API-Version` header on every 2xx/3xx answer and a
 problem+json 400 on every operation that takes input.
 """
+from drf_spectacular.drainage import set_override
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.plumbing import ResolvedComponent
 from pydantic.json_schema import GenerateJsonSchema, model_json_schema
@@ -12,6 +13,12 @@ API_VERSION_HEADER = {
     "API-Version": {
         "description": "De volledige versie van de API.",
         "schema": {"type": "string", "example": "1.0.0"},
+    }
+}
+RETRY_AFTER_HEADER = {
+    "Retry-After": {
+        "description": "Na hoeveel seconden een nieuw verzoek weer kan.",
+        "schema": {"type": "integer", "example": 30},
     }
 }
 
@@ -60,6 +67,8 @@ class PydanticModelExtension(OpenApiSerializerExtension):
     priority = 1  # above drf-spectacular's own pydantic support
 
     def get_name(self, auto_schema, direction):
+        # Nested models are registered by name from pydantic's $defs; same name, same schema.
+        set_override(self.target, "suppress_collision_warning", True)
         return self.target.__name__
 
     def map_serializer(self, auto_schema, direction):
@@ -85,5 +94,7 @@ def postprocess(result, generator, request, public):
             for code, response in responses.items():
                 if str(code)[0] in "23":
                     response.setdefault("headers", {}).update(API_VERSION_HEADER)
+                if str(code) == "429":
+                    response.setdefault("headers", {}).update(RETRY_AFTER_HEADER)
     result["security"] = [{"apiKey": []}]
     return result
