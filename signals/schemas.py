@@ -180,6 +180,8 @@ def _message(error: dict) -> tuple[str, str]:
         return "required", "Dit veld mag niet leeg zijn."
     if kind == "string_too_long":
         return "max_length", f"Maximaal {ctx.get('max_length')} tekens."
+    if kind == "too_long" and ctx.get("field_type") != "List":
+        return "max_length", f"Maximaal {ctx.get('max_length')} tekens."
     if kind == "too_long":
         return "max_items", f"Maximaal {ctx.get('max_length')} waarden."
     if kind == "too_short":

@@ -193,7 +193,7 @@ def _store(creditor, items, validated, *, source, actor, now, today, record_if_a
 def _raw_signal_id(item: Any) -> str | None:
     """The signaalId as sent, so that even a refused signal can be recognised in the answer."""
     value = item.get("signaalId") if isinstance(item, dict) else None
-    return value[:64] if isinstance(value, str) else None
+    return value if isinstance(value, str) else None
 
 
 def creditor_create(*, name: str, kinds: list[str], contact_name: str = "", contact_email: str = "",

@@ -79,6 +79,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 20,
         }
     )
+    # A file (not shared-cache memory) so that concurrent connections wait for locks as in production.
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(BASE_DIR / ".test-db.sqlite3")
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -127,13 +129,14 @@ X_FRAME_OPTIONS = "DENY"
 
 # --- API -------------------------------------------------------------------------------------
 API_VERSION = "1.0.0"
+# Requests per creditor (all its keys together), e.g. "600/min"; beyond it: 429 with Retry-After.
+API_RATE_LIMIT = env("API_RATE_LIMIT", default="600/min")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["signals.api.authentication.CreditorApiKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": ["signals.api.throttling.CreditorKeyRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"creditor_key": env("API_RATE_LIMIT", default="600/min")},
     "EXCEPTION_HANDLER": "vroegsignalering.common.problems.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,

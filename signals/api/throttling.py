@@ -1,3 +1,4 @@
+from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
 
@@ -5,6 +6,9 @@ class CreditorKeyRateThrottle(SimpleRateThrottle):
     """Requests per creditor per period (setting ``API_RATE_LIMIT``); 429 with Retry-After beyond."""
 
     scope = "creditor_key"
+
+    def get_rate(self):
+        return settings.API_RATE_LIMIT
 
     def get_cache_key(self, request, view):
         principal = getattr(request, "user", None)
