@@ -200,3 +200,6 @@ class CsvImport(models.Model):
         verbose_name = "CSV-import"
         verbose_name_plural = "CSV-imports"
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"CSV-import {self.file_name} ({self.get_state_display()})"

@@ -1,7 +1,7 @@
 """Writes of the intake: deliveries and signals, creditors and their API keys."""
 import hashlib
-import json
 import logging
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Municipality
+from vroegsignalering.common.bulk import bulk_insert
 
 from . import normalise
 from .models import Creditor, CreditorAPIKey, Delivery, Signal, SignalHistory, SignalStatus, Source
@@ -17,6 +18,7 @@ from .schemas import FieldError, Signaal, validate_signals
 logger = logging.getLogger(__name__)
 
 ONTVANGEN, AL_ONTVANGEN, GEWEIGERD = "ontvangen", "al_ontvangen", "geweigerd"
+CONFLICT_REASON = "Dit signaalId is al ontvangen met andere inhoud; een correctie krijgt een nieuw signaalId."
 
 
 @dataclass(frozen=True)
@@ -33,9 +35,12 @@ class ItemResult:
 
 
 def content_hash(signal: Signaal) -> str:
-    """Fingerprint of a signal's normalised content: equal input (up to notation) → equal hash."""
-    canonical = json.dumps(signal.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    """Fingerprint of a signal's normalised content: equal input (up to notation) → equal hash.
+
+    Absent fields are left out, so that a later optional field in the contract does not turn an
+    old signal's redelivery into a conflict.
+    """
+    return hashlib.sha256(signal.model_dump_json(exclude_none=True).encode()).hexdigest()
 
 
 def _signal_fields(signal: Signaal) -> dict[str, Any]:
@@ -148,7 +153,7 @@ def _store(creditor, items, validated, *, source, actor, now, today, record_if_a
                 else:
                     results[index] = ItemResult(signal.signaalId, GEWEIGERD, (FieldError(
                         "signaalId", "conflict",
-                        "Dit signaalId is al ontvangen met andere inhoud; een correctie krijgt een nieuw signaalId.",
+                        CONFLICT_REASON,
                     ),))
                 continue
             existing[signal.signaalId] = fingerprint  # a repeat inside this delivery
@@ -163,7 +168,7 @@ def _store(creditor, items, validated, *, source, actor, now, today, record_if_a
                 **_signal_fields(signal),
             ))
 
-        counts = {status: sum(1 for r in results if r.status == status) for status in (ONTVANGEN, AL_ONTVANGEN, GEWEIGERD)}
+        counts = Counter(r.status for r in results)
         if not new_rows and not record_if_all_refused and not counts[AL_ONTVANGEN]:
             return None, results
         delivery = Delivery.objects.create(
@@ -177,16 +182,13 @@ def _store(creditor, items, validated, *, source, actor, now, today, record_if_a
         for row in new_rows:
             row.delivery = delivery
         if new_rows:
-            Signal.objects.bulk_create(new_rows, batch_size=1000)
+            bulk_insert(Signal, new_rows)
             reason = f"Ontvangen via {Source(source).label}, levering {delivery.pk}"
-            SignalHistory.objects.bulk_create(
-                [
-                    SignalHistory(signal_id=row.pk, at=now, actor=actor or creditor.name,
-                                  from_status="", to_status=SignalStatus.ONTVANGEN, reason=reason)
-                    for row in new_rows
-                ],
-                batch_size=1000,
-            )
+            bulk_insert(SignalHistory, [
+                SignalHistory(signal_id=row.pk, at=now, actor=actor or creditor.name,
+                              from_status="", to_status=SignalStatus.ONTVANGEN, reason=reason)
+                for row in new_rows
+            ])
     return delivery, results
 
 

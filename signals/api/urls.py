@@ -4,6 +4,7 @@ from rest_framework.permissions import AllowAny
 
 from . import views
 
+
 class SignalIdConverter:
     """A signaalId in a path: may contain '/', but never ends with one (trailing slash → 404)."""
 

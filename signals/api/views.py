@@ -130,7 +130,7 @@ class SignalenView(APIView):
         result = results[0]
         if result.status == services.GEWEIGERD:
             if any(e.code == "conflict" for e in result.errors):
-                raise Conflict("Dit signaalId is al ontvangen met andere inhoud; een correctie krijgt een nieuw signaalId.")
+                raise Conflict(services.CONFLICT_REASON)
             raise InvalidParams(result.errors)
         signal = selectors.signal_get_for_creditor(creditor=creditor, signal_id=result.signal_id)
         created = result.status == services.ONTVANGEN

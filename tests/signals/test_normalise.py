@@ -43,7 +43,8 @@ def test_postcode_either_normalises_to_the_canonical_form_or_refuses(text):
 @given(st.from_regex(r"[1-5][0-9]{7}", fullmatch=True),
        st.sampled_from(["06{0}", "06-{0}", "06 {0}", "+316{0}", "+31 6 {0}", "0031 6{0}", "(06) {0}"]))
 def test_dutch_mobile_numbers_in_any_notation_are_one_number(subscriber, pattern):
-    spaced = f"{subscriber[:2]} {subscriber[2:4]} {subscriber[4:6]} {subscriber[6:]}" if "+31 6" in pattern else subscriber
+    grouped = f"{subscriber[:2]} {subscriber[2:4]} {subscriber[4:6]} {subscriber[6:]}"
+    spaced = grouped if "+31 6" in pattern else subscriber
     assert normalise.phone_number(pattern.format(spaced)) == f"+316{subscriber}"
 
 

@@ -68,7 +68,7 @@ class Command(BaseCommand):
         _, key = api_key_issue(creditor=creditor, name=DEMO_KEY_NAME)
 
         self.stdout.write(self.style.SUCCESS("\nDemo klaar. Open http://127.0.0.1:8000/ en log in met:"))
-        for username, full_name, role, codes, _ in DEMO_USERS:
+        for username, _name, role, codes, _creditor in DEMO_USERS:
             self.stdout.write(f"  {username:<13} / {DEMO_PASSWORD}   {Role(role).label}"
                               + (f" ({', '.join(codes)})" if codes else ""))
         self.stdout.write(f"\nDemo-API-sleutel voor {creditor} (X-Api-Key; nieuw bij elke start):\n  {key}")
