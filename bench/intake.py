@@ -1,0 +1,246 @@
+#!/usr/bin/env python
+"""Intake benchmark: deliver N signals through the creditor API to gunicorn on PostgreSQL.
+
+    .venv/bin/python bench/intake.py [--signals 100000] [--workers 2] [--clients 2]
+
+Creates (drops first) the database named by --database-url, migrates it, generates N synthetic
+signals with the demo generator (signals/demo.py), starts gunicorn with the project's
+gunicorn.conf.py, POSTs them in batches of 1,000 (`POST /api/v1/leveringen`) from --clients
+concurrent connections, and prints:
+
+- signals/s over the whole run, p50/p95 batch latency;
+- the server's peak RSS (largest worker, and master + workers together), sampled every 50 ms;
+- in the same run, the time PostgreSQL's `COPY` needs to load the same stored rows into an
+  equivalent table (same columns, indexes and constraints), and the ratio intake / COPY.
+"""
+import argparse
+import http.client
+import io
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+# Large synthetic municipalities so that N signals need few months.
+BENCH_MUNICIPALITIES = [("0363", "Amsterdam", 931_298), ("0518", "'s-Gravenhage", 566_221),
+                        ("0599", "Rotterdam", 670_610), ("0344", "Utrecht", 374_238)]
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--signals", type=int, default=100_000)
+    parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
+    parser.add_argument("--clients", type=int, default=2, help="concurrent client connections")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/vroegsignalering_bench")
+    return parser.parse_args()
+
+
+def recreate_database(url: str) -> None:
+    import psycopg
+
+    parsed = urlparse(url)
+    name = parsed.path.lstrip("/")
+    admin = parsed._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def setup_django(env: dict) -> None:
+    os.environ.update(env)
+    import django
+
+    django.setup()
+
+
+def prepare(args) -> tuple[list[tuple[str, bytes]], float]:
+    """Municipalities, creditors with keys, and the request bodies (key, JSON) to send."""
+    from django.core.management import call_command
+
+    from accounts.services import municipality_create_or_update
+    from signals import demo
+    from signals.services import api_key_issue
+
+    call_command("migrate", verbosity=0)
+    for code, name, inhabitants in BENCH_MUNICIPALITIES:
+        municipality_create_or_update(cbs_code=code, name=name, inhabitants=inhabitants)
+    creditors = demo.demo_creditors()
+    keys = {c.pk: api_key_issue(creditor=c, name="bench")[1] for c in set(creditors.values())}
+
+    started = time.perf_counter()
+    payloads: list[dict] = []
+    month = "2026-10"
+    while len(payloads) < args.signals:
+        for code, _, inhabitants in BENCH_MUNICIPALITIES:
+            payloads.extend(demo.generate_month(code, inhabitants, month, seed=7))
+        month = demo.previous_months(month, 1)[0]
+    payloads = payloads[: args.signals]
+    generation = time.perf_counter() - started
+
+    per_creditor: dict[int, list[dict]] = {}
+    for payload in payloads:
+        per_creditor.setdefault(creditors[payload["soortVasteLast"]].pk, []).append(payload)
+    bodies = []
+    for creditor_id, items in per_creditor.items():
+        for start in range(0, len(items), args.batch):
+            body = json.dumps({"signalen": items[start:start + args.batch]}).encode()
+            bodies.append((keys[creditor_id], body))
+    # Interleave creditors, as real traffic would.
+    bodies.sort(key=lambda kb: hash(kb[1]))
+    return bodies, generation
+
+
+class RssSampler(threading.Thread):
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.master = psutil.Process(pid)
+        self.peak_total = 0
+        self.peak_worker = 0
+        self.running = True
+
+    def run(self):
+        while self.running:
+            try:
+                processes = [self.master, *self.master.children(recursive=True)]
+                rss = [p.memory_info().rss for p in processes]
+            except psutil.Error:
+                continue
+            self.peak_total = max(self.peak_total, sum(rss))
+            self.peak_worker = max(self.peak_worker, max(rss[1:], default=0))
+            time.sleep(0.05)
+
+
+def start_gunicorn(args, env: dict) -> subprocess.Popen:
+    server_env = {**os.environ, **env, "WEB_CONCURRENCY": str(args.workers), "GUNICORN_THREADS": str(args.threads),
+                  "PORT": str(args.port), "LOG_LEVEL": "warning"}
+    process = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{args.port}",
+         "--access-logfile", "/dev/null", "vroegsignalering.wsgi"],
+        cwd=ROOT, env=server_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=2)
+            conn.request("GET", "/api/v1/openapi.json")
+            if conn.getresponse().status == 200:
+                return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit(f"gunicorn did not start: {process.stderr.read().decode()[-2000:]}")
+
+
+def deliver(args, bodies) -> tuple[float, list[float], int]:
+    latencies: list[float] = []
+    received = 0
+    lock = threading.Lock()
+    queue = list(reversed(bodies))
+
+    def client():
+        nonlocal received
+        conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=120)
+        while True:
+            with lock:
+                if not queue:
+                    return
+                key, body = queue.pop()
+            started = time.perf_counter()
+            conn.request("POST", "/api/v1/leveringen", body=body,
+                         headers={"X-Api-Key": key, "Content-Type": "application/json"})
+            response = conn.getresponse()
+            answer = response.read()
+            elapsed = time.perf_counter() - started
+            if response.status != 201:
+                raise SystemExit(f"delivery failed: {response.status} {answer[:500]!r}")
+            with lock:
+                latencies.append(elapsed)
+                received += json.loads(answer)["aantalOntvangen"]
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client) for _ in range(args.clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started, latencies, received
+
+
+def copy_baseline() -> tuple[float, int]:
+    """COPY the stored signals into an equivalent empty table; return (seconds, rows)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        buffer = io.BytesIO()
+        with raw.copy("COPY signals_signal TO STDOUT") as copy:
+            for chunk in copy:
+                buffer.write(chunk)
+        cursor.execute("DROP TABLE IF EXISTS bench_copy_signal")
+        cursor.execute("CREATE TABLE bench_copy_signal (LIKE signals_signal INCLUDING ALL)")
+        data = buffer.getvalue()
+        started = time.perf_counter()
+        with connection.cursor() as inner, inner.cursor.copy("COPY bench_copy_signal FROM STDIN") as copy:
+            copy.write(data)
+        elapsed = time.perf_counter() - started
+        cursor.execute("SELECT count(*) FROM bench_copy_signal")
+        rows = cursor.fetchone()[0]
+        cursor.execute("DROP TABLE bench_copy_signal")
+    return elapsed, rows
+
+
+def main():
+    args = parse_args()
+    env = {"DJANGO_SETTINGS_MODULE": "vroegsignalering.settings", "DATABASE_URL": args.database_url,
+           "DEBUG": "0", "API_RATE_LIMIT": "1000000/min", "SECRET_KEY": "bench-only-" + "x" * 40,
+           "ALLOWED_HOSTS": "127.0.0.1,localhost", "CACHE_URL": "locmemcache://"}
+    recreate_database(args.database_url)
+    setup_django(env)
+    bodies, generation = prepare(args)
+    total = sum(body.count(b'"signaalId"') for _, body in bodies)
+    print(f"generated {total:,} signals in {len(bodies)} batches in {generation:.1f} s")
+
+    server = start_gunicorn(args, env)
+    sampler = RssSampler(server.pid)
+    sampler.start()
+    try:
+        elapsed, latencies, received = deliver(args, bodies)
+    finally:
+        sampler.running = False
+        server.terminate()
+        server.wait(timeout=30)
+
+    from signals.models import Signal
+
+    stored = Signal.objects.count()
+    copy_seconds, copy_rows = copy_baseline()
+    quantiles = statistics.quantiles(latencies, n=100)
+    print(f"\nintake: {received:,} signals received ({stored:,} stored) in {elapsed:.1f} s "
+          f"with {args.workers} gunicorn worker(s) × {args.threads} thread(s), {args.clients} clients")
+    print(f"  throughput      {received / elapsed:,.0f} signals/s")
+    print(f"  batch latency   p50 {quantiles[49] * 1000:,.0f} ms   p95 {quantiles[94] * 1000:,.0f} ms "
+          f"(batches of {args.batch})")
+    print(f"  server peak RSS {sampler.peak_worker / 2**20:,.0f} MB largest worker, "
+          f"{sampler.peak_total / 2**20:,.0f} MB master + workers")
+    print(f"baseline: PostgreSQL COPY of the same {copy_rows:,} rows into an equivalent table: {copy_seconds:.2f} s "
+          f"({copy_rows / copy_seconds:,.0f} rows/s)")
+    print(f"  ratio intake / COPY: {elapsed / copy_seconds:.1f}×")
+    if received != args.signals or stored != args.signals:
+        raise SystemExit(f"expected {args.signals:,} signals stored, got {stored:,}")
+
+
+if __name__ == "__main__":
+    main()
