@@ -3,6 +3,8 @@
 Every variable is documented in the README. With DATABASE_URL and CELERY_BROKER_URL unset the
 system runs embedded: SQLite and Celery in eager mode (tasks run in the calling process).
 """
+import os
+import tempfile
 from pathlib import Path
 
 import environ
@@ -80,7 +82,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     # A file (not shared-cache memory) so that concurrent connections wait for locks as in production.
-    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(BASE_DIR / ".test-db.sqlite3")
+    # One file per test process, so that parallel runs do not share it.
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(
+        Path(tempfile.gettempdir()) / f"vroegsignalering-test-{os.getpid()}.sqlite3"
+    )
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
