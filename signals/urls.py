@@ -7,4 +7,13 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("inloggen", auth_views.LoginView.as_view(), name="login"),
     path("uitloggen", auth_views.LogoutView.as_view(), name="logout"),
+    path("signalen/importeren", views.csv_import_upload, name="csv_import"),
+    path("signalen/importeren/voorbeeld.csv", views.csv_import_example, name="csv_import_example"),
+    path("signalen/importeren/<uuid:import_id>", views.csv_import_detail, name="csv_import_detail"),
+    path("signalen/importeren/<uuid:import_id>/status", views.csv_import_status, name="csv_import_status"),
+    path(
+        "signalen/importeren/<uuid:import_id>/resultaten.csv",
+        views.csv_import_results_csv,
+        name="csv_import_results_csv",
+    ),
 ]

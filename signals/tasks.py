@@ -1,0 +1,41 @@
+"""Background work of the intake. Tasks are thin: they take ids and call the services."""
+import logging
+
+from celery import shared_task
+from django.db import DatabaseError
+
+from . import csv_import
+
+logger = logging.getLogger(__name__)
+
+# A worker run stops after the chunk that passes this many seconds and enqueues the rest, well
+# inside CELERY_TASK_SOFT_TIME_LIMIT (600 s); a chunk of 1,000 rows takes about a second.
+CSV_IMPORT_TIME_BUDGET = 240
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=5,
+)
+def csv_import_process(import_id: str) -> None:
+    """Process a CSV import (or the rest of it). Idempotent: a finished import is left alone."""
+    eager = csv_import_process.request.is_eager
+    finished = csv_import.csv_import_run(import_id=import_id, time_budget=None if eager else CSV_IMPORT_TIME_BUDGET)
+    if not finished:
+        csv_import_process.delay(import_id)
+
+
+@shared_task(acks_late=True)
+def csv_import_sweep() -> None:
+    """Re-enqueue imports that have waited or run suspiciously long (a lost message, a killed worker).
+
+    Safe even when the import is in fact still running: runs continue where the work stands.
+    Meant for the beat schedule, e.g. every 15 minutes.
+    """
+    for import_id in csv_import.csv_import_ids_stalled():
+        logger.warning("Re-enqueueing stalled CSV import %s", import_id)
+        csv_import_process.delay(str(import_id))
