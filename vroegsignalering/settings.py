@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -67,6 +68,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "signals.context_processors.navigation",
             ],
         },
     },
@@ -188,7 +190,13 @@ CELERY_TASK_SOFT_TIME_LIMIT = 600
 CELERY_TASK_TIME_LIMIT = 660
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+# A static schedule in code; no jobs between 02:00 and 03:00 (backups, DST changes).
+CELERY_BEAT_SCHEDULE: dict = {
+    "csv-import-sweep": {
+        "task": "signals.tasks.csv_import_sweep",
+        "schedule": crontab(minute="*/15", hour="0-1,3-23"),
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,7 @@
+from .csv_import import user_can_import
+
+
+def navigation(request):
+    """What the main menu offers this user."""
+    user = getattr(request, "user", None)
+    return {"can_import_signals": user is not None and user_can_import(user)}
