@@ -10,17 +10,20 @@ from tests.factories import CreditorFactory, MunicipalityFactory, signal_payload
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_identical_deliveries_store_each_signal_once():
+@pytest.mark.parametrize("round_", range(5))
+def test_concurrent_identical_deliveries_store_each_signal_once(round_):
     MunicipalityFactory()
     creditor = CreditorFactory()
-    items = [signal_payload(i) for i in range(200)]
+    items = [signal_payload(i, signaalId=f"R{round_}-{i}") for i in range(300)]
     barrier = threading.Barrier(2)
-    outcomes = []
+    outcomes, errors = [], []
 
     def deliver():
         try:
             barrier.wait()
             outcomes.append(delivery_create(creditor=creditor, items=items)[1])
+        except Exception as exc:  # surfaced in the main thread below
+            errors.append(exc)
         finally:
             connection.close()
 
@@ -30,7 +33,8 @@ def test_concurrent_identical_deliveries_store_each_signal_once():
     for thread in threads:
         thread.join()
 
-    assert Signal.objects.count() == 200
+    assert errors == []
+    assert Signal.objects.count() == 300
     statuses = sorted(tuple(r.status for r in results) for results in outcomes)
     # One request stored everything; the other saw every signal as already received.
-    assert statuses == [("al_ontvangen",) * 200, ("ontvangen",) * 200]
+    assert statuses == [("al_ontvangen",) * 300, ("ontvangen",) * 300]

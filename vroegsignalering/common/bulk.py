@@ -32,7 +32,8 @@ def bulk_insert(model: type[models.Model], objects: list[models.Model]) -> None:
         json_fields = {f.attname for f in fields if isinstance(f, models.JSONField)}
         columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
         table = connection.ops.quote_name(meta.db_table)
-        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        # The raw psycopg cursor: wrap its errors as Django's (IntegrityError on a duplicate key).
+        with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for obj in objects:
                 copy.write_row([
                     Jsonb(getattr(obj, f.attname)) if f.attname in json_fields else getattr(obj, f.attname)
