@@ -2,6 +2,7 @@
 import datetime as dt
 from typing import Literal
 
+from django.utils import timezone
 from pydantic import BaseModel, Field
 
 from ..models import Delivery, Signal
@@ -61,7 +62,7 @@ class Problem(BaseModel):
 def delivery_representation(delivery: Delivery) -> dict:
     return {
         "leveringId": str(delivery.pk),
-        "ontvangenOp": delivery.received_at.isoformat(),
+        "ontvangenOp": timezone.localtime(delivery.received_at).isoformat(),
         "aantalOntvangen": delivery.count_received,
         "aantalAlOntvangen": delivery.count_already_received,
         "aantalGeweigerd": delivery.count_refused,
@@ -116,5 +117,5 @@ def signal_representation(signal: Signal) -> dict:
         "signaaldatum": _date(signal.signal_date),
         "status": signal_public_status(signal),
         "leveringId": str(signal.delivery_id),
-        "ontvangenOp": signal.received_at.isoformat(),
+        "ontvangenOp": timezone.localtime(signal.received_at).isoformat(),
     })

@@ -72,6 +72,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<13} / {DEMO_PASSWORD}   {Role(role).label}"
                               + (f" ({', '.join(codes)})" if codes else ""))
         self.stdout.write(f"\nDemo-API-sleutel voor {creditor} (X-Api-Key; nieuw bij elke start):\n  {key}")
-        self.stdout.write(
-            "Probeer: curl -s -H 'X-Api-Key: <sleutel>' http://127.0.0.1:8000/api/v1/openapi.json | head\n"
-        )
+        example = Signal.objects.filter(creditor=creditor).order_by("pk").values_list("signal_id", flat=True).first()
+        if example:
+            self.stdout.write(f"Probeer: curl -s -H 'X-Api-Key: {key}' http://127.0.0.1:8000/api/v1/signalen/{example}")
+        self.stdout.write("De API-documentatie: http://127.0.0.1:8000/api/v1/openapi.json\n")
