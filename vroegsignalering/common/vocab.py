@@ -46,3 +46,80 @@ DEFAULT_ARREAR_AGE_WINDOWS: dict[str, list[int | None]] = {
     CreditorKind.GAS: [30, None],
     CreditorKind.WARMTE: [30, None],
 }
+
+
+class Outcome(models.TextChoices):
+    """The national DDAS end results (EnumEindresultaat), the only end results a case or signal has."""
+
+    HERHAALDE_MELDING = "Niet opgepakt: herhaalde melding", "Niet opgepakt: herhaalde melding"
+    ONTERECHT_SIGNAAL = "Niet opgepakt: onterecht signaal", "Niet opgepakt: onterecht signaal"
+    ANDERE_REDEN = "Niet opgepakt: andere reden", "Niet opgepakt: andere reden"
+    OVERLEDEN = "Inwoner is overleden", "Inwoner is overleden"
+    GEEN_INWONER = "Persoon is geen inwoner (meer) in de gemeente", "Persoon is geen inwoner (meer) in de gemeente"
+    BEKEND_BIJ_SHV = "Inwoner al bekend bij schuldhulpverlening", "Inwoner al bekend bij schuldhulpverlening"
+    QUICK_FIX = "(Budget)advies en/of quick fix", "(Budget)advies en/of quick fix"
+    VERVOLGHULP_FINANCIEEL = "Vervolghulp en/of verwijzing financieel", "Vervolghulp en/of verwijzing financieel"
+    VERVOLGHULP_NIET_FINANCIEEL = (
+        "Vervolghulp en/of verwijzing niet financieel",
+        "Vervolghulp en/of verwijzing niet financieel",
+    )
+    GEEN_HULP_GEWENST = (
+        "Inwoner hoeft geen hulp vanuit vroegsignalering",
+        "Inwoner hoeft geen hulp vanuit vroegsignalering",
+    )
+    ZELF_BETAALD = (
+        "Inwoner heeft zelf al betaald/betalingsregeling getroffen",
+        "Inwoner heeft zelf al betaald/betalingsregeling getroffen",
+    )
+    GEEN_REACTIE_NA_CONTACT = "Geen reactie na eerder contact", "Geen reactie na eerder contact"
+    ANDER_TRAJECT = "Inwoner heeft al een ander lopend traject", "Inwoner heeft al een ander lopend traject"
+    GEEN_CONTACT = "Definitief geen contact kunnen krijgen", "Definitief geen contact kunnen krijgen"
+    VERWIJZING_ZONDER_CONTACT = "Verwijzing zonder contact", "Verwijzing zonder contact"
+
+
+class MonitorCategory(models.TextChoices):
+    NIET_OPGEPAKT = "niet_opgepakt", "Niet opgepakt"
+    BEKEND_BIJ_SHV = "bekend_bij_shv", "Bekend bij schuldhulpverlening"
+    HULP_QUICK_FIX = "hulp_quick_fix", "Wil hulp: quick fix"
+    HULP_FINANCIEEL = "hulp_financieel", "Wil hulp: verwijzing financiële hulp"
+    HULP_NIET_FINANCIEEL = "hulp_niet_financieel", "Wil hulp: verwijzing niet-financiële hulp"
+    BEREIKT_GEEN_HULP = "bereikt_geen_hulp", "Bereikt, wil geen hulp"
+    NIET_BEREIKT = "niet_bereikt", "Niet bereikt"
+
+
+# DESIGN.md's table, the single source of truth: end result → (monitor category, feedback code).
+# Only the feedback code may ever leave the system. `geen_hulp_gewenst` replaces `afgesloten` for
+# GEEN_HULP_GEWENST only with the resident's recorded consent (the feedback app decides that).
+OUTCOMES: dict[Outcome, tuple[MonitorCategory | None, str]] = {
+    Outcome.HERHAALDE_MELDING: (MonitorCategory.NIET_OPGEPAKT, "niet_opgepakt_herhaalde_melding"),
+    Outcome.ONTERECHT_SIGNAAL: (MonitorCategory.NIET_OPGEPAKT, "niet_opgepakt_onterecht_signaal"),
+    Outcome.ANDERE_REDEN: (MonitorCategory.NIET_OPGEPAKT, "niet_opgepakt"),
+    Outcome.OVERLEDEN: (None, "overleden"),
+    Outcome.GEEN_INWONER: (None, "geen_inwoner"),
+    Outcome.BEKEND_BIJ_SHV: (MonitorCategory.BEKEND_BIJ_SHV, "bekend_bij_schuldhulpverlening"),
+    Outcome.QUICK_FIX: (MonitorCategory.HULP_QUICK_FIX, "hulp_geaccepteerd"),
+    Outcome.VERVOLGHULP_FINANCIEEL: (MonitorCategory.HULP_FINANCIEEL, "hulp_geaccepteerd"),
+    Outcome.VERVOLGHULP_NIET_FINANCIEEL: (MonitorCategory.HULP_NIET_FINANCIEEL, "hulp_geaccepteerd"),
+    Outcome.GEEN_HULP_GEWENST: (MonitorCategory.BEREIKT_GEEN_HULP, "afgesloten"),
+    Outcome.ZELF_BETAALD: (MonitorCategory.BEREIKT_GEEN_HULP, "afgesloten"),
+    Outcome.GEEN_REACTIE_NA_CONTACT: (MonitorCategory.BEREIKT_GEEN_HULP, "afgesloten"),
+    Outcome.ANDER_TRAJECT: (MonitorCategory.BEREIKT_GEEN_HULP, "afgesloten"),
+    Outcome.GEEN_CONTACT: (MonitorCategory.NIET_BEREIKT, "afgesloten"),
+    Outcome.VERWIJZING_ZONDER_CONTACT: (MonitorCategory.NIET_BEREIKT, "afgesloten"),
+}
+
+NOT_PICKED_UP = frozenset({Outcome.HERHAALDE_MELDING, Outcome.ONTERECHT_SIGNAAL, Outcome.ANDERE_REDEN})
+HELP_ACCEPTED = frozenset({Outcome.QUICK_FIX, Outcome.VERVOLGHULP_FINANCIEEL, Outcome.VERVOLGHULP_NIET_FINANCIEEL})
+
+
+class ContactKind(models.TextChoices):
+    """DDAS EnumContactsoort."""
+
+    MAIL = "Mail", "Mail"
+    BRIEF = "Brief", "Brief"
+    SMS = "SMS/Whatsapp", "SMS/Whatsapp"
+    TELEFOON = "Telefoon", "Telefoon"
+    HUISBEZOEK = "Huisbezoek", "Huisbezoek"
+    KAARTJE = "Kaartje", "Kaartje"
+    OVERIGE = "Overige", "Overige"
+    ADMINISTRATIEF = "Administratief", "Administratief"
