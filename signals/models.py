@@ -3,11 +3,11 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django_fsm import FSMField
+from django_fsm import FSMField, transition
 from rest_framework_api_key.models import AbstractAPIKey, APIKeyManager
 
 from vroegsignalering.common.models import AppendOnlyModel
-from vroegsignalering.common.vocab import CreditorKind, SignalKind
+from vroegsignalering.common.vocab import CRISIS_SIGNAL_KINDS, CreditorKind, Outcome, SignalKind
 
 
 class Creditor(models.Model):
@@ -81,6 +81,16 @@ class Delivery(models.Model):
 
 class SignalStatus(models.TextChoices):
     ONTVANGEN = "ontvangen", "Ontvangen"
+    IN_CONTROLE = "in_controle", "In controle"
+    WACHT_OP_BRP = "wacht_op_brp", "Wacht op BRP"
+    UITVAL = "uitval", "Uitval: wacht op beoordeling"
+    GECONTROLEERD = "gecontroleerd", "Gecontroleerd, wacht op koppeling"
+    IN_MELDING = "in_melding", "In melding"
+    AFGEHANDELD = "afgehandeld", "Afgehandeld zonder melding"
+    DOORGESTUURD = "doorgestuurd", "Doorgestuurd naar andere gemeente"
+
+
+S = SignalStatus
 
 
 class Signal(models.Model):
@@ -142,16 +152,72 @@ class Signal(models.Model):
     eviction_date = models.DateField("datum ontruiming", null=True, blank=True)
     signal_date = models.DateField("signaaldatum")
 
+    # Checks (BRP, SHV, rules): what was decided and the evidence.
+    bsn = models.CharField("BSN", max_length=9, blank=True)
+    brp_evidence = models.JSONField("BRP-bevindingen", default=dict, blank=True)
+    shv_evidence = models.JSONField("SHV-bevindingen", default=dict, blank=True)
+    check_attempts = models.PositiveSmallIntegerField("controlepogingen", default=0)
+    next_check_at = models.DateTimeField("volgende controle", null=True, blank=True)
+    outcome = models.CharField("eindresultaat", max_length=64, choices=Outcome.choices, blank=True)
+    outcome_at = models.DateTimeField("eindresultaat op", null=True, blank=True)
+    forwarded_to = models.ForeignKey(
+        "accounts.Municipality", verbose_name="doorgestuurd naar", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+
     class Meta:
         verbose_name = "signaal"
         verbose_name_plural = "signalen"
         constraints = [
             models.UniqueConstraint(fields=["creditor", "signal_id"], name="signal_unique_per_creditor")
         ]
-        indexes = [models.Index(fields=["municipality", "address_key"], name="signal_muni_address")]
+        indexes = [
+            models.Index(fields=["municipality", "address_key"], name="signal_muni_address"),
+            models.Index(fields=["status", "next_check_at"], name="signal_status_due"),
+        ]
 
     def __str__(self) -> str:
         return f"Signaal {self.signal_id} ({self.creditor_id})"
+
+    @property
+    def is_crisis(self) -> bool:
+        return self.signal_kind in CRISIS_SIGNAL_KINDS
+
+    # --- state machine (services call these and append SignalHistory) ------------------------
+    @transition(field=status, source=[S.ONTVANGEN, S.WACHT_OP_BRP], target=S.IN_CONTROLE)
+    def start_checks(self):
+        """The checks begin (or resume after the BRP was unavailable)."""
+
+    @transition(field=status, source=S.IN_CONTROLE, target=S.WACHT_OP_BRP)
+    def wait_for_brp(self):
+        """The BRP could not be asked; the signal waits and is retried."""
+
+    @transition(field=status, source=S.IN_CONTROLE, target=S.UITVAL)
+    def to_fallout(self):
+        """The checks could not decide: a person must look (AVG art. 22)."""
+
+    @transition(field=status, source=S.UITVAL, target=S.IN_CONTROLE)
+    def resume_after_review(self):
+        """A reviewer picked the person; the remaining checks run."""
+
+    @transition(field=status, source=S.IN_CONTROLE, target=S.GECONTROLEERD)
+    def pass_checks(self):
+        """All checks passed: the signal waits for matching into a case."""
+
+    @transition(field=status, source=[S.IN_CONTROLE, S.UITVAL], target=S.AFGEHANDELD)
+    def end(self, outcome: str):
+        """Not picked up (or not a resident): ends with a DDAS end result, without a case."""
+        self.outcome = outcome
+
+    @transition(field=status, source=[S.IN_CONTROLE, S.UITVAL], target=S.DOORGESTUURD)
+    def forward(self, municipality):
+        """The person lives elsewhere: forwarded (Awb 2:3); ends here as not a resident."""
+        self.forwarded_to = municipality
+        self.outcome = Outcome.GEEN_INWONER
+
+    @transition(field=status, source=S.GECONTROLEERD, target=S.IN_MELDING)
+    def attach_to_case(self):
+        """Matched into a case (melding); from here the case carries the work."""
 
 
 class SignalHistory(AppendOnlyModel):

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "cases",
     "contacts",
     "feedback",
+    "shv",
 ]
 
 MIDDLEWARE = [
