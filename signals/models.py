@@ -82,7 +82,7 @@ class Delivery(models.Model):
 class SignalStatus(models.TextChoices):
     ONTVANGEN = "ontvangen", "Ontvangen"
     IN_CONTROLE = "in_controle", "In controle"
-    WACHT_OP_BRP = "wacht_op_brp", "Wacht op BRP"
+    WACHT_OP_BRP = "wacht_op_brp", "Wacht op BRP of SHV-register"
     UITVAL = "uitval", "Uitval: wacht op beoordeling"
     GECONTROLEERD = "gecontroleerd", "Gecontroleerd, wacht op koppeling"
     IN_MELDING = "in_melding", "In melding"
@@ -164,12 +164,21 @@ class Signal(models.Model):
         "accounts.Municipality", verbose_name="doorgestuurd naar", null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
     )
+    # A copy made for the municipality where the person lives (Awb 2:3). The creditor never sees
+    # copies: its API shows the original only, ending as "geen inwoner".
+    forwarded_from = models.OneToOneField(
+        "self", verbose_name="doorgestuurd vanuit", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="forwarded_copy",
+    )
 
     class Meta:
         verbose_name = "signaal"
         verbose_name_plural = "signalen"
         constraints = [
-            models.UniqueConstraint(fields=["creditor", "signal_id"], name="signal_unique_per_creditor")
+            models.UniqueConstraint(
+                fields=["creditor", "signal_id"], condition=models.Q(forwarded_from__isnull=True),
+                name="signal_unique_per_creditor",
+            )
         ]
         indexes = [
             models.Index(fields=["municipality", "address_key"], name="signal_muni_address"),
@@ -271,3 +280,24 @@ class CsvImport(models.Model):
 
     def __str__(self) -> str:
         return f"CSV-import {self.file_name} ({self.get_state_display()})"
+
+
+class FalloutDecision(AppendOnlyModel):
+    """A person's decision on a signal the automatic checks could not decide (uitval)."""
+
+    class Choice(models.TextChoices):
+        PERSON = "persoon", "Dit is de persoon: verder met de controles"
+        NOT_RESIDENT = "geen_inwoner", "Geen inwoner van de gemeente"
+        NOT_PICKED_UP = "niet_opgepakt", "Niet oppakken"
+
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="fallout_decisions")
+    decision = models.CharField("besluit", max_length=16, choices=Choice.choices)
+    bsn = models.CharField("gekozen BSN", max_length=9, blank=True)
+    reason = models.CharField("reden", max_length=500, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField("besloten op")
+
+    class Meta:
+        verbose_name = "besluit over uitval"
+        verbose_name_plural = "besluiten over uitval"
+        ordering = ["decided_at", "id"]

@@ -9,7 +9,7 @@ def delivery_get_for_creditor(*, creditor: Creditor, delivery_id) -> Delivery | 
 def signal_get_for_creditor(*, creditor: Creditor, signal_id: str) -> Signal | None:
     return (
         Signal.objects.select_related("municipality")
-        .filter(creditor=creditor, signal_id=signal_id)
+        .filter(creditor=creditor, signal_id=signal_id, forwarded_from__isnull=True)
         .first()
     )
 

@@ -5,6 +5,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -126,7 +127,8 @@ def _store(creditor, items, validated, *, source, actor, now, today, record_if_a
     with transaction.atomic():
         existing = dict(
             Signal.objects.filter(
-                creditor=creditor, signal_id__in=[s.signaalId for _, s in candidates]
+                creditor=creditor, forwarded_from__isnull=True,
+                signal_id__in=[s.signaalId for _, s in candidates],
             ).values_list("signal_id", "content_hash")
         )
         new_rows: list[Signal] = []
@@ -189,7 +191,15 @@ def _store(creditor, items, validated, *, source, actor, now, today, record_if_a
                               from_status="", to_status=SignalStatus.ONTVANGEN, reason=reason)
                 for row in new_rows
             ])
+            if settings.CHECKS_ON_INTAKE:
+                transaction.on_commit(lambda: _enqueue_checks(delivery.pk))
     return delivery, results
+
+
+def _enqueue_checks(delivery_id) -> None:
+    from .tasks import check_delivery
+
+    check_delivery.delay(str(delivery_id))
 
 
 def _raw_signal_id(item: Any) -> str | None:

@@ -39,3 +39,40 @@ def csv_import_sweep() -> None:
     for import_id in csv_import.csv_import_ids_stalled():
         logger.warning("Re-enqueueing stalled CSV import %s", import_id)
         csv_import_process.delay(str(import_id))
+
+
+# --- The checks ------------------------------------------------------------------------------
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=(DatabaseError,), retry_backoff=True,
+             max_retries=5)
+def check_delivery(delivery_id: str) -> int:
+    """Fan a delivery's received signals out to one check task each (enqueued by the intake)."""
+    from .models import Signal, SignalStatus
+
+    ids = list(Signal.objects.filter(delivery_id=delivery_id, status=SignalStatus.ONTVANGEN)
+               .values_list("pk", flat=True))
+    for signal_id in ids:
+        check_signal.delay(signal_id)
+    return len(ids)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=(DatabaseError,), retry_backoff=True,
+             max_retries=5)
+def check_signal(signal_id: int) -> str:
+    """Run (or resume) the checks of one signal. Idempotent: a checked signal is left alone."""
+    from .checks import run_checks
+
+    return run_checks(signal_id=signal_id).status
+
+
+@shared_task(acks_late=True)
+def checks_sweep() -> int:
+    """Re-enqueue signals whose check is due: never enqueued, waiting for a register, or stalled."""
+    from .checks import signals_due_for_checks
+
+    ids = signals_due_for_checks()
+    for signal_id in ids:
+        check_signal.delay(signal_id)
+    if ids:
+        logger.info("Checks sweep enqueued %d signal(s).", len(ids))
+    return len(ids)

@@ -12,6 +12,17 @@ def _clear_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _no_checks_on_intake(settings):
+    """Intake tests store signals only; tests of the checks turn them on (``checks_on_intake``)."""
+    settings.CHECKS_ON_INTAKE = False
+
+
+@pytest.fixture
+def checks_on_intake(settings):
+    settings.CHECKS_ON_INTAKE = True
+
+
 @pytest.fixture
 def municipality(db):
     return MunicipalityFactory()

@@ -178,6 +178,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
 }
 
+# --- Checks ----------------------------------------------------------------------------------
+# Enqueue the checks when a delivery is stored (off only for special runs such as bulk loads;
+# the sweeper then picks the signals up).
+CHECKS_ON_INTAKE = env.bool("CHECKS_ON_INTAKE", default=True)
+
 # --- Celery ----------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=None)
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
@@ -193,6 +198,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
 # A static schedule in code; no jobs between 02:00 and 03:00 (backups, DST changes).
 CELERY_BEAT_SCHEDULE: dict = {
+    "checks-sweep": {
+        "task": "signals.tasks.checks_sweep",
+        "schedule": crontab(minute="*/5", hour="0-1,3-23"),
+    },
     "csv-import-sweep": {
         "task": "signals.tasks.csv_import_sweep",
         "schedule": crontab(minute="*/15", hour="0-1,3-23"),
