@@ -24,7 +24,6 @@ from django.utils import timezone
 
 from vroegsignalering.common.vocab import Outcome
 
-from . import rules
 from .models import FalloutDecision, Signal, SignalHistory, SignalStatus
 
 logger = logging.getLogger(__name__)
@@ -96,6 +95,8 @@ def _end(signal: Signal, outcome: Outcome, reason: str, now) -> Step:
 
 def checks_apply_rules(*, signal_id: int, now=None) -> Step | None:
     """Step 1: legal entity, threshold, arrear age. Returns the end when a rule fired."""
+    from . import rules
+
     now = now or timezone.now()
     with transaction.atomic():
         signal = _locked(signal_id)
@@ -227,8 +228,9 @@ def checks_finish(*, signal_id: int, now=None) -> Step:
 
 def run_checks(*, signal_id: int, now=None, brp_client=None) -> Step:
     """All checks for one signal, from wherever it stands. Safe to call twice."""
-    from shv.adapters import ShvUnavailable
     from shv.services import shv_check
+
+    from shv.adapters import ShvUnavailable
 
     from .brp.client import BrpUnavailable, client_from_settings
     from .brp.decide import check_person

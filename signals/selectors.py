@@ -1,5 +1,5 @@
-"""Reads of the intake, always scoped to the creditor asking."""
-from .models import Creditor, Delivery, Signal
+"""Reads of the intake: for creditors scoped to their own signals, for staff to their municipalities."""
+from .models import Creditor, Delivery, Signal, SignalStatus
 
 
 def delivery_get_for_creditor(*, creditor: Creditor, delivery_id) -> Delivery | None:
@@ -17,3 +17,45 @@ def signal_get_for_creditor(*, creditor: Creditor, signal_id: str) -> Signal | N
 def signal_public_status(signal: Signal) -> str:
     """What the creditor may see of a signal's progress: ``ontvangen`` until feedback exists."""
     return "ontvangen"
+
+
+# --- Municipal staff: scoped to the municipalities the user works for -------------------------
+
+def _municipal_scope(user):
+    """The municipalities whose signals this user may see (none for creditor staff or auditors)."""
+    from accounts.models import Municipality, Role
+
+    if not getattr(user, "is_authenticated", False):
+        return Municipality.objects.none()
+    if user.is_superuser:
+        return Municipality.objects.all()
+    if user.role not in (Role.VROEGSIGNALEERDER, Role.TEAMLEIDER, Role.FUNCTIONEEL_BEHEERDER):
+        return Municipality.objects.none()
+    return user.municipalities.all()
+
+
+def user_reviews_fallout(user) -> bool:
+    return _municipal_scope(user).exists()
+
+
+def fallout_list_for_user(*, user):
+    """Signals waiting for a person's decision (uitval), oldest first."""
+    return (
+        Signal.objects.filter(status=SignalStatus.UITVAL, municipality__in=_municipal_scope(user))
+        .select_related("municipality", "creditor")
+        .order_by("received_at", "pk")
+    )
+
+
+def fallout_get_for_user(*, user, signal_pk: int) -> Signal | None:
+    return fallout_list_for_user(user=user).filter(pk=signal_pk).first()
+
+
+def manual_forwarding_list_for_user(*, user):
+    """Signals about persons living in a municipality this installation does not serve."""
+    return (
+        Signal.objects.filter(status=SignalStatus.DOORGESTUURD, forwarded_to__isnull=True,
+                              municipality__in=_municipal_scope(user))
+        .select_related("municipality", "creditor")
+        .order_by("-outcome_at")
+    )

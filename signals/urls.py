@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import fallout_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,4 +16,9 @@ urlpatterns = [
         views.csv_import_results_csv,
         name="csv_import_results_csv",
     ),
+]
+
+urlpatterns += [
+    path("uitval", fallout_views.fallout_list, name="fallout_list"),
+    path("uitval/<int:signal_pk>", fallout_views.fallout_detail, name="fallout_detail"),
 ]

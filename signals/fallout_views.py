@@ -1,0 +1,68 @@
+"""The fallout review (uitval): signals the checks could not decide, each decided by a person."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from . import selectors
+from .checks import ReviewError, fallout_decide
+from .models import FalloutDecision
+
+
+def _require_reviewer(user) -> None:
+    if not selectors.user_reviews_fallout(user):
+        raise PermissionDenied("U beoordeelt geen uitval.")
+
+
+def _suggestions(signal) -> list[dict]:
+    """The candidates at the address, best match first, with the reasons (for a person to weigh)."""
+    from .brp.suggest import rank_candidates
+
+    candidates = signal.brp_evidence.get("kandidaten", [])
+    return [
+        {"kandidaat": candidate, "score": round(score), "redenen": reasons}
+        for candidate, score, reasons in rank_candidates(signal, candidates)
+    ]
+
+
+@login_required
+def fallout_list(request):
+    _require_reviewer(request.user)
+    page = Paginator(selectors.fallout_list_for_user(user=request.user), 50).get_page(request.GET.get("pagina"))
+    forwarding = selectors.manual_forwarding_list_for_user(user=request.user)[:50]
+    return render(request, "signals/fallout_list.html", {"page": page, "forwarding": forwarding})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def fallout_detail(request, signal_pk: int):
+    _require_reviewer(request.user)
+    signal = selectors.fallout_get_for_user(user=request.user, signal_pk=signal_pk)
+    if signal is None:
+        raise Http404("Dit signaal staat niet (meer) in de uitval.")
+    error = ""
+    if request.method == "POST":
+        # "persoon:<bsn>", "geen_inwoner" or "niet_opgepakt" (one radio group, works without script)
+        decision, _, bsn = request.POST.get("keuze", "").partition(":")
+        try:
+            if not decision:
+                raise ReviewError("Kies een persoon, ‘geen inwoner’ of ‘niet oppakken’.")
+            fallout_decide(signal_id=signal.pk, decided_by=request.user, decision=decision, bsn=bsn,
+                           reason=request.POST.get("reden", ""))
+        except ReviewError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, f"Besluit over signaal {signal.signal_id} vastgelegd.")
+            following = selectors.fallout_list_for_user(user=request.user).first()
+            return redirect("fallout_detail", following.pk) if following else redirect("fallout_list")
+    return render(request, "signals/fallout_detail.html", {
+        "signal": signal,
+        "evidence": signal.brp_evidence,
+        "suggestions": _suggestions(signal),
+        "choices": FalloutDecision.Choice,
+        "error": error,
+        "posted": request.POST,
+    }, status=400 if error else 200)
