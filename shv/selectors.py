@@ -1,0 +1,15 @@
+"""Reads of the SHV register, always scoped to one municipality."""
+from django.db.models import QuerySet
+
+from accounts.models import Municipality
+
+from .models import ShvRegistration
+
+
+def shv_registration_list(*, municipality: Municipality, bsn: str) -> QuerySet[ShvRegistration]:
+    """The products in ``municipality``'s own register for ``bsn`` (never another municipality's)."""
+    return ShvRegistration.objects.filter(municipality=municipality, bsn=bsn).order_by("start_date", "pk")
+
+
+def shv_register_size(*, municipality: Municipality) -> int:
+    return ShvRegistration.objects.filter(municipality=municipality).count()
