@@ -105,7 +105,7 @@ def checks_apply_rules(*, signal_id: int, now=None) -> Step | None:
         decision = rules.not_picked_up(signal, signal.municipality)
         if decision is None:
             return None
-        return _end(signal, decision.outcome, decision.reason, now)
+        return _end(signal, decision.outcome, f"{decision.reason} (regel: {decision.rule})", now)
 
 
 def checks_wait(*, signal_id: int, register: str, error: str, now=None) -> Step:

@@ -183,6 +183,14 @@ SPECTACULAR_SETTINGS = {
 # the sweeper then picks the signals up).
 CHECKS_ON_INTAKE = env.bool("CHECKS_ON_INTAKE", default=True)
 
+# The debt-assistance (SHV) register: the imported table (default) or an HTTP endpoint.
+SHV_ADAPTER = env("SHV_ADAPTER", default="shv.adapters.RegisterAdapter")
+SHV_HTTP_URL = env("SHV_HTTP_URL", default="")
+SHV_HTTP_TIMEOUT = env.float("SHV_HTTP_TIMEOUT", default=5.0)
+SHV_HTTP_API_KEY = env("SHV_HTTP_API_KEY", default="")
+# Accept BSNs that fail the elfproef in the register import (test persons, demo data only).
+SHV_ACCEPT_TEST_BSNS = env.bool("SHV_ACCEPT_TEST_BSNS", default=False)
+
 # --- Celery ----------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=None)
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
