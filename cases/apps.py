@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class CasesConfig(AppConfig):
-    """Cases (meldingen): matching, routing, the 28-day state machine. Built in a later issue."""
+    """Cases (meldingen): matching, routing (afwegingskader), the 28-day state machine."""
 
     name = "cases"
     verbose_name = "Meldingen"

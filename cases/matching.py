@@ -1,0 +1,249 @@
+"""Matching signals into cases (Divosa definitions, DOMAIN.md "Matching into a melding").
+
+The core is pure: :func:`group_signals` takes plain :class:`SignalFacts` and the address history,
+and returns one :class:`Group` per address with its type. ``cases.services.period_close`` feeds
+it from the database and stores the result.
+
+Readings:
+
+- **Arrear**: one creditor's claim under one contract number. Two signals of the same creditor
+  with the same (non-empty) contract number are one arrear: the later one *updates* it. Signals
+  without a contract number are each their own arrear.
+- **enkelvoudig / meervoudig**: one arrear at the address in the period / two or more (different
+  creditors, or the same creditor under two contract numbers, e.g. two insured adults).
+- **opeenvolgend (recidive)**: the address had at least one signal, of any status (picked up or
+  not), dated in the six calendar months before the period's first day (``deadlines.recidive_window``).
+  The case's own signals never count. (Divosa's report phrases it as "a melding at the address";
+  we follow DOMAIN.md and the issue: any signal.)
+- **Amount**: the sum over the case's arrears of each arrear's most recent amount.
+- **Herhaalde melding** (:func:`repeat_decision`): see there.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from vroegsignalering.common.vocab import CRISIS_SIGNAL_KINDS, Outcome
+
+from . import deadlines
+from .deadlines import Period
+
+if TYPE_CHECKING:
+    from signals.models import Signal
+
+    from .models import Case
+
+ENKELVOUDIG, MEERVOUDIG = "enkelvoudig", "meervoudig"  # = models.MatchType values
+
+
+@dataclass(frozen=True, slots=True)
+class SignalFacts:
+    """What matching needs of a signal (no database)."""
+
+    id: int
+    address_key: str
+    creditor_id: int
+    contract_number: str
+    signal_date: dt.date
+    amount: Decimal
+    creditor_kind: str = ""
+    signal_kind: str = "vroegsignaal"
+    received_at: dt.datetime | None = None
+
+    @classmethod
+    def of(cls, signal: Signal) -> SignalFacts:
+        return cls(id=signal.pk, address_key=signal.address_key, creditor_id=signal.creditor_id,
+                   contract_number=signal.contract_number, signal_date=signal.signal_date, amount=signal.amount,
+                   creditor_kind=signal.creditor_kind, signal_kind=signal.signal_kind,
+                   received_at=signal.received_at)
+
+    @property
+    def arrear(self) -> tuple[Any, ...]:
+        if self.contract_number:
+            return (self.creditor_id, self.contract_number)
+        return ("signal", self.id)
+
+    @property
+    def is_crisis(self) -> bool:
+        return self.signal_kind in CRISIS_SIGNAL_KINDS
+
+
+def _order(s: SignalFacts) -> tuple:
+    return (s.signal_date, s.received_at or dt.datetime.min.replace(tzinfo=dt.UTC), s.id)
+
+
+def arrears(signals: Iterable[SignalFacts]) -> dict[tuple, SignalFacts]:
+    """Arrear key → its most recent signal."""
+    latest: dict[tuple, SignalFacts] = {}
+    for s in sorted(signals, key=_order):
+        latest[s.arrear] = s
+    return latest
+
+
+def match_type_for(signals: Iterable[SignalFacts]) -> str:
+    return MEERVOUDIG if len(arrears(signals)) >= 2 else ENKELVOUDIG
+
+
+def summed_amount(signals: Iterable[SignalFacts]) -> Decimal:
+    return sum((s.amount for s in arrears(signals).values()), Decimal("0.00"))
+
+
+def is_recidive(history_dates: Iterable[dt.date], period: Period) -> bool:
+    first, last = deadlines.recidive_window(period)
+    return any(first <= day <= last for day in history_dates)
+
+
+@dataclass
+class Group:
+    """The signals at one address in one period: one case."""
+
+    address_key: str
+    signals: list[SignalFacts] = field(default_factory=list)
+    recidive: bool = False
+
+    @property
+    def match_type(self) -> str:
+        return match_type_for(self.signals)
+
+    @property
+    def amount(self) -> Decimal:
+        return summed_amount(self.signals)
+
+    @property
+    def is_crisis(self) -> bool:
+        return any(s.is_crisis for s in self.signals)
+
+    @property
+    def kind(self) -> tuple[str, bool]:
+        """(match type, recidive): one of the four Divosa types."""
+        return (self.match_type, self.recidive)
+
+
+def group_signals(
+    signals: Iterable[SignalFacts],
+    history: Mapping[str, Iterable[tuple[int, dt.date]]],
+    period: Period,
+) -> list[Group]:
+    """Group a period's signals per address and type each group.
+
+    ``history`` maps an address key to (signal id, signal date) of *other* signals known at that
+    address (any status); the group's own signals are ignored there. Groups come out ordered by
+    address key; every input signal is in exactly one group.
+    """
+    by_address: dict[str, list[SignalFacts]] = defaultdict(list)
+    for s in signals:
+        by_address[s.address_key].append(s)
+    groups = []
+    for key in sorted(by_address):
+        members = sorted(by_address[key], key=_order)
+        own = {s.id for s in members}
+        dates = [day for signal_id, day in history.get(key, ()) if signal_id not in own]
+        groups.append(Group(key, members, is_recidive(dates, period)))
+    return groups
+
+
+def split(groups: Iterable[Group]) -> dict[tuple[str, bool], int]:
+    """Count of groups per Divosa type (match type, recidive)."""
+    counts = {(m, r): 0 for m in (ENKELVOUDIG, MEERVOUDIG) for r in (True, False)}
+    for g in groups:
+        counts[g.kind] += 1
+    return counts
+
+
+# --- herhaalde melding ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PriorArrear:
+    """A signal already picked up in a case: the arrear, its amount, when, and the case."""
+
+    signal_id: int
+    creditor_id: int
+    contract_number: str
+    amount: Decimal
+    picked_up_on: dt.date
+    case_id: int
+    case_is_active: bool
+    case: Case | None = None
+
+
+@dataclass(frozen=True)
+class RepeatDecision:
+    """``outcome`` HERHAALDE_MELDING: not picked up. ``outcome`` None with ``case``: the signal
+    updates that active case (``cases.services.case_update_with_signal``)."""
+
+    outcome: Outcome | None
+    reason: str
+    case: Case | None = None
+    case_id: int | None = None
+    prior: PriorArrear | None = None
+
+
+def _euro(amount: Decimal) -> str:
+    whole, cents = f"{amount:.2f}".split(".")
+    return f"€ {int(whole):,}".replace(",", ".") + f",{cents}"
+
+
+def repeat_decision(
+    signal: Any,
+    priors: Iterable[PriorArrear] | None = None,
+    *,
+    window_months: int | None = None,
+) -> RepeatDecision | None:
+    """The repeat rule for a signal that passed the other checks.
+
+    Same creditor and same arrear (non-empty contract number) already picked up in a case on or
+    after ``signal_date`` minus ``window_months`` (default: the municipality's ``CasePolicy``,
+    3 months):
+
+    - amount not higher than the most recent picked-up amount → ``HERHAALDE_MELDING``;
+    - higher, and an active case holds that arrear → update that case (``outcome`` None, ``case``);
+    - higher, but its case is closed → None: a new signal, matched as usual.
+
+    None as well when there is no such prior. Pure when ``priors`` (and ``window_months``) are
+    given; otherwise they are read from the database (``cases.selectors.prior_arrears``).
+    """
+    if not signal.contract_number:
+        return None
+    if priors is None or window_months is None:
+        from . import selectors
+
+        if window_months is None:
+            window_months = selectors.policy_for(signal.municipality_id).repeat_window_months
+        if priors is None:
+            priors = selectors.prior_arrears(signal, window_months=window_months)
+    since = deadlines.add_months(signal.signal_date, -window_months)
+    same = [
+        p for p in priors
+        if p.signal_id != signal.pk and p.creditor_id == signal.creditor_id
+        and p.contract_number == signal.contract_number and p.picked_up_on >= since
+    ]
+    if not same:
+        return None
+    latest = max(same, key=lambda p: (p.picked_up_on, p.signal_id))
+    when = deadlines.format_short(latest.picked_up_on)
+    if signal.amount <= latest.amount:
+        return RepeatDecision(
+            outcome=Outcome.HERHAALDE_MELDING,
+            reason=(f"Dezelfde achterstand (contract {signal.contract_number}) van deze vastelastenpartner is op "
+                    f"{when} al opgepakt in melding {latest.case_id}; het bedrag is niet hoger "
+                    f"({_euro(signal.amount)} tegen {_euro(latest.amount)})."),
+            case_id=latest.case_id,
+            prior=latest,
+        )
+    active = [p for p in same if p.case_is_active]
+    if active:
+        target = max(active, key=lambda p: (p.picked_up_on, p.signal_id))
+        return RepeatDecision(
+            outcome=None,
+            reason=(f"Hoger bedrag voor dezelfde achterstand (contract {signal.contract_number}): "
+                    f"{_euro(signal.amount)} tegen {_euro(latest.amount)}; werkt open melding {target.case_id} bij."),
+            case=target.case,
+            case_id=target.case_id,
+            prior=target,
+        )
+    return None

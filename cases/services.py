@@ -1,0 +1,674 @@
+"""Writes of cases: period close (matching + routing), crisis cases, late and updated signals,
+closing, reopening and the day-28 closure.
+
+Each service runs in one transaction, locks what it changes (``select_for_update``) and appends
+history. Creating cases is serialised per municipality by locking the municipality row, so a
+period close and a crisis signal never open two cases at one address at once. Lock order:
+municipality → signal → case. (The checks call in with their own signal already locked; that
+signal is not yet committed as GECONTROLEERD, so a concurrent period close does not wait for it.)
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Exists, Max, OuterRef
+from django.utils import timezone
+
+from accounts.models import Municipality
+from signals.models import Signal, SignalHistory, SignalStatus
+from vroegsignalering.common.bulk import bulk_insert
+from vroegsignalering.common.vocab import OUTCOMES, MonitorCategory, Outcome, SignalKind
+
+from . import deadlines, matching, routing, selectors
+from .exceptions import CaseActionError, CaseWindowClosedError
+from .models import (
+    ACTIVE_STATUSES,
+    WINDOW_STATUSES,
+    Case,
+    CaseEvent,
+    CaseHistory,
+    CaseSignal,
+    CaseStatus,
+    PeriodClose,
+    RoutingRule,
+    SignalRole,
+    Tray,
+    TrayAllocation,
+    Urgency,
+)
+
+logger = logging.getLogger(__name__)
+
+SYSTEM = "systeem"
+_URGENCY = {SignalKind.EINDELEVERING: Urgency.HOOG, SignalKind.AFSLUITING: Urgency.ACUUT,
+            SignalKind.ONTRUIMING: Urgency.ACUUT}
+# End results a person can only register after the resident was reached (DESIGN.md's monitor
+# categories "help accepted" and "reached, declined").
+REACHED_CATEGORIES = frozenset({
+    MonitorCategory.HULP_QUICK_FIX, MonitorCategory.HULP_FINANCIEEL, MonitorCategory.HULP_NIET_FINANCIEEL,
+    MonitorCategory.BEREIKT_GEEN_HULP,
+})
+
+
+def _actor_name(by) -> str:
+    if by is None:
+        return SYSTEM
+    return by.get_full_name() or by.get_username()
+
+
+def _history(case: Case, *, at, by=None, event=CaseEvent.STATUS, from_status="", to_status="",
+             reason="") -> CaseHistory:
+    return CaseHistory(case=case, at=at, event=event, actor=by, actor_name=_actor_name(by),
+                       from_status=from_status, to_status=to_status, reason=reason)
+
+
+def _format_address(signal: Signal) -> str:
+    number = f"{signal.house_number}{signal.house_letter}"
+    if signal.house_number_addition:
+        number += f"-{signal.house_number_addition}"
+    street = f"{signal.street} {number}".strip()
+    postcode = f"{signal.postcode[:4]} {signal.postcode[4:]}" if len(signal.postcode) == 6 else signal.postcode
+    place = f"{postcode} {signal.city}".strip()
+    return f"{street}, {place}"
+
+
+def _signal_order(s: Signal) -> tuple:
+    return (s.signal_date, s.received_at, s.pk)
+
+
+# --- attaching signals ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Writes:
+    """Rows collected during a service, written in bulk at the end (in dependency order)."""
+
+    now: dt.datetime
+    new_cases: list[Case] = field(default_factory=list)
+    links: list[CaseSignal] = field(default_factory=list)
+    history: list[CaseHistory] = field(default_factory=list)
+    attached: list[tuple[Signal, Case, str]] = field(default_factory=list)
+
+    def attach(self, signal: Signal, case: Case, role: str) -> None:
+        signal.attach_to_case()  # validates the signal's state (GECONTROLEERD → IN_MELDING)
+        self.links.append(CaseSignal(case=case, signal=signal, role=role, joined_at=self.now))
+        self.attached.append((signal, case, role))
+
+    def flush(self) -> None:
+        bulk_insert(Case, self.new_cases)
+        for link in self.links:
+            link.case_id = link.case.pk
+        for row in self.history:
+            row.case_id = row.case.pk
+        ids = [s.pk for s, _, _ in self.attached]
+        for start in range(0, len(ids), 2000):
+            chunk = ids[start:start + 2000]
+            moved = Signal.objects.filter(pk__in=chunk, status=SignalStatus.GECONTROLEERD).update(
+                status=SignalStatus.IN_MELDING)
+            if moved != len(chunk):  # another worker moved one of them: start again
+                raise CaseActionError("Een signaal is intussen door een ander proces gewijzigd; probeer opnieuw.")
+        bulk_insert(CaseSignal, self.links)
+        bulk_insert(CaseHistory, self.history)
+        bulk_insert(SignalHistory, [
+            SignalHistory(signal_id=s.pk, at=self.now, actor=SYSTEM, from_status=SignalStatus.GECONTROLEERD,
+                          to_status=SignalStatus.IN_MELDING,
+                          reason=f"Gekoppeld aan melding {case.pk} ({SignalRole(role).label.lower()}).")
+            for s, case, role in self.attached
+        ])
+
+
+def _crisis_fields(case: Case, crisis_signals: Sequence[Signal]) -> None:
+    """Raise the case's urgency and set the crisis deadline from the earliest crisis signal."""
+    if not crisis_signals:
+        return
+    case.is_crisis = True
+    case.urgency = max([case.urgency, *(_URGENCY.get(s.signal_kind, Urgency.HOOG) for s in crisis_signals)])
+    first = min(crisis_signals, key=lambda s: s.received_at)
+    if case.crisis_at is None or first.received_at < case.crisis_at:
+        deadline = deadlines.crisis_deadline(first.received_at)
+        case.crisis_at = first.received_at
+        case.crisis_due_at = deadline.at
+        case.crisis_due_basis = deadline.basis[:300]
+
+
+def _new_case(municipality: Municipality, signals: Sequence[Signal], period: deadlines.Period, *,
+              recidive: bool, now: dt.datetime) -> Case:
+    facts = [matching.SignalFacts.of(s) for s in signals]
+    window = deadlines.window_deadline(now)
+    case = Case(
+        municipality=municipality, address_key=signals[0].address_key, address=_format_address(signals[0])[:300],
+        period_start=period.start, period_end=period.end, match_type=matching.match_type_for(facts),
+        recidive=recidive, amount=matching.summed_amount(facts), opened_at=now, deadline_at=window.at,
+        deadline_basis=window.basis[:300],
+    )
+    _crisis_fields(case, [s for s in signals if s.is_crisis])
+    return case
+
+
+def _refresh(case: Case, signals: Sequence[Signal]) -> None:
+    """Recompute type and amount from all of the case's signals."""
+    facts = [matching.SignalFacts.of(s) for s in signals]
+    case.match_type = matching.match_type_for(facts)
+    case.amount = matching.summed_amount(facts)
+    _crisis_fields(case, [s for s in signals if s.is_crisis])
+
+
+def _history_index(municipality: Municipality, address_keys: Iterable[str], period: deadlines.Period) -> dict:
+    """Address key → [(signal id, signal date)] of signals in the recidive window (any status)."""
+    first, last = deadlines.recidive_window(period)
+    keys = sorted(set(address_keys))
+    index: dict[str, list] = defaultdict(list)
+    for start in range(0, len(keys), 2000):
+        rows = Signal.objects.filter(
+            municipality=municipality, address_key__in=keys[start:start + 2000],
+            signal_date__gte=first, signal_date__lte=last,
+        ).values_list("address_key", "pk", "signal_date")
+        for key, pk, day in rows:
+            index[key].append((pk, day))
+    return index
+
+
+# --- routing -------------------------------------------------------------------------------------
+
+
+@dataclass
+class _RoutingSetup:
+    rules: list[RoutingRule]
+    default_tray: Tray
+    allocations: list[TrayAllocation]
+
+
+def _routing_setup(municipality: Municipality) -> _RoutingSetup:
+    """The municipality's rules with their trays and fallback chains loaded (no queries while routing)."""
+    trays = {t.pk: t for t in Tray.objects.filter(municipality=municipality)}
+    policy = selectors.policy_for(municipality.pk)
+    default = trays.get(policy.default_tray_id) if policy.default_tray_id else None
+    if default is None:
+        default, _ = Tray.objects.get_or_create(municipality=municipality, code="algemeen",
+                                                defaults={"name": "Algemeen"})
+        trays[default.pk] = default
+    for tray in trays.values():
+        tray.capacity_fallback = trays.get(tray.capacity_fallback_id)
+        tray.missing_contact_fallback = trays.get(tray.missing_contact_fallback_id)
+    rules = list(RoutingRule.objects.filter(municipality=municipality, is_active=True).order_by("position"))
+    for rule in rules:
+        rule.tray = trays[rule.tray_id]
+    allocations = list(TrayAllocation.objects.filter(municipality=municipality, is_active=True).order_by("position"))
+    for allocation in allocations:
+        allocation.target = trays[allocation.target_id]
+        allocation.source = trays[allocation.source_id]
+    return _RoutingSetup(rules, default, allocations)
+
+
+def _facts(case: Case, signals: Sequence[Signal]) -> routing.CaseFacts:
+    return routing.CaseFacts.of(match_type=case.match_type, recidive=case.recidive, amount=case.amount,
+                                signals=signals)
+
+
+def _apply_routing(case: Case, decision: routing.Decision, writes: _Writes, *, by=None) -> None:
+    """Store a routing decision on the case (in memory) and its history; a tray with an end result
+    closes the case at once (e.g. known to debt assistance: the professional involved takes it)."""
+    old = case.tray
+    case.tray = decision.tray
+    case.priority = decision.priority
+    case.routing_rule = decision.rule
+    case.routing_explanation = decision.explanation
+    case.routed_at = writes.now
+    reason = decision.explanation if old is None else f"Van bakje {old.name} naar {decision.tray.name}.\n" + \
+        decision.explanation
+    writes.history.append(_history(case, at=writes.now, by=by, event=CaseEvent.ROUTED, to_status=case.status,
+                                   reason=reason))
+    outcome = decision.tray.end_outcome
+    if outcome and case.status in ACTIVE_STATUSES:
+        before = case.status
+        case.close(outcome, writes.now)
+        case.first_closed_at = case.first_closed_at or writes.now
+        writes.history.append(_history(
+            case, at=writes.now, by=by, from_status=before, to_status=case.status,
+            reason=f"Bakje {decision.tray.name}: direct gesloten met eindresultaat '{Outcome(outcome).label}'.",
+        ))
+
+
+# --- period close --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PeriodCloseResult:
+    record: PeriodClose
+    created: bool
+
+    @property
+    def counts(self) -> dict:
+        return self.record.counts
+
+
+def period_close(*, municipality: Municipality, today: dt.date | None = None, now: dt.datetime | None = None,
+                 period: deadlines.Period | None = None) -> PeriodCloseResult:
+    """Close a period: match its checked signals into cases and route the new cases.
+
+    ``period`` defaults to the most recent period that ended before ``today``. Idempotent: a period
+    closed before returns its record (``created`` False). Takes every signal of the municipality in
+    status GECONTROLEERD dated up to the period's end (so signals left over from earlier periods
+    join too):
+
+    1. a signal of the same creditor and contract number as a signal in an active case updates that
+       case (role ``update``);
+    2. a signal at an address with an active case joins it (``late``; ``crisis`` for a crisis signal);
+    3. the rest is grouped per address into new cases (``cases.matching.group_signals``), which are
+       routed together (capacity: earlier rules first, then higher amounts; then the allocations).
+    """
+    now = now or timezone.now()
+    today = today or deadlines.local_date(now)
+    closing_day = municipality.period_closing_day
+    period = period or deadlines.last_ended_period(today, closing_day)
+    if period.end >= today:
+        raise CaseActionError(f"De periode {period.describe()} is nog niet voorbij; afsluiten kan vanaf "
+                                f"{deadlines.format_short(period.end + dt.timedelta(days=1))}.")
+    with transaction.atomic():
+        municipality = Municipality.objects.select_for_update().get(pk=municipality.pk)
+        done = PeriodClose.objects.filter(municipality=municipality, period_end=period.end).first()
+        if done is not None:
+            return PeriodCloseResult(done, created=False)
+        signals = list(Signal.objects.select_for_update()
+                       .filter(municipality=municipality, status=SignalStatus.GECONTROLEERD,
+                               signal_date__lte=period.end)
+                       .order_by("signal_date", "received_at", "pk"))
+        writes = _Writes(now)
+        counts: Counter = Counter(signals=len(signals))
+
+        joins = _joins_into_active_cases(municipality, signals)
+        joined_ids = {s.pk for signals_ in joins.values() for s, _ in signals_}
+        rest = [s for s in signals if s.pk not in joined_ids]
+        setup = _routing_setup(municipality)
+        ledger = routing.CapacityLedger(selectors.tray_usage(municipality.pk, period.end))
+
+        counts["cases_joined"] = _join_cases(joins, writes, ledger, setup)
+        for pairs in joins.values():
+            for _, role in pairs:
+                counts[f"signals_{role}"] += 1
+
+        history = _history_index(municipality, {s.address_key for s in rest}, period)
+        by_id = {s.pk: s for s in rest}
+        groups = matching.group_signals([matching.SignalFacts.of(s) for s in rest], history, period)
+        items = []
+        for group in groups:
+            members = [by_id[f.id] for f in group.signals]
+            case = _new_case(municipality, members, period, recidive=group.recidive, now=now)
+            writes.new_cases.append(case)
+            for s in members:
+                writes.attach(s, case, SignalRole.INITIAL)
+            recidive = "opeenvolgend" if group.recidive else "niet opeenvolgend"
+            writes.history.append(_history(
+                case, at=now, event=CaseEvent.OPENED, to_status=case.status,
+                reason=(f"Geopend bij afsluiting van de periode {period.describe()}: {len(members)} signaal/signalen "
+                        f"op dit adres, {group.match_type}, {recidive}."),
+            ))
+            items.append((len(items), _facts(case, members)))
+            counts[f"{group.match_type}_{'opeenvolgend' if group.recidive else 'niet_opeenvolgend'}"] += 1
+        decisions = routing.route_period(items, setup.rules, setup.default_tray, ledger, setup.allocations)
+        trays: Counter = Counter()
+        for index, case in enumerate(writes.new_cases):
+            _apply_routing(case, decisions[index], writes)
+            trays[case.tray.code] += 1
+        writes.flush()
+        counts["cases_opened"] = len(writes.new_cases)
+        counts["cases_closed_at_routing"] = sum(1 for c in writes.new_cases if c.status == CaseStatus.GESLOTEN)
+        record = PeriodClose.objects.create(
+            municipality=municipality, period_start=period.start, period_end=period.end, closed_at=now,
+            counts={**{k: v for k, v in counts.items() if v}, "trays": dict(sorted(trays.items()))},
+        )
+    logger.info("Period %s closed for %s: %s", period.label, municipality.cbs_code, record.counts)
+    return PeriodCloseResult(record, created=True)
+
+
+def _joins_into_active_cases(municipality: Municipality, signals: Sequence[Signal]) -> dict[int, list]:
+    """Case id → [(signal, role)] for signals that belong to an already active case."""
+    if not signals:
+        return {}
+    keys = {s.address_key for s in signals}
+    active_by_address: dict[str, int] = {}
+    for pk, key in (Case.objects.filter(municipality=municipality, status__in=ACTIVE_STATUSES, address_key__in=keys)
+                    .order_by("opened_at", "pk").values_list("pk", "address_key")):
+        active_by_address[key] = pk  # the most recent active case at the address
+    contracts = {(s.creditor_id, s.contract_number) for s in signals if s.contract_number}
+    arrear_case: dict[tuple, int] = {}
+    if contracts:
+        rows = (CaseSignal.objects
+                .filter(case__municipality=municipality, case__status__in=ACTIVE_STATUSES,
+                        signal__contract_number__in={c for _, c in contracts})
+                .order_by("joined_at", "pk").values_list("case_id", "signal__creditor_id", "signal__contract_number"))
+        for case_id, creditor_id, contract in rows:
+            arrear_case[(creditor_id, contract)] = case_id
+    joins: dict[int, list] = defaultdict(list)
+    for s in signals:
+        if s.contract_number and (s.creditor_id, s.contract_number) in arrear_case:
+            joins[arrear_case[(s.creditor_id, s.contract_number)]].append((s, SignalRole.UPDATE))
+            arrear_case.setdefault((s.creditor_id, s.contract_number), arrear_case[(s.creditor_id, s.contract_number)])
+        elif s.address_key in active_by_address:
+            role = SignalRole.CRISIS if s.is_crisis else SignalRole.LATE
+            joins[active_by_address[s.address_key]].append((s, role))
+    return dict(joins)
+
+
+def _join_cases(joins: dict[int, list], writes: _Writes, ledger: routing.CapacityLedger,
+                setup: _RoutingSetup) -> int:
+    """Add signals to active cases (locked); returns the number of cases joined."""
+    cases = list(Case.objects.select_for_update().filter(pk__in=list(joins)).select_related("tray").order_by("pk"))
+    for case in cases:
+        _add_signals(case, joins[case.pk], writes, ledger, setup)
+    return len(cases)
+
+
+def _add_signals(case: Case, pairs: Sequence[tuple[Signal, str]], writes: _Writes, ledger: routing.CapacityLedger,
+                 setup: _RoutingSetup | None, *, by=None) -> None:
+    """Attach signals to an existing (locked) case, refresh its type, amount and urgency; a crisis
+    signal in a case nobody has contacted yet routes the case again."""
+    existing = selectors.case_signals(case)
+    urgency_before, amount_before = case.urgency, case.amount
+    for signal, role in pairs:
+        writes.attach(signal, case, role)
+    members = sorted([*existing, *(s for s, _ in pairs)], key=_signal_order)
+    _refresh(case, members)
+    lines = []
+    for signal, role in pairs:
+        lines.append(f"{SignalRole(role).label}: {signal.get_creditor_kind_display().lower()}, "
+                     f"{matching._euro(signal.amount)}"
+                     + (f", contract {signal.contract_number}" if signal.contract_number else "")
+                     + (f" ({signal.get_signal_kind_display().lower()})" if signal.is_crisis else "") + ".")
+    lines.append(f"Melding nu {case.match_type}, totaal {matching._euro(case.amount)}"
+                 f" (was {matching._euro(amount_before)}).")
+    if case.urgency != urgency_before:
+        lines.append(f"Urgentie verhoogd naar '{Urgency(case.urgency).label}'; eerste actie: {case.crisis_due_basis}")
+    writes.history.append(_history(case, at=writes.now, by=by, event=CaseEvent.SIGNAL, to_status=case.status,
+                                   reason="\n".join(lines)))
+    fields = ["match_type", "amount", "is_crisis", "urgency", "crisis_at", "crisis_due_at", "crisis_due_basis"]
+    crisis_joined = any(s.is_crisis for s, _ in pairs)
+    if crisis_joined and case.status == CaseStatus.OPEN and setup is not None:
+        if case.tray is not None:
+            ledger.release(case.tray)
+        decision = routing.route_one(_facts(case, members), setup.rules, setup.default_tray, ledger)
+        if case.tray_id != decision.tray.pk:
+            _apply_routing(case, decision, writes, by=by)
+            fields += ["tray", "priority", "routing_rule", "routing_explanation", "routed_at", "status", "outcome",
+                       "closed_at", "first_closed_at"]
+    case.save(update_fields=fields)
+
+
+# --- single signals: crisis, update, late --------------------------------------------------------
+
+
+def _lock(signal: Signal) -> tuple[Municipality, Signal]:
+    """Lock the municipality, then the signal (see the lock order above)."""
+    municipality_id = signal.municipality_id or Signal.objects.values_list("municipality_id", flat=True).get(
+        pk=signal.pk)
+    municipality = Municipality.objects.select_for_update().get(pk=municipality_id)
+    return municipality, Signal.objects.select_for_update().get(pk=signal.pk)
+
+
+def _case_of(signal: Signal) -> Case | None:
+    link = CaseSignal.objects.filter(signal_id=signal.pk).select_related("case").first()
+    return link.case if link else None
+
+
+def case_open_for_crisis(*, signal: Signal, now: dt.datetime | None = None) -> Case:
+    """A crisis signal that passed the checks: join the active case at the address (raising its
+    urgency) or open a case at once, routed now. Idempotent for a signal already in a case."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        municipality, signal = _lock(signal)
+        if signal.status == SignalStatus.IN_MELDING:
+            return _case_of(signal)
+        if not signal.is_crisis:
+            raise CaseActionError("Dit is geen crisissignaal; het wacht op de periodeafsluiting.")
+        writes = _Writes(now)
+        setup = _routing_setup(municipality)
+        active = selectors.active_case_at(municipality.pk, signal.address_key)
+        if active is not None:
+            case = Case.objects.select_for_update().select_related("tray").get(pk=active.pk)
+            ledger = routing.CapacityLedger(selectors.tray_usage(municipality.pk, case.period_end))
+            _add_signals(case, [(signal, SignalRole.CRISIS)], writes, ledger, setup)
+            writes.flush()
+            return case
+        period = deadlines.period_for(deadlines.local_date(now), municipality.period_closing_day)
+        history = _history_index(municipality, [signal.address_key], period)
+        dates = [day for pk, day in history.get(signal.address_key, []) if pk != signal.pk]
+        case = _new_case(municipality, [signal], period, recidive=matching.is_recidive(dates, period), now=now)
+        writes.new_cases.append(case)
+        writes.attach(signal, case, SignalRole.INITIAL)
+        writes.history.append(_history(
+            case, at=now, event=CaseEvent.OPENED, to_status=case.status,
+            reason=(f"Direct geopend voor een {signal.get_signal_kind_display().lower()} "
+                    f"({signal.get_creditor_kind_display().lower()}). Eerste actie: {case.crisis_due_basis}"),
+        ))
+        ledger = routing.CapacityLedger(selectors.tray_usage(municipality.pk, period.end))
+        decision = routing.route_one(_facts(case, [signal]), setup.rules, setup.default_tray, ledger)
+        _apply_routing(case, decision, writes)
+        writes.flush()
+        return case
+
+
+def case_update_with_signal(*, case: Case, signal: Signal, now: dt.datetime | None = None) -> Case | None:
+    """A signal for an arrear already in an active case (same creditor and contract number, higher
+    amount) updates that case. When the case is no longer active the signal is matched as usual
+    (a crisis signal opens its case; another waits for the period close) and None is returned."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        municipality, signal = _lock(signal)
+        if signal.status == SignalStatus.IN_MELDING:
+            return _case_of(signal)
+        case = Case.objects.select_for_update().select_related("tray").get(pk=case.pk)
+        if case.status not in ACTIVE_STATUSES or case.municipality_id != signal.municipality_id:
+            if signal.is_crisis:
+                return case_open_for_crisis(signal=signal, now=now)
+            return None
+        writes = _Writes(now)
+        setup = _routing_setup(municipality) if signal.is_crisis else None
+        ledger = routing.CapacityLedger(selectors.tray_usage(municipality.pk, case.period_end))
+        _add_signals(case, [(signal, SignalRole.UPDATE)], writes, ledger, setup)
+        writes.flush()
+        return case
+
+
+def case_join_late_signal(*, signal: Signal, now: dt.datetime | None = None) -> Case | None:
+    """A checked signal that arrives after its period was closed joins the active case at its
+    address (or the active case holding the same arrear). Without one it waits for the next period
+    close and None is returned. Crisis signals go to :func:`case_open_for_crisis`."""
+    now = now or timezone.now()
+    if signal.is_crisis:
+        return case_open_for_crisis(signal=signal, now=now)
+    with transaction.atomic():
+        municipality, signal = _lock(signal)
+        if signal.status == SignalStatus.IN_MELDING:
+            return _case_of(signal)
+        if signal.status != SignalStatus.GECONTROLEERD:
+            return None
+        closed = PeriodClose.objects.filter(municipality=municipality, period_end__gte=signal.signal_date).exists()
+        if not closed:
+            return None
+        joins = _joins_into_active_cases(municipality, [signal])
+        if not joins:
+            return None
+        (case_id, pairs), = joins.items()
+        case = Case.objects.select_for_update().select_related("tray").get(pk=case_id)
+        if case.status not in ACTIVE_STATUSES:
+            return None
+        writes = _Writes(now)
+        ledger = routing.CapacityLedger(selectors.tray_usage(municipality.pk, case.period_end))
+        _add_signals(case, pairs, writes, ledger, None)
+        writes.flush()
+        return case
+
+
+def signals_attach_late(*, now: dt.datetime | None = None, limit: int = 5000) -> Counter:
+    """Sweeper: checked signals whose period is already closed join the active case at their
+    address; crisis signals without a case get one. Safe to run any time (idempotent)."""
+    now = now or timezone.now()
+    counts: Counter = Counter()
+    latest = dict(PeriodClose.objects.values("municipality").annotate(end=Max("period_end"))
+                  .values_list("municipality", "end"))
+    crisis_kinds = [SignalKind.EINDELEVERING, SignalKind.AFSLUITING, SignalKind.ONTRUIMING]
+    ids = list(Signal.objects.filter(status=SignalStatus.GECONTROLEERD, signal_kind__in=crisis_kinds)
+               .order_by("pk").values_list("pk", flat=True)[:limit])
+    for pk in ids:
+        case_open_for_crisis(signal=Signal(pk=pk), now=now)
+        counts["crisis"] += 1
+    for municipality_id, period_end in latest.items():
+        waiting = (Signal.objects.filter(municipality_id=municipality_id, status=SignalStatus.GECONTROLEERD,
+                                         signal_date__lte=period_end)
+                   .exclude(signal_kind__in=crisis_kinds).order_by("pk")[:limit])
+        for signal in waiting:
+            counts["joined" if case_join_late_signal(signal=signal, now=now) else "waiting"] += 1
+    return counts
+
+
+# --- closing, reopening, expiry ------------------------------------------------------------------
+
+
+def _locked_case(case: Case) -> Case:
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+def case_lock(case: Case) -> Case:
+    """The case, re-read and locked for the rest of the transaction (for other apps' services)."""
+    return _locked_case(case)
+
+
+def case_history_append(case: Case, *, at: dt.datetime, by=None, event: str = CaseEvent.STATUS,
+                        from_status: str = "", to_status: str = "", reason: str = "") -> CaseHistory:
+    """Append one history row to a case (for other apps' services, e.g. contact attempts)."""
+    row = _history(case, at=at, by=by, event=event, from_status=from_status, to_status=to_status, reason=reason)
+    row.save()
+    return row
+
+
+def ensure_open_for_work(case: Case, *, now: dt.datetime, action: str) -> None:
+    """Refuse (Dutch message) when nothing may be registered on the case now: it is closed, or its
+    28-day window has passed. A reopened case accepts work until it is closed again."""
+    if case.status == CaseStatus.GESLOTEN:
+        closed = deadlines.format_short(deadlines.local_date(case.closed_at)) if case.closed_at else "eerder"
+        raise CaseWindowClosedError(
+            f"Deze melding is gesloten op {closed}; u kunt geen {action}. Heeft de inwoner later alsnog hulp "
+            "aanvaard? Heropen de melding dan eerst (late hulpacceptatie).",
+            code="gesloten",
+        )
+    if case.status in WINDOW_STATUSES and not deadlines.window_is_open(case.deadline_at, now):
+        last = deadlines.local_date(case.deadline_at) - dt.timedelta(days=1)
+        raise CaseWindowClosedError(
+            f"De termijn van {deadlines.WINDOW_DAYS} dagen voor deze melding is verstreken (de laatste dag was "
+            f"{deadlines.format_date(last)}); u kunt geen {action}. De melding wordt automatisch gesloten. "
+            "Heeft de inwoner later alsnog hulp aanvaard? Heropen de melding dan na sluiting.",
+            code="termijn_verstreken",
+        )
+
+
+def case_close(*, case: Case, outcome: str, by, reason: str = "", now: dt.datetime | None = None) -> Case:
+    """Close a case with a DDAS end result (within the window, or a reopened case)."""
+    now = now or timezone.now()
+    if outcome not in Outcome.values:
+        raise CaseActionError(f"Onbekend eindresultaat: {outcome!r}.", code="eindresultaat")
+    outcome = Outcome(outcome)
+    with transaction.atomic():
+        case = _locked_case(case)
+        ensure_open_for_work(case, now=now, action="eindresultaat registreren")
+        if OUTCOMES[outcome][0] in REACHED_CATEGORIES and not selectors.case_was_reached(case):
+            raise CaseActionError(
+                f"Het eindresultaat '{outcome.label}' vraagt dat de inwoner is bereikt. Registreer eerst de "
+                "contactpoging waarbij de inwoner is bereikt.",
+                code="niet_bereikt",
+            )
+        before = case.status
+        case.close(outcome, now)
+        case.first_closed_at = case.first_closed_at or now
+        case.save(update_fields=["status", "outcome", "closed_at", "first_closed_at"])
+        text = f"Gesloten met eindresultaat '{outcome.label}'."
+        _history(case, at=now, by=by, from_status=before, to_status=case.status,
+                 reason=f"{text} {reason}".strip()).save()
+    return case
+
+
+def case_reopen(*, case: Case, reason: str, by, now: dt.datetime | None = None) -> Case:
+    """Late help acceptance: reopen a closed case within the municipality's term (default 3 months
+    after it was first closed)."""
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    if not reason:
+        raise CaseActionError("Geef een reden om de melding te heropenen.", code="reden")
+    with transaction.atomic():
+        case = _locked_case(case)
+        if case.status != CaseStatus.GESLOTEN:
+            raise CaseActionError("Alleen een gesloten melding kan worden heropend.", code="niet_gesloten")
+        months = selectors.policy_for(case.municipality_id).reopen_term_months
+        term = deadlines.reopen_deadline(case.first_closed_at or case.closed_at, months)
+        if now > term.at:
+            raise CaseActionError(
+                f"De termijn om deze melding te heropenen is verstreken ({term.basis}).", code="termijn_verstreken"
+            )
+        before = case.status
+        case.reopen(reason[:500], now)
+        case.save(update_fields=["status", "reopen_reason", "reopened_at"])
+        _history(case, at=now, by=by, from_status=before, to_status=case.status,
+                 reason=f"Heropend (late hulpacceptatie): {reason}").save()
+    return case
+
+
+def case_assign(*, case: Case, worker, by, now: dt.datetime | None = None) -> Case:
+    """Assign (or, with ``worker`` None, unassign) a case to a worker of its municipality."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        case = _locked_case(case)
+        if worker is not None and not worker.municipalities.filter(pk=case.municipality_id).exists():
+            raise CaseActionError("Deze medewerker werkt niet voor de gemeente van deze melding.", code="gemeente")
+        case.assigned_to = worker
+        case.save(update_fields=["assigned_to"])
+        text = f"Toegewezen aan {_actor_name(worker)}." if worker else "Toewijzing opgeheven."
+        _history(case, at=now, by=by, event=CaseEvent.ASSIGNED, to_status=case.status, reason=text).save()
+    return case
+
+
+def case_start_work(case: Case, *, now: dt.datetime, by, reason: str) -> None:
+    """open → in_behandeling on a locked case (the first contact attempt); no-op otherwise."""
+    if case.status != CaseStatus.OPEN:
+        return
+    case.start_work()
+    _history(case, at=now, by=by, from_status=CaseStatus.OPEN, to_status=case.status, reason=reason).save()
+
+
+def cases_close_expired(*, now: dt.datetime | None = None, batch_size: int = 500) -> dict[str, int]:
+    """The day-28 job: close every open or in-progress case whose window has passed, with the
+    derived end result (ever reached → 'Geen reactie na eerder contact', else 'Definitief geen
+    contact kunnen krijgen'). Idempotent; rows are locked and re-checked. Returns counts."""
+    from contacts.models import ContactAttempt, Reached
+
+    now = now or timezone.now()
+    ids = list(selectors.cases_due_for_expiry(now=now).order_by("deadline_at", "pk").values_list("pk", flat=True))
+    counts = {"closed": 0, Outcome.GEEN_CONTACT.name: 0, Outcome.GEEN_REACTIE_NA_CONTACT.name: 0}
+    reached = ContactAttempt.objects.filter(case=OuterRef("pk"), reached=Reached.JA)
+    for start in range(0, len(ids), batch_size):
+        with transaction.atomic():
+            cases = list(Case.objects.select_for_update()
+                         .filter(pk__in=ids[start:start + batch_size], status__in=WINDOW_STATUSES,
+                                 deadline_at__lte=now)
+                         .annotate(was_reached=Exists(reached)).order_by("pk"))
+            rows = []
+            for case in cases:
+                outcome = Outcome.GEEN_REACTIE_NA_CONTACT if case.was_reached else Outcome.GEEN_CONTACT
+                before = case.status
+                case.expire(outcome, case.deadline_at)
+                case.first_closed_at = case.first_closed_at or case.deadline_at
+                case.save(update_fields=["status", "outcome", "closed_at", "first_closed_at"])
+                last = deadlines.local_date(case.deadline_at) - dt.timedelta(days=1)
+                rows.append(_history(
+                    case, at=now, from_status=before, to_status=case.status,
+                    reason=(f"Automatisch gesloten: de termijn van {deadlines.WINDOW_DAYS} dagen eindigde op "
+                            f"{deadlines.format_date(last)}. Eindresultaat '{outcome.label}' "
+                            f"({'inwoner eerder bereikt' if case.was_reached else 'inwoner nooit bereikt'})."),
+                ))
+                counts["closed"] += 1
+                counts[outcome.name] += 1
+            bulk_insert(CaseHistory, rows)
+    return counts

@@ -1,0 +1,99 @@
+"""Writes of contact attempts. The 28-day window is enforced here through the case."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from cases import deadlines
+from cases.exceptions import CaseActionError
+from cases.models import Case, CaseEvent
+from cases.services import case_history_append, case_lock, case_start_work, ensure_open_for_work
+from vroegsignalering.common.vocab import ContactKind
+
+from .models import REPLY_KINDS, ContactAttempt, Reached, dagdeel_for
+
+# Registering an attempt a little "in the future" is a clock difference, not a planned attempt.
+CLOCK_TOLERANCE = dt.timedelta(minutes=5)
+
+
+def _check_moment(at: dt.datetime, now: dt.datetime) -> None:
+    if at.tzinfo is None:
+        raise CaseActionError("Geef het tijdstip met tijdzone.", code="tijdstip")
+    if at > now + CLOCK_TOLERANCE:
+        raise CaseActionError("Het tijdstip ligt in de toekomst; registreer een poging nadat die is gedaan.",
+                                code="tijdstip_toekomst")
+
+
+def _when(at: dt.datetime) -> str:
+    local = timezone.localtime(at, deadlines.TZ)
+    return f"{deadlines.format_short(local.date())} {local:%H:%M}"
+
+
+def contact_attempt_register(*, case: Case, kind: str, at: dt.datetime, by, reached: str = Reached.ONBEKEND,
+                             note: str = "", now: dt.datetime | None = None) -> ContactAttempt:
+    """Register one contact attempt. The first attempt moves an open case to in behandeling.
+    Refused (``CaseWindowClosedError``, Dutch message) when the case is closed or its 28-day window has
+    passed; a reopened case accepts attempts."""
+    now = now or timezone.now()
+    if kind not in ContactKind.values:
+        raise CaseActionError(f"Onbekende soort contact: {kind!r}.", code="soort")
+    if reached not in Reached.values:
+        raise CaseActionError(f"Onbekende waarde voor bereikt: {reached!r}.", code="bereikt")
+    _check_moment(at, now)
+    with transaction.atomic():
+        case = case_lock(case)
+        ensure_open_for_work(case, now=now, action="contactpoging registreren")
+        if at < case.opened_at:
+            raise CaseActionError(
+                f"Het tijdstip ligt vóór de opening van de melding ({_when(case.opened_at)}).", code="tijdstip_voor"
+            )
+        attempt = ContactAttempt.objects.create(
+            case=case, kind=kind, at=at, dagdeel=dagdeel_for(at), reached=reached, note=note, by=by,
+            registered_at=now,
+        )
+        text = (f"Contactpoging {ContactKind(kind).label} op {_when(at)} ({attempt.get_dagdeel_display().lower()}): "
+                f"{Reached(reached).label.lower()}.")
+        case_start_work(case, now=now, by=by, reason=f"Eerste contactpoging geregistreerd. {text}")
+        if case.first_contact_at is None or at < case.first_contact_at:
+            case.first_contact_at = at
+        case.save(update_fields=["status", "first_contact_at"])
+        case_history_append(case, at=now, by=by, event=CaseEvent.CONTACT, to_status=case.status, reason=text)
+    return attempt
+
+
+def contact_attempt_record_reply(*, attempt: ContactAttempt, at: dt.datetime, by, note: str = "",
+                                 now: dt.datetime | None = None) -> ContactAttempt:
+    """The resident replied to a letter, card, e-mail or text: the attempt becomes reached (no new
+    attempt). Refused outside the case's window, like a new attempt."""
+    now = now or timezone.now()
+    _check_moment(at, now)
+    with transaction.atomic():
+        attempt = ContactAttempt.objects.select_for_update().get(pk=attempt.pk)
+        case = case_lock(attempt.case)
+        ensure_open_for_work(case, now=now, action="reactie registreren")
+        if attempt.kind not in REPLY_KINDS:
+            raise CaseActionError(
+                "Een reactie wordt geregistreerd bij een brief, kaartje, e-mail of sms/WhatsApp. Registreer dit "
+                "contact als nieuwe contactpoging.", code="soort",
+            )
+        if attempt.reply_received_at is not None:
+            raise CaseActionError(
+                f"Op deze contactpoging is al een reactie geregistreerd ({_when(attempt.reply_received_at)}).",
+                code="al_reactie",
+            )
+        if at < attempt.at:
+            raise CaseActionError(
+                f"De reactie kan niet eerder zijn dan de contactpoging ({_when(attempt.at)}).", code="tijdstip_voor"
+            )
+        before = attempt.get_reached_display().lower()
+        attempt.reached = Reached.JA
+        attempt.reply_received_at = at
+        attempt.reply_note = note
+        attempt.reply_registered_by = by
+        attempt.save(update_fields=["reached", "reply_received_at", "reply_note", "reply_registered_by"])
+        case_history_append(case, at=now, by=by, event=CaseEvent.CONTACT, to_status=case.status,
+                            reason=(f"Reactie ontvangen op {_when(at)} op de {attempt.get_kind_display().lower()} van "
+                                    f"{_when(attempt.at)}: nu bereikt (was {before})."))
+    return attempt

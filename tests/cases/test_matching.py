@@ -1,0 +1,171 @@
+"""Matching without the database: grouping per address, the four Divosa types, the repeat rule."""
+import datetime as dt
+from collections import Counter
+from decimal import Decimal
+
+import pytest
+
+from cases import deadlines, matching
+from cases.matching import ENKELVOUDIG, MEERVOUDIG, PriorArrear, SignalFacts
+from signals import demo, normalise
+from vroegsignalering.common.vocab import Outcome
+
+JUNE = deadlines.period_for(dt.date(2026, 6, 1))
+
+
+def facts(i, address="A", creditor=1, contract=None, day=dt.date(2026, 6, 10), amount="100.00", kind="vroegsignaal"):
+    return SignalFacts(id=i, address_key=address, creditor_id=creditor,
+                       contract_number=f"K{i}" if contract is None else contract, signal_date=day,
+                       amount=Decimal(amount), signal_kind=kind)
+
+
+def test_every_signal_in_exactly_one_group_per_address():
+    signals = [facts(1, "A"), facts(2, "B"), facts(3, "A", creditor=2), facts(4, "C")]
+    groups = matching.group_signals(signals, {}, JUNE)
+    assert [g.address_key for g in groups] == ["A", "B", "C"]
+    assert sorted(s.id for g in groups for s in g.signals) == [1, 2, 3, 4]
+    assert [g.match_type for g in groups] == [MEERVOUDIG, ENKELVOUDIG, ENKELVOUDIG]
+
+
+def test_same_creditor_twice_is_meervoudig_but_the_same_arrear_twice_is_an_update():
+    two_contracts = [facts(1, creditor=7, contract="POL-1"), facts(2, creditor=7, contract="POL-2")]
+    assert matching.match_type_for(two_contracts) == MEERVOUDIG
+    same_arrear = [facts(1, creditor=7, contract="POL-1", amount="100.00", day=dt.date(2026, 6, 2)),
+                   facts(2, creditor=7, contract="POL-1", amount="180.00", day=dt.date(2026, 6, 20))]
+    assert matching.match_type_for(same_arrear) == ENKELVOUDIG
+    assert matching.summed_amount(same_arrear) == Decimal("180.00")  # the latest amount of the arrear
+    # Without a contract number each signal is its own arrear.
+    assert matching.match_type_for([facts(1, creditor=7, contract=""), facts(2, creditor=7, contract="")]) == MEERVOUDIG
+
+
+def test_summed_amount_adds_the_arrears():
+    signals = [facts(1, amount="120.00"), facts(2, creditor=2, amount="80.50")]
+    assert matching.summed_amount(signals) == Decimal("200.50")
+
+
+@pytest.mark.parametrize(("history_day", "recidive"), [
+    (dt.date(2026, 5, 31), True),   # the day before the period
+    (dt.date(2025, 12, 1), True),   # six months before the period's first day
+    (dt.date(2025, 11, 30), False),  # one day too early
+    (dt.date(2026, 6, 2), False),   # in the period itself: not "previous"
+])
+def test_recidive_window(history_day, recidive):
+    groups = matching.group_signals([facts(1)], {"A": [(99, history_day)]}, JUNE)
+    assert groups[0].recidive is recidive
+
+
+def test_the_groups_own_signals_never_make_it_recidive():
+    # A signal left over from May (waiting) is in the group: it is not history of itself.
+    leftover = facts(1, day=dt.date(2026, 5, 28))
+    groups = matching.group_signals([leftover, facts(2, creditor=2)], {"A": [(1, dt.date(2026, 5, 28))]}, JUNE)
+    assert groups[0].recidive is False
+
+
+def test_split_counts_the_four_types():
+    signals = [facts(1, "A"), facts(2, "B"), facts(3, "B", creditor=2), facts(4, "C"), facts(5, "D"),
+               facts(6, "D", creditor=3)]
+    history = {"C": [(50, dt.date(2026, 3, 3))], "D": [(51, dt.date(2026, 1, 9))]}
+    assert matching.split(matching.group_signals(signals, history, JUNE)) == {
+        (ENKELVOUDIG, True): 1, (ENKELVOUDIG, False): 1, (MEERVOUDIG, True): 1, (MEERVOUDIG, False): 1,
+    }
+
+
+# --- a generated population: the national four-type split ------------------------------------
+
+
+def _address_key(payload):
+    adres = payload["adres"]
+    addition = adres.get("huisnummertoevoeging")
+    return normalise.address_key(normalise.postcode(adres["postcode"]), adres["huisnummer"],
+                                 adres.get("huisletter", "").upper(),
+                                 normalise.house_number_addition(addition) if addition else "")
+
+
+_CREDITOR = {"zorgverzekering": 1, "huur": 2, "drinkwater": 3, "elektriciteit": 4, "gas": 4, "warmte": 4}
+
+
+def test_a_generated_city_gives_the_national_four_type_split():
+    """The demo generator is calibrated to Divosa 2024 (8.5% multiple, 46% recidive, 73% of the
+    multiple ones recidive); matching a month with six months of history must give the national
+    split: 39.5 / 51.7 / 6.4 / 2.4%."""
+    month = "2025-06"
+    history, serial = {}, 0
+    for label in demo.previous_months(month, 6):
+        for p in demo.generate_month("0599", 1_000_000, label):
+            serial += 1
+            history.setdefault(_address_key(p), []).append((serial, dt.date.fromisoformat(p["signaaldatum"])))
+    current = []
+    for p in demo.generate_month("0599", 1_000_000, month):
+        serial += 1
+        current.append(SignalFacts(
+            id=serial, address_key=_address_key(p), creditor_id=_CREDITOR[p["soortVasteLast"]],
+            contract_number=p["contractnummer"], signal_date=dt.date.fromisoformat(p["signaaldatum"]),
+            amount=Decimal(p["achterstand"]["bedrag"]),
+        ))
+    groups = matching.group_signals(current, history, deadlines.period_for(dt.date(2025, 6, 1)))
+    assert sum(len(g.signals) for g in groups) == len(current)
+    assert len({s.id for g in groups for s in g.signals}) == len(current)
+    counts = matching.split(groups)
+    total = sum(counts.values())
+    shares = {kind: 100 * n / total for kind, n in counts.items()}
+    assert shares[(ENKELVOUDIG, True)] == pytest.approx(39.5, abs=2.0)
+    assert shares[(ENKELVOUDIG, False)] == pytest.approx(51.7, abs=2.0)
+    assert shares[(MEERVOUDIG, True)] == pytest.approx(6.4, abs=1.0)
+    assert shares[(MEERVOUDIG, False)] == pytest.approx(2.4, abs=0.8)
+    # The grouping agrees with the generator's own households: one group per signalled address.
+    assert total == len(Counter(s.address_key for s in current))
+
+
+# --- herhaalde melding ---------------------------------------------------------------------------------
+
+
+class _Signal:
+    def __init__(self, amount, contract="POL-1", creditor=7, day=dt.date(2026, 6, 15), pk=100):
+        self.pk, self.creditor_id, self.contract_number = pk, creditor, contract
+        self.amount, self.signal_date, self.municipality_id = Decimal(amount), day, 1
+
+
+def prior(amount, day=dt.date(2026, 5, 2), active=True, case_id=10, signal_id=5, contract="POL-1", creditor=7):
+    return PriorArrear(signal_id=signal_id, creditor_id=creditor, contract_number=contract, amount=Decimal(amount),
+                       picked_up_on=day, case_id=case_id, case_is_active=active, case=f"case-{case_id}")
+
+
+def test_repeat_not_higher_is_herhaalde_melding():
+    decision = matching.repeat_decision(_Signal("250.00"), [prior("250.00")], window_months=3)
+    assert decision.outcome == Outcome.HERHAALDE_MELDING
+    assert "melding 10" in decision.reason and "niet hoger" in decision.reason
+    assert matching.repeat_decision(_Signal("200.00"), [prior("250.00", active=False)],
+                                    window_months=3).outcome == Outcome.HERHAALDE_MELDING
+
+
+def test_repeat_higher_updates_the_active_case():
+    decision = matching.repeat_decision(_Signal("300.00"), [prior("250.00")], window_months=3)
+    assert decision.outcome is None and decision.case == "case-10" and decision.case_id == 10
+
+
+def test_repeat_higher_with_a_closed_case_is_a_new_signal():
+    assert matching.repeat_decision(_Signal("300.00"), [prior("250.00", active=False)], window_months=3) is None
+
+
+def test_repeat_compares_with_the_most_recent_pick_up():
+    priors = [prior("400.00", day=dt.date(2026, 4, 1), signal_id=1, active=False),
+              prior("250.00", day=dt.date(2026, 6, 1), signal_id=2, case_id=11)]
+    decision = matching.repeat_decision(_Signal("300.00"), priors, window_months=3)
+    assert decision.outcome is None and decision.case_id == 11
+
+
+@pytest.mark.parametrize(("kwargs", "priors"), [
+    ({}, []),
+    ({"contract": ""}, [prior("250.00", contract="")]),  # no contract number: never "the same arrear"
+    ({}, [prior("250.00", contract="POL-2")]),
+    ({}, [prior("250.00", creditor=8)]),
+    ({}, [prior("250.00", day=dt.date(2026, 3, 14))]),  # picked up before the three-month window
+])
+def test_no_repeat(kwargs, priors):
+    assert matching.repeat_decision(_Signal("100.00", **kwargs), priors, window_months=3) is None
+
+
+def test_repeat_window_boundary_is_inclusive():
+    decision = matching.repeat_decision(_Signal("100.00"), [prior("250.00", day=dt.date(2026, 3, 15))],
+                                        window_months=3)
+    assert decision.outcome == Outcome.HERHAALDE_MELDING
