@@ -1,0 +1,72 @@
+"""Serve the fake BRP (Haal Centraal BRP Personen Bevragen v2) until interrupted.
+
+Used by ``make run`` (in the background) and by the end-to-end tests in CI. The demo population
+follows the municipalities in the database (CBS code, name, inhabitants) as they are at start.
+"""
+import signal
+import threading
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
+
+from signals.brp.fake import DEFAULT_BASE_PATH, FakeBrpServer, default_mock_data_path
+
+LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+
+
+class Command(BaseCommand):
+    help = "Start een nep-BRP (BRP Personen Bevragen v2) met de officiële testpersonen en de demobevolking."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1", help="Adres om op te luisteren (standaard 127.0.0.1)")
+        parser.add_argument("--port", type=int, default=5010, help="Poort (standaard 5010; 0 = een vrije poort)")
+        parser.add_argument("--base-path", default=DEFAULT_BASE_PATH, help="Pad vóór /personen")
+        parser.add_argument("--api-key", default=None,
+                            help="Verplichte X-API-KEY (standaard BRP_API_KEY uit de instellingen; leeg = geen)")
+        parser.add_argument("--seed", type=int, default=0, help="Seed van de demobevolking (standaard 0)")
+
+    def handle(self, *args, **options):
+        inhabitants, names = self._municipalities()
+        api_key = options["api_key"] if options["api_key"] is not None else getattr(settings, "BRP_API_KEY", "")
+        if options["host"] not in LOOPBACK:
+            warning = f"Let op: de nep-BRP luistert op {options['host']}, niet alleen lokaal."
+            self.stderr.write(self.style.WARNING(warning))
+        mock_path = default_mock_data_path()
+        if not mock_path.is_file():
+            self.stderr.write(self.style.WARNING(f"Testpersonen niet gevonden ({mock_path}); alleen de demobevolking."))
+        server = FakeBrpServer(host=options["host"], port=options["port"], base_path=options["base_path"],
+                               inhabitants=inhabitants, municipality_names=names, api_key=api_key or "",
+                               seed=options["seed"])
+        try:
+            server.start()
+        except OSError as exc:
+            raise CommandError(f"Kan niet luisteren op {options['host']}:{options['port']}: {exc}") from exc
+        stop = threading.Event()
+        previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        self.stdout.write(f"Nep-BRP luistert op {server.url}", ending="\n")
+        self.stdout.write(
+            f"{server.store.mock_count} testpersonen; demobevolking van {len(inhabitants)} gemeente(n). "
+            "Stoppen met Ctrl-C."
+        )
+        self.stdout.flush()
+        try:
+            while not stop.wait(0.5):
+                pass
+        except KeyboardInterrupt:
+            pass
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+            server.stop()
+            self.stdout.write("Nep-BRP gestopt.")
+
+    def _municipalities(self) -> tuple[dict[str, int], dict[str, str]]:
+        from accounts.models import Municipality
+
+        try:
+            rows = list(Municipality.objects.values_list("cbs_code", "name", "inhabitants"))
+        except DatabaseError as exc:
+            self.stderr.write(self.style.WARNING(f"Gemeenten niet gelezen ({exc}); geen demobevolking."))
+            return {}, {}
+        return ({code: inhabitants for code, _, inhabitants in rows if inhabitants},
+                {code: name for code, name, _ in rows})
