@@ -221,10 +221,7 @@ class Decision:
 
 
 def _rule_text(rule: Any) -> str:
-    text = f"Regel {rule.position} '{rule.name}' ({describe_conditions(rule)})"
-    if rule.explanation:
-        text += f" – {rule.explanation}"
-    return text
+    return f"Regel {rule.position} '{rule.name}' ({describe_conditions(rule)})"
 
 
 def place(facts: CaseFacts, rule: Any | None, default_tray: Any, ledger: CapacityLedger,
@@ -234,29 +231,29 @@ def place(facts: CaseFacts, rule: Any | None, default_tray: Any, ledger: Capacit
     if rule is not None:
         tray, priority = rule.tray, rule.priority
         lines.append(f"{_rule_text(rule)} → bakje {tray.name}.")
+        if rule.explanation:
+            lines.append(f"Toelichting bij de regel: {rule.explanation}")
     else:
         tray, priority = default_tray, normal_priority
         lines.append(f"Geen regel van toepassing → standaardbakje {tray.name}.")
     seen = {tray.pk}
     while True:
         reason = missing_contact(tray, facts)
-        if reason and tray.missing_contact_fallback is not None:
-            nxt = tray.missing_contact_fallback
+        full = reason is None and ledger.is_full(tray)
+        nxt = tray.missing_contact_fallback if reason else tray.capacity_fallback if full else None
+        if nxt is not None and nxt.pk in seen:
+            nxt = None  # a cycle of fallbacks: stay here
+        if reason and nxt is not None:
             lines.append(f"Bakje {tray.name}: {reason} → bakje {nxt.name}.")
         elif reason:
             lines.append(f"Let op: bakje {tray.name}, maar {reason}.")
-            nxt = None
-        elif ledger.is_full(tray) and tray.capacity_fallback is not None:
-            nxt = tray.capacity_fallback
+        elif full and nxt is not None:
             lines.append(f"Bakje {tray.name} is vol ({ledger.count(tray)} van {tray.monthly_capacity} deze periode) "
                          f"→ bakje {nxt.name}.")
-        elif ledger.is_full(tray):
+        elif full:
             lines.append(f"Let op: bakje {tray.name} is vol ({ledger.count(tray)} van {tray.monthly_capacity}); "
-                         "geen terugvalbakje ingesteld, capaciteit overschreden.")
-            nxt = None
-        else:
-            nxt = None
-        if nxt is None or nxt.pk in seen:
+                         "geen ander bakje beschikbaar, capaciteit overschreden.")
+        if nxt is None:
             break
         seen.add(nxt.pk)
         tray = nxt

@@ -358,7 +358,8 @@ def _joins_into_active_cases(municipality: Municipality, signals: Sequence[Signa
 def _join_cases(joins: dict[int, list], writes: _Writes, ledger: routing.CapacityLedger,
                 setup: _RoutingSetup) -> int:
     """Add signals to active cases (locked); returns the number of cases joined."""
-    cases = list(Case.objects.select_for_update().filter(pk__in=list(joins)).select_related("tray").order_by("pk"))
+    cases = list(Case.objects.select_for_update(of=("self",)).filter(pk__in=list(joins))
+                 .select_related("tray").order_by("pk"))
     for case in cases:
         _add_signals(case, joins[case.pk], writes, ledger, setup)
     return len(cases)
@@ -429,7 +430,7 @@ def case_open_for_crisis(*, signal: Signal, now: dt.datetime | None = None) -> C
         setup = _routing_setup(municipality)
         active = selectors.active_case_at(municipality.pk, signal.address_key)
         if active is not None:
-            case = Case.objects.select_for_update().select_related("tray").get(pk=active.pk)
+            case = Case.objects.select_for_update(of=("self",)).select_related("tray").get(pk=active.pk)
             ledger = routing.CapacityLedger(selectors.tray_usage(municipality.pk, case.period_end))
             _add_signals(case, [(signal, SignalRole.CRISIS)], writes, ledger, setup)
             writes.flush()
@@ -461,7 +462,7 @@ def case_update_with_signal(*, case: Case, signal: Signal, now: dt.datetime | No
         municipality, signal = _lock(signal)
         if signal.status == SignalStatus.IN_MELDING:
             return _case_of(signal)
-        case = Case.objects.select_for_update().select_related("tray").get(pk=case.pk)
+        case = Case.objects.select_for_update(of=("self",)).select_related("tray").get(pk=case.pk)
         if case.status not in ACTIVE_STATUSES or case.municipality_id != signal.municipality_id:
             if signal.is_crisis:
                 return case_open_for_crisis(signal=signal, now=now)
@@ -494,7 +495,7 @@ def case_join_late_signal(*, signal: Signal, now: dt.datetime | None = None) -> 
         if not joins:
             return None
         (case_id, pairs), = joins.items()
-        case = Case.objects.select_for_update().select_related("tray").get(pk=case_id)
+        case = Case.objects.select_for_update(of=("self",)).select_related("tray").get(pk=case_id)
         if case.status not in ACTIVE_STATUSES:
             return None
         writes = _Writes(now)
