@@ -228,11 +228,10 @@ def checks_finish(*, signal_id: int, now=None) -> Step:
 
 def run_checks(*, signal_id: int, now=None, brp_client=None) -> Step:
     """All checks for one signal, from wherever it stands. Safe to call twice."""
+    from shv.adapters import ShvUnavailable
     from shv.services import shv_check
 
-    from shv.adapters import ShvUnavailable
-
-    from .brp.client import BrpUnavailable, client_from_settings
+    from .brp.client import BrpUnavailable, shared_client
     from .brp.decide import check_person
 
     now = now or timezone.now()
@@ -245,10 +244,11 @@ def run_checks(*, signal_id: int, now=None, brp_client=None) -> Step:
     if not signal.bsn:  # a reviewer's choice of person skips the BRP search
         try:
             decision = check_person(
-                brp_client or client_from_settings(), municipality_code=signal.municipality.cbs_code,
+                brp_client or shared_client(), municipality_code=signal.municipality.cbs_code,
                 postcode=signal.postcode, house_number=signal.house_number, house_letter=signal.house_letter,
                 addition=signal.house_number_addition, surname=signal.surname, prefix=signal.surname_prefix,
-                first_names=signal.first_names, birth_date=signal.birth_date, today=timezone.localdate(now),
+                first_names=signal.first_names, initials=signal.initials, birth_date=signal.birth_date,
+                today=timezone.localdate(now),
             )
         except BrpUnavailable as exc:
             return checks_wait(signal_id=signal_id, register="BRP", error=str(exc), now=now)

@@ -183,6 +183,21 @@ SPECTACULAR_SETTINGS = {
 # the sweeper then picks the signals up).
 CHECKS_ON_INTAKE = env.bool("CHECKS_ON_INTAKE", default=True)
 
+# The BRP (Haal Centraal BRP Personen Bevragen v2). Default: the fake on loopback that
+# `make run` starts (`manage.py run_fake_brp`). Authenticate with an API key or OAuth2 client credentials.
+BRP_BASE_URL = env("BRP_BASE_URL", default="http://127.0.0.1:5010/haalcentraal/api/brp")
+BRP_API_KEY = env("BRP_API_KEY", default="")
+BRP_OAUTH_TOKEN_URL = env("BRP_OAUTH_TOKEN_URL", default="")
+BRP_OAUTH_CLIENT_ID = env("BRP_OAUTH_CLIENT_ID", default="")
+BRP_OAUTH_CLIENT_SECRET = env("BRP_OAUTH_CLIENT_SECRET", default="")
+BRP_OAUTH_SCOPE = env("BRP_OAUTH_SCOPE", default="")
+BRP_TIMEOUT = env.float("BRP_TIMEOUT", default=10.0)
+BRP_RETRIES = env.int("BRP_RETRIES", default=3)
+# The official mock's test persons, served by the fake BRP (absent: demo persons only).
+BRP_FAKE_MOCK_DATA = env(
+    "BRP_FAKE_MOCK_DATA", default=str(BASE_DIR.parent / "shared/haal-centraal/personen-mock-test-data.json")
+)
+
 # The debt-assistance (SHV) register: the imported table (default) or an HTTP endpoint.
 SHV_ADAPTER = env("SHV_ADAPTER", default="shv.adapters.RegisterAdapter")
 SHV_HTTP_URL = env("SHV_HTTP_URL", default="")
@@ -221,4 +236,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO").upper()},
+    # httpx logs every request at INFO; the BSN-bearing traffic to the BRP stays out of the logs.
+    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
 }
