@@ -3,7 +3,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django_fsm import FSMField, transition
+from django_fsm import FSMField, FSMModelMixin, transition
 from rest_framework_api_key.models import AbstractAPIKey, APIKeyManager
 
 from vroegsignalering.common.models import AppendOnlyModel
@@ -93,7 +93,7 @@ class SignalStatus(models.TextChoices):
 S = SignalStatus
 
 
-class Signal(models.Model):
+class Signal(FSMModelMixin, models.Model):
     """One payment arrear reported by one creditor about one customer, normalised.
 
     ``status`` is a protected state field: only transitions (later: the checks, the case) change it,

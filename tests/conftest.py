@@ -49,3 +49,23 @@ def other_api(db, municipality):
     client.credentials(HTTP_X_API_KEY=issued_key(other))
     client.creditor = other
     return client
+
+
+@pytest.fixture(scope="session")
+def fake_brp_server():
+    """The fake BRP on loopback (official mock persons + the demo population), one per test run."""
+    from signals.brp.fake import FakeBrpServer
+
+    with FakeBrpServer(inhabitants={"0518": 566_221, "0363": 931_298, "0344": 374_238, "0935": 121_000}) as server:
+        yield server
+
+
+@pytest.fixture
+def brp(fake_brp_server, settings):
+    """Point the checks at the fake BRP, with quick retries; faults are reset after each test."""
+    settings.BRP_BASE_URL = fake_brp_server.url
+    settings.BRP_RETRIES = 1
+    settings.BRP_TIMEOUT = 2.0
+    fake_brp_server.reset()
+    yield fake_brp_server
+    fake_brp_server.reset()
