@@ -16,7 +16,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Exists, F, Max, OuterRef
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Municipality
@@ -161,12 +162,10 @@ def _refresh(case: Case, signals: Sequence[Signal]) -> None:
 def _history_index(municipality: Municipality, address_keys: Iterable[str], period: deadlines.Period) -> dict:
     """Address key → [(signal id, signal date)] of signals in the recidive window (any status)."""
     first, last = deadlines.recidive_window(period)
-    keys = sorted(set(address_keys))
     index: dict[str, list] = defaultdict(list)
-    for start in range(0, len(keys), 2000):
+    for keys in _chunks(set(address_keys)):
         rows = Signal.objects.filter(
-            municipality=municipality, address_key__in=keys[start:start + 2000],
-            signal_date__gte=first, signal_date__lte=last,
+            municipality=municipality, address_key__in=keys, signal_date__gte=first, signal_date__lte=last,
         ).values_list("address_key", "pk", "signal_date")
         for key, pk, day in rows:
             index[key].append((pk, day))
@@ -326,29 +325,35 @@ def period_close(*, municipality: Municipality, today: dt.date | None = None, no
     return PeriodCloseResult(record, created=True)
 
 
+def _chunks(values, size: int = 2000):
+    values = sorted(values)
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
 def _joins_into_active_cases(municipality: Municipality, signals: Sequence[Signal]) -> dict[int, list]:
     """Case id → [(signal, role)] for signals that belong to an already active case."""
     if not signals:
         return {}
-    keys = {s.address_key for s in signals}
     active_by_address: dict[str, int] = {}
-    for pk, key in (Case.objects.filter(municipality=municipality, status__in=ACTIVE_STATUSES, address_key__in=keys)
-                    .order_by("opened_at", "pk").values_list("pk", "address_key")):
-        active_by_address[key] = pk  # the most recent active case at the address
-    contracts = {(s.creditor_id, s.contract_number) for s in signals if s.contract_number}
+    for keys in _chunks({s.address_key for s in signals}):
+        rows = (Case.objects.filter(municipality=municipality, status__in=ACTIVE_STATUSES, address_key__in=keys)
+                .order_by("opened_at", "pk").values_list("pk", "address_key"))
+        for pk, key in rows:
+            active_by_address[key] = pk  # the most recent active case at the address
     arrear_case: dict[tuple, int] = {}
-    if contracts:
+    for contracts in _chunks({s.contract_number for s in signals if s.contract_number}):
         rows = (CaseSignal.objects
                 .filter(case__municipality=municipality, case__status__in=ACTIVE_STATUSES,
-                        signal__contract_number__in={c for _, c in contracts})
+                        signal__contract_number__in=contracts)
                 .order_by("joined_at", "pk").values_list("case_id", "signal__creditor_id", "signal__contract_number"))
         for case_id, creditor_id, contract in rows:
             arrear_case[(creditor_id, contract)] = case_id
     joins: dict[int, list] = defaultdict(list)
     for s in signals:
-        if s.contract_number and (s.creditor_id, s.contract_number) in arrear_case:
-            joins[arrear_case[(s.creditor_id, s.contract_number)]].append((s, SignalRole.UPDATE))
-            arrear_case.setdefault((s.creditor_id, s.contract_number), arrear_case[(s.creditor_id, s.contract_number)])
+        arrear = (s.creditor_id, s.contract_number)
+        if s.contract_number and arrear in arrear_case:
+            joins[arrear_case[arrear]].append((s, SignalRole.UPDATE))
         elif s.address_key in active_by_address:
             role = SignalRole.CRISIS if s.is_crisis else SignalRole.LATE
             joins[active_by_address[s.address_key]].append((s, role))
@@ -507,23 +512,33 @@ def case_join_late_signal(*, signal: Signal, now: dt.datetime | None = None) -> 
 
 def signals_attach_late(*, now: dt.datetime | None = None, limit: int = 5000) -> Counter:
     """Sweeper: checked signals whose period is already closed join the active case at their
-    address; crisis signals without a case get one. Safe to run any time (idempotent)."""
+    address (or holding their arrear); crisis signals without a case get one. Signals with no
+    active case to join are only counted (``waiting``): the next period close takes them. Safe to
+    run any time (idempotent)."""
     now = now or timezone.now()
     counts: Counter = Counter()
-    latest = dict(PeriodClose.objects.values("municipality").annotate(end=Max("period_end"))
-                  .values_list("municipality", "end"))
     crisis_kinds = [SignalKind.EINDELEVERING, SignalKind.AFSLUITING, SignalKind.ONTRUIMING]
     ids = list(Signal.objects.filter(status=SignalStatus.GECONTROLEERD, signal_kind__in=crisis_kinds)
                .order_by("pk").values_list("pk", flat=True)[:limit])
     for pk in ids:
         case_open_for_crisis(signal=Signal(pk=pk), now=now)
         counts["crisis"] += 1
+    latest = dict(PeriodClose.objects.values("municipality").annotate(end=Max("period_end"))
+                  .values_list("municipality", "end"))
     for municipality_id, period_end in latest.items():
-        waiting = (Signal.objects.filter(municipality_id=municipality_id, status=SignalStatus.GECONTROLEERD,
-                                         signal_date__lte=period_end)
-                   .exclude(signal_kind__in=crisis_kinds).order_by("pk")[:limit])
-        for signal in waiting:
+        late = (Signal.objects.filter(municipality_id=municipality_id, status=SignalStatus.GECONTROLEERD,
+                                      signal_date__lte=period_end)
+                .exclude(signal_kind__in=crisis_kinds))
+        at_address = Case.objects.filter(municipality_id=municipality_id, status__in=ACTIVE_STATUSES,
+                                         address_key=OuterRef("address_key"))
+        same_arrear = CaseSignal.objects.filter(
+            case__municipality_id=municipality_id, case__status__in=ACTIVE_STATUSES,
+            signal__creditor_id=OuterRef("creditor_id"), signal__contract_number=OuterRef("contract_number"),
+        ).exclude(signal__contract_number="")
+        joinable = late.filter(Exists(at_address) | Exists(same_arrear)).order_by("pk")[:limit]
+        for signal in joinable:
             counts["joined" if case_join_late_signal(signal=signal, now=now) else "waiting"] += 1
+        counts["waiting"] += late.exclude(Exists(at_address) | Exists(same_arrear)).count()
     return counts
 
 
@@ -639,10 +654,11 @@ def case_start_work(case: Case, *, now: dt.datetime, by, reason: str) -> None:
     _history(case, at=now, by=by, from_status=CaseStatus.OPEN, to_status=case.status, reason=reason).save()
 
 
-def cases_close_expired(*, now: dt.datetime | None = None, batch_size: int = 500) -> dict[str, int]:
+def cases_close_expired(*, now: dt.datetime | None = None, batch_size: int = 1000) -> dict[str, int]:
     """The day-28 job: close every open or in-progress case whose window has passed, with the
     derived end result (ever reached → 'Geen reactie na eerder contact', else 'Definitief geen
-    contact kunnen krijgen'). Idempotent; rows are locked and re-checked. Returns counts."""
+    contact kunnen krijgen'), as of the window's end. Idempotent; rows are locked and re-checked,
+    each batch in its own transaction. Returns counts."""
     from contacts.models import ContactAttempt, Reached
 
     now = now or timezone.now()
@@ -656,12 +672,12 @@ def cases_close_expired(*, now: dt.datetime | None = None, batch_size: int = 500
                                  deadline_at__lte=now)
                          .annotate(was_reached=Exists(reached)).order_by("pk"))
             rows = []
+            by_outcome: dict[tuple, list[int]] = defaultdict(list)
             for case in cases:
                 outcome = Outcome.GEEN_REACTIE_NA_CONTACT if case.was_reached else Outcome.GEEN_CONTACT
                 before = case.status
-                case.expire(outcome, case.deadline_at)
-                case.first_closed_at = case.first_closed_at or case.deadline_at
-                case.save(update_fields=["status", "outcome", "closed_at", "first_closed_at"])
+                case.expire(outcome, case.deadline_at)  # validates the transition
+                by_outcome[(before, outcome)].append(case.pk)
                 last = deadlines.local_date(case.deadline_at) - dt.timedelta(days=1)
                 rows.append(_history(
                     case, at=now, from_status=before, to_status=case.status,
@@ -671,5 +687,13 @@ def cases_close_expired(*, now: dt.datetime | None = None, batch_size: int = 500
                 ))
                 counts["closed"] += 1
                 counts[outcome.name] += 1
+            for (before, outcome), pks in by_outcome.items():
+                # One UPDATE per (state, end result); the rows are locked, the state is checked again.
+                changed = Case.objects.filter(pk__in=pks, status=before).update(
+                    status=CaseStatus.GESLOTEN, outcome=outcome, closed_at=F("deadline_at"),
+                    first_closed_at=Coalesce(F("first_closed_at"), F("deadline_at")),
+                )
+                if changed != len(pks):
+                    raise CaseActionError("Een melding is intussen door een ander proces gewijzigd; probeer opnieuw.")
             bulk_insert(CaseHistory, rows)
     return counts
