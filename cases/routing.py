@@ -57,7 +57,7 @@ class CaseFacts:
             evidence = s.brp_evidence or {}
             if age is None and isinstance(evidence.get("leeftijd"), int):
                 age = evidence["leeftijd"]
-            minors = minors or any(
+            minors = minors or bool(evidence.get("minderjarigen_in_huishouden")) or any(
                 isinstance(member, dict) and member.get("minderjarig") for member in evidence.get("huishouden") or []
             )
         return cls(
