@@ -267,7 +267,7 @@ def period_close(*, municipality: Municipality, today: dt.date | None = None, no
     period = period or deadlines.last_ended_period(today, closing_day)
     if period.end >= today:
         raise CaseActionError(f"De periode {period.describe()} is nog niet voorbij; afsluiten kan vanaf "
-                                f"{deadlines.format_short(period.end + dt.timedelta(days=1))}.")
+                              f"{deadlines.format_short(period.end + dt.timedelta(days=1))}.")
     with transaction.atomic():
         municipality = Municipality.objects.select_for_update().get(pk=municipality.pk)
         done = PeriodClose.objects.filter(municipality=municipality, period_end=period.end).first()
