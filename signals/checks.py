@@ -218,11 +218,14 @@ def checks_finish(*, signal_id: int, now=None) -> Step:
         signal.save(update_fields=["status", "next_check_at"])
         _record(signal, before, "Alle controles doorlopen.", now=now)
         if repeat is not None and repeat.case is not None:
-            case_services.case_update_with_signal(case=repeat.case, signal=signal, now=now)
-            return Step(SignalStatus.IN_MELDING, "bijgewerkt in open melding")
+            if case_services.case_update_with_signal(case=repeat.case, signal=signal, now=now) is not None:
+                return Step(SignalStatus.IN_MELDING, "bijgewerkt in open melding")
         if signal.is_crisis:
             case_services.case_open_for_crisis(signal=signal, now=now)
             return Step(SignalStatus.IN_MELDING, "crisismelding")
+        # Arrived after its period closed: joins the open case at the address, if there is one.
+        if case_services.case_join_late_signal(signal=signal, now=now) is not None:
+            return Step(SignalStatus.IN_MELDING, "toegevoegd aan open melding")
         return Step(signal.status, "wacht op periodeafsluiting")
 
 
@@ -279,7 +282,8 @@ def signals_due_for_checks(now=None, limit: int = 5000) -> list[int]:
     return list(
         Signal.objects.filter(
             Q(status=SignalStatus.ONTVANGEN)
-            | Q(status__in=[SignalStatus.WACHT_OP_BRP, SignalStatus.IN_CONTROLE], next_check_at__lte=now)
+            | Q(status__in=[SignalStatus.WACHT_OP_BRP, SignalStatus.IN_CONTROLE])
+            & (Q(next_check_at__lte=now) | Q(next_check_at__isnull=True))
         ).order_by("pk").values_list("pk", flat=True)[:limit]
     )
 

@@ -13,6 +13,17 @@ def _clear_cache():
 
 
 @pytest.fixture(autouse=True)
+def _eager_celery():
+    """Run tasks in-process, also where CI configures a broker (the end-to-end tests use a worker)."""
+    from vroegsignalering.celery import app
+
+    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
+@pytest.fixture(autouse=True)
 def _no_checks_on_intake(settings):
     """Intake tests store signals only; tests of the checks turn them on (``checks_on_intake``)."""
     settings.CHECKS_ON_INTAKE = False

@@ -221,6 +221,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
 # A static schedule in code; no jobs between 02:00 and 03:00 (backups, DST changes).
 CELERY_BEAT_SCHEDULE: dict = {
+    # Matching and routing: each municipality's ended period, checked every morning.
+    "periods-close": {"task": "cases.tasks.periods_close", "schedule": crontab(minute=30, hour=6)},
+    # The 28-day window: hourly, so a case closes within the hour its window ends.
+    "cases-close-expired": {"task": "cases.tasks.cases_close_expired", "schedule": crontab(minute=5, hour="0-1,3-23")},
+    "signals-attach-late": {"task": "cases.tasks.signals_attach_late",
+                            "schedule": crontab(minute="*/15", hour="0-1,3-23")},
     "checks-sweep": {
         "task": "signals.tasks.checks_sweep",
         "schedule": crontab(minute="*/5", hour="0-1,3-23"),

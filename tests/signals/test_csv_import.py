@@ -74,16 +74,6 @@ def representation(signal: Signal) -> dict:
     return data
 
 
-@pytest.fixture(autouse=True)
-def _eager_celery():
-    """Run tasks in-process, also where CI configures a broker (the end-to-end tests use a worker)."""
-    app = csv_import_process.app
-    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
-    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = saved
-
-
 @pytest.fixture
 def creditor_user(creditor, municipality):
     return UserFactory(role=Role.VASTELASTENPARTNER, creditor=creditor)

@@ -1,0 +1,37 @@
+"""The cases' scheduled jobs (beat, see settings.CELERY_BEAT_SCHEDULE). Thin: they call services."""
+import logging
+
+from celery import shared_task
+from django.db import DatabaseError
+
+from . import services
+
+logger = logging.getLogger(__name__)
+
+RETRYING = {"acks_late": True, "reject_on_worker_lost": True, "autoretry_for": (DatabaseError,),
+            "retry_backoff": True, "max_retries": 5}
+
+
+@shared_task(**RETRYING)
+def periods_close() -> dict:
+    """Close each municipality's most recent ended period that is not closed yet (idempotent)."""
+    from accounts.models import Municipality
+
+    opened = {}
+    for municipality in Municipality.objects.order_by("cbs_code"):
+        result = services.period_close(municipality=municipality)
+        if result.created:
+            opened[municipality.cbs_code] = result.counts.get("cases_opened", 0)
+    return opened
+
+
+@shared_task(**RETRYING)
+def cases_close_expired() -> dict:
+    """Day 28: close every case whose window has passed, with the derived end result."""
+    return services.cases_close_expired()
+
+
+@shared_task(**RETRYING)
+def signals_attach_late() -> dict:
+    """Checked signals that arrived after their period closed join the open case at their address."""
+    return dict(services.signals_attach_late())
