@@ -20,8 +20,11 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 
 run: $(VENV)/.installed
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --no-input
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py run_fake_brp --port $(BRP_PORT) & FAKE=$$!; \
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo --zonder-signalen --stil
+	# The fake BRP (Haal Centraal) on loopback, serving the official test persons and the demo population.
+	$(BIN)/python manage.py run_fake_brp --port $(BRP_PORT) & FAKE=$$!; \
 	trap "kill $$FAKE 2>/dev/null" EXIT INT TERM; \
+	$(BIN)/python -c "import socket,time;[time.sleep(0.2) for _ in range(100) if socket.socket().connect_ex(('127.0.0.1',$(BRP_PORT)))]"; \
 	DEBUG=$${DEBUG:-1} SHV_ACCEPT_TEST_BSNS=1 $(BIN)/python manage.py seed_demo && \
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
 

@@ -1,8 +1,11 @@
 """Demo data for a first look (`make run`): municipalities, users, creditors, a key and signals."""
+import datetime as dt
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.services import municipality_create_or_update
@@ -16,6 +19,8 @@ DEMO_MUNICIPALITIES = [
     ("0216", "Culemborg", 29_876),
     ("0281", "Tiel", 42_851),
 ]
+# Routing presets (shared/examples/routing-presets.md) per demo municipality, in the order above.
+DEMO_PRESETS = ["gemeente4", "gemeente3", "gemeente6", "gemeente6"]
 DEMO_PASSWORD = "demo-vroeg-2026"
 DEMO_USERS = [
     # username, full name, role, municipalities, creditor
@@ -33,8 +38,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Ook zonder DEBUG (nooit in productie!)")
-        parser.add_argument("--scale", type=float, default=0.25, help="Volume van de demomaand (1.0 = landelijk)")
+        parser.add_argument("--scale", type=float, default=0.1, help="Volume van de demomaand (1.0 = landelijk)")
         parser.add_argument("--zonder-signalen", action="store_true", dest="no_signals")
+        parser.add_argument("--stil", action="store_true", dest="quiet", help="Geen inloggegevens tonen")
 
     def handle(self, *args, **options):
         if not settings.DEBUG and not options["force"]:
@@ -58,15 +64,23 @@ class Command(BaseCommand):
                 user.save()
                 user.municipalities.set([municipalities[c] for c in codes])
 
+        if options["quiet"]:
+            return
         if not options["no_signals"] and not Signal.objects.exists():
-            self.stdout.write("Demomaand met zes maanden voorgeschiedenis genereren …")
+            self.stdout.write("Demomaand met zes maanden voorgeschiedenis genereren en controleren (BRP, SHV) …")
             call_command("generate_demo_month", history=6, scale=options["scale"], stdout=self.stdout)
+            self._close_periods(municipalities.values())
 
         creditor = next((c for c in Creditor.objects.order_by("pk") if "zorgverzekering" in (c.kinds or [])), landlord)
         for old in CreditorAPIKey.objects.filter(creditor=creditor, name=DEMO_KEY_NAME, revoked=False):
             api_key_revoke(api_key=old)
         _, key = api_key_issue(creditor=creditor, name=DEMO_KEY_NAME)
 
+        pending = Signal.objects.filter(status__in=["ontvangen", "wacht_op_brp"]).count()
+        if pending:
+            self.stdout.write(self.style.WARNING(
+                f"{pending} signalen wachten nog op de controle (draait de nep-BRP?); "
+                "`manage.py run_job checks-sweep` probeert het opnieuw."))
         self.stdout.write(self.style.SUCCESS("\nDemo klaar. Open http://127.0.0.1:8000/ en log in met:"))
         for username, _name, role, codes, _creditor in DEMO_USERS:
             self.stdout.write(f"  {username:<13} / {DEMO_PASSWORD}   {Role(role).label}"
@@ -76,3 +90,25 @@ class Command(BaseCommand):
         if example:
             self.stdout.write(f"Probeer: curl -s -H 'X-Api-Key: {key}' http://127.0.0.1:8000/api/v1/signalen/{example}")
         self.stdout.write("De API-documentatie: http://127.0.0.1:8000/api/v1/openapi.json\n")
+
+    def _close_periods(self, municipalities) -> None:
+        """Match and route the ended months, oldest first, as the monthly job would have done."""
+        from cases import deadlines
+        from cases.presets import routing_preset_install
+        from cases.services import cases_close_expired, period_close
+
+        today = timezone.localdate()
+        for municipality, preset in zip(municipalities, DEMO_PRESETS, strict=False):
+            routing_preset_install(municipality=municipality, preset=preset)
+            period = deadlines.last_ended_period(today, municipality.period_closing_day)
+            periods = [period]
+            for _ in range(6):
+                periods.append(deadlines.previous_period(periods[-1], municipality.period_closing_day))
+            for each in reversed(periods):
+                # As if the monthly job ran the morning after the period ended.
+                moment = deadlines.start_of_day(each.end + dt.timedelta(days=1)) + dt.timedelta(hours=6)
+                result = period_close(municipality=municipality, period=each, today=each.end + dt.timedelta(days=1),
+                                      now=moment)
+                self.stdout.write(f"{municipality.name} {each.label}: {result.counts.get('cases_opened', 0)} meldingen")
+        closed = cases_close_expired()
+        self.stdout.write(f"{closed['closed']} meldingen van eerdere maanden na 28 dagen automatisch gesloten.")
