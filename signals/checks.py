@@ -135,8 +135,9 @@ def checks_apply_brp(*, signal_id: int, decision, now=None) -> Step:
         signal = _locked(signal_id)
         if signal.status != SignalStatus.IN_CONTROLE:
             return Step(signal.status, "niet meer in controle")
-        signal.brp_evidence = decision.as_evidence()
-        signal.bsn = decision.bsn or ""
+        review = signal.brp_evidence.get("beoordeling")
+        signal.brp_evidence = decision.as_evidence() | ({"beoordeling": {**review, "verwerkt": True}} if review else {})
+        signal.bsn = decision.bsn or signal.bsn
         signal.save(update_fields=["brp_evidence", "bsn"])
         outcome = decision.outcome
         if outcome in (BrpOutcome.FOUND, BrpOutcome.MINOR):
@@ -235,7 +236,7 @@ def run_checks(*, signal_id: int, now=None, brp_client=None) -> Step:
     from shv.services import shv_check
 
     from .brp.client import BrpUnavailable, shared_client
-    from .brp.decide import check_person
+    from .brp.decide import check_chosen_person, check_person
 
     now = now or timezone.now()
     if not checks_begin(signal_id=signal_id, now=now):
@@ -244,7 +245,18 @@ def run_checks(*, signal_id: int, now=None, brp_client=None) -> Step:
     if ended is not None:
         return ended
     signal = Signal.objects.select_related("municipality").get(pk=signal_id)
-    if not signal.bsn:  # a reviewer's choice of person skips the BRP search
+    review = signal.brp_evidence.get("beoordeling") or {}
+    if review and not review.get("verwerkt"):  # a reviewer chose the person: fetch that person's record and household
+        try:
+            decision = check_chosen_person(brp_client or shared_client(), bsn=signal.bsn,
+                                           municipality_code=signal.municipality.cbs_code,
+                                           today=timezone.localdate(now))
+        except BrpUnavailable as exc:
+            return checks_wait(signal_id=signal_id, register="BRP", error=str(exc), now=now)
+        step = checks_apply_brp(signal_id=signal_id, decision=decision, now=now)
+        if step.detail != "gevonden":
+            return step
+    elif not signal.bsn:
         try:
             decision = check_person(
                 brp_client or shared_client(), municipality_code=signal.municipality.cbs_code,

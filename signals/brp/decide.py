@@ -383,3 +383,14 @@ def check_person(
                                  note="Niet op dit adres; wel personen met deze naam en geboortedatum elders.")
     note = "Niemand op dit adres past bij het signaal." if residents else "Op dit adres staat niemand ingeschreven."
     return check.fallout(BrpOutcome.NOT_FOUND, residents, wanted, note=note)
+
+
+def check_chosen_person(client: BrpClient, *, bsn: str, municipality_code: str, today: dt.date) -> BrpDecision:
+    """Decide on the person a fallout reviewer chose (by BSN): the full record and the household,
+    as for a person found at the address. Raises ``BrpUnavailable`` like :func:`check_person`."""
+    check = _Check(client, today, municipality_code)
+    record = check.record(bsn)
+    if record is None:
+        return check.decision(BrpOutcome.NOT_FOUND, note="De gekozen persoon staat niet (meer) in de BRP.")
+    summary = PersonSummary.from_api(record)
+    return check.from_record(summary, record, at_address=True, residents=[], wanted={})

@@ -168,6 +168,10 @@ def test_reversed_name_lands_in_fallout_and_a_reviewer_decides(brp, municipaliti
     # The decision resumes the checks (eager Celery in tests): SHV, then waiting for matching.
     assert signal.status == S.GECONTROLEERD
     assert signal.bsn == "999995455"
+    # The chosen person's record was fetched: age and household for routing, and who chose.
+    assert signal.brp_evidence["uitkomst"] == "gevonden"
+    assert signal.brp_evidence["leeftijd"] >= 56
+    assert signal.brp_evidence["beoordeling"]["bsn"] == "999995455"
     with pytest.raises(ReviewError):
         fallout_decide(signal_id=signal.pk, decided_by=reviewer, decision="geen_inwoner")
 
