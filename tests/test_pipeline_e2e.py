@@ -8,6 +8,7 @@ These tests need a real broker: they run where CELERY_BROKER_URL is set (CI, `.c
 the embedded default, where Celery is eager by design.
 """
 import datetime as dt
+import logging
 import os
 import time
 from collections import Counter
@@ -45,6 +46,9 @@ def worker(brp, checks_on_intake):
     # A queue of this test process's own, so parallel test processes never take each other's tasks.
     saved_queue = app.conf.task_default_queue
     app.conf.task_default_queue = f"e2e-{os.getpid()}"
+    # The embedded worker sets up logging (root level, handlers); give them back afterwards.
+    root = logging.getLogger()
+    saved_logging = root.level, list(root.handlers)
     try:
         with app.connection_for_write() as connection:
             connection.default_channel.queue_purge(app.conf.task_default_queue)
@@ -52,6 +56,8 @@ def worker(brp, checks_on_intake):
             yield
     finally:
         app.conf.task_default_queue = saved_queue
+        root.setLevel(saved_logging[0])
+        root.handlers[:] = saved_logging[1]
 
 
 def wait_until(condition, timeout: float = 120, step: float = 0.25):
