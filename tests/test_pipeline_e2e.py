@@ -4,8 +4,8 @@ a generated month delivered through the API → checks against the fake BRP → 
 routed cases; and the fault test: the BRP answering 503 and timing out for a while, after which
 every signal reaches a final state exactly once.
 
-These tests need a real broker: they run where CELERY_BROKER_URL is set (CI, `.ci/run`), not in
-the embedded default, where Celery is eager by design.
+In CI (`.ci/run`) the worker consumes from Redis on PostgreSQL; in the embedded default (no
+CELERY_BROKER_URL) the same tests use Celery's in-memory transport, still with a real worker.
 """
 import datetime as dt
 import logging
@@ -27,10 +27,7 @@ from signals.models import Signal, SignalHistory, SignalStatus
 from tests.factories import issued_key
 from vroegsignalering.celery import app
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not django_settings.CELERY_BROKER_URL, reason="needs a real broker (CELERY_BROKER_URL)"),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 S = SignalStatus
 FINAL = {S.GECONTROLEERD, S.IN_MELDING, S.AFGEHANDELD, S.DOORGESTUURD, S.UITVAL}
@@ -44,8 +41,12 @@ def worker(brp, checks_on_intake):
 
     app.conf.task_always_eager = False  # restored by the autouse _eager_celery fixture
     # A queue of this test process's own, so parallel test processes never take each other's tasks.
-    saved_queue = app.conf.task_default_queue
+    saved_queue, saved_broker = app.conf.task_default_queue, app.conf.broker_url
     app.conf.task_default_queue = f"e2e-{os.getpid()}"
+    app.conf.broker_url = django_settings.CELERY_BROKER_URL or "memory://"
+    saved_options = app.conf.broker_transport_options
+    if not django_settings.CELERY_BROKER_URL:
+        app.conf.broker_transport_options = {"polling_interval": 0.01}
     # The embedded worker sets up logging (root level, handlers); give them back afterwards.
     root = logging.getLogger()
     saved_logging = root.level, list(root.handlers)
@@ -55,7 +56,8 @@ def worker(brp, checks_on_intake):
         with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=30):
             yield
     finally:
-        app.conf.task_default_queue = saved_queue
+        app.conf.task_default_queue, app.conf.broker_url = saved_queue, saved_broker
+        app.conf.broker_transport_options = saved_options
         root.setLevel(saved_logging[0])
         root.handlers[:] = saved_logging[1]
 

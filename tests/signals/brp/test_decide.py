@@ -18,10 +18,8 @@ import pytest
 from signals import demo
 from signals.brp.client import BrpClient, BrpUnavailable
 from signals.brp.decide import BrpOutcome, check_person
-from signals.brp.fake import FakeBrpServer, default_mock_data_path
+from signals.brp.fake import FakeBrpServer
 from signals.brp.population import is_elfproef_valid
-
-pytestmark = pytest.mark.skipif(not default_mock_data_path().is_file(), reason="mock test data not present")
 
 TODAY = dt.date(2026, 6, 1)
 INHABITANTS = {"0518": 566_221}

@@ -19,7 +19,6 @@ from signals.brp.population import convert_mock_person, demo_bsn, is_elfproef_va
 TODAY = dt.date(2026, 6, 1)
 INHABITANTS = {"0518": 566_221, "0216": 29_876}
 SPEC = default_mock_data_path().parent / "brp-personen-v2.7.0-openapi.resolved.json"
-needs_mock_data = pytest.mark.skipif(not default_mock_data_path().is_file(), reason="mock test data not present")
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +46,6 @@ def address_query(**params):
     return {"type": "ZoekMetPostcodeEnHuisnummer", "fields": ["burgerservicenummer"], **params}
 
 
-@needs_mock_data
 def test_all_mock_persons_convert_to_the_v2_format():
     persons = load_mock_persons(default_mock_data_path())
     assert len(persons) == 1176
@@ -76,14 +74,12 @@ def test_conversion_of_an_emigrated_person_and_an_unknown_destination():
     assert unknown["verblijfplaats"] == {"type": "VerblijfplaatsOnbekend"}
 
 
-@pytest.mark.skipif(not SPEC.is_file(), reason="spec not present")
 def test_field_paths_equal_what_the_spec_yields():
     spec = json.loads(SPEC.read_text(encoding="utf-8"))
     assert fieldpaths.paths_from_spec(spec, "PersoonBeperkt") == fieldpaths.PERSOON_BEPERKT_PATHS
     assert fieldpaths.paths_from_spec(spec, "Persoon") == fieldpaths.PERSOON_PATHS
 
 
-@needs_mock_data
 def test_postcode_is_case_and_space_insensitive_and_letters_narrow(http):
     assert sorted(bsns(post(http, address_query(postcode="2516 bd", huisnummer=32)))) == ["999995455", "999995467"]
     assert bsns(post(http, address_query(postcode="2516BD", huisnummer=32, huisletter="a"))) == ["999995455"]
@@ -91,7 +87,6 @@ def test_postcode_is_case_and_space_insensitive_and_letters_narrow(http):
     assert bsns(post(http, address_query(postcode="1014AW", huisnummer=14, huisletter="H"))) == []
 
 
-@needs_mock_data
 def test_deceased_persons_only_with_inclusief_overleden_personen(http):
     assert bsns(post(http, address_query(postcode="3512JB", huisnummer=4))) == []
     assert bsns(post(http, address_query(postcode="3512JB", huisnummer=4, inclusiefOverledenPersonen=True))) == [
@@ -101,7 +96,6 @@ def test_deceased_persons_only_with_inclusief_overleden_personen(http):
     assert "leeftijd" not in person and person["opschortingBijhouding"]["reden"]["code"] == "O"
 
 
-@needs_mock_data
 def test_search_by_surname_and_birth_date(http):
     query = {"type": "ZoekMetGeslachtsnaamEnGeboortedatum", "geslachtsnaam": "ZEEUW", "geboortedatum": "1992-05-06",
              "fields": ["burgerservicenummer"]}
@@ -111,7 +105,6 @@ def test_search_by_surname_and_birth_date(http):
     assert bsns(post(http, {**query, "voorvoegsel": "van"})) == []
 
 
-@needs_mock_data
 def test_narrowing_by_surname_ignores_case_and_diacritics(http):
     assert bsns(post(http, address_query(postcode="2516BD", huisnummer=32, geslachtsnaam="crooÿ"))) == ["999995455"]
     assert bsns(post(http, address_query(postcode="2516BD", huisnummer=32, geslachtsnaam="Verh*"))) == ["999995467"]
@@ -119,7 +112,6 @@ def test_narrowing_by_surname_ignores_case_and_diacritics(http):
         "999995467"]
 
 
-@needs_mock_data
 def test_leeftijd_is_computed_on_the_servers_day(http):
     query = {"type": "RaadpleegMetBurgerservicenummer", "burgerservicenummer": ["999995832"],
              "fields": ["leeftijd", "geboorte.datum.datum"]}
