@@ -47,6 +47,7 @@ def worker(brp, checks_on_intake):
     saved_options = app.conf.broker_transport_options
     if not django_settings.CELERY_BROKER_URL:
         app.conf.broker_transport_options = {"polling_interval": 0.01}
+    _drop_connections()
     # The embedded worker sets up logging (root level, handlers); give them back afterwards.
     root = logging.getLogger()
     saved_logging = root.level, list(root.handlers)
@@ -58,8 +59,15 @@ def worker(brp, checks_on_intake):
     finally:
         app.conf.task_default_queue, app.conf.broker_url = saved_queue, saved_broker
         app.conf.broker_transport_options = saved_options
+        _drop_connections()
         root.setLevel(saved_logging[0])
         root.handlers[:] = saved_logging[1]
+
+
+def _drop_connections() -> None:
+    """Forget pooled broker connections, so the next publish uses the broker configured now."""
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 def wait_until(condition, timeout: float = 120, step: float = 0.25):
