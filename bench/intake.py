@@ -8,7 +8,8 @@ signals with the demo generator (signals/demo.py), starts gunicorn with the proj
 gunicorn.conf.py, POSTs them in batches of 1,000 (`POST /api/v1/leveringen`) from --clients
 concurrent connections, and prints:
 
-- signals/s over the whole run, p50/p95 batch latency;
+- signals/s over the whole run, p50/p95 batch latency (each delivery also enqueues its checks on
+  Redis, as in production; no worker consumes them here);
 - the server's peak RSS (largest worker, and master + workers together), sampled every 50 ms;
 - in the same run, the time PostgreSQL's `COPY` needs to load the same stored rows into an
   equivalent table (same columns, indexes and constraints), and the ratio intake / COPY.
@@ -45,6 +46,8 @@ def parse_args():
     parser.add_argument("--clients", type=int, default=2, help="concurrent client connections")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/vroegsignalering_bench")
+    parser.add_argument("--broker-url", default="redis://127.0.0.1:6379/15",
+                        help="Celery broker the intake enqueues the checks on (no worker consumes it here)")
     return parser.parse_args()
 
 
@@ -206,7 +209,9 @@ def main():
     args = parse_args()
     env = {"DJANGO_SETTINGS_MODULE": "vroegsignalering.settings", "DATABASE_URL": args.database_url,
            "DEBUG": "0", "API_RATE_LIMIT": "1000000/min", "SECRET_KEY": "bench-only-" + "x" * 40,
-           "ALLOWED_HOSTS": "127.0.0.1,localhost", "CACHE_URL": "locmemcache://"}
+           "ALLOWED_HOSTS": "127.0.0.1,localhost", "CACHE_URL": "locmemcache://",
+           # As in production: each delivery enqueues its checks (one message); no worker runs here.
+           "CELERY_BROKER_URL": args.broker_url}
     recreate_database(args.database_url)
     setup_django(env)
     bodies, generation = prepare(args)
@@ -224,13 +229,16 @@ def main():
         server.wait(timeout=30)
 
     from signals.models import Signal
+    from vroegsignalering.celery import app
 
+    with app.connection_for_write() as connection:  # the enqueued checks: not for this benchmark
+        enqueued = connection.default_channel.queue_purge(app.conf.task_default_queue)
     stored = Signal.objects.count()
     copy_seconds, copy_rows = copy_baseline()
     quantiles = statistics.quantiles(latencies, n=100)
     print(f"\nintake: {received:,} signals received ({stored:,} stored) in {elapsed:.1f} s "
           f"with {args.workers} gunicorn worker(s) × {args.threads} thread(s), {args.clients} clients")
-    print(f"  throughput      {received / elapsed:,.0f} signals/s")
+    print(f"  throughput      {received / elapsed:,.0f} signals/s (and {enqueued} check messages enqueued)")
     print(f"  batch latency   p50 {quantiles[49] * 1000:,.0f} ms   p95 {quantiles[94] * 1000:,.0f} ms "
           f"(batches of {args.batch})")
     print(f"  server peak RSS {sampler.peak_worker / 2**20:,.0f} MB largest worker, "
