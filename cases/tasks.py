@@ -17,11 +17,18 @@ def periods_close() -> dict:
     """Close each municipality's most recent ended period that is not closed yet (idempotent)."""
     from accounts.models import Municipality
 
-    opened = {}
+    opened, failed = {}, []
     for municipality in Municipality.objects.order_by("cbs_code"):
-        result = services.period_close(municipality=municipality)
+        try:
+            result = services.period_close(municipality=municipality)
+        except Exception:  # one municipality's trouble must not stop the others; retried tomorrow
+            logger.exception("Period close failed for municipality %s", municipality.cbs_code)
+            failed.append(municipality.cbs_code)
+            continue
         if result.created:
             opened[municipality.cbs_code] = result.counts.get("cases_opened", 0)
+    if failed:
+        opened["mislukt"] = failed
     return opened
 
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from vroegsignalering.common.vocab import Outcome
 
+from . import normalise
 from .models import FalloutDecision, Signal, SignalHistory, SignalStatus
 
 logger = logging.getLogger(__name__)
@@ -31,6 +32,8 @@ logger = logging.getLogger(__name__)
 SYSTEM = "controles"
 # A check that started but did not finish within this time is considered stalled.
 STALE_AFTER = dt.timedelta(minutes=10)
+# A check that stalled this often (a crash each time) is handed to a person instead.
+MAX_STALLED_ATTEMPTS = 5
 
 
 def _retry_delay(attempts: int) -> dt.timedelta:
@@ -64,6 +67,10 @@ def checks_begin(*, signal_id: int, now=None) -> bool:
         if before == SignalStatus.IN_CONTROLE:
             if signal.next_check_at and signal.next_check_at > now:
                 return False  # another worker is on it
+            if signal.check_attempts >= MAX_STALLED_ATTEMPTS:
+                _to_fallout(signal, f"De controle liep {signal.check_attempts} keer vast; een medewerker "
+                                    "beoordeelt het signaal.", now)
+                return False
             reason = "Controle hervat (vorige poging niet afgerond)."
         elif before == SignalStatus.WACHT_OP_BRP:
             if signal.next_check_at and signal.next_check_at > now:
@@ -136,6 +143,7 @@ def checks_apply_brp(*, signal_id: int, decision, now=None) -> Step:
         if signal.status != SignalStatus.IN_CONTROLE:
             return Step(signal.status, "niet meer in controle")
         review = signal.brp_evidence.get("beoordeling")
+        previous_candidates = signal.brp_evidence.get("kandidaten", [])
         signal.brp_evidence = decision.as_evidence() | ({"beoordeling": {**review, "verwerkt": True}} if review else {})
         signal.bsn = decision.bsn or signal.bsn
         signal.save(update_fields=["brp_evidence", "bsn"])
@@ -150,17 +158,57 @@ def checks_apply_brp(*, signal_id: int, decision, now=None) -> Step:
             return _end(signal, Outcome.GEEN_INWONER, "BRP: persoon is geëmigreerd.", now)
         if outcome == BrpOutcome.MOVED:
             other = Municipality.objects.filter(cbs_code=decision.municipality_code).first()
-            return _forward(signal, other, decision.municipality_code, now)
-        before = signal.status
-        signal.to_fallout()
-        signal.next_check_at = None
-        signal.save(update_fields=["status", "next_check_at"])
-        _record(signal, before, f"BRP: {decision.outcome.label}; een medewerker beoordeelt het signaal.", now=now)
+            return _forward(signal, other, decision, now)
+        if review and decision.outcome not in (BrpOutcome.FOUND, BrpOutcome.MINOR):
+            # Keep the candidates the reviewer chose from, so another can be chosen.
+            signal.brp_evidence["kandidaten"] = signal.brp_evidence.get("kandidaten") or previous_candidates
+            signal.save(update_fields=["brp_evidence"])
+        _to_fallout(signal, f"BRP: {decision.outcome.label}; een medewerker beoordeelt het signaal.", now)
         return Step(signal.status, "uitval")
 
 
-def _forward(signal: Signal, other, code: str, now) -> Step:
-    """Awb 2:3: the person lives in another municipality. Served here → a new signal there."""
+def _to_fallout(signal: Signal, reason: str, now) -> None:
+    before = signal.status
+    signal.to_fallout()
+    signal.next_check_at = None
+    signal.save(update_fields=["status", "next_check_at"])
+    _record(signal, before, reason, now=now)
+
+
+def checks_refuse(*, signal_id: int, reason: str, now=None) -> Step:
+    """A register refused the question itself (not a passing outage): a person looks."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        signal = _locked(signal_id)
+        if signal.status != SignalStatus.IN_CONTROLE:
+            return Step(signal.status, "niet meer in controle")
+        _to_fallout(signal, reason, now)
+        return Step(signal.status, "uitval")
+
+
+def _address_fields(address: dict) -> dict | None:
+    """The BRP's verblijfadres as the signal's normalised address fields (None when unusable)."""
+    try:
+        postcode = normalise.postcode(address.get("postcode", ""))
+        number = int(address.get("huisnummer"))
+        letter = normalise.house_letter(address["huisletter"]) if address.get("huisletter") else ""
+        addition = (normalise.house_number_addition(address["huisnummertoevoeging"])
+                    if address.get("huisnummertoevoeging") else "")
+    except (ValueError, TypeError, KeyError):
+        return None
+    return {"postcode": postcode, "house_number": number, "house_letter": letter, "house_number_addition": addition,
+            "street": address.get("officieleStraatnaam") or address.get("korteStraatnaam") or "",
+            "city": address.get("woonplaats", ""),
+            "address_key": normalise.address_key(postcode, number, letter, addition)}
+
+
+def _forward(signal: Signal, other, decision, now) -> Step:
+    """Awb 2:3: the person lives in another municipality. Served here → a new signal there, at
+    the person's address there, for the person the BRP found (the creditor never sees the copy)."""
+    code = decision.municipality_code
+    address = _address_fields(decision.new_address or {})
+    if other is not None and address is None:
+        other = None  # no usable address there: forward by hand
     before = signal.status
     signal.forward(other)
     signal.outcome_at = now
@@ -173,8 +221,12 @@ def _forward(signal: Signal, other, code: str, now) -> Step:
     copy.pk = None
     copy._state.adding = True
     fields = {
-        "municipality": other, "forwarded_from": signal, "bsn": "", "brp_evidence": {}, "shv_evidence": {},
+        "municipality": other, "forwarded_from": signal, "shv_evidence": {}, **address,
         "check_attempts": 0, "next_check_at": None, "outcome": "", "outcome_at": None, "forwarded_to": None,
+        # The person is known: the copy's check fetches that record there (as after a review).
+        "bsn": decision.bsn,
+        "brp_evidence": {"beoordeling": {"bsn": decision.bsn, "door": f"doorgestuurd vanuit {signal.municipality.name}",
+                                         "op": now.isoformat()}},
     }
     for name, value in fields.items():
         setattr(copy, name, value)
@@ -235,7 +287,7 @@ def run_checks(*, signal_id: int, now=None, brp_client=None) -> Step:
     from shv.adapters import ShvUnavailable
     from shv.services import shv_check
 
-    from .brp.client import BrpUnavailable, shared_client
+    from .brp.client import BrpAuthenticationError, BrpRequestError, BrpUnavailable, shared_client
     from .brp.decide import check_chosen_person, check_person
 
     now = now or timezone.now()
@@ -245,34 +297,37 @@ def run_checks(*, signal_id: int, now=None, brp_client=None) -> Step:
     if ended is not None:
         return ended
     signal = Signal.objects.select_related("municipality").get(pk=signal_id)
+    client = brp_client or shared_client()
+    today = timezone.localdate(now)
     review = signal.brp_evidence.get("beoordeling") or {}
-    if review and not review.get("verwerkt"):  # a reviewer chose the person: fetch that person's record and household
-        try:
-            decision = check_chosen_person(brp_client or shared_client(), bsn=signal.bsn,
-                                           municipality_code=signal.municipality.cbs_code,
-                                           today=timezone.localdate(now))
-        except BrpUnavailable as exc:
-            return checks_wait(signal_id=signal_id, register="BRP", error=str(exc), now=now)
-        step = checks_apply_brp(signal_id=signal_id, decision=decision, now=now)
-        if step.detail != "gevonden":
-            return step
-    elif not signal.bsn:
-        try:
+    try:
+        if review and not review.get("verwerkt"):
+            # A reviewer (or the forwarding) chose the person: that person's record and household.
+            decision = check_chosen_person(client, bsn=signal.bsn, municipality_code=signal.municipality.cbs_code,
+                                           today=today)
+        elif not signal.bsn:
             decision = check_person(
-                brp_client or shared_client(), municipality_code=signal.municipality.cbs_code,
-                postcode=signal.postcode, house_number=signal.house_number, house_letter=signal.house_letter,
+                client, municipality_code=signal.municipality.cbs_code, postcode=signal.postcode,
+                house_number=signal.house_number, house_letter=signal.house_letter,
                 addition=signal.house_number_addition, surname=signal.surname, prefix=signal.surname_prefix,
-                first_names=signal.first_names, initials=signal.initials, birth_date=signal.birth_date,
-                today=timezone.localdate(now),
+                first_names=signal.first_names, initials=signal.initials, birth_date=signal.birth_date, today=today,
             )
-        except BrpUnavailable as exc:
-            return checks_wait(signal_id=signal_id, register="BRP", error=str(exc), now=now)
+        else:
+            decision = None  # checked by the BRP before (a resumed check)
+    except (BrpUnavailable, BrpAuthenticationError) as exc:  # down, or our credentials: try again later
+        return checks_wait(signal_id=signal_id, register="BRP", error=str(exc), now=now)
+    except BrpRequestError as exc:  # the BRP refused this question: a person looks
+        return checks_refuse(signal_id=signal_id, reason=f"De BRP weigerde de bevraging: {exc}", now=now)
+    if decision is not None:
         step = checks_apply_brp(signal_id=signal_id, decision=decision, now=now)
         if step.detail != "gevonden":
             return step
         signal.refresh_from_db(fields=["bsn"])
+    if not signal.bsn:
+        return checks_refuse(signal_id=signal_id, reason="Geen BSN gevonden; een medewerker beoordeelt het signaal.",
+                             now=now)
     try:
-        result = shv_check(municipality=signal.municipality, bsn=signal.bsn, today=timezone.localdate(now))
+        result = shv_check(municipality=signal.municipality, bsn=signal.bsn, today=today)
     except ShvUnavailable as exc:
         return checks_wait(signal_id=signal_id, register="SHV-register", error=str(exc), now=now)
     checks_apply_shv(signal_id=signal_id, result=result, now=now)
@@ -293,7 +348,8 @@ def signals_due_for_checks(now=None, limit: int = 5000) -> list[int]:
 
     return list(
         Signal.objects.filter(
-            Q(status=SignalStatus.ONTVANGEN)
+            # the intake enqueued these itself; only those it did not reach by now
+            Q(status=SignalStatus.ONTVANGEN, received_at__lte=now - dt.timedelta(minutes=5))
             | Q(status__in=[SignalStatus.WACHT_OP_BRP, SignalStatus.IN_CONTROLE])
             & (Q(next_check_at__lte=now) | Q(next_check_at__isnull=True))
         ).order_by("pk").values_list("pk", flat=True)[:limit]
@@ -322,6 +378,8 @@ def fallout_decide(*, signal_id: int, decided_by, decision: str, bsn: str = "", 
             raise ReviewError("Kies een persoon uit de kandidaten op dit adres.")
         if decision == choice.NOT_PICKED_UP and not reason.strip():
             raise ReviewError("Geef een reden waarom het signaal niet wordt opgepakt.")
+        if len(reason.strip()) > 500:
+            raise ReviewError("De reden is te lang: gebruik hoogstens 500 tekens.")
         if decision not in choice.values:
             raise ReviewError("Onbekend besluit.")
         record = FalloutDecision.objects.create(signal=signal, decision=decision, bsn=bsn if decision == choice.PERSON

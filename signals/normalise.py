@@ -87,6 +87,8 @@ def initials(value: str) -> str:
     letters = [c for c in collapse(value) if c.isalpha()]
     if not letters:
         raise ValueError("Voorletters bevatten ten minste één letter.")
+    if len(letters) > 20:
+        raise ValueError("Hoogstens 20 voorletters.")
     return "".join(f"{c.upper()}." for c in letters)
 
 

@@ -97,6 +97,7 @@ class Klant(_Strict):
     geslachtsnaam: Annotated[NonBlank, Field(max_length=200)] | None = None
     voorvoegsel: Annotated[Text, Field(max_length=20), AfterValidator(normalise.surname_prefix)] | None = None
     voornamen: Annotated[Text, Field(max_length=200)] | None = None
+    # At most 20 letters: normalised with dots ("J.P.") they fill the 40 characters stored.
     voorletters: Annotated[Text, Field(max_length=40), AfterValidator(_rule(normalise.initials))] | None = None
     bedrijfsnaam: Annotated[NonBlank, Field(max_length=200)] | None = None
     geboortedatum: Date | None = None

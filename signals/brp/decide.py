@@ -101,6 +101,9 @@ class BrpDecision:
     municipality_code: str = ""  # gemeente van inschrijving of the person
     municipality_name: str = ""
     moved_to_municipality_code: str = ""  # MOVED: for forwarding inside this installation only
+    # MOVED: the address there, only to forward the signal inside this installation; never stored
+    # in the evidence and never shown to the creditor.
+    new_address: dict[str, Any] | None = None
     deceased_on: str = ""
     country: str = ""  # EMIGRATED: the country, or 'onbekend'
     household: tuple[PersonSummary, ...] = ()
@@ -293,7 +296,8 @@ class _Check:
             land = ((place.get("verblijfadres") or {}).get("land") or {}).get("omschrijving", "")
             return self.decision(BrpOutcome.EMIGRATED, country=land or "onbekend", **common)
         if code and code != self.municipality_code:
-            return self.decision(BrpOutcome.MOVED, moved_to_municipality_code=code, **common)
+            return self.decision(BrpOutcome.MOVED, moved_to_municipality_code=code,
+                                 new_address=dict(place.get("verblijfadres") or {}), **common)
         if not at_address:
             return self.fallout(BrpOutcome.NOT_FOUND, residents, wanted, elsewhere=[person],
                                 note="Deze persoon staat in deze gemeente op een ander adres ingeschreven.")

@@ -405,3 +405,10 @@ def test_signal_id_with_a_slash_can_be_read_back(api):
     response = api.get("/api/v1/signalen/HUUR/2026/0001")
     assert response.status_code == 200
     assert response.json()["signaalId"] == "HUUR/2026/0001"
+
+
+def test_initials_are_limited_so_that_they_fit_when_normalised(api):
+    result = deliver(api, signal_payload(1, klant={"voorletters": "A" * 21})).json()["resultaten"][0]
+    assert errors_of(result)["klant.voorletters"]["code"] == "invalid"
+    assert deliver(api, signal_payload(2, klant={"voorletters": "A" * 20})).json()["aantalOntvangen"] == 1
+    assert Signal.objects.get(signal_id="ZV-000002").initials == "A." * 20

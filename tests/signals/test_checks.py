@@ -107,11 +107,14 @@ def test_person_living_in_another_served_municipality_is_forwarded_there(brp, mu
     assert signal.forwarded_to.cbs_code == "0518"
     copy = Signal.objects.get(forwarded_from=signal)
     assert copy.municipality.cbs_code == "0518" and copy.status == S.ONTVANGEN
-    # The copy is a new signal there and is checked like any other (at the address the BRP knows
-    # nobody by this name, so it needs a person to look).
+    # The copy is a new signal there, at the person's address there, checked for that person.
+    assert (copy.postcode, copy.house_number, copy.house_letter) == ("2516BD", 32, "A")
     run_checks(signal_id=copy.pk)
     copy.refresh_from_db()
-    assert copy.status in (S.UITVAL, S.GECONTROLEERD, S.DOORGESTUURD)
+    assert (copy.status, copy.bsn) == (S.GECONTROLEERD, "999995455")
+    assert copy.brp_evidence["gemeente_van_inschrijving"]["code"] == "0518"
+    # The original keeps no trace of the new address; the creditor's API shows only the original.
+    assert "2516" not in str(signal.brp_evidence)
 
 
 def test_person_living_in_a_municipality_not_served_is_listed_for_manual_forwarding(brp, municipalities, insurer):
@@ -213,3 +216,27 @@ def test_intake_enqueues_the_checks_on_commit(brp, municipalities, insurer, chec
     assert len(callbacks) == 1
     signal.refresh_from_db()
     assert signal.status == S.GECONTROLEERD  # eager Celery ran the check
+
+
+def test_the_sweeper_takes_received_signals_the_intake_did_not_reach(brp, municipalities, insurer):
+    signal = deliver(insurer, **EVELIEN)
+    assert signal.pk not in signals_due_for_checks()  # just enqueued by the intake
+    assert signal.pk in signals_due_for_checks(now=timezone.now() + dt.timedelta(minutes=6))
+
+
+def test_a_question_the_brp_refuses_goes_to_a_person(brp, municipalities, insurer):
+    signal = deliver(insurer, **EVELIEN)
+    brp.fail_next(1, status=400)
+    step = run_checks(signal_id=signal.pk)
+    signal.refresh_from_db()
+    assert step.status == S.UITVAL == signal.status
+    assert "weigerde" in SignalHistory.objects.filter(signal=signal).last().reason
+
+
+def test_a_check_that_keeps_stalling_goes_to_a_person(brp, municipalities, insurer):
+    signal = deliver(insurer, **EVELIEN)
+    Signal.objects.filter(pk=signal.pk).update(status=S.IN_CONTROLE, check_attempts=5, next_check_at=None)
+    run_checks(signal_id=signal.pk)
+    signal.refresh_from_db()
+    assert signal.status == S.UITVAL
+    assert brp.request_count == 0
