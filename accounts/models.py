@@ -105,6 +105,10 @@ class Role(models.TextChoices):
     SERVICE_ACCOUNT = "service_account", "Serviceaccount (koppeling)"
 
 
+# The roles that work on signals and cases (fallout review, the queue): their municipalities' only.
+CASEWORK_ROLES = frozenset({Role.VROEGSIGNALEERDER, Role.TEAMLEIDER})
+
+
 class User(AbstractUser):
     """A person or integration using the web UI or the municipal API.
 

@@ -2,7 +2,7 @@
 Cases are shown read-only (they change only through the services)."""
 from django.contrib import admin, messages
 
-from vroegsignalering.common.admin import FunctionalAdminMixin, ReadOnlyAdminMixin
+from vroegsignalering.common.admin import FunctionalAdminMixin, MunicipalityScopedAdminMixin, ReadOnlyAdminMixin
 
 from .models import Case, CaseHistory, CasePolicy, CaseSignal, PeriodClose, RoutingRule, Tray, TrayAllocation
 from .presets import PRESETS, routing_preset_install
@@ -94,7 +94,7 @@ class CaseHistoryInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class CaseAdmin(MunicipalityScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("pk", "municipality", "period_end", "match_type", "recidive", "is_crisis", "amount", "tray",
                     "priority", "status", "outcome", "deadline_at")
     list_filter = ("municipality", "status", "match_type", "recidive", "is_crisis", "tray")

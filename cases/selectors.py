@@ -6,12 +6,14 @@ from collections.abc import Iterable
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from accounts.models import CASEWORK_ROLES
+
 from . import deadlines
 from .models import ACTIVE_STATUSES, Case, CasePolicy, CaseSignal, CaseStatus, Tray
 
 # Roles that work with case data (a functional administrator configures, an auditor reads the
 # audit log, a creditor's staff sees only its own feedback: none of them sees cases).
-CASE_ROLES = frozenset({"vroegsignaleerder", "teamleider"})
+CASE_ROLES = CASEWORK_ROLES
 
 
 def policy_for(municipality_id: int) -> CasePolicy:

@@ -1,12 +1,13 @@
 from django.contrib import admin
 
-from vroegsignalering.common.admin import ReadOnlyAdminMixin
+from vroegsignalering.common.admin import MunicipalityScopedAdminMixin, ReadOnlyAdminMixin
 
 from .models import ContactAttempt
 
 
 @admin.register(ContactAttempt)
-class ContactAttemptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ContactAttemptAdmin(MunicipalityScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    municipality_lookup = "case__municipality"
     """Read-only: attempts are registered through the services (the window is enforced there)."""
 
     list_display = ("case", "kind", "at", "dagdeel", "reached", "reply_received_at", "by")

@@ -1,12 +1,12 @@
 from django.contrib import admin
 
-from vroegsignalering.common.admin import ReadOnlyAdminMixin
+from vroegsignalering.common.admin import MunicipalityScopedAdminMixin, ReadOnlyAdminMixin
 
 from .models import ShvRegistration
 
 
 @admin.register(ShvRegistration)
-class ShvRegistrationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ShvRegistrationAdmin(MunicipalityScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read only: the register changes only by importing the SHV system's export (import_shv)."""
 
     list_display = ("bsn", "municipality", "product", "start_date", "end_decision_date", "imported_at", "source")

@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from rest_framework_api_key.admin import APIKeyModelAdmin
 
-from vroegsignalering.common.admin import FunctionalAdminMixin, ReadOnlyAdminMixin
+from vroegsignalering.common.admin import FunctionalAdminMixin, MunicipalityScopedAdminMixin, ReadOnlyAdminMixin
 
 from .models import Creditor, CreditorAPIKey, CsvImport, Delivery, Signal, SignalHistory
 from .services import api_key_revoke
@@ -47,7 +47,7 @@ class SignalHistoryInline(admin.TabularInline):
 
 
 @admin.register(Signal)
-class SignalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class SignalAdmin(MunicipalityScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("signal_id", "creditor", "municipality", "creditor_kind", "signal_kind", "amount",
                     "postcode", "house_number", "status", "received_at")
     list_filter = ("municipality", "creditor_kind", "signal_kind", "status")

@@ -23,13 +23,13 @@ def signal_public_status(signal: Signal) -> str:
 
 def _municipal_scope(user):
     """The municipalities whose signals this user may see (none for creditor staff or auditors)."""
-    from accounts.models import Municipality, Role
+    from accounts.models import CASEWORK_ROLES, Municipality
 
     if not getattr(user, "is_authenticated", False):
         return Municipality.objects.none()
     if user.is_superuser:
         return Municipality.objects.all()
-    if user.role not in (Role.VROEGSIGNALEERDER, Role.TEAMLEIDER, Role.FUNCTIONEEL_BEHEERDER):
+    if user.role not in CASEWORK_ROLES:
         return Municipality.objects.none()
     return user.municipalities.all()
 

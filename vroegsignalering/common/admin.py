@@ -25,6 +25,18 @@ class FunctionalAdminMixin:
         return request.user.is_superuser
 
 
+class MunicipalityScopedAdminMixin:
+    """Rows with personal data: a functional administrator sees only their own municipalities'."""
+
+    municipality_lookup = "municipality"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{f"{self.municipality_lookup}__in": request.user.municipalities.all()})
+
+
 class ReadOnlyAdminMixin(FunctionalAdminMixin):
     def has_add_permission(self, request, *args):
         return False
