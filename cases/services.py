@@ -487,6 +487,11 @@ def case_join_late_signal(*, signal: Signal, now: dt.datetime | None = None) -> 
     now = now or timezone.now()
     if signal.is_crisis:
         return case_open_for_crisis(signal=signal, now=now)
+    # Cheap questions first, without locks: most checked signals wait for their period close,
+    # and a period close holds the municipality's lock for its whole run.
+    if not PeriodClose.objects.filter(municipality_id=signal.municipality_id,
+                                      period_end__gte=signal.signal_date).exists():
+        return None
     with transaction.atomic():
         municipality, signal = _lock(signal)
         if signal.status == SignalStatus.IN_MELDING:
