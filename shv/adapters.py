@@ -13,8 +13,10 @@ caller then retries later (it must never read "unavailable" as "unknown to SHV")
 
 HTTP contract (``HttpAdapter``)::
 
-    GET {SHV_HTTP_URL}/registraties?gemeentecode=0363&bsn=999997646
+    POST {SHV_HTTP_URL}/registraties/zoeken        (a POST: a BSN in a URL would end up in logs)
+    Content-Type: application/json
     Accept: application/json
+    {"gemeentecode": "0363", "bsn": "999997646"}
     X-Api-Key: {SHV_HTTP_API_KEY}          (only when set)
 
     200 {"registraties": [{"product": "budgetbeheer", "startdatum": "2026-01-05",
@@ -28,7 +30,6 @@ import datetime as dt
 import http.client
 import json
 import urllib.error
-import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
@@ -108,8 +109,10 @@ class HttpAdapter:
         self.api_key = api_key if api_key is not None else getattr(settings, "SHV_HTTP_API_KEY", "")
 
     def registrations(self, *, municipality: Municipality, bsn: str) -> list[ShvProductRecord]:
-        query = urllib.parse.urlencode({"gemeentecode": municipality.cbs_code, "bsn": bsn})
-        request = urllib.request.Request(f"{self.base_url}/registraties?{query}", method="GET")
+        # POST, not GET: a BSN in a URL ends up in access and proxy logs.
+        body = json.dumps({"gemeentecode": municipality.cbs_code, "bsn": bsn}).encode()
+        request = urllib.request.Request(f"{self.base_url}/registraties/zoeken", data=body, method="POST")
+        request.add_header("Content-Type", "application/json")
         request.add_header("Accept", "application/json")
         if self.api_key:
             request.add_header("X-Api-Key", self.api_key)

@@ -35,7 +35,7 @@ class SignaalResource(Signaal):
     """The signal as received (normalised), with the status the creditor may see."""
 
     status: str = Field(
-        description="`ontvangen`, of de laatste terugkoppelingscode (zie /terugkoppelingen)."
+        description="`ontvangen` tot er een terugkoppeling is; daarna de laatste terugkoppelingscode."
     )
     leveringId: str
     ontvangenOp: dt.datetime

@@ -5,7 +5,7 @@ import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -37,12 +37,12 @@ class FakeShvServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 (http.server's name)
+            def do_POST(self):  # noqa: N802 (http.server's name)
                 url = urlsplit(self.path)
-                query = {key: values[0] for key, values in parse_qs(url.query).items()}
+                query = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
                 server.requests.append({"path": url.path, "query": query, "api_key": self.headers.get("X-Api-Key")})
                 bsn, code = query.get("bsn"), query.get("gemeentecode")
-                if url.path != "/shv/registraties":
+                if url.path != "/shv/registraties/zoeken":
                     return self._send(404, {})
                 if bsn == DOWN:
                     return self._send(503, {"title": "Onderhoud"})
@@ -103,7 +103,8 @@ def test_found(shv_server, amsterdam):
     records = adapter(shv_server, api_key="geheim").registrations(municipality=amsterdam, bsn=KNOWN)
     assert records == [ShvProductRecord("budgetbeheer", dt.date(2025, 1, 6), None)]
     request = shv_server.requests[-1]
-    assert request == {"path": "/shv/registraties", "query": {"gemeentecode": "0363", "bsn": KNOWN},
+    # The BSN travels in the body, never in the URL (access logs).
+    assert request == {"path": "/shv/registraties/zoeken", "query": {"gemeentecode": "0363", "bsn": KNOWN},
                        "api_key": "geheim"}
 
 
