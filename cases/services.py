@@ -398,7 +398,9 @@ def _add_signals(case: Case, pairs: Sequence[tuple[Signal, str]], writes: _Write
         if case.tray is not None:
             ledger.release(case.tray)
         decision = routing.route_one(_facts(case, members), setup.rules, setup.default_tray, ledger)
-        if case.tray_id != decision.tray.pk:
+        changed = (case.tray_id, case.priority, case.routing_rule_id) != (
+            decision.tray.pk, decision.priority, decision.rule.pk if decision.rule else None)
+        if changed:  # another tray, or the same tray with another priority or rule (crisis first)
             _apply_routing(case, decision, writes, by=by)
             fields += ["tray", "priority", "routing_rule", "routing_explanation", "routed_at", "status", "outcome",
                        "closed_at", "first_closed_at"]
