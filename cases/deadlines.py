@@ -33,6 +33,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from vroegsignalering.common.formats import add_months  # noqa: F401 (also used by callers)
+
 TZ = ZoneInfo("Europe/Amsterdam")
 WINDOW_DAYS = 28
 CRISIS_WORKING_DAYS = 3
@@ -65,14 +67,6 @@ def local_date(moment: dt.datetime) -> dt.date:
 def start_of_day(day: dt.date) -> dt.datetime:
     """00:00 local time on ``day``, aware (DST-safe: midnight exists on every Dutch day)."""
     return dt.datetime(day.year, day.month, day.day, tzinfo=TZ)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Calendar months later (or earlier), the day clamped to the month's length (31 Jan + 1 → 28/29 Feb)."""
-    serial = day.year * 12 + day.month - 1 + months
-    year, month = divmod(serial, 12)
-    month += 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def add_months_to_moment(moment: dt.datetime, months: int) -> dt.datetime:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from vroegsignalering.common.formats import euro
 from vroegsignalering.common.vocab import CRISIS_SIGNAL_KINDS, Outcome
 
 from . import deadlines
@@ -183,9 +184,6 @@ class RepeatDecision:
     prior: PriorArrear | None = None
 
 
-def _euro(amount: Decimal) -> str:
-    whole, cents = f"{amount:.2f}".split(".")
-    return f"€ {int(whole):,}".replace(",", ".") + f",{cents}"
 
 
 def repeat_decision(
@@ -231,7 +229,7 @@ def repeat_decision(
             outcome=Outcome.HERHAALDE_MELDING,
             reason=(f"Dezelfde achterstand (contract {signal.contract_number}) van deze vastelastenpartner is op "
                     f"{when} al opgepakt in melding {latest.case_id}; het bedrag is niet hoger "
-                    f"({_euro(signal.amount)} tegen {_euro(latest.amount)})."),
+                    f"({euro(signal.amount)} tegen {euro(latest.amount)})."),
             case_id=latest.case_id,
             prior=latest,
         )
@@ -241,7 +239,7 @@ def repeat_decision(
         return RepeatDecision(
             outcome=None,
             reason=(f"Hoger bedrag voor dezelfde achterstand (contract {signal.contract_number}): "
-                    f"{_euro(signal.amount)} tegen {_euro(latest.amount)}; werkt open melding {target.case_id} bij."),
+                    f"{euro(signal.amount)} tegen {euro(latest.amount)}; werkt open melding {target.case_id} bij."),
             case=target.case,
             case_id=target.case_id,
             prior=target,

@@ -25,9 +25,10 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
+from vroegsignalering.common.formats import euro
 from vroegsignalering.common.vocab import CreditorKind
 
-from .matching import ENKELVOUDIG, MEERVOUDIG, _euro
+from .matching import ENKELVOUDIG, MEERVOUDIG
 
 _SHV_LABELS = {"bekend": "bekend bij SHV", "nazorg": "nazorg SHV", "onbekend": "onbekend bij SHV"}
 
@@ -81,7 +82,7 @@ class CaseFacts:
         parts = [
             self.match_type,
             "opeenvolgend" if self.recidive else "niet opeenvolgend",
-            f"totaal {_euro(self.amount)}",
+            f"totaal {euro(self.amount)}",
             kinds,
         ]
         if self.crisis:
@@ -141,7 +142,7 @@ def describe_conditions(rule: Any) -> str:
         parts.append("opeenvolgend" if rule.recidive else "niet opeenvolgend")
     for value, sign in ((rule.amount_gt, ">"), (rule.amount_gte, "≥"), (rule.amount_lt, "<"), (rule.amount_lte, "≤")):
         if value is not None:
-            parts.append(f"bedrag {sign} {_euro(value)}")
+            parts.append(f"bedrag {sign} {euro(value)}")
     if rule.creditor_kinds:
         labels = [CreditorKind(k).label.lower() if k in CreditorKind.values else k for k in rule.creditor_kinds]
         parts.append("soort vaste last " + " of ".join(labels))

@@ -23,7 +23,8 @@ from django.utils import timezone
 from accounts.models import Municipality
 from signals.models import Signal, SignalHistory, SignalStatus
 from vroegsignalering.common.bulk import bulk_insert
-from vroegsignalering.common.vocab import OUTCOMES, MonitorCategory, Outcome, SignalKind
+from vroegsignalering.common.formats import euro
+from vroegsignalering.common.vocab import CRISIS_SIGNAL_KINDS, OUTCOMES, MonitorCategory, Outcome, SignalKind
 
 from . import deadlines, matching, routing, selectors
 from .exceptions import CaseActionError, CaseWindowClosedError
@@ -383,11 +384,11 @@ def _add_signals(case: Case, pairs: Sequence[tuple[Signal, str]], writes: _Write
     lines = []
     for signal, role in pairs:
         lines.append(f"{SignalRole(role).label}: {signal.get_creditor_kind_display().lower()}, "
-                     f"{matching._euro(signal.amount)}"
+                     f"{euro(signal.amount)}"
                      + (f", contract {signal.contract_number}" if signal.contract_number else "")
                      + (f" ({signal.get_signal_kind_display().lower()})" if signal.is_crisis else "") + ".")
-    lines.append(f"Melding nu {case.match_type}, totaal {matching._euro(case.amount)}"
-                 f" (was {matching._euro(amount_before)}).")
+    lines.append(f"Melding nu {case.match_type}, totaal {euro(case.amount)}"
+                 f" (was {euro(amount_before)}).")
     if case.urgency != urgency_before:
         lines.append(f"Urgentie verhoogd naar '{Urgency(case.urgency).label}'; eerste actie: {case.crisis_due_basis}")
     writes.history.append(_history(case, at=writes.now, by=by, event=CaseEvent.SIGNAL, to_status=case.status,
@@ -524,7 +525,7 @@ def signals_attach_late(*, now: dt.datetime | None = None, limit: int = 5000) ->
     run any time (idempotent)."""
     now = now or timezone.now()
     counts: Counter = Counter()
-    crisis_kinds = [SignalKind.EINDELEVERING, SignalKind.AFSLUITING, SignalKind.ONTRUIMING]
+    crisis_kinds = list(CRISIS_SIGNAL_KINDS)
     ids = list(Signal.objects.filter(status=SignalStatus.GECONTROLEERD, signal_kind__in=crisis_kinds)
                .order_by("pk").values_list("pk", flat=True)[:limit])
     for pk in ids:

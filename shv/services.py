@@ -21,7 +21,6 @@ Reading of the rules, as implemented by :func:`shv_check`:
 """
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from accounts.models import Municipality
+from vroegsignalering.common.formats import add_months
 from vroegsignalering.common.vocab import Outcome
 
 from .adapters import ShvAdapter, ShvProductRecord, get_adapter
@@ -86,14 +86,6 @@ def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def months_before(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` calendar months earlier, clamped to the month's end (31 Aug → 28/29 Feb)."""
-    index = day.year * 12 + (day.month - 1) - months
-    year, month = divmod(index, 12)
-    month += 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def shv_decide(records: Iterable[ShvProductRecord], *, today: dt.date, source: str) -> ShvResult:
     """The decision over one resident's products (pure; see the module docstring)."""
     records = list(records)
@@ -110,7 +102,7 @@ def shv_decide(records: Iterable[ShvProductRecord], *, today: dt.date, source: s
             ShvStatus.BEKEND, today, source, current.product, current.start_date, current.end_decision_date,
             protective,
         )
-    horizon = months_before(today, AFTERCARE_MONTHS)
+    horizon = add_months(today, -AFTERCARE_MONTHS)
     recent = [r for r in counted if horizon < r.end_decision_date <= today]
     if recent:
         last = max(recent, key=lambda r: (r.end_decision_date, r.start_date, r.product))

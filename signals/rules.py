@@ -55,6 +55,7 @@ from typing import Protocol
 
 from django.db import models
 
+from vroegsignalering.common.formats import euro
 from vroegsignalering.common.vocab import CRISIS_SIGNAL_KINDS, DEFAULT_ARREAR_AGE_WINDOWS, CreditorKind, Outcome
 
 
@@ -202,14 +203,10 @@ def legal_entity(signal: SignalLike) -> bool:
 # --- Threshold -------------------------------------------------------------------------------
 
 
-def _is_crisis(signal: SignalLike) -> bool:
-    return signal.signal_kind in CRISIS_SIGNAL_KINDS
-
-
 def threshold_applies(signal: SignalLike, municipality: MunicipalityLike) -> bool:
     threshold = municipality.threshold_amount or Decimal("0")
     exempt = municipality.threshold_exempt_kinds or []
-    return threshold > 0 and signal.creditor_kind not in exempt and not _is_crisis(signal)
+    return threshold > 0 and signal.creditor_kind not in exempt and signal.signal_kind not in CRISIS_SIGNAL_KINDS
 
 
 def below_threshold(signal: SignalLike, municipality: MunicipalityLike) -> bool:
@@ -238,7 +235,7 @@ def arrear_age_window(signal: SignalLike, municipality: MunicipalityLike) -> tup
 
 def arrear_age_outside_window(signal: SignalLike, municipality: MunicipalityLike) -> bool:
     """Whether the arrear-age rule fires: age below the minimum or above the maximum, not exempt."""
-    if _is_crisis(signal):
+    if signal.signal_kind in CRISIS_SIGNAL_KINDS:
         return False
     window = arrear_age_window(signal, municipality)
     if window is None:
@@ -251,10 +248,6 @@ def arrear_age_outside_window(signal: SignalLike, municipality: MunicipalityLike
 # --- Entry point -----------------------------------------------------------------------------
 
 
-def _euro(amount: Decimal) -> str:
-    """€ 1.250,00"""
-    text = f"{Decimal(amount):,.2f}"
-    return "€ " + text.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
 def _kind_label(kind: str) -> str:
@@ -291,7 +284,7 @@ def not_picked_up(signal: SignalLike, municipality: MunicipalityLike) -> RuleDec
         return RuleDecision(
             Outcome.ONTERECHT_SIGNAAL,
             Rule.DREMPELBEDRAG,
-            f"Het bedrag van {_euro(signal.amount)} is lager dan het drempelbedrag van "
-            f"{_euro(municipality.threshold_amount)} in {municipality.name}.",
+            f"Het bedrag van {euro(signal.amount)} is lager dan het drempelbedrag van "
+            f"{euro(municipality.threshold_amount)} in {municipality.name}.",
         )
     return None
