@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Municipality
+from feedback.services import feedback_issue_for_cases
 from signals.models import Signal, SignalHistory, SignalStatus
 from vroegsignalering.common.bulk import bulk_insert
 from vroegsignalering.common.formats import euro
@@ -95,6 +96,7 @@ class _Writes:
     links: list[CaseSignal] = field(default_factory=list)
     history: list[CaseHistory] = field(default_factory=list)
     attached: list[tuple[Signal, Case, str]] = field(default_factory=list)
+    closed: list[Case] = field(default_factory=list)  # closed at routing: feedback after linking
 
     def attach(self, signal: Signal, case: Case, role: str) -> None:
         signal.attach_to_case()  # validates the signal's state (GECONTROLEERD → IN_MELDING)
@@ -122,6 +124,7 @@ class _Writes:
                           reason=f"Gekoppeld aan melding {case.pk} ({SignalRole(role).label.lower()}).")
             for s, case, role in self.attached
         ])
+        feedback_issue_for_cases(cases=self.closed, now=self.now)
 
 
 def _crisis_fields(case: Case, crisis_signals: Sequence[Signal]) -> None:
@@ -228,6 +231,7 @@ def _apply_routing(case: Case, decision: routing.Decision, writes: _Writes, *, b
         before = case.status
         case.close(outcome, writes.now)
         case.first_closed_at = case.first_closed_at or writes.now
+        writes.closed.append(case)
         writes.history.append(_history(
             case, at=writes.now, by=by, from_status=before, to_status=case.status,
             reason=f"Bakje {decision.tray.name}: direct gesloten met eindresultaat '{Outcome(outcome).label}'.",
@@ -612,6 +616,7 @@ def case_close(*, case: Case, outcome: str, by, reason: str = "", now: dt.dateti
         text = f"Gesloten met eindresultaat '{outcome.label}'."
         _history(case, at=now, by=by, from_status=before, to_status=case.status,
                  reason=f"{text} {reason}".strip()).save()
+        feedback_issue_for_cases(cases=[case], now=now)
     return case
 
 
@@ -704,4 +709,5 @@ def cases_close_expired(*, now: dt.datetime | None = None, batch_size: int = 100
                 if changed != len(pks):
                     raise CaseActionError("Een melding is intussen door een ander proces gewijzigd; probeer opnieuw.")
             bulk_insert(CaseHistory, rows)
+            feedback_issue_for_cases(cases=cases, now=now)
     return counts

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from feedback.services import feedback_issue_for_signal
 from vroegsignalering.common.vocab import Outcome
 
 from . import normalise
@@ -47,7 +48,9 @@ def _record(signal: Signal, from_status: str, reason: str, actor: str = SYSTEM, 
 
 
 def _locked(signal_id: int) -> Signal:
-    return Signal.objects.select_for_update().select_related("municipality").get(pk=signal_id)
+    # Lock the signal only: FOR UPDATE would otherwise also lock the joined municipality row and
+    # serialise every check of that municipality.
+    return Signal.objects.select_for_update(of=("self",)).select_related("municipality").get(pk=signal_id)
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,7 @@ def _end(signal: Signal, outcome: Outcome, reason: str, now) -> Step:
     signal.next_check_at = None
     signal.save(update_fields=["status", "outcome", "outcome_at", "next_check_at"])
     _record(signal, before, f"{outcome.label}: {reason}", now=now)
+    feedback_issue_for_signal(signal=signal, outcome=outcome, now=now)
     return Step(signal.status, outcome)
 
 
@@ -214,6 +218,7 @@ def _forward(signal: Signal, other, decision, now) -> Step:
     signal.outcome_at = now
     signal.next_check_at = None
     signal.save(update_fields=["status", "outcome", "outcome_at", "forwarded_to", "next_check_at"])
+    feedback_issue_for_signal(signal=signal, outcome=Outcome.GEEN_INWONER, now=now)
     if other is None:
         _record(signal, before, f"Woont in gemeente {code}: handmatig doorsturen.", now=now)
         return Step(signal.status, "handmatig doorsturen")
@@ -411,3 +416,4 @@ def _end_by_person(signal, outcome, reason, actor, now):
     signal.outcome_at = now
     signal.save(update_fields=["status", "outcome", "outcome_at"])
     _record(signal, before, reason, actor=actor, now=now)
+    feedback_issue_for_signal(signal=signal, outcome=outcome, now=now)

@@ -1,0 +1,72 @@
+"""The feedback outbox: one row per signal per issued status (the AVG whitelist's only output).
+
+A row holds only what the contract lets leave the system: which of the creditor's own signals,
+the municipality it was delivered for, one of the nine feedback codes, the date, and the end of
+the collection pause. Never a help type, a reason, an address or another creditor.
+"""
+import uuid
+
+from django.db import models
+
+
+class FeedbackCode(models.TextChoices):
+    """The contract's complete list of feedback codes (signaalpartner-api.md); nothing else leaves."""
+
+    NIET_OPGEPAKT_HERHAALDE_MELDING = "niet_opgepakt_herhaalde_melding", "Niet opgepakt: herhaalde melding"
+    NIET_OPGEPAKT_ONTERECHT_SIGNAAL = "niet_opgepakt_onterecht_signaal", "Niet opgepakt: onterecht signaal"
+    NIET_OPGEPAKT = "niet_opgepakt", "Niet opgepakt"
+    OVERLEDEN = "overleden", "Inwoner is overleden"
+    GEEN_INWONER = "geen_inwoner", "Geen inwoner (meer) van de gemeente"
+    BEKEND_BIJ_SCHULDHULPVERLENING = "bekend_bij_schuldhulpverlening", "Inwoner is al bekend bij schuldhulpverlening"
+    HULP_GEACCEPTEERD = "hulp_geaccepteerd", "Inwoner heeft hulp geaccepteerd"
+    GEEN_HULP_GEWENST = "geen_hulp_gewenst", "Inwoner wil geen hulp (met toestemming teruggemeld)"
+    AFGESLOTEN = "afgesloten", "Melding afgesloten"
+
+
+class FeedbackEvent(models.Model):
+    """One issued status for one signal, to that signal's own creditor.
+
+    ``seq`` is the feed's cursor: NULL when written, assigned later by ``feedback_publish`` in commit
+    order under a lock, so the feed is ordered, complete and exactly-once (docs/adr/0005).
+    """
+
+    public_id = models.UUIDField("id", default=uuid.uuid4, unique=True, editable=False)
+    signal = models.ForeignKey("signals.Signal", verbose_name="signaal", on_delete=models.CASCADE,
+                               related_name="feedback_events")
+    creditor = models.ForeignKey("signals.Creditor", verbose_name="vastelastenpartner", on_delete=models.PROTECT,
+                                 related_name="feedback_events", db_index=False)
+    municipality = models.ForeignKey("accounts.Municipality", verbose_name="gemeente", on_delete=models.PROTECT,
+                                     related_name="feedback_events")
+    code = models.CharField("code", max_length=40, choices=FeedbackCode.choices)
+    issued_at = models.DateTimeField("uitgegeven op")
+    date = models.DateField("datum")
+    collection_pause_until = models.DateField("incassorust tot", null=True, blank=True)
+    seq = models.BigIntegerField("volgnummer in de feed", null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = "terugkoppeling"
+        verbose_name_plural = "terugkoppelingen"
+        ordering = ["pk"]
+        indexes = [
+            models.Index(fields=["creditor", "seq"], name="feedback_creditor_seq"),
+            models.Index(fields=["seq"], name="feedback_unpublished", condition=models.Q(seq__isnull=True)),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(code__in=FeedbackCode.values), name="feedback_code_whitelist"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} voor signaal {self.signal_id}"
+
+
+class FeedCounter(models.Model):
+    """A single row: the highest ``seq`` handed out. Its row lock serialises publishing."""
+
+    last_seq = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "feedteller"
+        verbose_name_plural = "feedteller"
+
+    def __str__(self) -> str:
+        return f"Feed tot en met {self.last_seq}"

@@ -1,0 +1,101 @@
+"""Reads of feedback, always scoped to one creditor (a key never sees another creditor's data)."""
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef
+
+from cases import deadlines
+from vroegsignalering.common.vocab import HELP_ACCEPTED, ContactKind
+
+from .models import FeedbackEvent
+
+SUPPRESS_BELOW = 10
+_CURSOR_PREFIX = "v1:"
+
+
+def cursor_encode(seq: int) -> str:
+    return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{seq}".encode()).decode().rstrip("=")
+
+
+def cursor_decode(value: str) -> int | None:
+    """The sequence number in an opaque cursor; None when it is not one of ours."""
+    try:
+        text = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    if not text.startswith(_CURSOR_PREFIX) or not text[len(_CURSOR_PREFIX):].isdigit():
+        return None
+    seq = int(text[len(_CURSOR_PREFIX):])
+    return seq if seq < 2**63 else None
+
+
+@dataclass(frozen=True)
+class FeedPage:
+    events: list[FeedbackEvent]
+    next_cursor: str | None
+
+
+def feedback_page_for_creditor(*, creditor, after: int = 0, limit: int = 100,
+                               municipality_code: str | None = None) -> FeedPage:
+    """One page of the creditor's published feed after sequence number ``after``, in feed order.
+    ``next_cursor`` points after the page's last item (keep it to resume later, also from the last
+    page); None when the page is empty (nothing newer yet: keep the cursor you asked with)."""
+    events = FeedbackEvent.objects.filter(creditor=creditor, seq__gt=after)
+    if municipality_code:
+        events = events.filter(municipality__cbs_code=municipality_code)
+    rows = list(events.select_related("signal", "municipality")
+                .only("public_id", "code", "date", "collection_pause_until", "seq", "signal__signal_id",
+                      "municipality__cbs_code")
+                .order_by("seq")[:limit])
+    return FeedPage(rows, cursor_encode(rows[-1].seq) if rows else None)
+
+
+def signal_latest_code(signal) -> str | None:
+    """The latest feedback code issued for a signal (a later one supersedes an earlier one)."""
+    return (FeedbackEvent.objects.filter(signal_id=signal.pk).order_by("-pk")
+            .values_list("code", flat=True).first())
+
+
+def _count(value: int) -> dict:
+    if value < SUPPRESS_BELOW:
+        return {"aantal": None, "onderdrukt": True}
+    return {"aantal": value, "onderdrukt": False}
+
+
+def efforts_for_creditor(*, creditor, municipality_code: str, month: dt.date) -> dict:
+    """Aggregated efforts for the creditor's signals received in ``month`` for one municipality:
+    counts only, each below 10 suppressed (AVG: no individual can be singled out)."""
+    from cases.models import Case
+    from contacts.models import ContactAttempt, Reached
+    from signals.models import Signal
+
+    start = deadlines.start_of_day(month.replace(day=1))
+    following = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    end = deadlines.start_of_day(following)
+    signals = Signal.objects.filter(creditor=creditor, municipality__cbs_code=municipality_code,
+                                    forwarded_from__isnull=True, received_at__gte=start, received_at__lt=end)
+    received = signals.count()
+    picked_up = signals.filter(case_link__isnull=False).count()
+    cases = Case.objects.filter(Exists(signals.filter(case_link__case=OuterRef("pk"))))
+    attempted = cases.filter(Exists(ContactAttempt.objects.filter(case=OuterRef("pk"))))
+    with_contact = cases.filter(Exists(ContactAttempt.objects.filter(case=OuterRef("pk"), reached=Reached.JA)))
+    help_accepted = cases.filter(outcome__in=list(HELP_ACCEPTED))
+    per_kind = dict(ContactAttempt.objects.filter(case__in=cases).values("kind").annotate(n=Count("pk"))
+                    .values_list("kind", "n"))
+    return {
+        "gemeentecode": municipality_code,
+        "maand": f"{month.year:04d}-{month.month:02d}",
+        "signalenOntvangen": _count(received),
+        "signalenOpgepakt": _count(picked_up),
+        "meldingenMetContactpoging": _count(attempted.count()),
+        "contactpogingenPerSoort": [{"soortContact": kind, **_count(per_kind.get(kind, 0))}
+                                    for kind in ContactKind.values],
+        "meldingenMetContact": _count(with_contact.count()),
+        "meldingenHulpGeaccepteerd": _count(help_accepted.count()),
+    }
+
+
