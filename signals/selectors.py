@@ -15,8 +15,11 @@ def signal_get_for_creditor(*, creditor: Creditor, signal_id: str) -> Signal | N
 
 
 def signal_public_status(signal: Signal) -> str:
-    """What the creditor may see of a signal's progress: ``ontvangen`` until feedback exists."""
-    return "ontvangen"
+    """What the creditor may see of a signal's progress: ``ontvangen`` until feedback exists, then the
+    latest feedback code."""
+    from feedback.selectors import signal_latest_code
+
+    return signal_latest_code(signal) or "ontvangen"
 
 
 # --- Municipal staff: scoped to the municipalities the user works for -------------------------

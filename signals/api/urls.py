@@ -1,4 +1,4 @@
-from django.urls import path, register_converter
+from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework.permissions import AllowAny
 
@@ -24,6 +24,7 @@ urlpatterns = [
     path("leveringen/<uuid:leveringId>", views.LeveringDetailView.as_view(), name="api-levering"),
     path("signalen", views.SignalenView.as_view(), name="api-signalen"),
     path("signalen/<signaal_id:signaalId>", views.SignaalDetailView.as_view(), name="api-signaal"),
+    path("", include("feedback.api")),
     path(
         "openapi.json",
         SpectacularJSONAPIView.as_view(authentication_classes=[], permission_classes=[AllowAny],
