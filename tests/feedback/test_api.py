@@ -196,3 +196,15 @@ def test_efforts_counts_and_suppression_below_10(api, other_api, municipality, w
 ])
 def test_bad_efforts_parameters_answer_400_problem(api, params, names):
     assert_invalid(api.get(EFFORTS, params), *names)
+
+
+def test_creditors_in_one_household_each_see_only_their_own_signal(api, other_api, municipality, worker):
+    case = open_case(municipality, {"creditor": api.creditor}, {"creditor": other_api.creditor})
+    reach(case, worker)
+    case_services.case_close(case=case, outcome=Outcome.VERVOLGHULP_FINANCIEEL, by=worker, now=NOW)
+    mine, theirs = read_all(api, 5), read_all(other_api, 5)
+    assert len(mine) == len(theirs) == 1
+    own = {s.creditor_id: s.signal_id for s in (link.signal for link in case.case_signals.select_related("signal"))}
+    assert mine[0]["signaalId"] == own[api.creditor.pk]
+    assert theirs[0]["signaalId"] == own[other_api.creditor.pk]
+    assert api.get(f"/api/v1/signalen/{own[other_api.creditor.pk]}").status_code == 404

@@ -153,3 +153,29 @@ def test_a_refused_close_issues_nothing(municipality, worker):
     with pytest.raises(CaseActionError, match="bereikt"):
         case_services.case_close(case=case, outcome=Outcome.QUICK_FIX, by=worker, now=NOW)
     assert not FeedbackEvent.objects.exists()
+
+
+def test_no_event_without_its_cause(municipality, worker):
+    case = open_case(municipality, {"kind": CreditorKind.HUUR})
+    reach(case, worker)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        case_services.case_close(case=case, outcome=Outcome.QUICK_FIX, by=worker, now=NOW)
+        raise RuntimeError("the closing transaction rolls back")
+    assert not FeedbackEvent.objects.exists()
+    assert Case.objects.get(pk=case.pk).status != CaseStatus.GESLOTEN
+
+
+def test_admin_lists_only_the_administrators_municipalities(client, municipality, creditor):
+    from accounts.models import Role
+    from tests.factories import MunicipalityFactory, UserFactory
+
+    utrecht = MunicipalityFactory(cbs_code="0344", name="Utrecht")
+    here = make_signal(municipality, status=SignalStatus.IN_CONTROLE, creditor=creditor)
+    there = make_signal(utrecht, status=SignalStatus.IN_CONTROLE, creditor=creditor)
+    with transaction.atomic():
+        checks._end(here, Outcome.OVERLEDEN, "test", NOW)
+        checks._end(there, Outcome.OVERLEDEN, "test", NOW)
+    client.force_login(UserFactory(role=Role.FUNCTIONEEL_BEHEERDER, is_staff=True, municipalities=[municipality]))
+    page = client.get("/beheer/feedback/feedbackevent/")
+    assert page.status_code == 200
+    assert str(here) in page.content.decode() and str(there) not in page.content.decode()
