@@ -20,12 +20,20 @@ import logging
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from accounts.models import Municipality
+from cases import services as case_services
+from cases.matching import repeat_decision
 from feedback.services import feedback_issue_for_signal
+from shv.adapters import ShvUnavailable
+from shv.services import shv_check
 from vroegsignalering.common.vocab import Outcome
 
-from . import normalise
+from . import normalise, rules
+from .brp.client import BrpAuthenticationError, BrpRequestError, BrpUnavailable, shared_client
+from .brp.decide import BrpOutcome, check_chosen_person, check_person
 from .models import FalloutDecision, Signal, SignalHistory, SignalStatus
 
 logger = logging.getLogger(__name__)
@@ -106,8 +114,6 @@ def _end(signal: Signal, outcome: Outcome, reason: str, now) -> Step:
 
 def checks_apply_rules(*, signal_id: int, now=None) -> Step | None:
     """Step 1: legal entity, threshold, arrear age. Returns the end when a rule fired."""
-    from . import rules
-
     now = now or timezone.now()
     with transaction.atomic():
         signal = _locked(signal_id)
@@ -137,10 +143,6 @@ def checks_wait(*, signal_id: int, register: str, error: str, now=None) -> Step:
 
 def checks_apply_brp(*, signal_id: int, decision, now=None) -> Step:
     """Step 2: apply the BRP's answer (signals.brp.decide.BrpDecision)."""
-    from accounts.models import Municipality
-
-    from .brp.decide import BrpOutcome
-
     now = now or timezone.now()
     with transaction.atomic():
         signal = _locked(signal_id)
@@ -259,9 +261,6 @@ def checks_apply_shv(*, signal_id: int, result, now=None) -> Step:
 
 def checks_finish(*, signal_id: int, now=None) -> Step:
     """Steps 4–5: the repeat rule, then passed (a crisis signal opens its case at once)."""
-    from cases import services as case_services
-    from cases.matching import repeat_decision
-
     now = now or timezone.now()
     with transaction.atomic():
         signal = _locked(signal_id)
@@ -289,12 +288,6 @@ def checks_finish(*, signal_id: int, now=None) -> Step:
 
 def run_checks(*, signal_id: int, now=None, brp_client=None) -> Step:
     """All checks for one signal, from wherever it stands. Safe to call twice."""
-    from shv.adapters import ShvUnavailable
-    from shv.services import shv_check
-
-    from .brp.client import BrpAuthenticationError, BrpRequestError, BrpUnavailable, shared_client
-    from .brp.decide import check_chosen_person, check_person
-
     now = now or timezone.now()
     if not checks_begin(signal_id=signal_id, now=now):
         return Step(Signal.objects.values_list("status", flat=True).get(pk=signal_id), "niet aan de beurt")
@@ -349,8 +342,6 @@ def enqueue_checks(signal_ids) -> None:
 def signals_due_for_checks(now=None, limit: int = 5000) -> list[int]:
     """Received signals never enqueued, waiting ones whose retry is due, stalled ones."""
     now = now or timezone.now()
-    from django.db.models import Q
-
     return list(
         Signal.objects.filter(
             # the intake enqueued these itself; only those it did not reach by now

@@ -42,7 +42,7 @@ class Sleeps(list):
 
 
 def quick_client(url: str, **options) -> BrpClient:
-    options = {"retries": 3, "backoff": 0.01, "timeout": 2.0, **options}
+    options = {"retries": 3, "backoff": 0.01, "timeout": 10.0, **options}  # generous: CI runs tests in parallel
     return BrpClient(url, **options)
 
 
