@@ -8,7 +8,7 @@ codes and fields, that each creditor sees exactly its own issued statuses once e
 that nothing about another creditor, the help type, the reason, contact results or an address
 leaks, and that `GET /api/v1/signalen/{id}` shows the latest code.
 
-The number of random histories is ``FEED_PROPERTY_EXAMPLES`` (default 200, well under 30 s on
+The number of random histories is ``FEED_PROPERTY_EXAMPLES`` (default 100, about 15 s on
 SQLite). The issue's figure is ``FEED_PROPERTY_EXAMPLES=10000``, e.g. on PostgreSQL:
 
     FEED_PROPERTY_EXAMPLES=10000 DATABASE_URL=postgres://postgres@127.0.0.1:5432/test \
@@ -43,7 +43,7 @@ from vroegsignalering.common.vocab import NOT_PICKED_UP, OUTCOMES, ContactKind, 
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = int(os.environ.get("FEED_PROPERTY_EXAMPLES", "200"))
+EXAMPLES = int(os.environ.get("FEED_PROPERTY_EXAMPLES", "100"))
 FEED = "/api/v1/terugkoppelingen"
 CONTRACT_FIELDS = {"id", "signaalId", "gemeentecode", "code", "omschrijving", "datum", "incassorustTot"}
 NOT_PICKED_UP_CODES = {"niet_opgepakt_herhaalde_melding", "niet_opgepakt_onterecht_signaal", "niet_opgepakt"}
