@@ -11,7 +11,7 @@ from django.db import models
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from vroegsignalering.common.models import AppendOnlyModel
-from vroegsignalering.common.vocab import ContactKind, CreditorKind, Outcome
+from vroegsignalering.common.vocab import ContactKind, CreditorKind, Outcome, ShvStatus
 
 from .deadlines import DEFAULT_REOPEN_TERM_MONTHS
 
@@ -33,14 +33,6 @@ class Priority(models.IntegerChoices):
     HOOG = 1, "Hoog"
     NORMAAL = 2, "Normaal"
     LAAG = 3, "Laag"
-
-
-class ShvStatus(models.TextChoices):
-    """The SHV check's answer as stored in ``Signal.shv_evidence["status"]``."""
-
-    BEKEND = "bekend", "Bekend bij schuldhulpverlening"
-    NAZORG = "nazorg", "Nazorg (eindbeschikking korter dan 6 maanden geleden)"
-    ONBEKEND = "onbekend", "Onbekend bij schuldhulpverlening"
 
 
 class ContactRequirement(models.TextChoices):

@@ -557,13 +557,9 @@ def signals_attach_late(*, now: dt.datetime | None = None, limit: int = 5000) ->
 # --- closing, reopening, expiry ------------------------------------------------------------------
 
 
-def _locked_case(case: Case) -> Case:
-    return Case.objects.select_for_update().get(pk=case.pk)
-
-
 def case_lock(case: Case) -> Case:
-    """The case, re-read and locked for the rest of the transaction (for other apps' services)."""
-    return _locked_case(case)
+    """The case, re-read and locked for the rest of the transaction (also for other apps' services)."""
+    return Case.objects.select_for_update().get(pk=case.pk)
 
 
 def case_history_append(case: Case, *, at: dt.datetime, by=None, event: str = CaseEvent.STATUS,
@@ -601,7 +597,7 @@ def case_close(*, case: Case, outcome: str, by, reason: str = "", now: dt.dateti
         raise CaseActionError(f"Onbekend eindresultaat: {outcome!r}.", code="eindresultaat")
     outcome = Outcome(outcome)
     with transaction.atomic():
-        case = _locked_case(case)
+        case = case_lock(case)
         ensure_open_for_work(case, now=now, action="eindresultaat registreren")
         if OUTCOMES[outcome][0] in REACHED_CATEGORIES and not selectors.case_was_reached(case):
             raise CaseActionError(
@@ -628,7 +624,7 @@ def case_reopen(*, case: Case, reason: str, by, now: dt.datetime | None = None) 
     if not reason:
         raise CaseActionError("Geef een reden om de melding te heropenen.", code="reden")
     with transaction.atomic():
-        case = _locked_case(case)
+        case = case_lock(case)
         if case.status != CaseStatus.GESLOTEN:
             raise CaseActionError("Alleen een gesloten melding kan worden heropend.", code="niet_gesloten")
         months = selectors.policy_for(case.municipality_id).reopen_term_months
@@ -649,7 +645,7 @@ def case_assign(*, case: Case, worker, by, now: dt.datetime | None = None) -> Ca
     """Assign (or, with ``worker`` None, unassign) a case to a worker of its municipality."""
     now = now or timezone.now()
     with transaction.atomic():
-        case = _locked_case(case)
+        case = case_lock(case)
         if worker is not None and not worker.municipalities.filter(pk=case.municipality_id).exists():
             raise CaseActionError("Deze medewerker werkt niet voor de gemeente van deze melding.", code="gemeente")
         case.assigned_to = worker

@@ -26,12 +26,12 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Municipality
 from vroegsignalering.common.formats import add_months
-from vroegsignalering.common.vocab import Outcome
+from vroegsignalering.common.vocab import Outcome, ShvStatus
 
 from .adapters import ShvAdapter, ShvProductRecord, get_adapter
 from .csv_import import ShvImportError, parse_shv_csv
@@ -44,12 +44,6 @@ __all__ = ["ShvImportError", "ShvImportResult", "ShvResult", "ShvStatus", "shv_c
 
 AFTERCARE_MONTHS = 6
 BATCH_SIZE = 1000
-
-
-class ShvStatus(models.TextChoices):
-    BEKEND = "bekend", "Bekend bij schuldhulpverlening"
-    NAZORG = "nazorg", "Eindbeschikking minder dan 6 maanden geleden (nazorg)"
-    ONBEKEND = "onbekend", "Niet bekend bij schuldhulpverlening"
 
 
 @dataclass(frozen=True, slots=True)

@@ -123,3 +123,11 @@ class ContactKind(models.TextChoices):
     KAARTJE = "Kaartje", "Kaartje"
     OVERIGE = "Overige", "Overige"
     ADMINISTRATIEF = "Administratief", "Administratief"
+
+
+class ShvStatus(models.TextChoices):
+    """The SHV check's answer, as stored in ``Signal.shv_evidence["status"]`` and used by routing."""
+
+    BEKEND = "bekend", "Bekend bij schuldhulpverlening"
+    NAZORG = "nazorg", "Nazorg (eindbeschikking korter dan 6 maanden geleden)"
+    ONBEKEND = "onbekend", "Onbekend bij schuldhulpverlening"
