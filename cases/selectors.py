@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from accounts.models import CASEWORK_ROLES
 
@@ -45,6 +45,19 @@ def case_signals(case: Case) -> list:
     from signals.models import Signal
 
     return list(Signal.objects.filter(case_link__case=case).order_by("signal_date", "received_at", "pk"))
+
+
+def case_signals_by_case(case_ids) -> dict[int, list]:
+    """The signals of several cases at once (one query), per case id, oldest first."""
+    from signals.models import Signal
+
+    grouped: dict[int, list] = {case_id: [] for case_id in case_ids}
+    signals = (Signal.objects.filter(case_link__case_id__in=list(grouped))
+               .annotate(linked_case=F("case_link__case_id"))
+               .order_by("signal_date", "received_at", "pk"))
+    for signal in signals:
+        grouped[signal.linked_case].append(signal)
+    return grouped
 
 
 def active_case_at(municipality_id: int, address_key: str) -> Case | None:

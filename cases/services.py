@@ -370,16 +370,19 @@ def _join_cases(joins: dict[int, list], writes: _Writes, ledger: routing.Capacit
     """Add signals to active cases (locked); returns the number of cases joined."""
     cases = list(Case.objects.select_for_update(of=("self",)).filter(pk__in=list(joins))
                  .select_related("tray").order_by("pk"))
+    existing = selectors.case_signals_by_case([case.pk for case in cases])
     for case in cases:
-        _add_signals(case, joins[case.pk], writes, ledger, setup)
+        _add_signals(case, joins[case.pk], writes, ledger, setup, existing=existing[case.pk])
     return len(cases)
 
 
 def _add_signals(case: Case, pairs: Sequence[tuple[Signal, str]], writes: _Writes, ledger: routing.CapacityLedger,
-                 setup: _RoutingSetup | None, *, by=None) -> None:
+                 setup: _RoutingSetup | None, *, by=None, existing: Sequence[Signal] | None = None) -> None:
     """Attach signals to an existing (locked) case, refresh its type, amount and urgency; a crisis
-    signal in a case nobody has contacted yet routes the case again."""
-    existing = selectors.case_signals(case)
+    signal in a case nobody has contacted yet routes the case again. ``existing``: the case's
+    signals when the caller already read them (the period close reads all joined cases at once)."""
+    if existing is None:
+        existing = selectors.case_signals(case)
     urgency_before, amount_before = case.urgency, case.amount
     for signal, role in pairs:
         writes.attach(signal, case, role)
