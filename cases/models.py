@@ -271,6 +271,14 @@ class PeriodClose(models.Model):
 # --- the case -------------------------------------------------------------------------------------
 
 
+class FirstReaction(models.TextChoices):
+    """The resident's first reaction to the approach (a monitor extra, never sent to a creditor)."""
+
+    POSITIEF = "positief", "Positief"
+    NEUTRAAL = "neutraal", "Neutraal"
+    NEGATIEF = "negatief", "Negatief"
+
+
 class CaseStatus(models.TextChoices):
     OPEN = "open", "Open"
     IN_BEHANDELING = "in_behandeling", "In behandeling"
@@ -329,6 +337,22 @@ class Case(ConcurrentTransitionMixin, models.Model):
     closed_at = models.DateTimeField("gesloten op", null=True, blank=True)
     first_closed_at = models.DateTimeField(
         "eerst gesloten op", null=True, blank=True, help_text="Hier begint de termijn om te heropenen."
+    )
+    # Recorded at closing (never sent to a creditor; the feedback code comes from ``outcome`` alone,
+    # except that 'geen hulp gewenst' is sent only with the resident's recorded consent).
+    first_reaction = models.CharField("eerste reactie", max_length=8, choices=FirstReaction.choices, blank=True)
+    help_description = models.CharField(
+        "welke hulp", max_length=300, blank=True,
+        help_text="Bij aanvaarde hulp: wat er is afgesproken (bijvoorbeeld betalingsregeling, toeslag aangevraagd).",
+    )
+    decline_reason = models.CharField("reden geen hulp", max_length=500, blank=True)
+    feedback_consent_at = models.DateTimeField(
+        "toestemming 'geen hulp gewenst' op", null=True, blank=True,
+        help_text="De inwoner gaf toestemming om de vastelastenpartner 'geen hulp gewenst' te melden.",
+    )
+    feedback_consent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="toestemming vastgelegd door", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
     )
     reopened_at = models.DateTimeField("heropend op", null=True, blank=True)
     reopen_reason = models.CharField("reden heropenen", max_length=500, blank=True)

@@ -21,11 +21,18 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Municipality
-from feedback.services import feedback_issue_for_cases
+from feedback.services import COLLECTION_PAUSE, feedback_issue_for_cases
 from signals.models import Signal, SignalHistory, SignalStatus
 from vroegsignalering.common.bulk import bulk_insert
 from vroegsignalering.common.formats import euro
-from vroegsignalering.common.vocab import CRISIS_SIGNAL_KINDS, OUTCOMES, MonitorCategory, Outcome, SignalKind
+from vroegsignalering.common.vocab import (
+    CRISIS_SIGNAL_KINDS,
+    HELP_ACCEPTED,
+    OUTCOMES,
+    MonitorCategory,
+    Outcome,
+    SignalKind,
+)
 
 from . import deadlines, matching, routing, selectors
 from .exceptions import CaseActionError, CaseWindowClosedError
@@ -37,6 +44,7 @@ from .models import (
     CaseHistory,
     CaseSignal,
     CaseStatus,
+    FirstReaction,
     PeriodClose,
     RoutingRule,
     SignalRole,
@@ -593,12 +601,45 @@ def ensure_open_for_work(case: Case, *, now: dt.datetime, action: str) -> None:
         )
 
 
-def case_close(*, case: Case, outcome: str, by, reason: str = "", now: dt.datetime | None = None) -> Case:
-    """Close a case with a DDAS end result (within the window, or a reopened case)."""
+def _closing_details(outcome: Outcome, *, first_reaction: str, help_description: str, decline_reason: str,
+                     consent: bool) -> dict:
+    """Validate what a worker records with an end result; all errors at once, per field, in Dutch."""
+    errors = {}
+    category = OUTCOMES[outcome][0]
+    if first_reaction and first_reaction not in FirstReaction.values:
+        errors["eersteReactie"] = "Kies positief, neutraal of negatief."
+    if help_description and outcome not in HELP_ACCEPTED:
+        errors["welkeHulp"] = "Vul 'welke hulp' alleen in bij een eindresultaat met aanvaarde hulp."
+    if decline_reason and category != MonitorCategory.BEREIKT_GEEN_HULP:
+        errors["redenGeenHulp"] = "Vul een reden alleen in als de inwoner geen hulp wil."
+    if consent and outcome != Outcome.GEEN_HULP_GEWENST:
+        errors["toestemming"] = ("Toestemming om 'geen hulp gewenst' te melden hoort alleen bij het eindresultaat "
+                                 f"'{Outcome.GEEN_HULP_GEWENST.label}'.")
+    if errors:
+        raise CaseActionError(" ".join(errors.values()), code="velden", fields=errors)
+    return {"first_reaction": first_reaction, "help_description": help_description[:300],
+            "decline_reason": decline_reason[:500]}
+
+
+def case_close(*, case: Case, outcome: str, by, reason: str = "", first_reaction: str = "",
+               help_description: str = "", decline_reason: str = "", consent: bool = False,
+               now: dt.datetime | None = None) -> Case:
+    """Close a case with a DDAS end result (within the window, or a reopened case).
+
+    With it a worker may record the first reaction, what help was agreed (accepted help), why the
+    resident declined, and the resident's consent to tell the creditor 'geen hulp gewenst' (stored
+    with date and by whom; without it the creditor gets 'afgesloten'). Accepted help schedules a
+    follow-up item for the day the creditor's 30-day collection pause ends."""
+    from contacts.models import FollowUp  # contacts builds on cases; the model is needed here only
+
     now = now or timezone.now()
     if outcome not in Outcome.values:
-        raise CaseActionError(f"Onbekend eindresultaat: {outcome!r}.", code="eindresultaat")
+        raise CaseActionError(f"Onbekend eindresultaat: {outcome!r}.", code="eindresultaat",
+                              fields={"eindresultaat": "Kies een eindresultaat uit de lijst."})
     outcome = Outcome(outcome)
+    details = _closing_details(outcome, first_reaction=(first_reaction or "").strip(),
+                               help_description=(help_description or "").strip(),
+                               decline_reason=(decline_reason or "").strip(), consent=bool(consent))
     with transaction.atomic():
         case = case_lock(case)
         ensure_open_for_work(case, now=now, action="eindresultaat registreren")
@@ -611,11 +652,25 @@ def case_close(*, case: Case, outcome: str, by, reason: str = "", now: dt.dateti
         before = case.status
         case.close(outcome, now)
         case.first_closed_at = case.first_closed_at or now
-        case.save(update_fields=["status", "outcome", "closed_at", "first_closed_at"])
+        for name, value in details.items():
+            setattr(case, name, value)
+        case.feedback_consent_at = now if consent else None
+        case.feedback_consent_by = by if consent else None
+        case.save(update_fields=["status", "outcome", "closed_at", "first_closed_at", *details,
+                                 "feedback_consent_at", "feedback_consent_by"])
         text = f"Gesloten met eindresultaat '{outcome.label}'."
+        if consent:
+            text += " De inwoner gaf toestemming om de vastelastenpartner 'geen hulp gewenst' te melden."
         _history(case, at=now, by=by, from_status=before, to_status=case.status,
                  reason=f"{text} {reason}".strip()).save()
         feedback_issue_for_cases(cases=[case], now=now)
+        if outcome in HELP_ACCEPTED:
+            due_on = deadlines.local_date(now) + COLLECTION_PAUSE
+            FollowUp.objects.get_or_create(
+                case=case, due_on=due_on,
+                defaults={"assigned_to": case.assigned_to or (by if getattr(by, "pk", None) else None),
+                          "created_at": now},
+            )
     return case
 
 

@@ -63,3 +63,75 @@ class ContactAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} op {self.at:%d-%m-%Y %H:%M}"
+
+
+class Arranged(models.TextChoices):
+    """Follow-up answer: is the arrangement made when help was accepted actually in place?"""
+
+    JA = "ja", "Ja, de afspraak loopt"
+    NEE = "nee", "Nee, de afspraak loopt niet"
+    ONBEKEND = "onbekend", "Onbekend (niet bereikt)"
+
+
+class FollowUp(models.Model):
+    """A follow-up item after accepted help: when the creditor's 30-day collection pause ends, the
+    case's worker checks that the arrangement is in place ("is acceptance real acceptance?"). Done by
+    recording it like a contact attempt (kind, moment, reached, note) with the answer."""
+
+    case = models.ForeignKey("cases.Case", verbose_name="melding", on_delete=models.CASCADE,
+                             related_name="follow_ups")
+    due_on = models.DateField("te doen vanaf", help_text="De dag waarop de incassorust van 30 dagen afloopt.")
+    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="medewerker", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="follow_ups")
+    created_at = models.DateTimeField("aangemaakt op")
+    done_at = models.DateTimeField("uitgevoerd op", null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="uitgevoerd door", null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("soort contact", max_length=16, choices=ContactKind.choices, blank=True)
+    at = models.DateTimeField("tijdstip contact", null=True, blank=True)
+    dagdeel = models.CharField("dagdeel", max_length=8, choices=Dagdeel.choices, blank=True)
+    reached = models.CharField("bereikt", max_length=8, choices=Reached.choices, blank=True)
+    arranged = models.CharField("afspraak loopt", max_length=8, choices=Arranged.choices, blank=True)
+    note = models.TextField("notitie", blank=True)
+
+    class Meta:
+        verbose_name = "vervolgcontact"
+        verbose_name_plural = "vervolgcontacten"
+        ordering = ["due_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["case", "due_on"], name="one_follow_up_per_case_day")]
+        indexes = [models.Index(fields=["done_at", "due_on"], name="follow_up_open_due")]
+
+    def __str__(self) -> str:
+        return f"Vervolgcontact melding {self.case_id} vanaf {self.due_on:%d-%m-%Y}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+
+class PlannedVisit(models.Model):
+    """A home visit planned by a team lead: which worker, which date and part of the day. When the
+    visit is made, the worker registers it as a contact attempt (``attempt``)."""
+
+    case = models.ForeignKey("cases.Case", verbose_name="melding", on_delete=models.CASCADE,
+                             related_name="planned_visits")
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="medewerker", on_delete=models.PROTECT,
+                               related_name="planned_visits")
+    date = models.DateField("datum")
+    dagdeel = models.CharField("dagdeel", max_length=8, choices=Dagdeel.choices)
+    note = models.CharField("notitie voor het bezoek", max_length=300, blank=True)
+    planned_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="gepland door", on_delete=models.PROTECT,
+                                   related_name="+")
+    planned_at = models.DateTimeField("gepland op")
+    cancelled_at = models.DateTimeField("geannuleerd op", null=True, blank=True)
+    attempt = models.OneToOneField(ContactAttempt, verbose_name="contactpoging", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="planned_visit")
+
+    class Meta:
+        verbose_name = "gepland huisbezoek"
+        verbose_name_plural = "geplande huisbezoeken"
+        ordering = ["date", "dagdeel", "id"]
+        indexes = [models.Index(fields=["worker", "date"], name="visit_worker_date")]
+
+    def __str__(self) -> str:
+        return f"Huisbezoek melding {self.case_id} op {self.date:%d-%m-%Y} ({self.get_dagdeel_display().lower()})"

@@ -12,10 +12,12 @@ from cases.models import Case, CaseEvent
 from cases.services import case_history_append, case_lock, case_start_work, ensure_open_for_work
 from vroegsignalering.common.vocab import ContactKind
 
-from .models import REPLY_KINDS, ContactAttempt, Reached, dagdeel_for
+from .models import REPLY_KINDS, Arranged, ContactAttempt, FollowUp, Reached, dagdeel_for
 
 # Registering an attempt a little "in the future" is a clock difference, not a planned attempt.
 CLOCK_TOLERANCE = dt.timedelta(minutes=5)
+# A follow-up may be done a few days before the collection pause ends (a worker plans ahead).
+FOLLOW_UP_EARLY = dt.timedelta(days=7)
 
 
 def _check_moment(at: dt.datetime, now: dt.datetime) -> None:
@@ -97,3 +99,45 @@ def contact_attempt_record_reply(*, attempt: ContactAttempt, at: dt.datetime, by
                             reason=(f"Reactie ontvangen op {_when(at)} op de {attempt.get_kind_display().lower()} van "
                                     f"{_when(attempt.at)}: nu bereikt (was {before})."))
     return attempt
+
+
+def follow_up_record(*, follow_up: FollowUp, kind: str, at: dt.datetime, reached: str, arranged: str, by,
+                     note: str = "", now: dt.datetime | None = None) -> FollowUp:
+    """Record the follow-up after accepted help like a contact attempt: how and when the household was
+    contacted, whether it was reached, and whether the arrangement is in place. The case stays closed
+    (this is not an attempt within the 28-day window); the answer goes into the case's history."""
+    now = now or timezone.now()
+    errors = {}
+    if kind not in ContactKind.values:
+        errors["soort"] = "Kies een soort contact uit de lijst."
+    if reached not in Reached.values:
+        errors["bereikt"] = "Kies of de inwoner is bereikt."
+    if arranged not in Arranged.values:
+        errors["afspraakLoopt"] = "Kies of de afspraak loopt."
+    elif reached != Reached.JA and arranged != Arranged.ONBEKEND:
+        errors["afspraakLoopt"] = "Als de inwoner niet is bereikt, is onbekend of de afspraak loopt."
+    if errors:
+        raise CaseActionError(" ".join(errors.values()), code="velden", fields=errors)
+    _check_moment(at, now)
+    with transaction.atomic():
+        follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+        case = case_lock(follow_up.case)
+        if follow_up.done_at is not None:
+            raise CaseActionError(f"Dit vervolgcontact is al vastgelegd ({_when(follow_up.done_at)}).",
+                                  code="al_vastgelegd")
+        if deadlines.local_date(at) < follow_up.due_on - FOLLOW_UP_EARLY:
+            raise CaseActionError(
+                f"Het vervolgcontact is bedoeld rond het einde van de incassorust ({deadlines.format_short(follow_up.due_on)}); "
+                "registreer eerder contact als contactpoging op de melding.", code="te_vroeg",
+                fields={"tijdstip": "Dit tijdstip ligt ruim vóór het einde van de incassorust."},
+            )
+        follow_up.kind, follow_up.at, follow_up.dagdeel = kind, at, dagdeel_for(at)
+        follow_up.reached, follow_up.arranged, follow_up.note = reached, arranged, note
+        follow_up.done_at, follow_up.done_by = now, by
+        follow_up.save()
+        case_history_append(
+            case, at=now, by=by, event=CaseEvent.CONTACT, to_status=case.status,
+            reason=(f"Vervolgcontact na aanvaarde hulp: {ContactKind(kind).label} op {_when(at)}, "
+                    f"{Reached(reached).label.lower()}; {Arranged(arranged).label.lower()}."),
+        )
+    return follow_up

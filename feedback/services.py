@@ -33,9 +33,9 @@ def feedback_code(outcome: str, *, consent: bool = False) -> str:
 
 
 def _case_consent(case) -> bool:
-    """Whether the resident consented to telling the creditor 'geen hulp gewenst'. The case has no
-    consent field yet, so this is always False and such cases are reported as ``afgesloten``."""
-    return False
+    """Whether the resident consented to telling the creditor 'geen hulp gewenst' (recorded at
+    closing with date and by whom); without it such a case is reported as ``afgesloten``."""
+    return case.feedback_consent_at is not None
 
 
 def _event(*, signal_pk: int, creditor_id: int, municipality_id: int, outcome: str, issued_at: dt.datetime,
