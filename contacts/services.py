@@ -127,8 +127,9 @@ def follow_up_record(*, follow_up: FollowUp, kind: str, at: dt.datetime, reached
                                   code="al_vastgelegd")
         if deadlines.local_date(at) < follow_up.due_on - FOLLOW_UP_EARLY:
             raise CaseActionError(
-                f"Het vervolgcontact is bedoeld rond het einde van de incassorust ({deadlines.format_short(follow_up.due_on)}); "
-                "registreer eerder contact als contactpoging op de melding.", code="te_vroeg",
+                "Het vervolgcontact is bedoeld rond het einde van de incassorust "
+                f"({deadlines.format_short(follow_up.due_on)}); registreer eerder contact als contactpoging op de "
+                "melding.", code="te_vroeg",
                 fields={"tijdstip": "Dit tijdstip ligt ruim vóór het einde van de incassorust."},
             )
         follow_up.kind, follow_up.at, follow_up.dagdeel = kind, at, dagdeel_for(at)
