@@ -2,8 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
+    path("api/v1/gemeente/", include("cases.api.urls")),
     path("api/v1/", include("signals.api.urls")),
     path("beheer/", admin.site.urls),
+    path("team/", include("cases.team_urls")),
+    path("", include("cases.urls")),
     path("", include("signals.urls")),
 ]
 
