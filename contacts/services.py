@@ -114,7 +114,7 @@ def follow_up_record(*, follow_up: FollowUp, kind: str, at: dt.datetime, reached
         errors["bereikt"] = "Kies of de inwoner is bereikt."
     if arranged not in Arranged.values:
         errors["afspraakLoopt"] = "Kies of de afspraak loopt."
-    elif reached != Reached.JA and arranged != Arranged.ONBEKEND:
+    elif reached in Reached.values and reached != Reached.JA and arranged != Arranged.ONBEKEND:
         errors["afspraakLoopt"] = "Als de inwoner niet is bereikt, is onbekend of de afspraak loopt."
     if errors:
         raise CaseActionError(" ".join(errors.values()), code="velden", fields=errors)

@@ -31,7 +31,7 @@ EXPECTED = {
     Outcome.QUICK_FIX: "hulp_geaccepteerd",
     Outcome.VERVOLGHULP_FINANCIEEL: "hulp_geaccepteerd",
     Outcome.VERVOLGHULP_NIET_FINANCIEEL: "hulp_geaccepteerd",
-    Outcome.GEEN_HULP_GEWENST: "afgesloten",  # no consent field on the case yet
+    Outcome.GEEN_HULP_GEWENST: "afgesloten",  # without the resident's recorded consent (see test_closing_details)
     Outcome.ZELF_BETAALD: "afgesloten",
     Outcome.GEEN_REACTIE_NA_CONTACT: "afgesloten",
     Outcome.ANDER_TRAJECT: "afgesloten",
