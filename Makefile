@@ -1,14 +1,17 @@
 # The two set-up commands: `make run` (a first look, embedded: SQLite, eager Celery, demo data)
 # and `make test` (the test suite; against PostgreSQL + Redis when DATABASE_URL / CELERY_BROKER_URL
-# are set, as in CI).
+# are set, as in CI). `make test` also installs what the browser tests (tests/browser) need:
+# axe-core (`npm ci`) and Debian's chromium (when missing, if run as root on Debian).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 BRP_PORT ?= 5010
+NPM ?= npm
+CHROMIUM_PATH ?= /usr/bin/chromium
 
-.PHONY: run test lint check-migrations openapi bench-intake clean
+.PHONY: run test browser-deps chromium lint check-migrations openapi bench-intake clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +20,28 @@ $(BIN)/python:
 $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
+
+# The browser tests' JavaScript tools (axe-core), exactly as locked in package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	@command -v $(NPM) >/dev/null 2>&1 || { echo "ERROR: npm not found; the browser tests need Node.js and npm" \
+		"(Debian: apt-get install nodejs npm) to install axe-core." >&2; exit 1; }
+	$(NPM) ci --no-audit --no-fund
+	touch $@
+
+# Debian's Chromium for the browser tests (Playwright's own browser download is not used).
+chromium:
+	@if [ -x "$(CHROMIUM_PATH)" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium; \
+	else \
+		echo "NOTE: $(CHROMIUM_PATH) not found. The browser tests (tests/browser) need Chromium and will fail" \
+			"without it: install Debian's package (sudo apt-get install --no-install-recommends chromium)" \
+			"or set CHROMIUM_PATH to a Chromium binary." >&2; \
+	fi
+
+browser-deps: node_modules/.installed chromium
 
 run: $(VENV)/.installed
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --no-input
@@ -28,7 +53,7 @@ run: $(VENV)/.installed
 	DEBUG=$${DEBUG:-1} SHV_ACCEPT_TEST_BSNS=1 $(BIN)/python manage.py seed_demo && \
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed browser-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
@@ -44,4 +69,4 @@ bench-intake: $(VENV)/.installed
 	$(BIN)/python bench/intake.py
 
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles
+	rm -rf $(VENV) node_modules db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles
