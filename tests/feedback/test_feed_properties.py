@@ -58,7 +58,7 @@ FORBIDDEN_WORDS = sorted(({o.value for o in Outcome} - set(FeedbackCode.labels))
                                                       "bereikt", "reden", "adres", "postcode", "huisnummer"})
 
 _ops = st.tuples(st.integers(0, 2),
-                 st.sampled_from(["attempt_ja", "attempt_nee", "close", "close", "reopen"]),
+                 st.sampled_from(["attempt_ja", "attempt_nee", "close", "close", "close_consent", "reopen"]),
                  st.sampled_from(list(Outcome)))
 histories = st.fixed_dictionaries({
     "creditors": st.integers(1, 3),
@@ -100,8 +100,11 @@ def _run(history: dict, municipality, worker) -> None:
     expected: dict[int, list[tuple[str, str]]] = {c.pk: [] for c in creditors}  # creditor → [(signaalId, code)]
     own: dict[int, set[str]] = {c.pk: set() for c in creditors}
 
-    def issued_for_case(case: Case) -> None:
+    def issued_for_case(case: Case, consent: bool = False) -> None:
         code = OUTCOMES[Outcome(case.outcome)][1]
+        if consent:  # the resident agreed that the creditor hears 'geen hulp gewenst'
+            assert case.outcome == Outcome.GEEN_HULP_GEWENST
+            code = "geen_hulp_gewenst"
         for link in case.case_signals.select_related("signal").order_by("signal_id"):
             expected[link.signal.creditor_id].append((link.signal.signal_id, code))
 
@@ -147,9 +150,10 @@ def _run(history: dict, municipality, worker) -> None:
             if op.startswith("attempt"):
                 contact_attempt_register(case=case, kind=ContactKind.TELEFOON, at=now, by=worker, now=now,
                                          reached=Reached.JA if op == "attempt_ja" else Reached.NEE)
-            elif op == "close":
-                closed = case_services.case_close(case=case, outcome=outcome, by=worker, now=now)
-                issued_for_case(closed)
+            elif op.startswith("close"):
+                consent = op == "close_consent"  # refused unless the outcome is 'geen hulp gewenst'
+                closed = case_services.case_close(case=case, outcome=outcome, by=worker, now=now, consent=consent)
+                issued_for_case(closed, consent)
             else:
                 case_services.case_reopen(case=case, reason="Alsnog hulp", by=worker, now=now)
         except CaseActionError:
