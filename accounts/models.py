@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from rest_framework_api_key.models import AbstractAPIKey, APIKeyManager
 
 from vroegsignalering.common.vocab import DEFAULT_ARREAR_AGE_WINDOWS, CreditorKind
 
@@ -107,6 +108,9 @@ class Role(models.TextChoices):
 
 # The roles that work on signals and cases (fallout review, the queue): their municipalities' only.
 CASEWORK_ROLES = frozenset({Role.VROEGSIGNALEERDER, Role.TEAMLEIDER})
+# The roles that may use the municipal API (/api/v1/gemeente/…): a service account is an integration
+# (a call centre's system) that works on its municipalities' cases like a worker.
+API_ROLES = CASEWORK_ROLES | {Role.SERVICE_ACCOUNT}
 
 
 class User(AbstractUser):
@@ -145,3 +149,24 @@ class User(AbstractUser):
     @property
     def is_functional_admin(self) -> bool:
         return self.role == Role.FUNCTIONEEL_BEHEERDER or self.is_superuser
+
+
+class UserAPIKeyManager(APIKeyManager):
+    def get_usable_keys(self):
+        return super().get_usable_keys().select_related("user")
+
+
+class UserAPIKey(AbstractAPIKey):
+    """A hashed, revocable token for the municipal API (header ``Authorization: Token <key>``).
+
+    The token acts as its user: the same role and municipalities as in the web screens. Creditor keys
+    (``signals.CreditorAPIKey``) live in their own table and never authenticate here, nor the other way round.
+    """
+
+    objects = UserAPIKeyManager()
+
+    user = models.ForeignKey(User, verbose_name="gebruiker", on_delete=models.CASCADE, related_name="api_keys")
+
+    class Meta(AbstractAPIKey.Meta):
+        verbose_name = "API-token"
+        verbose_name_plural = "API-tokens"
