@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -31,9 +32,15 @@ def _suggestions(signal) -> list[dict]:
 @login_required
 def fallout_list(request):
     _require_reviewer(request.user)
-    page = Paginator(selectors.fallout_list_for_user(user=request.user), 50).get_page(request.GET.get("pagina"))
+    everything = selectors.fallout_list_for_user(user=request.user)
+    outcome = request.GET.get("bevinding", "")
+    shown = everything.filter(brp_evidence__uitkomst=outcome) if outcome else everything
+    page = Paginator(shown, 50).get_page(request.GET.get("pagina"))
     forwarding = selectors.manual_forwarding_list_for_user(user=request.user)[:50]
-    return render(request, "signals/fallout_list.html", {"page": page, "forwarding": forwarding})
+    return render(request, "signals/fallout_list.html", {
+        "page": page, "forwarding": forwarding, "outcome": outcome,
+        "outcomes": selectors.fallout_counts_for_user(user=request.user),
+    })
 
 
 @login_required
@@ -58,8 +65,14 @@ def fallout_detail(request, signal_pk: int):
             messages.success(request, f"Besluit over signaal {signal.signal_id} vastgelegd.")
             following = selectors.fallout_list_for_user(user=request.user).first()
             return redirect("fallout_detail", following.pk) if following else redirect("fallout_list")
+    queue = selectors.fallout_list_for_user(user=request.user)
     return render(request, "signals/fallout_detail.html", {
         "signal": signal,
+        "position": queue.filter(Q(received_at__lt=signal.received_at)
+                                 | Q(received_at=signal.received_at, pk__lte=signal.pk)).count(),
+        "total": queue.count(),
+        "following": queue.filter(Q(received_at__gt=signal.received_at)
+                                  | Q(received_at=signal.received_at, pk__gt=signal.pk)).first(),
         "evidence": signal.brp_evidence,
         "suggestions": _suggestions(signal),
         "choices": FalloutDecision.Choice,

@@ -50,6 +50,17 @@ def fallout_list_for_user(*, user):
     )
 
 
+def fallout_counts_for_user(*, user) -> list[dict]:
+    """Per BRP finding (not found, several candidates, …) how many signals wait, most first."""
+    from django.db.models import Count
+
+    rows = (Signal.objects.filter(status=SignalStatus.UITVAL, municipality__in=_municipal_scope(user))
+            .values("brp_evidence__uitkomst", "brp_evidence__uitkomst_omschrijving")
+            .annotate(n=Count("pk")).order_by("-n"))
+    return [{"code": r["brp_evidence__uitkomst"] or "", "label": r["brp_evidence__uitkomst_omschrijving"] or
+             "Zonder bevinding", "n": r["n"]} for r in rows]
+
+
 def fallout_get_for_user(*, user, signal_pk: int) -> Signal | None:
     return fallout_list_for_user(user=user).filter(pk=signal_pk).first()
 
