@@ -1,0 +1,149 @@
+"""Helpers for the browser tests: logging in through the real form, screenshots, axe-core, test data."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from accounts.models import Role
+from cases import services
+from cases.models import Case
+from signals.models import SignalStatus
+from tests.cases.factories import make_signal
+from tests.factories import MunicipalityFactory, UserFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+DESKTOP = {"width": 1280, "height": 800}
+TABLET = {"width": 820, "height": 1180}
+PASSWORD = "geheim-wachtwoord-42"  # UserFactory's
+# WCAG 2.1 level A and AA (axe-core's tags); the issue asks for 0 serious or critical violations.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+BLOCKING_IMPACTS = ("serious", "critical")
+
+
+# --- people and data ------------------------------------------------------------------------------
+
+def municipality(code: str = "0100", name: str = "Proefdorp"):
+    return MunicipalityFactory(cbs_code=code, name=name)
+
+
+def person(gemeente, *, role: str = Role.VROEGSIGNALEERDER, first: str = "Fatima", last: str = "Bakker",
+           username: str | None = None):
+    """A user of ``gemeente`` with UserFactory's password; the name shows in the header."""
+    extra = {"username": username} if username else {}
+    return UserFactory(role=role, first_name=first, last_name=last, municipalities=[gemeente], **extra)
+
+
+def open_cases(gemeente, count: int, *, first_address: int = 0, **signal_options) -> list[Case]:
+    """``count`` cases at distinct addresses, opened now by the period close (so their 28-day window
+    is open). A period closes once: create all of a municipality's signals before calling this."""
+    for n in range(count):
+        make_signal(gemeente, at=first_address + n, **signal_options)
+    services.period_close(municipality=gemeente)
+    return list(Case.objects.filter(municipality=gemeente).order_by("pk"))
+
+
+def fallout_signal(gemeente, *, at: int = 900):
+    """A signal the BRP check could not decide, with two candidates at the address."""
+    signal = make_signal(gemeente, at=at, status=SignalStatus.UITVAL)
+    signal.surname, signal.first_names = "Jansen", "Pieter"
+    signal.brp_evidence = {
+        "uitkomst": "niet_gevonden",
+        "uitkomst_omschrijving": "Niet gevonden op het adres; kies een persoon of besluit anders.",
+        "kandidaten": [
+            {"bsn": "999990019", "naam": "Pieter Janssen", "voornamen": "Pieter", "voorvoegsel": "",
+             "geslachtsnaam": "Janssen", "geboortedatum": "1975-03-02", "leeftijd": 51, "minderjarig": False,
+             "op_adres": True},
+            {"bsn": "999990020", "naam": "Anna Janssen", "voornamen": "Anna", "voorvoegsel": "",
+             "geslachtsnaam": "Janssen", "geboortedatum": "1978-07-14", "leeftijd": 48, "minderjarig": False,
+             "op_adres": True},
+        ],
+    }
+    signal.save(update_fields=["surname", "first_names", "brp_evidence"])
+    return signal
+
+
+# --- the browser ----------------------------------------------------------------------------------
+
+def login(page: Page, user, password: str = PASSWORD) -> None:
+    """Log in through the real login form (the one on screen when a page sent us there, keeping its
+    ``next``) and wait until the site shows the logged-in header."""
+    if "/inloggen" not in page.url:
+        page.goto("/inloggen")
+    page.get_by_label("Gebruikersnaam").fill(user.username)
+    page.get_by_label("Wachtwoord").fill(password)
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
+
+
+def screenshot(page: Page, name: str, *, viewport: dict | None = None) -> Path:
+    """Save ``docs/screenshots/<name>.png`` of what the viewport shows (1280×800 unless ``viewport``)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    before = page.viewport_size
+    if viewport:
+        page.set_viewport_size(viewport)
+    try:
+        page.screenshot(path=str(path), animations="disabled", caret="initial")
+    finally:
+        if viewport and before:
+            page.set_viewport_size(before)
+    return path
+
+
+def format_violations(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"- [{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl']})")
+        for node in v["nodes"][:5]:
+            lines.append(f"    at {' '.join(node['target']) if isinstance(node['target'], list) else node['target']}")
+            lines.append(f"       {node['html'][:200]}")
+            summary = (node.get("failureSummary") or "").replace("\n", " ")
+            if summary:
+                lines.append(f"       {summary[:300]}")
+        if len(v["nodes"]) > 5:
+            lines.append(f"    … and {len(v['nodes']) - 5} more elements")
+    return "\n".join(lines)
+
+
+def axe_violations(page: Page) -> list[dict]:
+    """Run axe-core (WCAG 2.1 A/AA) on the page as it is now; all violations, any impact."""
+    if not AXE_JS.exists():
+        raise AssertionError(f"{AXE_JS} is missing: run `npm ci` (or `make test`, which does) to install axe-core.")
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_JS))
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+    result = page.evaluate("options => axe.run(document, options)", options)
+    return result["violations"]
+
+
+def assert_accessible(page: Page) -> list[dict]:
+    """No serious or critical WCAG 2.1 A/AA violation on the page; returns the lesser ones."""
+    violations = axe_violations(page)
+    blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+    assert not blocking, (
+        f"axe-core found {len(blocking)} serious/critical accessibility violation(s) on {page.url}:\n"
+        + format_violations(blocking)
+    )
+    lesser = [v for v in violations if v["impact"] not in BLOCKING_IMPACTS]
+    if lesser:  # shown with the test's output (pytest -rA / on failure), not a failure
+        print(f"axe-core, minor/moderate on {page.url}:\n{format_violations(lesser)}")
+    return lesser
+
+
+def tab_to(page: Page, target, *, limit: int = 60, backwards: bool = False) -> list[str]:
+    """Press Tab (Shift+Tab) until ``target`` (a locator) has the keyboard focus; returns the
+    elements passed on the way. Fails when it is not reached within ``limit`` presses."""
+    passed: list[str] = []
+    for _ in range(limit):
+        page.keyboard.press("Shift+Tab" if backwards else "Tab")
+        if target.evaluate("el => el === document.activeElement"):
+            return passed
+        passed.append(page.evaluate(
+            "() => { const e = document.activeElement; return e ? `${e.tagName.toLowerCase()} "
+            "'${(e.innerText || e.value || e.name || '').trim().slice(0, 40)}'` : 'nothing'; }"))
+    raise AssertionError(f"Not reached with {limit} × Tab; the focus went through: {passed}")
