@@ -1,5 +1,14 @@
 """The team lead's screens (under /team/): assigning, capacity, the home-visit planner, the dashboard."""
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import team_views
 
 app_name = "team"
-urlpatterns: list = []
+urlpatterns = [
+    path("toewijzen", team_views.assign, name="assign"),
+    path("capaciteit", team_views.capacity, name="capacity"),
+    path("huisbezoeken", team_views.visits, name="visits"),
+    path("huisbezoeken/afdrukken", team_views.visits_print, name="visits_print"),
+    path("huisbezoeken/<int:pk>/annuleren", team_views.visit_cancel_view, name="visit_cancel"),
+    path("dashboard", team_views.dashboard, name="dashboard"),
+]

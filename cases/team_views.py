@@ -1,0 +1,363 @@
+"""The team lead's screens (under /team/): assigning, capacity, the home-visit planner and its
+printable list, and the dashboard. Thin: forms parse, selectors read (scoped to the lead's
+municipalities), services write. Only team leads get in (others: 403); a case or visit of another
+municipality is not found (404)."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from contacts import selectors as contact_selectors
+from contacts.models import Dagdeel
+from contacts.services import visit_cancel, visit_plan
+
+from . import deadlines, selectors
+from .dashboard import AT_RISK_DAYS, dashboard_for_user
+from .exceptions import CaseActionError
+from .models import ACTIVE_STATUSES, WINDOW_STATUSES
+from .services import cases_assign_bulk, tray_capacity_update
+from .team_forms import (
+    AssignFilterForm,
+    AssignForm,
+    CapacityForm,
+    VisitCancelForm,
+    VisitPlanForm,
+    format_week,
+    parse_week,
+    safe_next,
+)
+
+CASES_PER_PAGE = 100
+
+
+def _require_team_lead(request) -> None:
+    if not selectors.is_team_lead(request.user):
+        raise PermissionDenied("Alleen een teamleider kan dit scherm gebruiken.")
+
+
+def _now() -> dt.datetime:
+    return timezone.now()
+
+
+def _error_summary(form, extra: dict[str, str] | None = None) -> list[dict]:
+    """[{id, message}] for the error summary at the top of a page (each links to its field)."""
+    rows = []
+    for name, errors in form.errors.items():
+        if name == "__all__":
+            rows.extend({"id": "", "message": str(e)} for e in errors)
+            continue
+        field = form.fields.get(name)
+        target = f"id_{name}"
+        if field is not None and getattr(field.widget, "input_type", "") == "radio":
+            target = f"id_{name}_0"
+        rows.extend({"id": target, "message": str(e)} for e in errors)
+    for name, message in (extra or {}).items():
+        rows.append({"id": f"id_{name}" if name else "", "message": message})
+    return rows
+
+
+def _add_action_error(form, exc: CaseActionError) -> None:
+    """A service refusal shown next to the fields it names (else at the top)."""
+    placed = False
+    for name, message in exc.fields.items():
+        if name in form.fields:
+            form.add_error(name, message)
+            placed = True
+    if not placed:
+        form.add_error(None, exc.messages[0] if exc.messages else str(exc))
+
+
+# --- assigning ---------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assign(request):
+    """The open cases of the lead's municipalities with filters and checkboxes; POST assigns the
+    chosen cases (``melding``, one or more) to ``medewerker`` (empty = unassign), all or nothing.
+    The worker's case page posts single assignments here with ``next``."""
+    _require_team_lead(request)
+    form = None
+    status = 200
+    if request.method == "POST":
+        form = AssignForm(request.POST, user=request.user)
+        back = safe_next(request, request.POST.get("next", ""))
+        if form.is_valid():
+            ids = form.cleaned_data["melding"]
+            cases = list(selectors.team_cases_for_user(request.user).filter(pk__in=ids))
+            if len(cases) != len(ids):
+                raise Http404("Deze melding bestaat niet of hoort niet bij uw gemeente.")
+            worker = form.cleaned_data["medewerker"]
+            try:
+                result = cases_assign_bulk(cases=cases, worker=worker, by=request.user, now=_now())
+            except CaseActionError as exc:
+                _add_action_error(form, exc)
+            else:
+                name = (worker.get_full_name() or worker.get_username()) if worker else ""
+                n = result.count
+                what = "melding" if n == 1 else "meldingen"
+                if worker is not None:
+                    text = f"{n} {what} toegewezen aan {name}."
+                else:
+                    text = f"Toewijzing van {n} {what} opgeheven."
+                if result.unchanged:
+                    text += f" ({len(result.unchanged)} had{'' if len(result.unchanged) == 1 else 'den'} dit al.)"
+                messages.success(request, text)
+                return redirect(back or reverse("team:assign"))
+        if back:
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect(back)
+        status = 400
+    filters = AssignFilterForm(request.GET or None, user=request.user)
+    if filters.is_bound:
+        filters.is_valid()
+    cases = filters.apply(selectors.team_cases_for_user(request.user).filter(status__in=ACTIVE_STATUSES))
+    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("pagina"))
+    chosen = set()
+    if form is not None and form.is_bound:
+        chosen = {str(v) for v in request.POST.getlist("melding")}
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    return render(request, "cases/team/assign.html", {
+        "filters": filters,
+        "form": form or AssignForm(user=request.user),
+        "errors": _error_summary(form) if form is not None else [],
+        "page": page,
+        "chosen": chosen,
+        "query": query.urlencode(),
+        "here": request.get_full_path(),
+        "now": _now(),
+    }, status=status)
+
+
+# --- capacity ----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def capacity(request):
+    """Monthly capacity per tray with the usage of the last closed period; editable in one go."""
+    _require_team_lead(request)
+    trays = list(selectors.trays_for_user(request.user))
+    status = 200
+    if request.method == "POST":
+        form = CapacityForm(request.POST, trays=trays)
+        if form.is_valid():
+            try:
+                changed = tray_capacity_update(capacities=form.capacities(), by=request.user, now=_now())
+            except CaseActionError as exc:
+                _add_action_error(form, exc)
+            else:
+                if changed:
+                    messages.success(request, "Capaciteit opgeslagen voor " +
+                                     ", ".join(tray.name for tray in changed) + ".")
+                else:
+                    messages.info(request, "Er is niets gewijzigd.")
+                return redirect("team:capacity")
+        status = 400
+    else:
+        form = CapacityForm(trays=trays)
+    today = deadlines.local_date(_now())
+    groups: dict[int, dict] = {}
+    for tray in trays:
+        group = groups.get(tray.municipality_id)
+        if group is None:
+            end = selectors.capacity_period_end(tray.municipality, today)
+            group = groups[tray.municipality_id] = {
+                "municipality": tray.municipality,
+                "period": deadlines.period_for(end, tray.municipality.period_closing_day),
+                "usage": selectors.tray_usage(tray.municipality_id, end),
+                "rows": [],
+            }
+        used = group["usage"].get(tray.pk, 0)
+        cap = tray.monthly_capacity
+        group["rows"].append({
+            "tray": tray, "field": form[CapacityForm.field_name(tray)], "used": used,
+            "left": None if cap is None else max(cap - used, 0), "full": cap is not None and used >= cap,
+        })
+    return render(request, "cases/team/capacity.html", {
+        "form": form, "groups": list(groups.values()), "errors": _error_summary(form) if form.is_bound else [],
+    }, status=status)
+
+
+# --- the home-visit planner ----------------------------------------------------------------------------
+
+
+def _week_from(request, now: dt.datetime) -> tuple[dt.date, str]:
+    today = deadlines.local_date(now)
+    raw = request.GET.get("week")
+    monday = parse_week(raw)
+    if monday is None:
+        error = f"De week '{raw}' is onbekend; u ziet deze week." if raw else ""
+        return today - dt.timedelta(days=today.weekday()), error
+    return monday, ""
+
+
+def _planner_grid(visits, workers, days) -> list[dict]:
+    """Per worker: rows per dagdeel, cells per day, each cell the visits planned there."""
+    cells: dict[tuple, list] = defaultdict(list)
+    people = {worker.pk: worker for worker in workers}
+    for visit in visits:
+        cells[(visit.worker_id, visit.dagdeel, visit.date)].append(visit)
+        people.setdefault(visit.worker_id, visit.worker)
+    grid = []
+    for worker in people.values():
+        count = sum(len(v) for (w, _, _), v in cells.items() if w == worker.pk)
+        grid.append({
+            "worker": worker, "count": count,
+            "rows": [{"dagdeel": label, "cells": [{"day": day, "visits": cells.get((worker.pk, value, day), [])}
+                                                  for day in days]}
+                     for value, label in Dagdeel.choices],
+        })
+    return grid
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visits(request):
+    """This week's planned home visits per worker, day and part of the day; week navigation; a form
+    to plan a visit (POST) and a cancel button per visit."""
+    _require_team_lead(request)
+    now = _now()
+    today = deadlines.local_date(now)
+    monday, week_error = _week_from(request, now)
+    status = 200
+    if request.method == "POST":
+        form = VisitPlanForm(request.POST, user=request.user)
+        if form.is_valid():
+            case = selectors.team_case_get_for_user(request.user, form.cleaned_data["melding"])
+            if case is None:
+                form.add_error("melding", "Deze melding bestaat niet of hoort niet bij uw gemeente.")
+            else:
+                data = form.cleaned_data
+                try:
+                    visit = visit_plan(case=case, worker=data["medewerker"], date=data["datum"],
+                                       dagdeel=data["dagdeel"], note=data["notitie"], by=request.user, now=now)
+                except CaseActionError as exc:
+                    _add_action_error(form, exc)
+                else:
+                    worker = visit.worker.get_full_name() or visit.worker.get_username()
+                    when = f"{deadlines.format_date(visit.date)} ({visit.get_dagdeel_display().lower()})"
+                    messages.success(request, f"Huisbezoek gepland: melding {case.pk} op {when} door {worker}.")
+                    week = format_week(visit.date - dt.timedelta(days=visit.date.weekday()))
+                    return redirect(f"{reverse('team:visits')}?week={week}")
+        status = 400
+    else:
+        initial = {}
+        if request.GET.get("melding", "").isdigit():
+            initial["melding"] = int(request.GET["melding"])
+        form = VisitPlanForm(user=request.user, initial=initial)
+    sunday = monday + dt.timedelta(days=6)
+    planned = list(contact_selectors.visits_for_user(request.user, start=monday, end=sunday))
+    workers = list(selectors.case_workers_for_user(request.user))
+    days = [monday + dt.timedelta(days=i) for i in range(5)]
+    days += [day for day in (monday + dt.timedelta(days=5), sunday) if any(v.date == day for v in planned)]
+    return render(request, "cases/team/visits.html", {
+        "form": form,
+        "errors": _error_summary(form) if form.is_bound else [],
+        "week_error": week_error,
+        "monday": monday, "sunday": sunday, "days": days, "today": today,
+        "week": format_week(monday),
+        "previous_week": format_week(monday - dt.timedelta(days=7)),
+        "next_week": format_week(monday + dt.timedelta(days=7)),
+        "this_week": format_week(today - dt.timedelta(days=today.weekday())),
+        "grid": _planner_grid(planned, workers, days),
+        "total": len(planned),
+        "awaiting": list(contact_selectors.cases_awaiting_visit_for_user(request.user, today=today)),
+        "window_statuses": WINDOW_STATUSES,
+    }, status=status)
+
+
+@login_required
+@require_POST
+def visit_cancel_view(request, pk: int):
+    _require_team_lead(request)
+    visit = contact_selectors.visit_get_for_user(request.user, pk)
+    if visit is None:
+        raise Http404("Dit huisbezoek bestaat niet of hoort niet bij uw gemeente.")
+    form = VisitCancelForm(request.POST)
+    reason = form.cleaned_data["reden"] if form.is_valid() else ""
+    try:
+        visit_cancel(visit=visit, by=request.user, reason=reason, now=_now())
+    except CaseActionError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, f"Huisbezoek voor melding {visit.case_id} op {deadlines.format_date(visit.date)} "
+                                  f"({visit.get_dagdeel_display().lower()}) geannuleerd.")
+    week = format_week(visit.date - dt.timedelta(days=visit.date.weekday()))
+    return redirect(f"{reverse('team:visits')}?week={week}")
+
+
+@login_required
+@require_GET
+def visits_print(request):
+    """The printable visit list of a week (optionally one worker's), sorted by postcode; only what
+    a visit needs."""
+    _require_team_lead(request)
+    now = _now()
+    monday, week_error = _week_from(request, now)
+    if week_error:
+        return render(request, "cases/team/visits_print.html", {"week_error": week_error}, status=400)
+    worker = None
+    raw = request.GET.get("medewerker", "")
+    if raw:
+        worker = selectors.case_workers_for_user(request.user).filter(pk=int(raw)).first() if raw.isdigit() \
+            and len(raw) < 12 else None
+        if worker is None:
+            raise Http404("Deze medewerker is onbekend.")
+    sunday = monday + dt.timedelta(days=6)
+    rows = contact_selectors.visit_print_list(request.user, start=monday, end=sunday,
+                                              worker_id=worker.pk if worker else None)
+    return render(request, "cases/team/visits_print.html", {
+        "rows": rows, "worker": worker, "monday": monday, "sunday": sunday, "week": format_week(monday),
+        "printed_at": timezone.localtime(now, deadlines.TZ),
+    })
+
+
+# --- the dashboard -------------------------------------------------------------------------------------
+
+
+BAR_HEIGHT, BAR_GAP, LABEL_WIDTH, CHART_WIDTH = 28, 10, 220, 640
+
+
+def _bar_chart(rows: list[tuple[str, int]], *, maximum: int | None = None, suffix: str = "") -> dict:
+    """Geometry of a horizontal bar chart, drawn as inline SVG by the template."""
+    top = max([maximum or 0, *(value for _, value in rows)], default=0) or 1
+    room = CHART_WIDTH - LABEL_WIDTH - 60
+    bars = []
+    for i, (label, value) in enumerate(rows):
+        y = i * (BAR_HEIGHT + BAR_GAP)
+        width = round(room * value / top) if value else 0
+        bars.append({"label": label, "value": value, "text": f"{value}{suffix}", "y": y,
+                     "text_y": y + BAR_HEIGHT * 0.68, "width": width, "value_x": LABEL_WIDTH + width + 6})
+    return {"bars": bars, "height": max(len(rows), 1) * (BAR_HEIGHT + BAR_GAP), "width": CHART_WIDTH,
+            "label_width": LABEL_WIDTH, "bar_height": BAR_HEIGHT, "label_x": LABEL_WIDTH - 8}
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    _require_team_lead(request)
+    board = dashboard_for_user(request.user, now=_now())
+    several = len({row.municipality for row in board.per_tray}) > 1
+    tray_rows = [(f"{row.name} ({row.municipality})" if several else row.name, row.count) for row in board.per_tray]
+    rate_rows = [("Bereikt", board.reach_pct or 0), ("Hulp aanvaard", board.acceptance_pct or 0)]
+    return render(request, "cases/team/dashboard.html", {
+        "board": board,
+        "tray_rows": tray_rows,
+        "tray_chart": _bar_chart(tray_rows),
+        "rate_chart": _bar_chart(rate_rows, maximum=100, suffix="%"),
+        "at_risk_days": AT_RISK_DAYS,
+    })
