@@ -118,3 +118,54 @@ def case_was_reached(case: Case) -> bool:
     from contacts.models import Reached
 
     return case.contact_attempts.filter(Q(reached=Reached.JA)).exists()
+
+
+# --- the team lead's screens -----------------------------------------------------------------------
+
+
+def is_team_lead(user) -> bool:
+    """An active, signed-in team lead (the only role that assigns, plans visits and sets capacity)."""
+    from accounts.models import Role
+
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.role == Role.TEAMLEIDER)
+
+
+def team_cases_for_user(user) -> QuerySet[Case]:
+    """The cases a team lead plans: their municipalities' (none for anyone else)."""
+    if not is_team_lead(user):
+        return Case.objects.none()
+    return case_list_for_user(user)
+
+
+def team_case_get_for_user(user, pk: int) -> Case | None:
+    return team_cases_for_user(user).filter(pk=pk).first()
+
+
+def case_workers_for_user(user) -> QuerySet:
+    """The people a team lead can assign cases and visits to: active users with a case-working role
+    in one of the lead's municipalities (each may still be refused for a case of another one)."""
+    from accounts.models import User
+
+    if not is_team_lead(user):
+        return User.objects.none()
+    ids = user.municipalities.values("pk")
+    return (User.objects.filter(is_active=True, role__in=list(CASE_ROLES), municipalities__in=ids)
+            .distinct().order_by("first_name", "last_name", "username"))
+
+
+def trays_for_user(user) -> QuerySet[Tray]:
+    """The trays of a team lead's municipalities."""
+    if not is_team_lead(user):
+        return Tray.objects.none()
+    return (Tray.objects.filter(municipality__in=user.municipalities.all()).select_related("municipality")
+            .order_by("municipality__name", "name", "pk"))
+
+
+def capacity_period_end(municipality, today: dt.date) -> dt.date:
+    """The period whose usage the capacity screen shows: the last closed one (else the last ended)."""
+    from .models import PeriodClose
+
+    last = PeriodClose.objects.filter(municipality=municipality).order_by("-period_end").first()
+    if last is not None:
+        return last.period_end
+    return deadlines.last_ended_period(today, municipality.period_closing_day).end

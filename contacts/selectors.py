@@ -24,3 +24,81 @@ def follow_ups_due_for_user(user, *, today: dt.date, mine_only: bool = False) ->
     elif user.role != Role.TEAMLEIDER:
         qs = qs.filter(Q(assigned_to=user) | Q(assigned_to__isnull=True))
     return qs.select_related("case", "assigned_to").order_by("due_on", "id")
+
+
+# --- planned home visits (team lead) ---------------------------------------------------------------
+
+
+def visits_for_user(user, *, start: dt.date, end: dt.date, worker_id: int | None = None) -> QuerySet:
+    """Planned (not cancelled) home visits from ``start`` up to and including ``end`` of the cases a
+    team lead plans (their municipalities'; nothing for other roles), by date and part of the day."""
+    from cases.selectors import team_cases_for_user
+
+    from .models import PlannedVisit
+
+    qs = PlannedVisit.objects.filter(cancelled_at__isnull=True, date__gte=start, date__lte=end,
+                                     case__in=team_cases_for_user(user).values("pk"))
+    if worker_id is not None:
+        qs = qs.filter(worker_id=worker_id)
+    return qs.select_related("case", "worker").order_by("date", "dagdeel", "worker__username", "id")
+
+
+def visit_get_for_user(user, pk: int):
+    from cases.selectors import team_cases_for_user
+
+    from .models import PlannedVisit
+
+    return (PlannedVisit.objects.filter(pk=pk, case__in=team_cases_for_user(user).values("pk"))
+            .select_related("case", "worker").first())
+
+
+def _postcode_order(address_key: str) -> tuple:
+    postcode, number, letter, addition = (address_key.split("|") + ["", "", "", ""])[:4]
+    return (postcode, int(number) if number.isdigit() else 0, letter, addition)
+
+
+def visit_print_list(user, *, start: dt.date, end: dt.date, worker_id: int | None = None) -> list[dict]:
+    """The printable visit list: per visit only what the visit needs (address, resident name(s),
+    phone numbers, case number, date, part of the day, note), sorted by postcode and house number.
+    Never amounts, creditors or BSN. Two queries, whatever the number of visits."""
+    from cases.selectors import case_signals_by_case
+
+    visits = list(visits_for_user(user, start=start, end=end, worker_id=worker_id))
+    signals = case_signals_by_case({visit.case_id for visit in visits})
+    rows = []
+    for visit in visits:
+        names, phones = [], []
+        for signal in signals.get(visit.case_id, []):
+            given = signal.first_names or signal.initials
+            name = " ".join(part for part in (given, signal.surname_prefix, signal.surname) if part) or \
+                signal.trade_name
+            if name and name not in names:
+                names.append(name)
+            for phone in signal.phone_numbers or []:
+                if phone and phone not in phones:
+                    phones.append(phone)
+        rows.append({"visit": visit, "case_id": visit.case_id, "address": visit.case.address, "names": names,
+                     "phones": phones, "date": visit.date, "dagdeel": visit.get_dagdeel_display(),
+                     "worker": visit.worker, "note": visit.note})
+    rows.sort(key=lambda row: (_postcode_order(row["visit"].case.address_key), row["date"],
+                               _DAGDEEL_ORDER.get(row["visit"].dagdeel, 9), row["case_id"]))
+    return rows
+
+
+_DAGDEEL_ORDER = {"Ochtend": 0, "Middag": 1, "Avond": 2}
+
+
+def cases_awaiting_visit_for_user(user, *, today: dt.date, limit: int = 50):
+    """Active cases in a home-visit tray (of a team lead's municipalities) without a planned visit
+    from ``today`` on: the planner's "still to plan" list, most urgent first."""
+    from django.db.models import Exists, OuterRef
+
+    from cases.models import ACTIVE_STATUSES
+    from cases.selectors import team_cases_for_user
+    from vroegsignalering.common.vocab import ContactKind
+
+    from .models import PlannedVisit
+
+    planned = PlannedVisit.objects.filter(case=OuterRef("pk"), cancelled_at__isnull=True, date__gte=today)
+    return (team_cases_for_user(user).filter(status__in=ACTIVE_STATUSES, tray__contact_kind=ContactKind.HUISBEZOEK)
+            .filter(~Exists(planned))[:limit])

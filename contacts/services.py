@@ -8,11 +8,11 @@ from django.utils import timezone
 
 from cases import deadlines
 from cases.exceptions import CaseActionError
-from cases.models import Case, CaseEvent
+from cases.models import WINDOW_STATUSES, Case, CaseEvent
 from cases.services import case_history_append, case_lock, case_start_work, ensure_open_for_work
 from vroegsignalering.common.vocab import ContactKind
 
-from .models import REPLY_KINDS, Arranged, ContactAttempt, FollowUp, Reached, dagdeel_for
+from .models import REPLY_KINDS, Arranged, ContactAttempt, Dagdeel, FollowUp, PlannedVisit, Reached, dagdeel_for
 
 # Registering an attempt a little "in the future" is a clock difference, not a planned attempt.
 CLOCK_TOLERANCE = dt.timedelta(minutes=5)
@@ -142,3 +142,96 @@ def follow_up_record(*, follow_up: FollowUp, kind: str, at: dt.datetime, reached
                     f"{Reached(reached).label.lower()}; {Arranged(arranged).label.lower()}."),
         )
     return follow_up
+
+
+# --- planned home visits (team lead) ---------------------------------------------------------------
+
+VISIT_NOTE_MAX = 300
+
+
+def _visit_label(visit: PlannedVisit) -> str:
+    return (f"{deadlines.format_date(visit.date)} ({Dagdeel(visit.dagdeel).label.lower()}) door "
+            f"{visit.worker.get_full_name() or visit.worker.get_username()}")
+
+
+def visit_plan(*, case: Case, worker, date: dt.date, dagdeel: str, note: str = "", by,
+               now: dt.datetime | None = None) -> PlannedVisit:
+    """Plan a home visit for a case: a worker of the case's municipality, a date and a part of the day.
+
+    Refused (``CaseActionError``; ``fields`` names the inputs ``medewerker``, ``datum``, ``dagdeel``,
+    ``notitie``) when the case is closed or its window has passed, the date lies in the past or after
+    the last day of the 28-day window (a reopened case has no window), the worker does not work for
+    the municipality or does not handle cases, or the worker already has a visit at this address in
+    that part of that day. Appends a history row to the case."""
+    from accounts.models import CASEWORK_ROLES, User
+
+    now = now or timezone.now()
+    today = deadlines.local_date(now)
+    note = (note or "").strip()
+    errors = {}
+    if worker is None:
+        errors["medewerker"] = "Kies een medewerker."
+    elif not worker.is_active or worker.role not in CASEWORK_ROLES:
+        errors["medewerker"] = (f"{worker.get_full_name() or worker.get_username()} behandelt geen meldingen; "
+                                "kies een vroegsignaleerder of teamleider.")
+    if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
+        errors["datum"] = "Geef een datum."
+    elif date < today:
+        errors["datum"] = f"De datum ligt in het verleden; kies vandaag ({deadlines.format_short(today)}) of later."
+    if dagdeel not in Dagdeel.values:
+        errors["dagdeel"] = "Kies ochtend, middag of avond."
+    if len(note) > VISIT_NOTE_MAX:
+        errors["notitie"] = f"De notitie is te lang: hoogstens {VISIT_NOTE_MAX} tekens (nu {len(note)})."
+    if errors:
+        raise CaseActionError(" ".join(errors.values()), code="velden", fields=errors)
+    with transaction.atomic():
+        case = case_lock(case)
+        ensure_open_for_work(case, now=now, action="huisbezoek plannen")
+        if case.status in WINDOW_STATUSES:
+            last = deadlines.local_date(case.deadline_at) - dt.timedelta(days=1)
+            if date > last:
+                text = (f"De termijn van {deadlines.WINDOW_DAYS} dagen van deze melding eindigt op "
+                        f"{deadlines.format_date(last)}; plan het huisbezoek uiterlijk op die dag.")
+                raise CaseActionError(text, code="na_termijn", fields={"datum": text})
+        # Lock the worker: two leads planning the same worker at once cannot both pass the clash check.
+        worker = User.objects.select_for_update().get(pk=worker.pk)
+        name = worker.get_full_name() or worker.get_username()
+        if not worker.municipalities.filter(pk=case.municipality_id).exists():
+            text = f"{name} werkt niet voor de gemeente van deze melding."
+            raise CaseActionError(text, code="gemeente", fields={"medewerker": text})
+        clash = PlannedVisit.objects.filter(
+            worker=worker, date=date, dagdeel=dagdeel, cancelled_at__isnull=True,
+            case__municipality_id=case.municipality_id, case__address_key=case.address_key,
+        ).first()
+        if clash is not None:
+            text = (f"{name} heeft op {deadlines.format_date(date)} ({Dagdeel(dagdeel).label.lower()}) al een "
+                    f"huisbezoek op dit adres (melding {clash.case_id}).")
+            raise CaseActionError(text, code="dubbel", fields={"dagdeel": text})
+        visit = PlannedVisit.objects.create(case=case, worker=worker, date=date, dagdeel=dagdeel, note=note,
+                                            planned_by=by, planned_at=now)
+        text = f"Huisbezoek gepland op {_visit_label(visit)}."
+        case_history_append(case, at=now, by=by, event=CaseEvent.CONTACT, to_status=case.status,
+                            reason=f"{text} Notitie: {note}" if note else text)
+    return visit
+
+
+def visit_cancel(*, visit: PlannedVisit, by, reason: str = "", now: dt.datetime | None = None) -> PlannedVisit:
+    """Cancel a planned home visit (also of a case closed since). Refused when it was cancelled
+    before or has been made (registered as a contact attempt). Appends a history row to the case."""
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        visit = PlannedVisit.objects.select_for_update().select_related("worker").get(pk=visit.pk)
+        case = case_lock(visit.case)
+        if visit.cancelled_at is not None:
+            raise CaseActionError(f"Dit huisbezoek is al geannuleerd ({_when(visit.cancelled_at)}).",
+                                  code="al_geannuleerd")
+        if visit.attempt_id is not None:
+            raise CaseActionError("Dit huisbezoek is al afgelegd en als contactpoging geregistreerd; annuleren kan "
+                                  "niet meer.", code="afgelegd")
+        visit.cancelled_at = now
+        visit.save(update_fields=["cancelled_at"])
+        text = f"Gepland huisbezoek van {_visit_label(visit)} geannuleerd."
+        case_history_append(case, at=now, by=by, event=CaseEvent.CONTACT, to_status=case.status,
+                            reason=f"{text} Reden: {reason[:500]}" if reason else text)
+    return visit
