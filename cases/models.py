@@ -366,6 +366,13 @@ class Case(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["status", "deadline_at"], name="case_status_deadline"),
             models.Index(fields=["municipality", "status", "tray"], name="case_muni_status_tray"),
             models.Index(fields=["tray", "period_end"], name="case_tray_period"),
+            # The worker's queue: most urgent, then highest priority, then earliest deadline, of the
+            # active cases; keyset paging compares (rank, deadline_at, id) (cases.selectors.queue_rank).
+            models.Index(models.F("municipality"), models.F("priority") - 10 * models.F("urgency"),
+                         models.F("deadline_at"), models.F("id"), name="case_queue_order",
+                         condition=models.Q(status__in=["open", "in_behandeling", "heropend"])),
+            models.Index(fields=["municipality", "crisis_due_at"], name="case_crisis_due",
+                         condition=models.Q(is_crisis=True, status__in=["open", "in_behandeling", "heropend"])),
         ]
 
     def __str__(self) -> str:
