@@ -20,6 +20,7 @@ from vroegsignalering.common.vocab import ContactKind
 
 from . import selectors, services
 from .models import FeedbackCode
+from .representations import feed_item
 
 PROBLEM = "application/problem+json"
 MAX_LIMIT = 500
@@ -100,18 +101,6 @@ def _municipality_code(value: str | None, errors: list[FieldError], *, required:
         errors.append(FieldError("gemeentecode", "invalid", "Geef een CBS-gemeentecode van 4 cijfers, bv. 0363."))
         return None
     return value
-
-
-def feed_item(event) -> dict:
-    return {
-        "id": str(event.public_id),
-        "signaalId": event.signal.signal_id,
-        "gemeentecode": event.municipality.cbs_code,
-        "code": event.code,
-        "omschrijving": FeedbackCode(event.code).label,
-        "datum": event.date.isoformat(),
-        "incassorustTot": event.collection_pause_until.isoformat() if event.collection_pause_until else None,
-    }
 
 
 class TerugkoppelingenView(APIView):

@@ -70,3 +70,77 @@ class FeedCounter(models.Model):
 
     def __str__(self) -> str:
         return f"Feed tot en met {self.last_seq}"
+
+
+class WebhookEndpoint(models.Model):
+    """A creditor's optional push receiver: every feed item of that creditor is POSTed to ``url``,
+    signed with ``secret`` (HMAC-SHA256, docs/webhooks.md). The feed stays the source of truth.
+
+    ``failures`` and ``retry_at`` are the endpoint's backoff: deliveries go out in feed order, so
+    after a failure the whole endpoint waits (``retry_at``) before the oldest pending item is tried
+    again. ``lease_until`` marks a delivery run in progress (one run per endpoint at a time)."""
+
+    creditor = models.ForeignKey("signals.Creditor", verbose_name="vastelastenpartner", on_delete=models.CASCADE,
+                                 related_name="webhook_endpoints")
+    url = models.URLField("URL", max_length=500, help_text="https://… (http alleen in een test- of "
+                                                           "ontwikkelomgeving).")
+    description = models.CharField("omschrijving", max_length=200, blank=True)
+    # Stored as is: signing needs the secret itself (a hash would not do). Shown once, at creation
+    # or rotation; the admin shows only its first characters.
+    secret = models.CharField("geheim", max_length=100, editable=False)
+    active = models.BooleanField("actief", default=True)
+    created_at = models.DateTimeField("aangemaakt", auto_now_add=True)
+    failures = models.PositiveIntegerField("mislukte pogingen op rij", default=0, editable=False)
+    retry_at = models.DateTimeField("volgende poging na storing", null=True, blank=True, editable=False)
+    lease_until = models.DateTimeField("bezig tot", null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "webhook"
+        verbose_name_plural = "webhooks"
+        ordering = ["creditor__name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.creditor}: {self.url}"
+
+    @property
+    def secret_hint(self) -> str:
+        return f"{self.secret[:10]}…" if self.secret else ""
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "wachtend", "Wachtend"
+    DELIVERED = "bezorgd", "Bezorgd"
+    FAILED = "mislukt", "Mislukt (opgegeven)"
+
+
+class WebhookDelivery(models.Model):
+    """One feed item to one endpoint: created when the item is published, while the endpoint is active."""
+
+    endpoint = models.ForeignKey(WebhookEndpoint, verbose_name="webhook", on_delete=models.CASCADE,
+                                 related_name="deliveries")
+    event = models.ForeignKey(FeedbackEvent, verbose_name="terugkoppeling", on_delete=models.CASCADE,
+                              related_name="webhook_deliveries")
+    seq = models.BigIntegerField("volgnummer in de feed")
+    status = models.CharField("status", max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    created_at = models.DateTimeField("aangemaakt")
+    attempts = models.PositiveIntegerField("pogingen", default=0)
+    next_attempt_at = models.DateTimeField("volgende poging")
+    last_attempt_at = models.DateTimeField("laatste poging", null=True, blank=True)
+    last_http_status = models.PositiveSmallIntegerField("laatste HTTP-status", null=True, blank=True)
+    last_error = models.CharField("laatste fout", max_length=500, blank=True)
+    delivered_at = models.DateTimeField("bezorgd op", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "webhookbezorging"
+        verbose_name_plural = "webhookbezorgingen"
+        ordering = ["endpoint", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["endpoint", "event"], name="webhook_delivery_once"),
+        ]
+        indexes = [
+            models.Index(fields=["endpoint", "seq"], name="webhook_pending",
+                         condition=models.Q(status="wachtend")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event.public_id} → {self.endpoint}"

@@ -6,12 +6,12 @@ import binascii
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 
 from cases import deadlines
 from vroegsignalering.common.vocab import HELP_ACCEPTED, ContactKind
 
-from .models import FeedbackEvent
+from .models import DeliveryStatus, FeedbackEvent, WebhookDelivery, WebhookEndpoint
 
 SUPPRESS_BELOW = 10
 _CURSOR_PREFIX = "v1:"
@@ -99,3 +99,13 @@ def efforts_for_creditor(*, creditor, municipality_code: str, month: dt.date) ->
     }
 
 
+
+
+def webhook_endpoints_due(*, now: dt.datetime) -> list[int]:
+    """Active endpoints with pending deliveries that may be tried now: not backing off after a
+    failure and not in a run (or in a run whose lease has expired)."""
+    pending = WebhookDelivery.objects.filter(endpoint=OuterRef("pk"), status=DeliveryStatus.PENDING)
+    return list(WebhookEndpoint.objects.filter(active=True)
+                .filter(Q(retry_at__isnull=True) | Q(retry_at__lte=now))
+                .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+                .filter(Exists(pending)).order_by("pk").values_list("pk", flat=True))

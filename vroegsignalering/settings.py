@@ -3,6 +3,7 @@
 Every variable is documented in the README. With DATABASE_URL and CELERY_BROKER_URL unset the
 system runs embedded: SQLite and Celery in eager mode (tasks run in the calling process).
 """
+import datetime
 import os
 import tempfile
 from pathlib import Path
@@ -208,6 +209,12 @@ SHV_HTTP_API_KEY = env("SHV_HTTP_API_KEY", default="")
 # Accept BSNs that fail the elfproef in the register import (test persons, demo data only).
 SHV_ACCEPT_TEST_BSNS = env.bool("SHV_ACCEPT_TEST_BSNS", default=False)
 
+# Webhooks for creditor feedback (docs/webhooks.md): seconds per request; http allowed besides
+# https (development and tests only); hours after which an undelivered item is given up.
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=5.0)
+WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=DEBUG)
+WEBHOOK_GIVE_UP_AFTER = datetime.timedelta(hours=env.float("WEBHOOK_GIVE_UP_AFTER_HOURS", default=24))
+
 # --- Celery ----------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=None)
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
@@ -237,6 +244,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "signals.tasks.csv_import_sweep",
         "schedule": crontab(minute="*/15", hour="0-1,3-23"),
     },
+    # Feedback: publish what committed, push it to webhooks, retry due webhook deliveries.
+    "feedback-sweep": {"task": "feedback.tasks.feedback_sweep", "schedule": crontab(minute="*", hour="0-1,3-23")},
 }
 
 LOGGING = {

@@ -1,0 +1,34 @@
+"""Feedback's background work (beat: ``feedback-sweep`` every minute). Thin: the services do the work."""
+import logging
+
+from celery import shared_task
+from django.db import DatabaseError
+from django.utils import timezone
+
+from . import selectors, services
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=(DatabaseError,), retry_backoff=True,
+             max_retries=5)
+def feedback_sweep() -> dict:
+    """Publish committed feedback (so webhooks go out within a minute even when nobody reads the
+    feed), then start a delivery run for every endpoint whose retry is due. One task per endpoint,
+    so a slow or failing receiver never holds up another creditor's."""
+    published = services.feedback_publish()
+    due = selectors.webhook_endpoints_due(now=timezone.now())
+    for endpoint_id in due:
+        webhook_deliver.delay(endpoint_id)
+    return {"published": published, "endpoints": len(due)}
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=(DatabaseError,), retry_backoff=True,
+             max_retries=5)
+def webhook_deliver(endpoint_id: int) -> dict:
+    """One delivery run for one endpoint (idempotent: nothing to do, or another run busy → returns)."""
+    run = services.webhook_endpoint_deliver(endpoint_id=endpoint_id)
+    if run.failed_attempts:
+        logger.info("Webhook %s: delivery failed; retrying later.", endpoint_id)
+    return {"claimed": run.claimed, "delivered": run.delivered, "failed": run.failed_attempts,
+            "given_up": run.given_up}
