@@ -4,7 +4,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from accounts.models import CASEWORK_ROLES
 
@@ -22,6 +23,10 @@ def policy_for(municipality_id: int) -> CasePolicy:
     return policy or CasePolicy(municipality_id=municipality_id)
 
 
+# The queue's order: most urgent first (crisis, priority, first-action deadline, 28-day deadline, amount).
+QUEUE_ORDER = ("-urgency", "priority", "crisis_due_at", "deadline_at", "-amount", "pk")
+
+
 def case_list_for_user(user, *, status: Iterable[str] | None = None, tray: Tray | None = None) -> QuerySet[Case]:
     """The cases a user may see: of their municipalities, for case-working roles only; most urgent first."""
     if not getattr(user, "is_authenticated", False) or not user.is_active or user.role not in CASE_ROLES:
@@ -31,9 +36,7 @@ def case_list_for_user(user, *, status: Iterable[str] | None = None, tray: Tray 
         qs = qs.filter(status__in=list(status))
     if tray is not None:
         qs = qs.filter(tray=tray)
-    return qs.select_related("tray", "assigned_to", "municipality").order_by(
-        "-urgency", "priority", "crisis_due_at", "deadline_at", "-amount", "pk"
-    )
+    return qs.select_related("tray", "assigned_to", "municipality").order_by(*QUEUE_ORDER)
 
 
 def case_get_for_user(user, pk: int) -> Case | None:
@@ -169,3 +172,104 @@ def capacity_period_end(municipality, today: dt.date) -> dt.date:
     if last is not None:
         return last.period_end
     return deadlines.last_ended_period(today, municipality.period_closing_day).end
+
+# --- the municipal API (/api/v1/gemeente/…) ------------------------------------------------------------
+
+
+def _api_scope(user) -> QuerySet[Case]:
+    """The cases an API client may see: its municipalities', for the case-working roles and for a service
+    account (an integration that works on its municipalities' cases like a worker); none for anyone else."""
+    from accounts.models import API_ROLES
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active or user.role not in API_ROLES:
+        return Case.objects.none()
+    return Case.objects.filter(municipality__in=user.municipalities.all())
+
+
+def case_list_for_api(user, *, status: Iterable[str] | None = None, tray_code: str | None = None,
+                      municipality_code: str | None = None, assigned: str | None = None,
+                      crisis: bool | None = None, deadline_before: dt.datetime | None = None) -> QuerySet[Case]:
+    """The API's list of cases, most urgent first (the queue's order), with the counts a list shows.
+
+    ``assigned``: "me" (assigned to ``user``) or "nobody"; ``deadline_before``: the case closes automatically,
+    or its crisis first action is due, at or before this moment (so its last day lies before it)."""
+    from contacts.models import ContactAttempt
+
+    qs = _api_scope(user)
+    if status is not None:
+        qs = qs.filter(status__in=list(status))
+    if tray_code is not None:
+        qs = qs.filter(tray__code=tray_code)
+    if municipality_code is not None:
+        qs = qs.filter(municipality__cbs_code=municipality_code)
+    if assigned == "me":
+        qs = qs.filter(assigned_to=user)
+    elif assigned == "nobody":
+        qs = qs.filter(assigned_to__isnull=True)
+    if crisis is not None:
+        qs = qs.filter(is_crisis=crisis)
+    if deadline_before is not None:
+        qs = qs.filter(Q(deadline_at__lte=deadline_before) | Q(crisis_due_at__lte=deadline_before))
+    signals = CaseSignal.objects.filter(case=OuterRef("pk")).values("case").annotate(n=Count("pk")).values("n")
+    attempts = (ContactAttempt.objects.filter(case=OuterRef("pk")).values("case").annotate(n=Count("pk"))
+                .values("n"))
+    return (qs.select_related("tray", "assigned_to", "municipality")
+            .annotate(signal_count=Coalesce(Subquery(signals), 0), attempt_count=Coalesce(Subquery(attempts), 0))
+            .order_by(*QUEUE_ORDER))
+
+
+def case_get_for_api(user, pk: int) -> Case | None:
+    """One case for the API (None when it is not the caller's to see: other municipality, other role)."""
+    return _api_scope(user).select_related("tray", "assigned_to", "municipality", "routing_rule").filter(pk=pk).first()
+
+
+def case_signals_for_api(case: Case) -> list:
+    """The case's signals with their creditors, oldest first."""
+    from signals.models import Signal
+
+    return list(Signal.objects.filter(case_link__case=case).select_related("creditor")
+                .order_by("signal_date", "received_at", "pk"))
+
+
+def case_creditor_kinds(case_ids) -> dict[int, set[str]]:
+    """The creditor kinds of several cases' signals at once (one query)."""
+    kinds: dict[int, set[str]] = {case_id: set() for case_id in case_ids}
+    rows = CaseSignal.objects.filter(case_id__in=list(kinds)).values_list("case_id", "signal__creditor_kind")
+    for case_id, kind in rows.distinct():
+        kinds[case_id].add(kind)
+    return kinds
+
+
+def case_attempts(case: Case) -> list:
+    """The case's contact attempts, oldest first, with who registered them."""
+    return list(case.contact_attempts.select_related("by", "reply_registered_by").order_by("at", "pk"))
+
+
+def case_attempt_get(case: Case, pk: int):
+    """A contact attempt of this case (None when it belongs to another case)."""
+    return case.contact_attempts.filter(pk=pk).first()
+
+
+def trays_for_api(user) -> QuerySet[Tray]:
+    """The trays of the caller's municipalities with their counts of active cases (all, crisis,
+    unassigned, assigned to the caller); none for a role that does not see cases."""
+    from accounts.models import API_ROLES
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active or user.role not in API_ROLES:
+        return Tray.objects.none()
+    active = Q(cases__status__in=list(ACTIVE_STATUSES))
+    return (Tray.objects.filter(municipality__in=user.municipalities.all()).select_related("municipality")
+            .annotate(active_count=Count("cases", filter=active),
+                      crisis_count=Count("cases", filter=active & Q(cases__is_crisis=True)),
+                      unassigned_count=Count("cases", filter=active & Q(cases__assigned_to__isnull=True)),
+                      mine_count=Count("cases", filter=active & Q(cases__assigned_to=user)))
+            .order_by("municipality__name", "name", "pk"))
+
+
+def assignable_worker(case: Case, username: str):
+    """The active worker or team lead of the case's municipality with this user name, else None (also for
+    people of other municipalities, so the answer does not tell who exists elsewhere)."""
+    from accounts.models import User
+
+    return User.objects.filter(username=username, is_active=True, role__in=list(CASE_ROLES),
+                               municipalities=case.municipality_id).first()
