@@ -80,3 +80,13 @@ def brp(fake_brp_server, settings):
     fake_brp_server.reset()
     yield fake_brp_server
     fake_brp_server.reset()
+
+
+@pytest.fixture
+def e2e_worker(brp, checks_on_intake):
+    """A real Celery worker thread (Redis in CI, memory:// otherwise) with the checks on intake
+    and the fake BRP; use with ``django_db(transaction=True)`` (tests/e2e_support.py)."""
+    from tests.e2e_support import celery_worker_running
+
+    with celery_worker_running():
+        yield

@@ -8,13 +8,9 @@ In CI (`.ci/run`) the worker consumes from Redis on PostgreSQL; in the embedded 
 CELERY_BROKER_URL) the same tests use Celery's in-memory transport, still with a real worker.
 """
 import datetime as dt
-import logging
-import os
-import time
 from collections import Counter
 
 import pytest
-from django.conf import settings as django_settings
 from django.db.models import Count
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -24,6 +20,7 @@ from cases.models import Case, CaseSignal, PeriodClose
 from cases.presets import routing_preset_install
 from signals import demo
 from signals.models import Signal, SignalHistory, SignalStatus
+from tests.e2e_support import wait_until
 from tests.factories import issued_key
 from vroegsignalering.celery import app
 
@@ -35,48 +32,8 @@ CHECKS_END = {S.GECONTROLEERD, S.AFGEHANDELD, S.DOORGESTUURD, S.UITVAL}  # where
 
 
 @pytest.fixture
-def worker(brp, checks_on_intake):
-    """A Celery worker thread consuming from Redis, with a clean queue."""
-    from celery.contrib.testing.worker import start_worker
-
-    app.conf.task_always_eager = False  # restored by the autouse _eager_celery fixture
-    # A queue of this test process's own, so parallel test processes never take each other's tasks.
-    saved_queue, saved_broker = app.conf.task_default_queue, app.conf.broker_url
-    app.conf.task_default_queue = f"e2e-{os.getpid()}"
-    app.conf.broker_url = django_settings.CELERY_BROKER_URL or "memory://"
-    saved_options = app.conf.broker_transport_options
-    if not django_settings.CELERY_BROKER_URL:
-        app.conf.broker_transport_options = {"polling_interval": 0.01}
-    _drop_connections()
-    # The embedded worker sets up logging (root level, handlers); give them back afterwards.
-    root = logging.getLogger()
-    saved_logging = root.level, list(root.handlers)
-    try:
-        with app.connection_for_write() as connection:
-            connection.default_channel.queue_purge(app.conf.task_default_queue)
-        with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=30):
-            yield
-    finally:
-        app.conf.task_default_queue, app.conf.broker_url = saved_queue, saved_broker
-        app.conf.broker_transport_options = saved_options
-        _drop_connections()
-        root.setLevel(saved_logging[0])
-        root.handlers[:] = saved_logging[1]
-
-
-def _drop_connections() -> None:
-    """Forget pooled broker connections, so the next publish uses the broker configured now."""
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
-def wait_until(condition, timeout: float = 120, step: float = 0.25):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(step)
-    raise AssertionError("timed out waiting")
+def worker(e2e_worker):
+    """A Celery worker thread consuming from Redis, with a clean queue (tests/e2e_support.py)."""
 
 
 def checked_all(ids) -> bool:
