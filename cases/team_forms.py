@@ -58,6 +58,8 @@ def safe_next(request, value: str) -> str:
 
 
 class AssignFilterForm(forms.Form):
+    use_required_attribute = False
+
     bakje = forms.ModelChoiceField(queryset=None, required=False, label="Bakje", empty_label="Alle bakjes",
                                    error_messages={"invalid_choice": "Kies een bakje uit de lijst."})
     toewijzing = forms.ChoiceField(
@@ -89,6 +91,8 @@ class AssignFilterForm(forms.Form):
 
 
 class AssignForm(forms.Form):
+    use_required_attribute = False
+
     melding = IdListField(label="Meldingen")
     medewerker = WorkerChoiceField(
         queryset=None, required=False, label="Toewijzen aan", empty_label="Niemand (toewijzing opheffen)",
@@ -103,6 +107,8 @@ class AssignForm(forms.Form):
 
 class CapacityForm(forms.Form):
     """One optional whole number per tray (empty = unlimited), named ``capaciteit-<tray id>``."""
+
+    use_required_attribute = False
 
     def __init__(self, *args, trays, **kwargs):
         super().__init__(*args, **kwargs)
@@ -127,6 +133,8 @@ class CapacityForm(forms.Form):
 
 
 class VisitPlanForm(forms.Form):
+    use_required_attribute = False
+
     melding = forms.IntegerField(label="Meldingnummer", min_value=1, max_value=2**31 - 1,
                                  error_messages={"required": "Geef het nummer van de melding.",
                                                  "invalid": "Een meldingnummer bestaat uit cijfers.",

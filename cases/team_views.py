@@ -66,15 +66,22 @@ def _error_summary(form, extra: dict[str, str] | None = None) -> list[dict]:
     return rows
 
 
+def _last_day(case) -> dt.date | None:
+    """The last day of the case's 28-day window (None when the window does not apply)."""
+    if case.status not in WINDOW_STATUSES:
+        return None
+    return deadlines.local_date(case.deadline_at) - dt.timedelta(days=1)
+
+
 def _add_action_error(form, exc: CaseActionError) -> None:
     """A service refusal shown next to the fields it names (else at the top)."""
-    placed = False
+    full = exc.messages[0] if exc.messages else str(exc)
+    placed = [message for name, message in exc.fields.items() if name in form.fields]
     for name, message in exc.fields.items():
         if name in form.fields:
             form.add_error(name, message)
-            placed = True
-    if not placed:
-        form.add_error(None, exc.messages[0] if exc.messages else str(exc))
+    if not placed or full not in (*placed, " ".join(placed)):
+        form.add_error(None, full)  # the whole story (e.g. which cases failed) at the top
 
 
 # --- assigning ---------------------------------------------------------------------------------------
@@ -115,9 +122,8 @@ def assign(request):
                 messages.success(request, text)
                 return redirect(back or reverse("team:assign"))
         if back:
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
+            for error in form.non_field_errors() or [e for errors in form.errors.values() for e in errors]:
+                messages.error(request, error)
             return redirect(back)
         status = 400
     filters = AssignFilterForm(request.GET or None, user=request.user)
@@ -125,6 +131,9 @@ def assign(request):
         filters.is_valid()
     cases = filters.apply(selectors.team_cases_for_user(request.user).filter(status__in=ACTIVE_STATUSES))
     page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("pagina"))
+    page.object_list = list(page.object_list)
+    for case in page.object_list:
+        case.last_day = _last_day(case)
     chosen = set()
     if form is not None and form.is_bound:
         chosen = {str(v) for v in request.POST.getlist("melding")}
@@ -150,7 +159,7 @@ def assign(request):
 def capacity(request):
     """Monthly capacity per tray with the usage of the last closed period; editable in one go."""
     _require_team_lead(request)
-    trays = list(selectors.trays_for_user(request.user))
+    trays = list(selectors.trays_for_user(request.user).select_related("capacity_fallback"))
     status = 200
     if request.method == "POST":
         form = CapacityForm(request.POST, trays=trays)
@@ -161,8 +170,9 @@ def capacity(request):
                 _add_action_error(form, exc)
             else:
                 if changed:
+                    ids = {tray.pk for tray in changed}
                     messages.success(request, "Capaciteit opgeslagen voor " +
-                                     ", ".join(tray.name for tray in changed) + ".")
+                                     ", ".join(tray.name for tray in trays if tray.pk in ids) + ".")
                 else:
                     messages.info(request, "Er is niets gewijzigd.")
                 return redirect("team:capacity")
