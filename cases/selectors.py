@@ -3,14 +3,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.fields.tuple_lookups import TupleGreaterThan, TupleLessThan
 from django.db.models.functions import Coalesce
 
 from accounts.models import CASEWORK_ROLES
+from vroegsignalering.common.formats import add_months
+from vroegsignalering.common.vocab import CreditorKind
 
 from . import deadlines
-from .models import ACTIVE_STATUSES, Case, CasePolicy, CaseSignal, CaseStatus, Tray
+from .models import ACTIVE_STATUSES, WINDOW_STATUSES, Case, CaseEvent, CasePolicy, CaseSignal, CaseStatus, Tray
 
 # Roles that work with case data (a functional administrator configures, an auditor reads the
 # audit log, a creditor's staff sees only its own feedback: none of them sees cases).
@@ -41,6 +45,273 @@ def case_list_for_user(user, *, status: Iterable[str] | None = None, tray: Tray 
 
 def case_get_for_user(user, pk: int) -> Case | None:
     return case_list_for_user(user).filter(pk=pk).first()
+
+
+# --- the worker's queue (werkvoorraad) and case page ---------------------------------------------
+
+QUEUE_PAGE_SIZE = 50
+QUEUE_COUNT_CAP = 1000  # matching cases are counted up to this number ("meer dan 1.000")
+QUEUE_SIDE_LIST = 20  # follow-ups and overdue crisis cases shown above the queue
+EARLIER_CASES_SHOWN = 20
+
+
+def queue_rank():
+    """The queue's first sort key as one ascending number: most urgent first (urgency 2 → 0), then
+    priority (1 → 3). One number lets keyset paging compare ``(rank, deadline_at, id)`` as a row, which
+    the partial index ``case_queue_order`` (same expression) serves on PostgreSQL."""
+    return ExpressionWrapper(F("priority") - 10 * F("urgency"), output_field=IntegerField())
+
+
+def works_cases(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.role in CASE_ROLES)
+
+
+def user_municipality_ids(user) -> list[int]:
+    """The municipalities whose cases the user works on (none for roles that do not work cases)."""
+    if not works_cases(user):
+        return []
+    return list(user.municipalities.order_by("pk").values_list("pk", flat=True))
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """The queue's filters (GET parameters of the werkvoorraad)."""
+
+    tray_id: int | None = None
+    match_type: str = ""
+    recidive: bool | None = None
+    creditor_kind: str = ""
+    crisis: bool | None = None
+    mine: bool = False
+    within_days: int | None = None
+
+
+def queue_cases(user, *, filters: QueueFilters, now: dt.datetime,
+                municipality_ids: list[int] | None = None) -> QuerySet[Case]:
+    """The active cases of the user's municipalities that match ``filters`` (unordered)."""
+    ids = user_municipality_ids(user) if municipality_ids is None else municipality_ids
+    if not ids or not works_cases(user):
+        return Case.objects.none()
+    qs = Case.objects.filter(municipality_id__in=ids, status__in=ACTIVE_STATUSES)
+    if filters.tray_id is not None:
+        qs = qs.filter(tray_id=filters.tray_id)
+    if filters.match_type:
+        qs = qs.filter(match_type=filters.match_type)
+    if filters.recidive is not None:
+        qs = qs.filter(recidive=filters.recidive)
+    if filters.crisis is not None:
+        qs = qs.filter(is_crisis=filters.crisis)
+    if filters.mine:
+        qs = qs.filter(assigned_to=user)
+    if filters.creditor_kind:
+        qs = qs.filter(Exists(CaseSignal.objects.filter(case=OuterRef("pk"),
+                                                        signal__creditor_kind=filters.creditor_kind)))
+    if filters.within_days is not None:
+        # The last day of the window is the day before ``deadline_at``; a reopened case has no window.
+        last_day = deadlines.local_date(now) + dt.timedelta(days=filters.within_days)
+        qs = qs.filter(status__in=WINDOW_STATUSES,
+                       deadline_at__lte=deadlines.start_of_day(last_day + dt.timedelta(days=1)))
+    return qs
+
+
+@dataclass
+class QueuePage:
+    cases: list[Case]
+    next_after: int | None  # cursor for the next page (``na``)
+    previous_before: int | None  # cursor for the previous page (``voor``)
+    is_first: bool
+    total: int  # matching cases, counted up to QUEUE_COUNT_CAP
+    total_capped: bool
+    creditor_kinds: dict[int, list[str]] = field(default_factory=dict)
+
+
+def queue_page(user, *, filters: QueueFilters, now: dt.datetime, after: int | None = None,
+               before: int | None = None, size: int = QUEUE_PAGE_SIZE,
+               municipality_ids: list[int] | None = None) -> QueuePage:
+    """One page of the queue, most urgent first, then the earliest deadline, with keyset paging: the
+    cursor is the id of the last (``after``) or first (``before``) case of the adjacent page, so a deep
+    page costs what the first costs. An unknown cursor (or one of another municipality) gives page 1.
+    Runs a constant number of queries (cursor, page, bounded count, creditor kinds)."""
+    ids = user_municipality_ids(user) if municipality_ids is None else municipality_ids
+    qs = queue_cases(user, filters=filters, now=now, municipality_ids=ids).alias(rank=queue_rank())
+    qs = qs.select_related("tray", "assigned_to", "municipality")
+    order = ("rank", "deadline_at", "pk")
+    key = (F("rank"), F("deadline_at"), F("pk"))
+    cursor = None
+    if (after or before) and ids:
+        cursor = (Case.objects.filter(municipality_id__in=ids, pk=after or before).annotate(rank=queue_rank())
+                  .values_list("rank", "deadline_at", "pk").first())
+    if cursor is not None and after:
+        rows = list(qs.filter(TupleGreaterThan(key, cursor)).order_by(*order)[:size + 1])
+        more = len(rows) > size
+        rows = rows[:size]
+        page = QueuePage(cases=rows, next_after=rows[-1].pk if more else None,
+                         previous_before=rows[0].pk if rows else after, is_first=False, total=0, total_capped=False)
+    elif cursor is not None and before:
+        rows = list(qs.filter(TupleLessThan(key, cursor)).order_by(*(f"-{name}" for name in order))[:size + 1])
+        more = len(rows) > size
+        rows = rows[:size][::-1]
+        page = QueuePage(cases=rows, next_after=rows[-1].pk if rows else before,
+                         previous_before=rows[0].pk if more else None, is_first=not more, total=0,
+                         total_capped=False)
+    else:
+        rows = list(qs.order_by(*order)[:size + 1])
+        more = len(rows) > size
+        rows = rows[:size]
+        page = QueuePage(cases=rows, next_after=rows[-1].pk if more else None, previous_before=None,
+                         is_first=True, total=0, total_capped=False)
+    counted = qs.order_by()[:QUEUE_COUNT_CAP + 1].count()
+    page.total, page.total_capped = min(counted, QUEUE_COUNT_CAP), counted > QUEUE_COUNT_CAP
+    kinds: dict[int, set[str]] = {case.pk: set() for case in page.cases}
+    if kinds:
+        pairs = (CaseSignal.objects.filter(case_id__in=list(kinds)).order_by()
+                 .values_list("case_id", "signal__creditor_kind"))
+        for case_id, kind in pairs:
+            kinds[case_id].add(kind)
+    page.creditor_kinds = {pk: sorted(CreditorKind(k).label for k in values) for pk, values in kinds.items()}
+    return page
+
+
+@dataclass(frozen=True)
+class TrayCount:
+    tray: Tray | None  # None: active cases without a tray
+    count: int
+
+
+def queue_trays(user, *, municipality_ids: list[int] | None = None) -> list[TrayCount]:
+    """The trays of the user's municipalities with their number of active cases (two queries)."""
+    ids = user_municipality_ids(user) if municipality_ids is None else municipality_ids
+    if not ids:
+        return []
+    counts = dict(Case.objects.filter(municipality_id__in=ids, status__in=ACTIVE_STATUSES).order_by()
+                  .values_list("tray_id").annotate(n=Count("pk")))
+    trays = Tray.objects.filter(municipality_id__in=ids).select_related("municipality").order_by(
+        "municipality__name", "name", "pk")
+    rows = [TrayCount(tray, counts.get(tray.pk, 0)) for tray in trays
+            if counts.get(tray.pk) or (tray.is_active and not tray.end_outcome)]
+    if counts.get(None):
+        rows.append(TrayCount(None, counts[None]))
+    return rows
+
+
+def crisis_overdue_for_user(user, *, now: dt.datetime, municipality_ids: list[int] | None = None) -> list[Case]:
+    """Active crisis cases of the user's municipalities whose first action is overdue (most overdue first)."""
+    ids = user_municipality_ids(user) if municipality_ids is None else municipality_ids
+    if not ids:
+        return []
+    return list(cases_crisis_overdue(now=now).filter(municipality_id__in=ids)
+                .select_related("tray", "assigned_to")[:QUEUE_SIDE_LIST])
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: dt.datetime
+    kind: str  # "poging" (ContactAttempt), "gebeurtenis" (CaseHistory), "vervolg" (FollowUp done)
+    item: object
+
+
+@dataclass
+class CasePageData:
+    case: Case
+    signals: list
+    attempts: list
+    history: list
+    follow_ups: list
+    earlier_cases: list
+    earlier_since: dt.date
+    persons: list[dict]
+    household: list[dict]
+    contact_details: list[dict]
+    workers: list = field(default_factory=list)  # for a team lead's assign form
+
+    @property
+    def timeline(self) -> list[TimelineEntry]:
+        """Contact attempts, status changes and other events and recorded follow-ups, oldest first.
+        (An attempt's own history line is not repeated: the attempt shows its details and reply.)"""
+        entries = [TimelineEntry(a.at, "poging", a) for a in self.attempts]
+        entries += [TimelineEntry(h.at, "gebeurtenis", h) for h in self.history]
+        entries += [TimelineEntry(f.at or f.done_at, "vervolg", f) for f in self.follow_ups if f.done_at]
+        order = {"gebeurtenis": 0, "poging": 1, "vervolg": 2}
+        return sorted(entries, key=lambda e: (e.at, order[e.kind], e.item.pk))
+
+    @property
+    def open_follow_ups(self) -> list:
+        return [f for f in self.follow_ups if f.done_at is None]
+
+
+def _persons_and_household(signals) -> tuple[list[dict], list[dict]]:
+    """The signals' residents as the BRP check found them, and the household members, deduplicated."""
+    persons: dict[str, dict] = {}
+    household: dict[str, dict] = {}
+    for signal in signals:
+        evidence = signal.brp_evidence or {}
+        signal_name = " ".join(p for p in (signal.first_names or signal.initials, signal.surname_prefix,
+                                           signal.surname) if p) or signal.trade_name
+        key = evidence.get("bsn") or evidence.get("naam") or signal_name
+        person = persons.setdefault(key, {
+            "naam": evidence.get("naam") or signal_name, "naam_in_signaal": signal_name,
+            "geboortedatum": evidence.get("geboortedatum", ""), "leeftijd": evidence.get("leeftijd"),
+            "brp": evidence.get("uitkomst_omschrijving", ""), "overlijdensdatum": evidence.get("overlijdensdatum", ""),
+            "partijen": [],
+        })
+        if signal.creditor.name not in person["partijen"]:
+            person["partijen"].append(signal.creditor.name)
+        for member in evidence.get("huishouden") or []:
+            member_key = member.get("bsn") or f"{member.get('naam')}|{member.get('geboortedatum')}"
+            household.setdefault(member_key, member)
+    return list(persons.values()), list(household.values())
+
+
+def _contact_details(signals) -> list[dict]:
+    """Phone numbers and e-mail addresses the creditors sent, each with who sent it."""
+    found: dict[tuple[str, str], dict] = {}
+    for signal in signals:
+        values = [("Telefoon", str(number)) for number in signal.phone_numbers or [] if number]
+        if signal.email:
+            values.append(("E-mail", signal.email))
+        for kind, value in values:
+            row = found.setdefault((kind, value), {"soort": kind, "waarde": value, "bronnen": []})
+            if signal.creditor.name not in row["bronnen"]:
+                row["bronnen"].append(signal.creditor.name)
+    return list(found.values())
+
+
+def case_page_data(user, pk: int, *, now: dt.datetime) -> CasePageData | None:
+    """Everything the case page shows, in a constant number of queries; None when the user may not see
+    the case (another municipality's, or a role that does not work cases)."""
+    from accounts.models import Role, User
+    from contacts.models import ContactAttempt, FollowUp
+    from signals.models import Signal
+
+    case = (case_list_for_user(user).select_related("routing_rule", "feedback_consent_by", "municipality")
+            .filter(pk=pk).first())
+    if case is None:
+        return None
+    signals = list(Signal.objects.filter(case_link__case=case).select_related("creditor", "case_link")
+                   .order_by("signal_date", "received_at", "pk"))
+    attempts = list(ContactAttempt.objects.filter(case=case).select_related("by", "reply_registered_by")
+                    .order_by("at", "pk"))
+    history = list(case.history.exclude(event=CaseEvent.CONTACT).order_by("at", "pk"))
+    follow_ups = list(FollowUp.objects.filter(case=case).select_related("done_by", "assigned_to")
+                      .order_by("due_on", "pk"))
+    since = add_months(deadlines.local_date(now), -case.municipality.retention_months)
+    earlier = list(Case.objects.filter(municipality_id=case.municipality_id, address_key=case.address_key,
+                                       opened_at__lt=case.opened_at, opened_at__gte=deadlines.start_of_day(since))
+                   .exclude(pk=case.pk).order_by("-opened_at", "-pk")[:EARLIER_CASES_SHOWN])
+    persons, household = _persons_and_household(signals)
+    data = CasePageData(case=case, signals=signals, attempts=attempts, history=history, follow_ups=follow_ups,
+                        earlier_cases=earlier, earlier_since=since, persons=persons, household=household,
+                        contact_details=_contact_details(signals))
+    if user.role == Role.TEAMLEIDER:
+        data.workers = list(User.objects.filter(is_active=True, role__in=list(CASE_ROLES),
+                                                municipalities=case.municipality_id)
+                            .order_by("first_name", "last_name", "username").distinct())
+    return data
+
+
+def case_follow_up_get(case: Case, pk: int):
+    """One follow-up item of this (already scoped) case, or None."""
+    return case.follow_ups.filter(pk=pk).first()
 
 
 def case_signals(case: Case) -> list:
@@ -172,6 +443,7 @@ def capacity_period_end(municipality, today: dt.date) -> dt.date:
     if last is not None:
         return last.period_end
     return deadlines.last_ended_period(today, municipality.period_closing_day).end
+
 
 # --- the municipal API (/api/v1/gemeente/…) ------------------------------------------------------------
 
