@@ -21,6 +21,9 @@ class FeedbackEventAdmin(MunicipalityScopedAdminMixin, ReadOnlyAdminMixin, admin
 
 
 class WebhookEndpointForm(forms.ModelForm):
+    url = forms.URLField(label="URL", max_length=500, assume_scheme="https",
+                         help_text="https://… (http alleen in een test- of ontwikkelomgeving).")
+
     class Meta:
         model = WebhookEndpoint
         fields = ("creditor", "url", "description", "active")

@@ -16,8 +16,9 @@ def feedback_sweep() -> dict:
     """Publish committed feedback (so webhooks go out within a minute even when nobody reads the
     feed), then start a delivery run for every endpoint whose retry is due. One task per endpoint,
     so a slow or failing receiver never holds up another creditor's."""
-    published = services.feedback_publish()
+    # Endpoints due before this publish: the ones it gives new deliveries are enqueued on its commit.
     due = selectors.webhook_endpoints_due(now=timezone.now())
+    published = services.feedback_publish()
     for endpoint_id in due:
         webhook_deliver.delay(endpoint_id)
     return {"published": published, "endpoints": len(due)}

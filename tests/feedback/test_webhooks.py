@@ -1,0 +1,308 @@
+"""Webhooks: each published feed item is POSTed, signed, to its own creditor's endpoints, against real
+HTTP receivers on loopback (tests/e2e_support.Receiver)."""
+import datetime as dt
+import hashlib
+import hmac
+import json
+import time
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.utils import timezone
+
+from cases import services as case_services
+from feedback import services
+from feedback.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from feedback.selectors import webhook_endpoints_due
+from feedback.services import feedback_issue_for_signal
+from signals.models import SignalStatus
+from tests.cases.factories import make_signal
+from tests.e2e_support import Receiver, hanging, statuses, wait_until
+from tests.factories import CreditorFactory, UserFactory
+from tests.feedback.helpers import NOW, open_case, reach
+from vroegsignalering.celery import app
+from vroegsignalering.common.vocab import Outcome
+
+pytestmark = pytest.mark.django_db
+FEED = "/api/v1/terugkoppelingen"
+ITEM_FIELDS = {"id", "signaalId", "gemeentecode", "code", "omschrijving", "datum", "incassorustTot"}
+
+
+@pytest.fixture(autouse=True)
+def _webhook_settings(settings):
+    settings.WEBHOOK_ALLOW_HTTP = True  # the receivers are plain http on loopback
+    settings.WEBHOOK_TIMEOUT = 1.0
+
+
+def issue(municipality, creditor, n: int = 1, outcome=Outcome.OVERLEDEN) -> list:
+    return [feedback_issue_for_signal(signal=make_signal(municipality, creditor=creditor,
+                                                         status=SignalStatus.AFGEHANDELD),
+                                      outcome=outcome, now=NOW)
+            for _ in range(n)]
+
+
+def publish(django_capture_on_commit_callbacks) -> int:
+    """Publish as the feed or the sweep does; the enqueued delivery runs execute (eager) on commit."""
+    with django_capture_on_commit_callbacks(execute=True):
+        return services.feedback_publish()
+
+
+def verify(secret: str, body: bytes, header: str) -> bool:
+    """The receiver's check, written from docs/webhooks.md (not with the sender's code)."""
+    parts = dict(part.split("=", 1) for part in header.split(","))
+    expected = hmac.new(secret.encode(), f"{parts['t']}.".encode() + body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, parts["v1"]) and abs(time.time() - int(parts["t"])) < 300
+
+
+def test_each_item_is_posted_signed_and_is_exactly_the_feed_item(api, municipality, worker,
+                                                                  django_capture_on_commit_callbacks):
+    with Receiver() as receiver:
+        endpoint, secret = services.webhook_endpoint_create(creditor=api.creditor, url=receiver.url)
+        issue(municipality, api.creditor, 1, Outcome.OVERLEDEN)
+        issue(municipality, api.creditor, 1, Outcome.ONTERECHT_SIGNAAL)
+        case = open_case(municipality, {"creditor": api.creditor})
+        reach(case, worker)
+        case_services.case_close(case=case, outcome=Outcome.QUICK_FIX, by=worker, now=NOW)
+        assert publish(django_capture_on_commit_callbacks) == 3
+
+    feed = api.get(FEED).json()["terugkoppelingen"]
+    assert [item["code"] for item in feed] == ["overleden", "niet_opgepakt_onterecht_signaal", "hulp_geaccepteerd"]
+    assert feed[2]["incassorustTot"] == (NOW.date() + dt.timedelta(days=30)).isoformat()
+    # In feed order, and each body is exactly the feed's item: no field more, no field less.
+    assert [json.loads(r.body) for r in receiver.requests] == feed
+    assert all(set(json.loads(r.body)) == ITEM_FIELDS for r in receiver.requests)
+    for request, item in zip(receiver.requests, feed, strict=True):
+        assert request.headers["Content-Type"] == "application/json"
+        assert verify(secret, request.body, request.headers["Signature"])
+        assert not verify(secret, request.body.replace(b'"code":"', b'"code":"x'), request.headers["Signature"])
+        assert not verify("whsec_een-ander-geheim", request.body, request.headers["Signature"])
+        assert request.headers["Idempotency-Key"] == item["id"]
+    # The cursor header resumes the feed right after that item.
+    after_first = api.get(FEED, {"vanaf": receiver.requests[0].headers["Feed-Cursor"]}).json()
+    assert after_first["terugkoppelingen"] == feed[1:]
+    assert api.get(FEED, {"vanaf": receiver.requests[-1].headers["Feed-Cursor"]}).json()["terugkoppelingen"] == []
+    deliveries = WebhookDelivery.objects.filter(endpoint=endpoint)
+    assert set(deliveries.values_list("status", "attempts", "last_http_status")) == {(DeliveryStatus.DELIVERED, 1,
+                                                                                     200)}
+    # Published once, pushed once: a second publish or sweep sends nothing again.
+    assert publish(django_capture_on_commit_callbacks) == 0
+    assert services.webhook_endpoint_deliver(endpoint_id=endpoint.pk).delivered == 0
+    assert len(receiver.requests) == 3
+
+
+def test_a_creditor_receives_only_its_own_events(municipality, django_capture_on_commit_callbacks):
+    north, south, silent = (CreditorFactory(name=name) for name in ("Noord", "Zuid", "Zonder webhook"))
+    with Receiver() as north_rx, Receiver() as north_rx2, Receiver() as south_rx:
+        services.webhook_endpoint_create(creditor=north, url=north_rx.url)
+        services.webhook_endpoint_create(creditor=north, url=north_rx2.url, description="tweede systeem")
+        services.webhook_endpoint_create(creditor=south, url=south_rx.url)
+        events = []
+        for _ in range(3):
+            events += issue(municipality, north) + issue(municipality, south) + issue(municipality, silent)
+        publish(django_capture_on_commit_callbacks)
+
+    def ids(receiver):
+        return [json.loads(r.body)["signaalId"] for r in receiver.requests]
+
+    expected = {creditor: [e.signal.signal_id for e in events if e.creditor_id == creditor.pk]
+                for creditor in (north, south)}
+    assert ids(north_rx) == ids(north_rx2) == expected[north]
+    assert ids(south_rx) == expected[south]
+    assert not WebhookDelivery.objects.filter(event__creditor=silent).exists()
+
+
+def test_a_failing_receiver_is_retried_with_growing_backoff_until_it_succeeds(api, municipality,
+                                                                               django_capture_on_commit_callbacks):
+    with Receiver(statuses(500, 503)) as receiver:
+        endpoint, _ = services.webhook_endpoint_create(creditor=api.creditor, url=receiver.url)
+        first, second = issue(municipality, api.creditor, 2)
+        t0 = timezone.now()
+        publish(django_capture_on_commit_callbacks)
+        # The first item failed; the second waits behind it (delivery in feed order).
+        assert len(receiver.requests) == 1
+        endpoint.refresh_from_db()
+        head = WebhookDelivery.objects.get(event=first)
+        assert (head.status, head.attempts, head.last_http_status) == (DeliveryStatus.PENDING, 1, 500)
+        assert head.last_error == "Antwoord met HTTP-status 500."
+        wait_1 = endpoint.retry_at - t0
+        assert dt.timedelta(seconds=45) <= wait_1 <= dt.timedelta(seconds=75)  # 1 minute ± 20 %
+        assert head.next_attempt_at == endpoint.retry_at
+
+        # Not before its time: neither a run nor the sweep touches it.
+        early = t0 + dt.timedelta(seconds=40)
+        assert not services.webhook_endpoint_deliver(endpoint_id=endpoint.pk, now=early).claimed
+        assert webhook_endpoints_due(now=early) == []
+        assert webhook_endpoints_due(now=endpoint.retry_at) == [endpoint.pk]
+
+        t1 = endpoint.retry_at
+        run = services.webhook_endpoint_deliver(endpoint_id=endpoint.pk, now=t1)
+        assert (run.delivered, run.failed_attempts) == (0, 1)
+        endpoint.refresh_from_db()
+        wait_2 = endpoint.retry_at - t1
+        assert dt.timedelta(seconds=96) <= wait_2 <= dt.timedelta(seconds=144)  # 2 minutes ± 20 %
+
+        run = services.webhook_endpoint_deliver(endpoint_id=endpoint.pk, now=endpoint.retry_at)
+        assert (run.delivered, run.failed_attempts) == (2, 0)
+
+    bodies = [json.loads(r.body) for r in receiver.requests]
+    assert [b["signaalId"] for b in bodies] == [first.signal.signal_id] * 3 + [second.signal.signal_id]
+    # A retry is the same item with the same id (receivers drop duplicates), signed anew.
+    assert len({r.headers["Idempotency-Key"] for r in receiver.requests[:3]}) == 1
+    assert len({r.headers["Signature"] for r in receiver.requests[:3]}) == 3
+    head.refresh_from_db()
+    assert (head.status, head.attempts, head.last_http_status, head.last_error) == (DeliveryStatus.DELIVERED, 3,
+                                                                                    200, "")
+    endpoint.refresh_from_db()
+    assert (endpoint.failures, endpoint.retry_at) == (0, None)
+
+
+def test_backoff_grows_to_a_ceiling_and_an_old_item_is_given_up(api, municipality,
+                                                                django_capture_on_commit_callbacks):
+    with Receiver(lambda n: 500) as receiver:
+        endpoint, _ = services.webhook_endpoint_create(creditor=api.creditor, url=receiver.url)
+        (old,) = issue(municipality, api.creditor)
+        publish(django_capture_on_commit_callbacks)
+        waits, at = [], timezone.now()
+        for _ in range(11):
+            endpoint.refresh_from_db()
+            waits.append(endpoint.retry_at - at)
+            at = endpoint.retry_at
+            services.webhook_endpoint_deliver(endpoint_id=endpoint.pk, now=at)
+        assert len(receiver.requests) == 12
+        nominal = [min(60 * 2 ** i, 6 * 3600) for i in range(11)]
+        assert all(0.8 * n <= w.total_seconds() <= 1.2 * n for w, n in zip(waits, nominal, strict=True))
+
+        # A day later the item is given up (the feed still has it); a newer one goes out.
+        (new,) = issue(municipality, api.creditor)
+        publish(django_capture_on_commit_callbacks)  # the endpoint is backing off: nothing sent now
+        assert len(receiver.requests) == 12
+        receiver.respond = lambda n: 200
+        day_later = WebhookDelivery.objects.get(event=old).created_at + dt.timedelta(hours=24, minutes=1)
+        WebhookEndpoint.objects.filter(pk=endpoint.pk).update(retry_at=None)
+        WebhookDelivery.objects.filter(event=new).update(created_at=day_later - dt.timedelta(minutes=5))
+        run = services.webhook_endpoint_deliver(endpoint_id=endpoint.pk, now=day_later)
+        assert (run.given_up, run.delivered) == (1, 1)
+        assert [json.loads(r.body)["signaalId"] for r in receiver.requests[12:]] == [new.signal.signal_id]
+        given_up = WebhookDelivery.objects.get(event=old)
+        assert given_up.status == DeliveryStatus.FAILED
+        assert given_up.last_error.startswith("Opgegeven")
+
+        # A functional administrator can send it again.
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.webhook_deliveries_retry(delivery_ids=[given_up.pk]) == 1
+        assert json.loads(receiver.requests[-1].body)["signaalId"] == old.signal.signal_id
+        assert WebhookDelivery.objects.get(event=old).status == DeliveryStatus.DELIVERED
+
+
+def test_an_unreachable_or_hanging_endpoint_costs_one_short_attempt_per_run(api, municipality,
+                                                                            django_capture_on_commit_callbacks):
+    with Receiver(hanging(3.0)) as receiver:
+        endpoint, _ = services.webhook_endpoint_create(creditor=api.creditor, url=receiver.url)
+        issue(municipality, api.creditor, 5)
+        started = time.monotonic()
+        publish(django_capture_on_commit_callbacks)
+        elapsed = time.monotonic() - started
+    assert len(receiver.requests) == 1  # not five timeouts in a row
+    assert elapsed < 2.5  # the 1 s timeout (tests) bounds the run, not the receiver's 3 s
+    head = WebhookDelivery.objects.filter(endpoint=endpoint).order_by("seq").first()
+    assert head.last_error == "Geen antwoord binnen 1 s."
+    assert head.last_http_status is None
+    # Nothing listens here any more: a refused connection is a failure like any other.
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(retry_at=None)
+    run = services.webhook_endpoint_deliver(endpoint_id=endpoint.pk)
+    assert run.failed_attempts == 1
+    assert WebhookDelivery.objects.get(pk=head.pk).last_error.startswith("Verbinding mislukt")
+
+
+def test_one_run_per_endpoint_at_a_time(api, municipality, django_capture_on_commit_callbacks):
+    with Receiver() as receiver:
+        endpoint, _ = services.webhook_endpoint_create(creditor=api.creditor, url=receiver.url)
+        WebhookEndpoint.objects.filter(pk=endpoint.pk).update(lease_until=timezone.now() + dt.timedelta(minutes=1))
+        issue(municipality, api.creditor, 2)
+        publish(django_capture_on_commit_callbacks)
+        assert receiver.requests == []  # another run holds the endpoint
+        # A run that died leaves its lease behind; after it expires the next run takes over.
+        later = timezone.now() + dt.timedelta(minutes=2)
+        assert services.webhook_endpoint_deliver(endpoint_id=endpoint.pk, now=later).delivered == 2
+    assert len(receiver.requests) == 2
+
+
+def test_an_inactive_endpoint_gets_nothing(api, municipality, django_capture_on_commit_callbacks):
+    with Receiver() as receiver:
+        services.webhook_endpoint_create(creditor=api.creditor, url=receiver.url, active=False)
+        issue(municipality, api.creditor, 2)
+        publish(django_capture_on_commit_callbacks)
+    assert receiver.requests == []
+    assert not WebhookDelivery.objects.exists()
+
+
+def test_https_is_required_outside_development(api, settings):
+    settings.WEBHOOK_ALLOW_HTTP = False
+    with pytest.raises(ValidationError) as refused:
+        services.webhook_endpoint_create(creditor=api.creditor, url="http://partner.example.nl/hook")
+    assert "https" in refused.value.message_dict["url"][0]
+    for bad in ("", "partner.example.nl/hook", "https://gebruiker:wachtwoord@partner.example.nl/hook"):
+        with pytest.raises(ValidationError):
+            services.webhook_endpoint_create(creditor=api.creditor, url=bad)
+    endpoint, secret = services.webhook_endpoint_create(creditor=api.creditor, url="https://partner.example.nl/h")
+    assert secret.startswith("whsec_") and len(secret) > 40
+    assert WebhookEndpoint.objects.get() == endpoint
+
+
+def test_command_adds_an_endpoint_and_prints_the_secret_once(api, capsys, settings):
+    call_command("add_webhook", api.creditor.name, "https://partner.example.nl/vroegsignalering")
+    out = capsys.readouterr().out
+    endpoint = WebhookEndpoint.objects.get()
+    assert endpoint.creditor == api.creditor and endpoint.active
+    assert endpoint.secret in out
+    from django.core.management.base import CommandError
+
+    settings.WEBHOOK_ALLOW_HTTP = False
+    with pytest.raises(CommandError, match="https"):
+        call_command("add_webhook", api.creditor.name, "http://partner.example.nl/x")
+    assert WebhookEndpoint.objects.count() == 1
+
+
+def test_admin_shows_the_secret_once_and_refuses_http(api, client, settings, municipality):
+    settings.WEBHOOK_ALLOW_HTTP = False
+    admin = UserFactory(role="functioneel_beheerder", municipalities=[municipality])
+    client.force_login(admin)
+    url = "/beheer/feedback/webhookendpoint/add/"
+    refused = client.post(url, {"creditor": api.creditor.pk, "url": "http://partner.example.nl/x", "active": "on"})
+    assert refused.status_code == 200
+    assert "https" in refused.content.decode()
+    assert not WebhookEndpoint.objects.exists()
+    created = client.post(url, {"creditor": api.creditor.pk, "url": "https://partner.example.nl/x",
+                                "description": "productie", "active": "on"}, follow=True)
+    endpoint = WebhookEndpoint.objects.get()
+    assert endpoint.secret in created.content.decode()
+    page = client.get(f"/beheer/feedback/webhookendpoint/{endpoint.pk}/change/").content.decode()
+    assert endpoint.secret not in page and endpoint.secret[:10] in page
+    assert client.get("/beheer/feedback/webhookdelivery/").status_code == 200
+    # A case worker has no business here.
+    client.force_login(UserFactory(municipalities=[municipality]))
+    assert client.get("/beheer/feedback/webhookendpoint/").status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_endpoint_does_not_delay_the_healthy_one(e2e_worker, municipality):
+    """On a real worker: one delivery run per endpoint, in parallel; the healthy receiver has every
+    item before the hanging one's single attempt has even timed out."""
+    healthy_creditor, slow_creditor = CreditorFactory(name="Gezond"), CreditorFactory(name="Traag")
+    with Receiver() as healthy, Receiver(hanging(4.0)) as slow:
+        services.webhook_endpoint_create(creditor=healthy_creditor, url=healthy.url)
+        slow_endpoint, _ = services.webhook_endpoint_create(creditor=slow_creditor, url=slow.url)
+        for _ in range(5):
+            issue(municipality, slow_creditor)
+            issue(municipality, healthy_creditor)
+        app.tasks["feedback.tasks.feedback_sweep"].delay()
+        wait_until(lambda: len(healthy.requests) == 5 and len(slow.requests) == 1, timeout=30, step=0.05)
+        assert healthy.requests[-1].at < slow.requests[0].at + 1.0  # within the slow one's 1 s timeout
+        wait_until(lambda: WebhookDelivery.objects.filter(endpoint=slow_endpoint, attempts=1).exists(), timeout=30)
+    assert not WebhookDelivery.objects.filter(endpoint__creditor=healthy_creditor).exclude(
+        status=DeliveryStatus.DELIVERED).exists()
+    assert WebhookDelivery.objects.filter(endpoint=slow_endpoint, status=DeliveryStatus.PENDING).count() == 5
+    assert {json.loads(r.body)["signaalId"] for r in healthy.requests} == set(
+        WebhookDelivery.objects.filter(endpoint__creditor=healthy_creditor).values_list("event__signal__signal_id",
+                                                                                        flat=True))
