@@ -19,7 +19,7 @@ class MunicipalityAdmin(FunctionalAdminMixin, admin.ModelAdmin):
     )
 
 
-class UserAPIKeyInline(admin.TabularInline):
+class UserAPIKeyInline(FunctionalAdminMixin, admin.TabularInline):
     """A user's tokens for the municipal API, read-only here: issue and revoke them under 'API-tokens'."""
 
     model = UserAPIKey
