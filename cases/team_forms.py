@@ -144,6 +144,7 @@ class VisitPlanForm(forms.Form):
                                    error_messages={"required": "Kies een medewerker.",
                                                    "invalid_choice": "Kies een medewerker uit de lijst."})
     datum = forms.DateField(label="Datum", input_formats=["%Y-%m-%d", "%d-%m-%Y"],
+                            help_text="Vandaag of later, uiterlijk op de laatste dag van de termijn van 28 dagen.",
                             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                             error_messages={"required": "Geef de datum van het bezoek.",
                                             "invalid": "Geef een geldige datum (dd-mm-jjjj)."})
@@ -151,6 +152,7 @@ class VisitPlanForm(forms.Form):
                                 error_messages={"required": "Kies ochtend, middag of avond.",
                                                 "invalid_choice": "Kies ochtend, middag of avond."})
     notitie = forms.CharField(label="Notitie voor het bezoek", required=False, max_length=VISIT_NOTE_MAX,
+                              help_text="Alleen wat nodig is voor het bezoek, bijv. 'bel aan bij de achterdeur'.",
                               widget=forms.Textarea(attrs={"rows": 3}),
                               error_messages={"max_length": f"De notitie is te lang: hoogstens {VISIT_NOTE_MAX} "
                                                             "tekens."})
