@@ -163,8 +163,17 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Vroegsignalering Signaalpartner-API",
     "DESCRIPTION": (
         "API voor vastelastenpartners: signalen aanleveren en terugkoppeling ophalen. "
-        "Authenticatie met de header `X-Api-Key`."
+        "Authenticatie met de header `X-Api-Key`. "
+        "Onder `/gemeente/…` (tag Gemeente) de gemeentelijke API voor systemen van de gemeente zelf, met een "
+        "token per gebruiker of serviceaccount in de header `Authorization: Token <token>`."
     ),
+    "TAGS": [
+        {"name": "Gemeente", "description": (
+            "De gemeentelijke API: meldingen lezen, contactpogingen registreren, sluiten met een eindresultaat, "
+            "heropenen en toewijzen, met dezelfde rollen en dezelfde afscherming per gemeente als de schermen. "
+            "Authenticatie: `Authorization: Token <token>` (een token per vroegsignaleerder, teamleider of "
+            "serviceaccount). Sleutels van vastelastenpartners werken hier niet.")},
+    ],
     "VERSION": API_VERSION,
     "CONTACT": {
         "name": "Vroegsignalering",
