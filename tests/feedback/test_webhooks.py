@@ -5,6 +5,7 @@ import hashlib
 import hmac
 import json
 import time
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -306,3 +307,23 @@ def test_a_failing_endpoint_does_not_delay_the_healthy_one(e2e_worker, municipal
     assert {json.loads(r.body)["signaalId"] for r in healthy.requests} == set(
         WebhookDelivery.objects.filter(endpoint__creditor=healthy_creditor).values_list("event__signal__signal_id",
                                                                                         flat=True))
+
+
+def test_the_verification_example_in_the_docs_accepts_our_requests(api, municipality,
+                                                                   django_capture_on_commit_callbacks):
+    text = (Path(__file__).resolve().parents[2] / "docs" / "webhooks.md").read_text()
+    example = text.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict = {}
+    exec(compile(example, "docs/webhooks.md", "exec"), namespace)  # noqa: S102 (our own document)
+    docs_verify = namespace["verify"]
+    with Receiver() as receiver:
+        _, secret = services.webhook_endpoint_create(creditor=api.creditor, url=receiver.url)
+        issue(municipality, api.creditor)
+        publish(django_capture_on_commit_callbacks)
+    (request,) = receiver.requests
+    header = request.headers["Signature"]
+    sent_at = int(header.split(",")[0].removeprefix("t="))
+    assert docs_verify(secret, request.body, header)
+    assert not docs_verify(secret, request.body + b" ", header)
+    assert not docs_verify(secret, request.body, header, now=sent_at + 301)  # a replay, later
+    assert not docs_verify(secret, request.body, "v1=abc")
