@@ -1,14 +1,17 @@
 """Helpers for the browser tests: logging in through the real form, screenshots, axe-core, test data."""
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 from pathlib import Path
 
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from accounts.models import Role
 from cases import services
-from cases.models import Case
+from cases.models import Case, CaseSignal
 from signals.models import SignalStatus
 from tests.cases.factories import make_signal
 from tests.factories import MunicipalityFactory, UserFactory
@@ -38,13 +41,18 @@ def person(gemeente, *, role: str = Role.VROEGSIGNALEERDER, first: str = "Fatima
     return UserFactory(role=role, first_name=first, last_name=last, municipalities=[gemeente], **extra)
 
 
-def open_cases(gemeente, count: int, *, first_address: int = 0, **signal_options) -> list[Case]:
-    """``count`` cases at distinct addresses, opened now by the period close (so their 28-day window
-    is open). A period closes once: create all of a municipality's signals before calling this."""
-    for n in range(count):
-        make_signal(gemeente, at=first_address + n, **signal_options)
-    services.period_close(municipality=gemeente)
-    return list(Case.objects.filter(municipality=gemeente).order_by("pk"))
+def open_cases(gemeente, count: int = 0, *, specs: list[dict] | None = None, first_address: int = 0) -> list[Case]:
+    """Cases at distinct addresses (one signal each: ``count`` default ones, or one per ``specs``
+    entry of ``make_signal`` options), opened an hour ago by the period close so their 28-day window
+    is open. A period closes once: create all of a municipality's cases in one call."""
+    signals = [make_signal(gemeente, at=first_address + n, **options)
+               for n, options in enumerate(specs or [{}] * count)]
+    # An hour ago, as after the morning's period close: the form's default moment (now, to the
+    # minute) must not fall before the opening.
+    services.period_close(municipality=gemeente, now=timezone.now() - dt.timedelta(hours=1))
+    by_signal = {link.signal_id: link.case for link in
+                 CaseSignal.objects.filter(signal__in=signals).select_related("case")}
+    return [by_signal[signal.pk] for signal in signals]  # in the order of ``specs``
 
 
 def fallout_signal(gemeente, *, at: int = 900):
@@ -81,14 +89,15 @@ def login(page: Page, user, password: str = PASSWORD) -> None:
 
 
 def screenshot(page: Page, name: str, *, viewport: dict | None = None) -> Path:
-    """Save ``docs/screenshots/<name>.png`` of what the viewport shows (1280×800 unless ``viewport``)."""
+    """Save ``docs/screenshots/<name>.png``: the whole page as laid out in a 1280×800 window (or
+    ``viewport``, e.g. TABLET)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     before = page.viewport_size
     if viewport:
         page.set_viewport_size(viewport)
     try:
-        page.screenshot(path=str(path), animations="disabled", caret="initial")
+        page.screenshot(path=str(path), full_page=True, animations="disabled", caret="initial")
     finally:
         if viewport and before:
             page.set_viewport_size(before)
@@ -147,3 +156,9 @@ def tab_to(page: Page, target, *, limit: int = 60, backwards: bool = False) -> l
             "() => { const e = document.activeElement; return e ? `${e.tagName.toLowerCase()} "
             "'${(e.innerText || e.value || e.name || '').trim().slice(0, 40)}'` : 'nothing'; }"))
     raise AssertionError(f"Not reached with {limit} × Tab; the focus went through: {passed}")
+
+
+def described(page: Page, term: str):
+    """The value (``<dd>``) next to the term ``term`` (``<dt>``) in a description list."""
+    return (page.get_by_role("term").filter(has_text=re.compile(rf"^\s*{re.escape(term)}\s*$"))
+            .locator("xpath=following-sibling::dd[1]"))
