@@ -137,7 +137,8 @@ def _webhook_deliveries_create(event_ids: list[int]) -> None:
     """Inside the publish transaction: one delivery per just-published event per active endpoint of
     its creditor, and a delivery run per touched endpoint once it commits."""
     endpoints: dict[int, list[int]] = defaultdict(list)
-    for endpoint_id, creditor_id in WebhookEndpoint.objects.filter(active=True).values_list("pk", "creditor_id"):
+    active = WebhookEndpoint.objects.filter(active=True, creditor__is_active=True)
+    for endpoint_id, creditor_id in active.values_list("pk", "creditor_id"):
         endpoints[creditor_id].append(endpoint_id)
     if not endpoints:
         return

@@ -229,10 +229,13 @@ def test_one_run_per_endpoint_at_a_time(api, municipality, django_capture_on_com
     assert len(receiver.requests) == 2
 
 
-def test_an_inactive_endpoint_gets_nothing(api, municipality, django_capture_on_commit_callbacks):
+def test_an_inactive_endpoint_or_creditor_gets_nothing(api, municipality, django_capture_on_commit_callbacks):
+    former = CreditorFactory(name="Voormalige partner", is_active=False)
     with Receiver() as receiver:
         services.webhook_endpoint_create(creditor=api.creditor, url=receiver.url, active=False)
+        services.webhook_endpoint_create(creditor=former, url=receiver.url)
         issue(municipality, api.creditor, 2)
+        issue(municipality, former, 2)
         publish(django_capture_on_commit_callbacks)
     assert receiver.requests == []
     assert not WebhookDelivery.objects.exists()
