@@ -149,7 +149,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["signals.api.authentication.CreditorApiKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["vroegsignalering.common.parsers.JSONParser"],  # deep nesting: 400, not 500
     "DEFAULT_THROTTLE_CLASSES": ["signals.api.throttling.CreditorKeyRateThrottle"],
     "EXCEPTION_HANDLER": "vroegsignalering.common.problems.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

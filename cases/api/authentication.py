@@ -4,6 +4,8 @@ A token (``accounts.UserAPIKey``) acts as its user, with the user's role and mun
 (header ``X-Api-Key``, ``signals.CreditorAPIKey``) are not read here, and user tokens are not read by the
 creditor API: the two live in separate tables and headers.
 """
+import re
+
 from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
@@ -13,6 +15,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from accounts.models import API_ROLES, Role, UserAPIKey
 
 KEYWORD = "Token"
+_KEY = re.compile(r"[A-Za-z0-9]{1,16}\.[A-Za-z0-9]{1,128}")
 SCHEME_NAME = "gemeenteToken"
 
 TOKEN_INVALID = "Het token is ongeldig, verlopen of ingetrokken, of de gebruiker is niet (meer) actief."
@@ -36,8 +39,10 @@ class UserTokenAuthentication(authentication.BaseAuthentication):
             return None
         keyword, _, key = header.strip().partition(" ")
         key = key.strip()
-        if keyword.lower() != KEYWORD.lower() or not key or " " in key:
+        if keyword.lower() != KEYWORD.lower() or not key:
             raise TokenInvalid(TOKEN_REQUIRED)
+        if not _KEY.fullmatch(key):  # never hand odd bytes (NUL, …) to the database
+            raise TokenInvalid()
         try:
             api_key = UserAPIKey.objects.get_from_key(key)
         except UserAPIKey.DoesNotExist:
