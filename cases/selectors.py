@@ -506,8 +506,9 @@ def case_signals_for_api(case: Case) -> list:
 def case_creditor_kinds(case_ids) -> dict[int, set[str]]:
     """The creditor kinds of several cases' signals at once (one query)."""
     kinds: dict[int, set[str]] = {case_id: set() for case_id in case_ids}
-    rows = CaseSignal.objects.filter(case_id__in=list(kinds)).values_list("case_id", "signal__creditor_kind")
-    for case_id, kind in rows.distinct():
+    rows = (CaseSignal.objects.filter(case_id__in=list(kinds)).order_by()
+            .values_list("case_id", "signal__creditor_kind").distinct())
+    for case_id, kind in rows:
         kinds[case_id].add(kind)
     return kinds
 
