@@ -176,7 +176,7 @@ def test_a_tray_of_another_municipality_is_not_a_filter(worker_client, gemeente,
 
 
 def _follow(response, rel: str) -> str | None:
-    match = re.search(rf'<a href="([^"]+)" hx-get="[^"]+" rel="{rel}">', response.content.decode())
+    match = re.search(rf'<a href="([^"]+)" hx-get="[^"]+" rel="{rel}"', response.content.decode())
     return match.group(1).replace("&amp;", "&") if match else None
 
 
@@ -216,8 +216,11 @@ def test_htmx_request_gets_only_the_results(worker_client, gemeente):
     response = worker_client.get(QUEUE, {"vastelast": "huur"}, HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.lstrip().startswith('<section id="resultaten"')
+    assert html.lstrip().startswith('<div id="werkvoorraad">')  # tray tabs, filters and results
     assert "<html" not in html and case_ids(response) == [case.pk]
+    assert 'value="huur" selected' in html
+    response = worker_client.get(QUEUE, {"binnen": "x"}, HTTP_HX_REQUEST="true")
+    assert "Niet alle filters zijn gebruikt" in response.content.decode()  # errors also without a full page
     full = worker_client.get(QUEUE, {"vastelast": "huur"}).content.decode()
     assert "<html" in full and 'hx-get="/werkvoorraad"' in full and "htmx-2.min.js" in full
 
