@@ -55,6 +55,10 @@ class WebhookEndpointAdmin(FunctionalAdminMixin, admin.ModelAdmin):
         return super().get_queryset(request).select_related("creditor").annotate(
             pending_count=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.PENDING)))
 
+    def get_readonly_fields(self, request, obj=None):
+        # Another creditor would receive this one's pending items: make a new webhook instead.
+        return (("creditor",) if obj else ()) + self.readonly_fields
+
     @admin.display(description="wachtend")
     def pending(self, obj):
         return obj.pending_count

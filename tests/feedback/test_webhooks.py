@@ -281,8 +281,16 @@ def test_admin_shows_the_secret_once_and_refuses_http(api, client, settings, mun
                                 "description": "productie", "active": "on"}, follow=True)
     endpoint = WebhookEndpoint.objects.get()
     assert endpoint.secret in created.content.decode()
-    page = client.get(f"/beheer/feedback/webhookendpoint/{endpoint.pk}/change/").content.decode()
+    change = f"/beheer/feedback/webhookendpoint/{endpoint.pk}/change/"
+    page = client.get(change).content.decode()
     assert endpoint.secret not in page and endpoint.secret[:10] in page
+    # Editing keeps the secret and the creditor; a bad address is refused on the field.
+    other = CreditorFactory(name="Een ander")
+    assert "https" in client.post(change, {"url": "http://partner.example.nl/y"}).content.decode()
+    client.post(change, {"creditor": other.pk, "url": "https://partner.example.nl/nieuw", "description": "productie"})
+    edited = WebhookEndpoint.objects.get()
+    assert (edited.url, edited.active, edited.creditor, edited.secret) == (
+        "https://partner.example.nl/nieuw", False, api.creditor, endpoint.secret)
     assert client.get("/beheer/feedback/webhookdelivery/").status_code == 200
     # A case worker has no business here.
     client.force_login(UserFactory(municipalities=[municipality]))
