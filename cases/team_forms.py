@@ -72,6 +72,7 @@ class AssignFilterForm(forms.Form):
                                    error_messages={"invalid_choice": "Kies een medewerker uit de lijst."})
 
     def __init__(self, *args, user, **kwargs):
+        kwargs.setdefault("auto_id", "filter_%s")  # the assign form on the same page has id_medewerker
         super().__init__(*args, **kwargs)
         self.fields["bakje"].queryset = trays_for_user(user)
         self.fields["medewerker"].queryset = case_workers_for_user(user)

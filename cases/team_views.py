@@ -351,7 +351,7 @@ def _bar_chart(rows: list[tuple[str, int]], *, maximum: int | None = None, suffi
         y = i * (BAR_HEIGHT + BAR_GAP)
         width = round(room * value / top) if value else 0
         bars.append({"label": label, "value": value, "text": f"{value}{suffix}", "y": y,
-                     "text_y": y + BAR_HEIGHT * 0.68, "width": width, "value_x": LABEL_WIDTH + width + 6})
+                     "text_y": y + round(BAR_HEIGHT * 0.68), "width": width, "value_x": LABEL_WIDTH + width + 6})
     return {"bars": bars, "height": max(len(rows), 1) * (BAR_HEIGHT + BAR_GAP), "width": CHART_WIDTH,
             "label_width": LABEL_WIDTH, "bar_height": BAR_HEIGHT, "label_x": LABEL_WIDTH - 8}
 

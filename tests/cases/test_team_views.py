@@ -251,6 +251,15 @@ def test_the_list_has_labelled_checkboxes_and_a_select_all(client_lead, gemeente
     assert "<caption>Lopende meldingen: 1</caption>" in html
 
 
+@pytest.mark.parametrize("name", ["team:assign", "team:capacity", "team:visits", "team:dashboard"])
+def test_element_ids_are_unique(client_lead, gemeente, name, worker):
+    make_cases(gemeente, 2)
+    Tray.objects.create(municipality=gemeente, code="brief", name="Brief")
+    html = client_lead.get(reverse(name), {"toewijzing": "raar"} if name == "team:assign" else {}).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert ids and len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+
+
 def _queries(client, url, params=None) -> int:
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url, params or {}).status_code == 200
@@ -432,6 +441,9 @@ def test_dashboard_page_shows_figures_charts_and_tables(client_lead, dataset):
     assert "2 van 3 meldingen met een contactpoging" in html and "1 van 2 bereikte meldingen" in html
     assert re.search(r"Dreigt te verlopen</dt><dd>1</dd>", html)
     assert re.search(r"Termijn eindigt deze week</dt><dd>2</dd>", html)
+    # chart geometry is never localised ("19,04" is no SVG number)
+    for svg in re.findall(r"<svg.*?</svg>", html, re.S):
+        assert not re.search(r'\s(x|y|width|height)="[^"]*[^\d"]', svg), svg
 
 
 def test_dashboard_without_data_shows_dashes_not_errors(client_lead):

@@ -204,7 +204,7 @@ def test_the_planner_shows_this_weeks_visits_per_worker_day_and_part_of_day(clie
     assert "Huisbezoek melding" in section and "annuleren" in section
     # next week shows the Saturday visit in a Saturday column
     html = client_lead.get(reverse("team:visits"), {"week": "2026-W25"}).content.decode()
-    assert "Week 25: maandag 15 juni t/m zondag 21 juni 2026" in html and "zaterdag 20-6" in html
+    assert "Week 25: maandag 15 juni t/m zondag 21 juni 2026" in html and "zaterdag<br>20-6" in html
 
 
 def test_week_navigation_and_a_bad_week(client_lead):
