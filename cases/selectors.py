@@ -27,7 +27,7 @@ def policy_for(municipality_id: int) -> CasePolicy:
     return policy or CasePolicy(municipality_id=municipality_id)
 
 
-# The queue's order: most urgent first (crisis, priority, first-action deadline, 28-day deadline, amount).
+# case_list_for_user's order: most urgent first (crisis, priority, first-action deadline, deadline, amount).
 QUEUE_ORDER = ("-urgency", "priority", "crisis_due_at", "deadline_at", "-amount", "pk")
 
 
@@ -461,7 +461,8 @@ def _api_scope(user) -> QuerySet[Case]:
 def case_list_for_api(user, *, status: Iterable[str] | None = None, tray_code: str | None = None,
                       municipality_code: str | None = None, assigned: str | None = None,
                       crisis: bool | None = None, deadline_before: dt.datetime | None = None) -> QuerySet[Case]:
-    """The API's list of cases, most urgent first (the queue's order), with the counts a list shows.
+    """The API's list of cases in the worker's queue order (most urgent first, then the earliest deadline), with
+    the counts a list shows.
 
     ``assigned``: "me" (assigned to ``user``) or "nobody"; ``deadline_before``: the case closes automatically,
     or its crisis first action is due, at or before this moment (so its last day lies before it)."""
@@ -482,12 +483,14 @@ def case_list_for_api(user, *, status: Iterable[str] | None = None, tray_code: s
         qs = qs.filter(is_crisis=crisis)
     if deadline_before is not None:
         qs = qs.filter(Q(deadline_at__lte=deadline_before) | Q(crisis_due_at__lte=deadline_before))
-    signals = CaseSignal.objects.filter(case=OuterRef("pk")).values("case").annotate(n=Count("pk")).values("n")
-    attempts = (ContactAttempt.objects.filter(case=OuterRef("pk")).values("case").annotate(n=Count("pk"))
-                .values("n"))
-    return (qs.select_related("tray", "assigned_to", "municipality")
+    signals = (CaseSignal.objects.filter(case=OuterRef("pk")).order_by().values("case").annotate(n=Count("pk"))
+               .values("n"))
+    attempts = (ContactAttempt.objects.filter(case=OuterRef("pk")).order_by().values("case")
+                .annotate(n=Count("pk")).values("n"))
+    # The worker's queue order (``queue_page``): most urgent first, then the earliest deadline.
+    return (qs.select_related("tray", "assigned_to", "municipality").alias(rank=queue_rank())
             .annotate(signal_count=Coalesce(Subquery(signals), 0), attempt_count=Coalesce(Subquery(attempts), 0))
-            .order_by(*QUEUE_ORDER))
+            .order_by("rank", "deadline_at", "pk"))
 
 
 def case_get_for_api(user, pk: int) -> Case | None:

@@ -208,9 +208,9 @@ class MeldingenView(MunicipalApiView):
         operation_id="meldingenOpvragen",
         summary="De meldingen van de eigen gemeente(n), meest urgent eerst",
         description=(
-            "In de volgorde van de werkvoorraad: urgentie (crisis), prioriteit, eerste-actietermijn, termijn van "
-            "28 dagen, bedrag. Gepagineerd met `pagina` en `limiet`; `volgende` en `vorige` geven de andere "
-            f"pagina's. {ROLES_TEXT}"
+            "In de volgorde van de werkvoorraad: urgentie (crisis eerst), prioriteit, dan de vroegste termijn. "
+            "Gepagineerd met `pagina` en `limiet`; `volgende` en `vorige` geven de andere pagina's. "
+            f"{ROLES_TEXT}"
         ),
         parameters=[
             OpenApiParameter("pagina", {"type": "integer", "minimum": 1, "default": 1}, description="Paginanummer."),

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -68,13 +69,15 @@ def test_the_detail_shows_signals_household_routing_attempts_and_deadline(api, w
 
 
 def test_the_list_is_in_the_queues_order(api, worker, gemeente):
-    cases = open_cases(gemeente, [1, 2, 3, 4])
+    cases = open_cases(gemeente, [1, 2, 3, 4, 5])
     Case.objects.filter(pk=cases[0].pk).update(priority=Priority.LAAG)
     Case.objects.filter(pk=cases[1].pk).update(urgency=Urgency.ACUUT, is_crisis=True)
-    Case.objects.filter(pk=cases[2].pk).update(amount="900.00")
-    expected = [c.pk for c in selectors.case_list_for_user(worker)]
+    Case.objects.filter(pk=cases[2].pk).update(priority=Priority.HOOG)
+    Case.objects.filter(pk=cases[3].pk).update(deadline_at=F("deadline_at") - dt.timedelta(days=1))
+    queue = selectors.queue_page(worker, filters=selectors.QueueFilters(), now=timezone.now())
+    expected = [c.pk for c in queue.cases]
     assert ids(api.get(f"{API}/meldingen")) == expected
-    assert expected[0] == cases[1].pk and expected[1] == cases[2].pk and expected[-1] == cases[0].pk
+    assert expected == [cases[1].pk, cases[2].pk, cases[3].pk, cases[4].pk, cases[0].pk]
 
 
 def test_paging_walks_every_case_once_with_links(api, gemeente):
