@@ -452,7 +452,7 @@ class ToewijzingView(MunicipalApiView):
             "krijgen 403: toewijzen is het verdelen van werk over mensen, een beslissing van de teamleider; een "
             "koppeling van een wijkteam die namens een teamleider toewijst, gebruikt het token van die "
             "teamleider. De medewerker moet een actieve vroegsignaleerder of teamleider van de gemeente van de "
-            "melding zijn."
+            "melding zijn; een gesloten melding wordt niet toegewezen (409)."
         ),
         parameters=[MELDING_ID],
         request=ToewijzingNieuw,
@@ -475,8 +475,14 @@ class ToewijzingView(MunicipalApiView):
                     "gebruikersnaam", "onbekende_medewerker",
                     "Geen actieve vroegsignaleerder of teamleider van de gemeente van deze melding met deze "
                     "gebruikersnaam.")])
-        _act(lambda: services.case_assign(case=case, worker=worker, by=request.user),
-             field_codes={"gemeente": "gebruikersnaam"})
+        try:  # the team-lead screen's service: a closed case takes no assignment, unchanged adds no history
+            services.cases_assign_bulk(cases=[case], worker=worker, by=request.user)
+        except CaseActionError as exc:
+            if "melding" in exc.fields:
+                raise Conflict("Deze melding is gesloten; alleen lopende meldingen kunnen worden toegewezen.",
+                               code="gesloten") from None
+            exc.fields = {"gebruikersnaam" if name == "medewerker" else name: text for name, text in exc.fields.items()}
+            raise _refused(exc) from None
         return self.case_response(request, case.pk)
 
 

@@ -251,9 +251,20 @@ def test_a_team_lead_assigns_and_unassigns(lead_api, worker, case):
     assert response.status_code == 200, response.content
     assert response.json()["toegewezenAan"] == {"gebruikersnaam": "werker", "naam": "Wil Werker"}
     assert Case.objects.get(pk=case.pk).assigned_to == worker
+    history = CaseHistory.objects.filter(case=case).count()
+    assert lead_api.put(url, {"gebruikersnaam": "werker"}, format="json").status_code == 200
+    assert CaseHistory.objects.filter(case=case).count() == history  # unchanged: no new history row
     response = lead_api.put(url, {"gebruikersnaam": None}, format="json")
     assert response.status_code == 200 and response.json()["toegewezenAan"] is None
     assert Case.objects.get(pk=case.pk).assigned_to is None
+
+
+def test_a_closed_case_is_not_assigned(lead_api, worker, case):
+    services.case_close(case=case, outcome=Outcome.GEEN_CONTACT, by=worker)
+    before = snapshot(case)
+    response = lead_api.put(f"{API}/meldingen/{case.pk}/toewijzing", {"gebruikersnaam": "werker"}, format="json")
+    assert response.status_code == 409 and response.json()["code"] == "gesloten"
+    assert snapshot(case) == before
 
 
 @pytest.mark.parametrize("who", ["api", "service_api"])
