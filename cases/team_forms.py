@@ -105,6 +105,13 @@ class AssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["medewerker"].queryset = case_workers_for_user(user)
 
+    def clean(self):
+        # An empty ``medewerker`` unassigns; a missing one (the list's placeholder) is no choice at all.
+        if self.is_bound and "medewerker" not in self.data:
+            self.add_error("medewerker", "Kies aan wie u de meldingen toewijst, of 'Niemand' om de toewijzing op "
+                                         "te heffen.")
+        return super().clean()
+
 
 class CapacityForm(forms.Form):
     """One optional whole number per tray (empty = unlimited), named ``capaciteit-<tray id>``."""

@@ -171,6 +171,17 @@ def test_a_closed_case_in_the_batch_refuses_the_whole_batch(client_lead, gemeent
     assert assigned(cases) == [None, None, None]
 
 
+def test_no_worker_chosen_is_a_field_error_not_an_unassignment(client_lead, gemeente, worker, lead):
+    cases = make_cases(gemeente, 1)
+    services.cases_assign_bulk(cases=cases, worker=worker, by=lead, now=NOW)
+    response = client_lead.post(reverse("team:assign"), {"melding": [cases[0].pk]})  # the placeholder sends nothing
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Kies aan wie u de meldingen toewijst, of &#x27;Niemand&#x27; om de toewijzing op te heffen." in html
+    assert '<option value="" disabled selected>Kies een medewerker</option>' in html
+    assert assigned(cases) == [worker.pk]
+
+
 def test_no_case_chosen_is_a_field_error(client_lead, gemeente, worker):
     make_cases(gemeente, 1)
     response = client_lead.post(reverse("team:assign"), {"medewerker": worker.pk})
@@ -247,6 +258,8 @@ def test_the_list_has_labelled_checkboxes_and_a_select_all(client_lead, gemeente
     assert f'<label for="melding-{case.pk}" class="visueel-verborgen">Melding {case.pk} kiezen</label>' in html
     assert '<label for="alles-selecteren"' in html and "Alle meldingen op deze pagina selecteren" in html
     assert '<label for="id_medewerker">Toewijzen aan</label>' in html
+    assert '<option value="" disabled selected>Kies een medewerker</option>' in html
+    assert '<option value="">Niemand (toewijzing opheffen)</option>' in html
     assert '<button type="submit">Toewijzen</button>' in html
     assert "<caption>Lopende meldingen: 1</caption>" in html
 
