@@ -216,6 +216,15 @@ def webhook_deliveries_retry(*, delivery_ids: Iterable[int], now: dt.datetime | 
     return count
 
 
+def _deliveries_record(delivered: list[WebhookDelivery]) -> None:
+    """Record a batch of successes in one statement. A run that dies before this re-sends them
+    later (at least once; receivers drop duplicates by Idempotency-Key)."""
+    if delivered:
+        WebhookDelivery.objects.bulk_update(delivered, ["status", "attempts", "last_attempt_at", "last_http_status",
+                                                        "last_error", "delivered_at"])
+        delivered.clear()
+
+
 @dataclass
 class DeliveryRun:
     claimed: bool = True
@@ -248,6 +257,7 @@ def webhook_endpoint_deliver(*, endpoint_id: int, now: dt.datetime | None = None
     run = DeliveryRun()
     endpoint = WebhookEndpoint.objects.get(pk=endpoint_id)
     pending = endpoint.deliveries.filter(status=DeliveryStatus.PENDING)
+    delivered: list[WebhookDelivery] = []  # recorded once per batch (one UPDATE), not once per item
     try:
         with webhooks.client() as http:
             stop = False
@@ -272,9 +282,11 @@ def webhook_endpoint_deliver(*, endpoint_id: int, now: dt.datetime | None = None
                         timestamp=int(at.timestamp()))
                     if attempt.ok:
                         run.delivered += 1
-                        WebhookDelivery.objects.filter(pk=delivery.pk).update(
-                            status=DeliveryStatus.DELIVERED, attempts=F("attempts") + 1, last_attempt_at=at,
-                            last_http_status=attempt.http_status, last_error="", delivered_at=at)
+                        delivery.status, delivery.attempts, delivery.last_attempt_at = (
+                            DeliveryStatus.DELIVERED, delivery.attempts + 1, at)
+                        delivery.last_http_status, delivery.last_error, delivery.delivered_at = (
+                            attempt.http_status, "", at)
+                        delivered.append(delivery)
                         if endpoint.failures:
                             endpoint.failures, endpoint.retry_at = 0, None
                             WebhookEndpoint.objects.filter(pk=endpoint.pk).update(failures=0, retry_at=None)
@@ -289,8 +301,12 @@ def webhook_endpoint_deliver(*, endpoint_id: int, now: dt.datetime | None = None
                         last_error=attempt.error, next_attempt_at=endpoint.retry_at)
                     stop = True
                     break
+                _deliveries_record(delivered)
     finally:
-        WebhookEndpoint.objects.filter(pk=endpoint_id, lease_until=lease).update(lease_until=None)
+        try:
+            _deliveries_record(delivered)
+        finally:
+            WebhookEndpoint.objects.filter(pk=endpoint_id, lease_until=lease).update(lease_until=None)
     if run.more:
         from .tasks import webhook_deliver
 
