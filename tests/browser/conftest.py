@@ -75,3 +75,11 @@ def page(browser, live_server):
     yield tab
     context.close()
     assert not problems, "The browser saw server or script errors:\n" + "\n".join(problems)
+
+
+@pytest.fixture
+def blank_page(browser):
+    """A browser tab without the live server or the database (for checks of the tooling itself)."""
+    context = browser.new_context(viewport=DESKTOP, locale="nl-NL")
+    yield context.new_page()
+    context.close()

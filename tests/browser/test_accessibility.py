@@ -82,8 +82,9 @@ def test_queue_is_usable_with_the_keyboard_only(page):
     expect(page.get_by_role("heading", level=1)).to_have_text(target)
 
 
-def test_the_axe_check_does_catch_serious_violations(page):
+def test_the_axe_check_does_catch_serious_violations(blank_page):
     """The check above can fail: an unlabeled field and an image without text are reported."""
+    page = blank_page
     page.set_content('<html lang="nl"><head><title>x</title></head><body><main><img src="data:,">'
                      '<input type="text"></main></body></html>')
     try:
