@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from cases import deadlines
-from cases.models import Case, CaseStatus
+from cases.models import Case, CaseStatus, Urgency
 from contacts.models import Arranged, ContactAttempt, Dagdeel, FollowUp, Reached
 from signals.models import Signal
 from tests.cases.ui_factories import make_case, open_cases
@@ -385,3 +385,16 @@ def test_the_case_page_runs_a_constant_number_of_queries(client_w, gemeente, wor
     lead = UserFactory(role=Role.TEAMLEIDER, municipalities=[gemeente])
     client_w.force_login(lead)
     assert _page_queries(client_w, small) == _page_queries(client_w, large)
+
+
+def test_overdue_crisis_case_is_flagged_until_an_attempt_is_registered(client_w, gemeente):
+    case = make_case(gemeente, is_crisis=True, urgency=Urgency.ACUUT, opened_days_ago=4)
+    now = timezone.now()
+    Case.objects.filter(pk=case.pk).update(crisis_at=now - dt.timedelta(days=4),
+                                           crisis_due_at=now - dt.timedelta(hours=2),
+                                           crisis_due_basis="3 werkdagen na ontvangst")
+    html = client_w.get(url("case_detail", case)).content.decode()
+    assert "Let op: crisismelding, eerste actie te laat." in html and "3 werkdagen na ontvangst" in html
+    assert "Urgent</strong>" in html  # acute urgency is marked in words
+    client_w.post(url("case_attempt_create", case), attempt_data())
+    assert "eerste actie te laat" not in client_w.get(url("case_detail", case)).content.decode()
