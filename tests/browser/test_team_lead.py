@@ -71,6 +71,13 @@ def test_team_lead_assigns_ten_cases_at_once_and_plans_a_home_visit(page):
     expect(row).to_contain_text("middag")
     expect(row).to_contain_text("0612345678")
     screenshot(page, "team-bezoekenlijst")
+    # On paper: no site header, menu or buttons, only the list.
+    page.emulate_media(media="print")
+    expect(page.get_by_role("button", name="Uitloggen")).to_be_hidden()
+    expect(page.get_by_role("button", name="Afdrukken")).to_be_hidden()
+    expect(row).to_be_visible()
+    screenshot(page, "team-bezoekenlijst-afdruk")
+    page.emulate_media(media="screen")
 
     page.goto("/team/dashboard")
     expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
