@@ -56,8 +56,8 @@ class QueueFilterForm(forms.Form):
     crisis = forms.ChoiceField(label="Crisissignaal", required=False, choices=YES_NO,
                                error_messages={"invalid_choice": "Kies ja of nee."})
     binnen = forms.IntegerField(
-        label="Laatste dag binnen (dagen)", required=False, min_value=0, max_value=MAX_DAYS_FILTER,
-        help_text="Bijvoorbeeld 3: meldingen waarvan de laatste dag uiterlijk over 3 dagen is.",
+        label="Laatste dag binnen … dagen", required=False, min_value=0, max_value=MAX_DAYS_FILTER,
+        help_text="0 = vandaag; leeg = alle.",
         error_messages={"invalid": "Vul een aantal dagen in (een heel getal).",
                         "min_value": "Vul 0 of meer dagen in.",
                         "max_value": f"Vul hoogstens {MAX_DAYS_FILTER} dagen in."},
@@ -228,7 +228,7 @@ class CloseForm(ActionForm):
         error_messages={"max_length": "Beschrijf de hulp in hoogstens 300 tekens."},
     )
     reden_geen_hulp = forms.CharField(
-        label="Reden geen hulp (optioneel, als de inwoner geen hulp wil)", required=False, max_length=500,
+        label="Reden geen hulp (als de inwoner geen hulp wil)", required=False, max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"max_length": "Beschrijf de reden in hoogstens 500 tekens."},
     )
@@ -238,7 +238,7 @@ class CloseForm(ActionForm):
         help_text="Alleen bij ‘Inwoner hoeft geen hulp vanuit vroegsignalering’. Datum en uw naam worden vastgelegd; "
                   "zonder toestemming hoort de vastelastenpartner alleen ‘afgesloten’.",
     )
-    toelichting = forms.CharField(label="Toelichting (optioneel)", required=False, max_length=500,
+    toelichting = forms.CharField(label="Toelichting", required=False, max_length=500,
                                   widget=forms.Textarea(attrs={"rows": 2}),
                                   error_messages={"max_length": "De toelichting is te lang (hoogstens 500 tekens)."})
 
