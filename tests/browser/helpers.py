@@ -34,11 +34,9 @@ def municipality(code: str = "0100", name: str = "Proefdorp"):
     return MunicipalityFactory(cbs_code=code, name=name)
 
 
-def person(gemeente, *, role: str = Role.VROEGSIGNALEERDER, first: str = "Fatima", last: str = "Bakker",
-           username: str | None = None):
+def person(gemeente, *, role: str = Role.VROEGSIGNALEERDER, first: str = "Fatima", last: str = "Bakker"):
     """A user of ``gemeente`` with UserFactory's password; the name shows in the header."""
-    extra = {"username": username} if username else {}
-    return UserFactory(role=role, first_name=first, last_name=last, municipalities=[gemeente], **extra)
+    return UserFactory(role=role, first_name=first, last_name=last, municipalities=[gemeente])
 
 
 def open_cases(gemeente, count: int = 0, *, specs: list[dict] | None = None, first_address: int = 0) -> list[Case]:
