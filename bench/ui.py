@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Worker screens benchmark: the queue (werkvoorraad) and the case page at N open cases on PostgreSQL.
 
-    .venv/bin/python bench/ui.py [--open 100000] [--closed 50000] [--samples 200]
+    .venv/bin/python bench/ui.py [--open 100000] [--closed 50000] [--samples 200] [--keep]
 
 Creates (drops first) the database named by --database-url, migrates it and stores, for one
 municipality, --trays trays, N open cases (a share in behandeling, crisis, assigned to the worker;
@@ -40,6 +40,8 @@ def parse_args():
     parser.add_argument("--samples", type=int, default=200, help="timed requests per screen")
     parser.add_argument("--seed", type=int, default=4)
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/bench_ui")
+    parser.add_argument("--keep", action="store_true",
+                        help="reuse the database of an earlier run (migrated, not refilled) when it has the cases")
     return parser.parse_args()
 
 
@@ -110,6 +112,17 @@ def fill(args, rng: random.Random):
     return worker, [t.pk for t in trays], time.perf_counter() - started
 
 
+def existing_cases(url: str) -> int:
+    """The number of cases in the database of an earlier run (0 when there is none)."""
+    import psycopg
+
+    try:
+        with psycopg.connect(url, connect_timeout=5) as conn:
+            return conn.execute("SELECT count(*) FROM cases_case").fetchone()[0]
+    except psycopg.Error:
+        return 0
+
+
 def quantiles(values: list[float]) -> str:
     q = statistics.quantiles(values, n=100)
     return f"p50 {q[49] * 1000:7.2f} ms   p95 {q[94] * 1000:7.2f} ms   max {max(values) * 1000:7.2f} ms"
@@ -141,21 +154,32 @@ def main():
     env = {"DJANGO_SETTINGS_MODULE": "vroegsignalering.settings", "DATABASE_URL": args.database_url,
            "DEBUG": "0", "SECRET_KEY": "bench-only-" + "x" * 40, "SECURE_COOKIES": "0",
            "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver", "CACHE_URL": "locmemcache://"}
-    recreate_database(args.database_url)
+    keep = args.keep and existing_cases(args.database_url) == args.open + args.closed
+    if not keep:
+        recreate_database(args.database_url)
     setup_django(env)
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.utils import timezone
 
+    from accounts.models import User
     from cases import selectors
-    from cases.models import ACTIVE_STATUSES, Case
+    from cases.models import ACTIVE_STATUSES, Case, Tray
 
     call_command("migrate", verbosity=0)
     rng = random.Random(args.seed)
-    worker, tray_ids, seconds = fill(args, rng)
+    if keep:
+        worker = User.objects.get(username="bench-werker")
+        tray_ids = list(Tray.objects.order_by("pk").values_list("pk", flat=True))
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+        verb, seconds = "reused", 0.0
+    else:
+        worker, tray_ids, seconds = fill(args, rng)
+        verb = "filled"
     active = Case.objects.filter(status__in=ACTIVE_STATUSES).count()
-    print(f"filled {active:,} open cases and {Case.objects.count() - active:,} closed ones, one signal each, "
+    print(f"{verb} {active:,} open cases and {Case.objects.count() - active:,} closed ones, one signal each, "
           f"{len(tray_ids)} trays, in {seconds:.1f} s")
 
     client = Client()

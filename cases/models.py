@@ -371,6 +371,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
             models.Index(models.F("municipality"), models.F("priority") - 10 * models.F("urgency"),
                          models.F("deadline_at"), models.F("id"), name="case_queue_order",
                          condition=models.Q(status__in=["open", "in_behandeling", "heropend"])),
+            # The queue's tray counts: an index-only scan of the active cases (cases.selectors.queue_trays).
+            models.Index(fields=["municipality", "tray"], name="case_active_tray",
+                         condition=models.Q(status__in=["open", "in_behandeling", "heropend"])),
             models.Index(fields=["municipality", "crisis_due_at"], name="case_crisis_due",
                          condition=models.Q(is_crisis=True, status__in=["open", "in_behandeling", "heropend"])),
         ]

@@ -50,7 +50,7 @@ def case_get_for_user(user, pk: int) -> Case | None:
 # --- the worker's queue (werkvoorraad) and case page ---------------------------------------------
 
 QUEUE_PAGE_SIZE = 50
-QUEUE_COUNT_CAP = 1000  # matching cases are counted up to this number ("meer dan 1.000")
+QUEUE_COUNT_CAP = 500  # matching cases are counted up to this number ("meer dan 500"): a bounded cost
 QUEUE_SIDE_LIST = 20  # follow-ups and overdue crisis cases shown above the queue
 EARLIER_CASES_SHOWN = 20
 
@@ -184,7 +184,7 @@ def queue_trays(user, *, municipality_ids: list[int] | None = None) -> list[Tray
     if not ids:
         return []
     counts = dict(Case.objects.filter(municipality_id__in=ids, status__in=ACTIVE_STATUSES).order_by()
-                  .values_list("tray_id").annotate(n=Count("pk")))
+                  .values_list("tray_id").annotate(n=Count("*")))  # COUNT(*): index-only scan (case_active_tray)
     trays = Tray.objects.filter(municipality_id__in=ids).select_related("municipality").order_by(
         "municipality__name", "name", "pk")
     rows = [TrayCount(tray, counts.get(tray.pk, 0)) for tray in trays
