@@ -47,7 +47,8 @@ def contact_attempt_register(*, case: Case, kind: str, at: dt.datetime, by, reac
     with transaction.atomic():
         case = case_lock(case)
         ensure_open_for_work(case, now=now, action="contactpoging registreren")
-        if at < case.opened_at:
+        # Forms give minutes: an attempt in the minute the case opened is not "before the opening".
+        if at < case.opened_at.replace(second=0, microsecond=0):
             raise CaseActionError(
                 f"Het tijdstip ligt vóór de opening van de melding ({_when(case.opened_at)}).", code="tijdstip_voor"
             )

@@ -141,3 +141,15 @@ def test_invalid_attempts_are_refused(case, worker, kwargs, message):
 def test_naive_moment_is_refused(case, worker):
     with pytest.raises(CaseActionError, match="tijdzone"):
         register(case, worker, at=dt.datetime(2026, 6, 2, 10), now=aware(2026, 6, 2, 11))  # noqa: DTZ001
+
+
+def test_an_attempt_in_the_minute_the_case_opened_is_accepted(gemeente, worker):
+    """Forms give the time to the minute: a crisis case opened at 10:00:40 and called at once."""
+    make_signal(gemeente, at=7)
+    services.period_close(municipality=gemeente, now=OPENED.replace(second=40))
+    case = Case.objects.get()
+    same_minute = OPENED.replace(second=0)
+    attempt = register(case, worker, kind=ContactKind.TELEFOON, at=same_minute, now=OPENED.replace(second=59))
+    assert attempt.at == same_minute
+    with pytest.raises(CaseActionError, match="vóór de opening"):
+        register(case, worker, at=same_minute - dt.timedelta(minutes=1), now=OPENED.replace(second=59))
