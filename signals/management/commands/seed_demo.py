@@ -110,5 +110,54 @@ class Command(BaseCommand):
                 result = period_close(municipality=municipality, period=each, today=each.end + dt.timedelta(days=1),
                                       now=moment)
                 self.stdout.write(f"{municipality.name} {each.label}: {result.counts.get('cases_opened', 0)} meldingen")
+            if municipality.cbs_code == "0518":
+                self._work_done_earlier(municipality)
         closed = cases_close_expired()
         self.stdout.write(f"{closed['closed']} meldingen van eerdere maanden na 28 dagen automatisch gesloten.")
+        self._work_for_this_week(municipality=next(m for m in municipalities if m.cbs_code == "0518"))
+
+    def _work_done_earlier(self, municipality) -> None:
+        """In The Hague, some cases of earlier months were worked as a team would: a reached call and
+        help accepted, so their creditors got 'hulp_geaccepteerd' and their follow-ups are due now."""
+        from cases.models import Case, CaseStatus
+        from cases.services import case_close
+        from contacts.models import Reached
+        from contacts.services import contact_attempt_register
+        from vroegsignalering.common.vocab import ContactKind, Outcome
+
+        worker = User.objects.get(username="medewerker")
+        today = timezone.localdate()
+        earlier = (Case.objects.filter(municipality=municipality, status=CaseStatus.OPEN,
+                                       opened_at__date__lt=today - dt.timedelta(days=35),
+                                       opened_at__date__gte=today - dt.timedelta(days=70))
+                   .order_by("pk")[:4])
+        outcomes = [Outcome.QUICK_FIX, Outcome.VERVOLGHULP_FINANCIEEL, Outcome.QUICK_FIX, Outcome.ZELF_BETAALD]
+        for case, outcome in zip(earlier, outcomes, strict=False):
+            called = case.opened_at + dt.timedelta(days=2, hours=4)
+            contact_attempt_register(case=case, kind=ContactKind.TELEFOON, at=called, reached=Reached.JA,
+                                     by=worker, note="Demo: inwoner gebeld", now=called)
+            agreed = "" if outcome == Outcome.ZELF_BETAALD else "Demo: betalingsregeling afgesproken"
+            case_close(case=case, outcome=outcome, by=worker, first_reaction="positief", help_description=agreed,
+                       now=called + dt.timedelta(hours=1))
+
+    def _work_for_this_week(self, *, municipality) -> None:
+        """Open cases assigned to the demo worker and two home visits planned for this week."""
+        from cases.models import Case, CaseStatus
+        from cases.services import cases_assign_bulk
+        from contacts.models import Dagdeel
+        from contacts.services import visit_plan
+
+        worker = User.objects.get(username="medewerker")
+        lead = User.objects.get(username="teamleider")
+        now = timezone.now()
+        open_cases = list(Case.objects.filter(municipality=municipality, status=CaseStatus.OPEN,
+                                              deadline_at__gt=now + dt.timedelta(days=3), assigned_to__isnull=True)
+                          .order_by("-urgency", "priority", "deadline_at", "pk")[:25])
+        if not open_cases:
+            return
+        cases_assign_bulk(cases=open_cases, worker=worker, by=lead, now=now)
+        tomorrow = timezone.localdate() + dt.timedelta(days=1)
+        for case, dagdeel in zip(open_cases[:2], [Dagdeel.OCHTEND, Dagdeel.MIDDAG], strict=False):
+            visit_plan(case=case, worker=worker, date=tomorrow, dagdeel=dagdeel, by=lead, now=now,
+                       note="Demo: aanbellen, kaartje achterlaten als niemand opendoet")
+        self.stdout.write(f"{len(open_cases)} meldingen toegewezen aan 'medewerker', 2 huisbezoeken gepland.")
