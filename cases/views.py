@@ -16,7 +16,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from contacts.models import REPLY_KINDS
@@ -187,11 +187,27 @@ def _perform(request, data, key, form, action, success: str):
             messages.success(request, success)
             return redirect("case_detail", pk=data.case.pk)
     data = _page_data(request, data.case.pk)  # the page as it is now (nothing was changed)
-    return _render_case(request, data, forms={key: form}, status=400)
+    response = _render_case(request, data, forms={key: form}, status=400)
+    if request.htmx:  # a boosted form: show the case page's own address, not the action's
+        response["HX-Push-Url"] = reverse("case_detail", args=[data.case.pk])
+    return response
 
 
-@login_required
-@require_POST
+def _action(view):
+    """An action URL: POST runs the action; GET (a reload or a typed address) shows the case page."""
+
+    def wrapper(request, pk: int, **kwargs):
+        if request.method == "GET":
+            _page_data(request, pk)  # 404 when the case is not the user's to see
+            return redirect("case_detail", pk=pk)
+        return view(request, pk, **kwargs)
+
+    wrapper.__name__ = wrapper.__qualname__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return login_required(require_http_methods(["GET", "POST"])(wrapper))
+
+
+@_action
 def case_attempt_create(request, pk: int):
     data = _page_data(request, pk)
     form = ContactAttemptForm(request.POST, auto_id="poging-%s")
@@ -203,8 +219,7 @@ def case_attempt_create(request, pk: int):
     return _perform(request, data, "poging", form, action, "Contactpoging geregistreerd.")
 
 
-@login_required
-@require_POST
+@_action
 def case_attempt_reply(request, pk: int, attempt_pk: int):
     data = _page_data(request, pk)
     attempt = next((a for a in data.attempts if a.pk == attempt_pk), None)
@@ -220,8 +235,7 @@ def case_attempt_reply(request, pk: int, attempt_pk: int):
                     "Reactie geregistreerd bij de contactpoging; de inwoner is nu bereikt.")
 
 
-@login_required
-@require_POST
+@_action
 def case_close(request, pk: int):
     data = _page_data(request, pk)
     form = CloseForm(request.POST, auto_id="sluiten-%s")
@@ -234,8 +248,7 @@ def case_close(request, pk: int):
     return _perform(request, data, "sluiten", form, action, "De melding is gesloten.")
 
 
-@login_required
-@require_POST
+@_action
 def case_reopen(request, pk: int):
     data = _page_data(request, pk)
     form = ReopenForm(request.POST, auto_id="heropenen-%s")
@@ -247,8 +260,7 @@ def case_reopen(request, pk: int):
                     "De melding is heropend. Registreer de contactpoging en sluit met het eindresultaat.")
 
 
-@login_required
-@require_POST
+@_action
 def case_follow_up(request, pk: int, follow_up_pk: int):
     data = _page_data(request, pk)
     follow_up = next((f for f in data.follow_ups if f.pk == follow_up_pk), None)

@@ -96,9 +96,13 @@ def test_roles_that_do_not_work_cases_get_a_404(client, case, gemeente, role):
     assert client.post(url("case_attempt_create", case), attempt_data()).status_code == 404
 
 
-def test_login_required_and_actions_are_post_only(client, client_w, case):
-    assert client_w.get(url("case_attempt_create", case)).status_code == 405
-    assert client_w.get(url("case_close", case)).status_code == 405
+def test_login_required_and_an_action_url_opened_with_get_shows_the_case(client, client_w, case, andere_gemeente):
+    response = client_w.get(url("case_close", case))
+    assert response.status_code == 302 and response["Location"] == url("case_detail", case)
+    assert client_w.put(url("case_attempt_create", case)).status_code == 405
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.OPEN
+    client_w.force_login(UserFactory(municipalities=[andere_gemeente]))
+    assert client_w.get(url("case_close", case)).status_code == 404
     client.logout()
     response = client.get(url("case_detail", case))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
@@ -272,6 +276,9 @@ def test_closing_refusals_show_dutch_messages_next_to_the_fields(client_w, case)
     assert field_error(html, "sluiten-reden_geen_hulp") == "Vul een reden alleen in als de inwoner geen hulp wil."
     assert field_error(html, "sluiten-toestemming").startswith("Toestemming om 'geen hulp gewenst' te melden")
     assert html.count('<li><a href="#sluiten-') == 3  # the error summary links to each field
+    response = client_w.post(url("case_close", case), {"eindresultaat": ""}, HTTP_HX_REQUEST="true",
+                             HTTP_HX_BOOSTED="true")
+    assert response.status_code == 400 and response["HX-Push-Url"] == url("case_detail", case)
     response = client_w.post(url("case_close", case), {"eindresultaat": "Alles opgelost"})
     assert field_error(response.content.decode(), "sluiten-eindresultaat") == "Kies een eindresultaat uit de lijst."
     response = client_w.post(url("case_close", case), {"eindresultaat": Outcome.GEEN_CONTACT, "eerste_reactie": "boos"})
