@@ -445,6 +445,8 @@ class CaseEvent(models.TextChoices):
     SIGNAL = "signaal", "Signaal toegevoegd"
     ASSIGNED = "toegewezen", "Toegewezen"
     CONTACT = "contact", "Contactpoging"
+    VISIT = "huisbezoek", "Huisbezoek gepland of geannuleerd"
+    FOLLOW_UP = "vervolgcontact", "Vervolgcontact na aanvaarde hulp"
 
 
 class CaseHistory(AppendOnlyModel):

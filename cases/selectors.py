@@ -28,7 +28,9 @@ def policy_for(municipality_id: int) -> CasePolicy:
 
 
 # case_list_for_user's order: most urgent first (crisis, priority, first-action deadline, deadline, amount).
-QUEUE_ORDER = ("-urgency", "priority", "crisis_due_at", "deadline_at", "-amount", "pk")
+# The queue's order everywhere (screen, municipal API, selectors): most urgent, highest priority,
+# nearest deadline first. ``queue_rank`` expresses the first two as one number for keyset paging.
+QUEUE_ORDER = ("-urgency", "priority", "deadline_at", "pk")
 
 
 def case_list_for_user(user, *, status: Iterable[str] | None = None, tray: Tray | None = None) -> QuerySet[Case]:

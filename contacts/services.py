@@ -58,6 +58,11 @@ def contact_attempt_register(*, case: Case, kind: str, at: dt.datetime, by, reac
         )
         text = (f"Contactpoging {ContactKind(kind).label} op {_when(at)} ({attempt.get_dagdeel_display().lower()}): "
                 f"{Reached(reached).label.lower()}.")
+        if kind == ContactKind.HUISBEZOEK:  # the planned visit of that day is now made
+            PlannedVisit.objects.filter(
+                pk__in=PlannedVisit.objects.filter(case=case, date=deadlines.local_date(at), cancelled_at__isnull=True,
+                                                   attempt__isnull=True).order_by("dagdeel", "pk").values("pk")[:1]
+            ).update(attempt=attempt)
         case_start_work(case, now=now, by=by, reason=f"Eerste contactpoging geregistreerd. {text}")
         if case.first_contact_at is None or at < case.first_contact_at:
             case.first_contact_at = at
@@ -138,7 +143,7 @@ def follow_up_record(*, follow_up: FollowUp, kind: str, at: dt.datetime, reached
         follow_up.done_at, follow_up.done_by = now, by
         follow_up.save()
         case_history_append(
-            case, at=now, by=by, event=CaseEvent.CONTACT, to_status=case.status,
+            case, at=now, by=by, event=CaseEvent.FOLLOW_UP, to_status=case.status,
             reason=(f"Vervolgcontact na aanvaarde hulp: {ContactKind(kind).label} op {_when(at)}, "
                     f"{Reached(reached).label.lower()}; {Arranged(arranged).label.lower()}."),
         )
@@ -211,7 +216,7 @@ def visit_plan(*, case: Case, worker, date: dt.date, dagdeel: str, note: str = "
         visit = PlannedVisit.objects.create(case=case, worker=worker, date=date, dagdeel=dagdeel, note=note,
                                             planned_by=by, planned_at=now)
         text = f"Huisbezoek gepland op {_visit_label(visit)}."
-        case_history_append(case, at=now, by=by, event=CaseEvent.CONTACT, to_status=case.status,
+        case_history_append(case, at=now, by=by, event=CaseEvent.VISIT, to_status=case.status,
                             reason=f"{text} Notitie: {note}" if note else text)
     return visit
 
@@ -233,6 +238,6 @@ def visit_cancel(*, visit: PlannedVisit, by, reason: str = "", now: dt.datetime 
         visit.cancelled_at = now
         visit.save(update_fields=["cancelled_at"])
         text = f"Gepland huisbezoek van {_visit_label(visit)} geannuleerd."
-        case_history_append(case, at=now, by=by, event=CaseEvent.CONTACT, to_status=case.status,
+        case_history_append(case, at=now, by=by, event=CaseEvent.VISIT, to_status=case.status,
                             reason=f"{text} Reden: {reason[:500]}" if reason else text)
     return visit

@@ -81,7 +81,7 @@ def test_plan_a_visit(case, worker, lead):
     visit = plan(case, worker, lead, note="Bel aan bij de achterdeur")
     assert (visit.case, visit.worker, visit.date, visit.dagdeel, visit.planned_by, visit.planned_at) == (
         case, worker, THURSDAY, Dagdeel.OCHTEND, lead, NOW)
-    row = CaseHistory.objects.filter(case=case, event=CaseEvent.CONTACT).get()
+    row = CaseHistory.objects.filter(case=case, event=CaseEvent.VISIT).get()
     assert row.reason == ("Huisbezoek gepland op donderdag 11 juni 2026 (ochtend) door Wim Werker. "
                           "Notitie: Bel aan bij de achterdeur")
     assert row.actor == lead
@@ -173,12 +173,15 @@ def test_cancel_a_visit(case, worker, lead):
         visit_cancel(visit=visit, by=lead, now=NOW)
 
 
-def test_a_visit_made_cannot_be_cancelled(case, worker, lead):
+def test_a_visit_made_is_linked_to_its_attempt_and_cannot_be_cancelled(case, worker, lead):
     visit = plan(case, worker, lead)
+    call = aware(2026, 6, 11, 9)  # a phone call that day is not the visit
+    contact_attempt_register(case=case, kind=ContactKind.TELEFOON, at=call, reached=Reached.NEE, by=worker, now=call)
+    assert PlannedVisit.objects.get().attempt is None
     at = aware(2026, 6, 11, 10)
-    visit.attempt = contact_attempt_register(case=case, kind=ContactKind.HUISBEZOEK, at=at, reached=Reached.JA,
-                                             by=worker, now=at)
-    visit.save()
+    attempt = contact_attempt_register(case=case, kind=ContactKind.HUISBEZOEK, at=at, reached=Reached.JA,
+                                       by=worker, now=at)
+    assert PlannedVisit.objects.get().attempt == attempt  # the planned visit of that day is made
     with pytest.raises(CaseActionError, match="al afgelegd"):
         visit_cancel(visit=visit, by=lead, now=at)
     assert PlannedVisit.objects.get().cancelled_at is None
