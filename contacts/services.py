@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from cases import deadlines
@@ -33,6 +33,19 @@ def _when(at: dt.datetime) -> str:
     return f"{deadlines.format_short(local.date())} {local:%H:%M}"
 
 
+def _visit_mark_made(case: Case, attempt: ContactAttempt) -> None:
+    """A home-visit attempt makes that day's planned visit of the case: the visitor's own visit in the
+    attempt's part of the day first, then theirs at another part, then a colleague's (case locked)."""
+    same_dagdeel = models.Case(models.When(dagdeel=attempt.dagdeel, then=0), default=1)
+    visitor_first = models.Case(models.When(worker_id=getattr(attempt.by, "pk", None), then=0), default=1)
+    visit = (PlannedVisit.objects.select_for_update()
+             .filter(case=case, date=deadlines.local_date(attempt.at), cancelled_at__isnull=True, attempt__isnull=True)
+             .order_by(visitor_first, same_dagdeel, "pk").first())
+    if visit is not None:
+        visit.attempt = attempt
+        visit.save(update_fields=["attempt"])
+
+
 def contact_attempt_register(*, case: Case, kind: str, at: dt.datetime, by, reached: str = Reached.ONBEKEND,
                              note: str = "", now: dt.datetime | None = None) -> ContactAttempt:
     """Register one contact attempt. The first attempt moves an open case to in behandeling.
@@ -58,11 +71,8 @@ def contact_attempt_register(*, case: Case, kind: str, at: dt.datetime, by, reac
         )
         text = (f"Contactpoging {ContactKind(kind).label} op {_when(at)} ({attempt.get_dagdeel_display().lower()}): "
                 f"{Reached(reached).label.lower()}.")
-        if kind == ContactKind.HUISBEZOEK:  # the planned visit of that day is now made
-            PlannedVisit.objects.filter(
-                pk__in=PlannedVisit.objects.filter(case=case, date=deadlines.local_date(at), cancelled_at__isnull=True,
-                                                   attempt__isnull=True).order_by("dagdeel", "pk").values("pk")[:1]
-            ).update(attempt=attempt)
+        if kind == ContactKind.HUISBEZOEK:
+            _visit_mark_made(case, attempt)
         case_start_work(case, now=now, by=by, reason=f"Eerste contactpoging geregistreerd. {text}")
         if case.first_contact_at is None or at < case.first_contact_at:
             case.first_contact_at = at
@@ -227,8 +237,8 @@ def visit_cancel(*, visit: PlannedVisit, by, reason: str = "", now: dt.datetime 
     now = now or timezone.now()
     reason = (reason or "").strip()
     with transaction.atomic():
+        case = case_lock(Case(pk=visit.case_id))  # lock order as everywhere: case, then what hangs on it
         visit = PlannedVisit.objects.select_for_update().select_related("worker").get(pk=visit.pk)
-        case = case_lock(visit.case)
         if visit.cancelled_at is not None:
             raise CaseActionError(f"Dit huisbezoek is al geannuleerd ({_when(visit.cancelled_at)}).",
                                   code="al_geannuleerd")

@@ -33,13 +33,16 @@ def _suggestions(signal) -> list[dict]:
 def fallout_list(request):
     _require_reviewer(request.user)
     everything = selectors.fallout_list_for_user(user=request.user)
+    outcomes = selectors.fallout_counts_for_user(user=request.user)
     outcome = request.GET.get("bevinding", "")
+    if outcome not in {o["code"] for o in outcomes}:
+        outcome = ""  # only a finding that is in the list filters (anything else shows all)
     shown = everything.filter(brp_evidence__uitkomst=outcome) if outcome else everything
     page = Paginator(shown, 50).get_page(request.GET.get("pagina"))
     forwarding = selectors.manual_forwarding_list_for_user(user=request.user)[:50]
     return render(request, "signals/fallout_list.html", {
         "page": page, "forwarding": forwarding, "outcome": outcome,
-        "outcomes": selectors.fallout_counts_for_user(user=request.user),
+        "outcomes": outcomes,
     })
 
 

@@ -51,14 +51,19 @@ def fallout_list_for_user(*, user):
 
 
 def fallout_counts_for_user(*, user) -> list[dict]:
-    """Per BRP finding (not found, several candidates, …) how many signals wait, most first."""
+    """Per BRP finding (not found, several candidates, …) how many signals wait, most first.
+    Signals without a finding (stalled checks) are only in the unfiltered list."""
     from django.db.models import Count
 
-    rows = (Signal.objects.filter(status=SignalStatus.UITVAL, municipality__in=_municipal_scope(user))
-            .values("brp_evidence__uitkomst", "brp_evidence__uitkomst_omschrijving")
-            .annotate(n=Count("pk")).order_by("-n"))
-    return [{"code": r["brp_evidence__uitkomst"] or "", "label": r["brp_evidence__uitkomst_omschrijving"] or
-             "Zonder bevinding", "n": r["n"]} for r in rows]
+    from .brp.decide import BrpOutcome
+
+    rows = (Signal.objects.filter(status=SignalStatus.UITVAL, municipality__in=_municipal_scope(user),
+                                  brp_evidence__uitkomst__isnull=False)
+            .values("brp_evidence__uitkomst").annotate(n=Count("pk")).order_by("-n"))
+    labels = dict(BrpOutcome.choices)
+    return [{"code": r["brp_evidence__uitkomst"], "label": labels.get(r["brp_evidence__uitkomst"],
+                                                                          r["brp_evidence__uitkomst"]), "n": r["n"]}
+            for r in rows if r["brp_evidence__uitkomst"]]
 
 
 def fallout_get_for_user(*, user, signal_pk: int) -> Signal | None:

@@ -31,11 +31,11 @@ def reviewer(gemeente, client):
     return user
 
 
-def fallout(gemeente, n: int, *, finding="meerdere", candidates=CANDIDATES) -> Signal:
+def fallout(gemeente, n: int, *, finding="meerdere_kandidaten", candidates=CANDIDATES) -> Signal:
     signal = make_signal(gemeente, at=n, status=SignalStatus.UITVAL,
                          received_at=dt.datetime(2026, 6, 1, 9, n, tzinfo=dt.UTC))
     signal.brp_evidence = {"uitkomst": finding, "uitkomst_omschrijving": {
-        "meerdere": "Meerdere personen mogelijk", "niet_gevonden": "Niet gevonden"}[finding],
+        "meerdere_kandidaten": "Meerdere personen mogelijk", "niet_gevonden": "Niet gevonden op het adres"}[finding],
         "kandidaten": candidates, "bevragingen": [{"type": "ZoekMetPostcodeEnHuisnummer", "postcode": "1234AB"}]}
     signal.save(update_fields=["brp_evidence"])
     return signal
@@ -76,9 +76,14 @@ def test_the_list_filters_by_finding_with_counts(gemeente, reviewer, client):
     several = fallout(gemeente, 1)
     missing = fallout(gemeente, 2, finding="niet_gevonden", candidates=[])
     page = client.get("/uitval").content.decode()
-    assert "Meerdere personen mogelijk (1)" in page and "Niet gevonden (1)" in page
+    assert "Meerdere personen mogelijk (1)" in page and "Niet gevonden op het adres (1)" in page
     filtered = client.get("/uitval", {"bevinding": "niet_gevonden"}).content.decode()
     assert f"/uitval/{missing.pk}" in filtered and f"/uitval/{several.pk}\"" not in filtered
+    for odd in ("\x00", "onzin", '"', "niet_gevonden\x00"):  # anything not in the list shows all, never a 500
+        response = client.get("/uitval", {"bevinding": odd})
+        assert response.status_code == 200
+        assert f"/uitval/{missing.pk}" in response.content.decode()
+        assert f"/uitval/{several.pk}" in response.content.decode()
     other = UserFactory(municipalities=[MunicipalityFactory(cbs_code="0200")])
     client.force_login(other)
-    assert "Niet gevonden (1)" not in client.get("/uitval").content.decode()
+    assert "Niet gevonden op het adres (1)" not in client.get("/uitval").content.decode()
