@@ -56,11 +56,6 @@ class Dashboard:
     def acceptance_pct(self) -> int | None:
         return round(100 * self.accepted / self.reached) if self.reached else None
 
-    @property
-    def max_tray_count(self) -> int:
-        return max((row.count for row in self.per_tray), default=0)
-
-
 def _month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
 

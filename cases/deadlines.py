@@ -102,6 +102,11 @@ def window_deadline(opened_at: dt.datetime) -> Deadline:
     )
 
 
+def last_day(deadline_at: dt.datetime) -> dt.date:
+    """The last local day on which the window is open: the day before ``deadline_at`` (00:00 local)."""
+    return local_date(deadline_at) - dt.timedelta(days=1)
+
+
 def window_is_open(deadline_at: dt.datetime, now: dt.datetime) -> bool:
     return now < deadline_at
 

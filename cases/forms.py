@@ -10,7 +10,6 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
-from accounts.models import Role
 from contacts.models import Arranged, Reached
 from vroegsignalering.common.vocab import OUTCOMES, ContactKind, CreditorKind, MonitorCategory, Outcome
 
@@ -271,7 +270,3 @@ class FollowUpForm(MomentMixin, ActionForm):
     notitie = forms.CharField(label="Notitie", required=False, max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 2}),
                               error_messages={"max_length": "De notitie is te lang (hoogstens 2.000 tekens)."})
-
-
-def user_is_team_lead(user) -> bool:
-    return getattr(user, "role", None) == Role.TEAMLEIDER

@@ -164,12 +164,7 @@ def queue_page(user, *, filters: QueueFilters, now: dt.datetime, after: int | No
                          is_first=True, total=0, total_capped=False)
     counted = qs.order_by()[:QUEUE_COUNT_CAP + 1].count()
     page.total, page.total_capped = min(counted, QUEUE_COUNT_CAP), counted > QUEUE_COUNT_CAP
-    kinds: dict[int, set[str]] = {case.pk: set() for case in page.cases}
-    if kinds:
-        pairs = (CaseSignal.objects.filter(case_id__in=list(kinds)).order_by()
-                 .values_list("case_id", "signal__creditor_kind"))
-        for case_id, kind in pairs:
-            kinds[case_id].add(kind)
+    kinds = case_creditor_kinds([case.pk for case in page.cases]) if page.cases else {}
     page.creditor_kinds = {pk: sorted(CreditorKind(k).label for k in values) for pk, values in kinds.items()}
     return page
 
@@ -311,16 +306,12 @@ def case_page_data(user, pk: int, *, now: dt.datetime) -> CasePageData | None:
     return data
 
 
-def case_follow_up_get(case: Case, pk: int):
-    """One follow-up item of this (already scoped) case, or None."""
-    return case.follow_ups.filter(pk=pk).first()
-
-
 def case_signals(case: Case) -> list:
-    """The case's signals, oldest first."""
+    """The case's signals with their creditors, oldest first."""
     from signals.models import Signal
 
-    return list(Signal.objects.filter(case_link__case=case).order_by("signal_date", "received_at", "pk"))
+    return list(Signal.objects.filter(case_link__case=case).select_related("creditor")
+                .order_by("signal_date", "received_at", "pk"))
 
 
 def case_signals_by_case(case_ids) -> dict[int, list]:
@@ -498,14 +489,6 @@ def case_list_for_api(user, *, status: Iterable[str] | None = None, tray_code: s
 def case_get_for_api(user, pk: int) -> Case | None:
     """One case for the API (None when it is not the caller's to see: other municipality, other role)."""
     return _api_scope(user).select_related("tray", "assigned_to", "municipality", "routing_rule").filter(pk=pk).first()
-
-
-def case_signals_for_api(case: Case) -> list:
-    """The case's signals with their creditors, oldest first."""
-    from signals.models import Signal
-
-    return list(Signal.objects.filter(case_link__case=case).select_related("creditor")
-                .order_by("signal_date", "received_at", "pk"))
 
 
 def case_creditor_kinds(case_ids) -> dict[int, set[str]]:

@@ -700,17 +700,11 @@ def case_reopen(*, case: Case, reason: str, by, now: dt.datetime | None = None) 
 
 
 def case_assign(*, case: Case, worker, by, now: dt.datetime | None = None) -> Case:
-    """Assign (or, with ``worker`` None, unassign) a case to a worker of its municipality."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        case = case_lock(case)
-        if worker is not None and not worker.municipalities.filter(pk=case.municipality_id).exists():
-            raise CaseActionError("Deze medewerker werkt niet voor de gemeente van deze melding.", code="gemeente")
-        case.assigned_to = worker
-        case.save(update_fields=["assigned_to"])
-        text = f"Toegewezen aan {_actor_name(worker)}." if worker else "Toewijzing opgeheven."
-        _history(case, at=now, by=by, event=CaseEvent.ASSIGNED, to_status=case.status, reason=text).save()
-    return case
+    """Assign (or, with ``worker`` None, unassign) one case: :func:`cases_assign_bulk` for a single case,
+    with its checks (an active worker or team lead of the case's municipality, a case that is not
+    closed). Returns the case as it is now."""
+    result = cases_assign_bulk(cases=[case], worker=worker, by=by, now=now)
+    return (result.changed or result.unchanged)[0]
 
 
 def case_start_work(case: Case, *, now: dt.datetime, by, reason: str) -> None:

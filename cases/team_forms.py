@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from contacts.models import Dagdeel
 from contacts.services import VISIT_NOTE_MAX
+from vroegsignalering.common.params import parse_id
 
 from .selectors import case_workers_for_user, trays_for_user
 from .services import MAX_TRAY_CAPACITY
@@ -17,6 +18,7 @@ from .services import MAX_TRAY_CAPACITY
 UNASSIGNED = "niet_toegewezen"
 ASSIGNED = "toegewezen"
 MAX_BULK = 500
+MAX_ID = 2**63 - 1  # the largest BigAutoField id
 
 
 class WorkerChoiceField(forms.ModelChoiceField):
@@ -35,10 +37,10 @@ class IdListField(forms.Field):
         values = value if isinstance(value, list | tuple) else [value]
         ids = []
         for item in values:
-            text = str(item).strip()
-            if not text.isdigit() or len(text) > 12:
+            case_id = parse_id(str(item))
+            if not case_id:
                 raise forms.ValidationError("Een gekozen melding bestaat niet.", code="invalid")
-            ids.append(int(text))
+            ids.append(case_id)
         return sorted(set(ids))
 
     def validate(self, value):
@@ -143,7 +145,7 @@ class CapacityForm(forms.Form):
 class VisitPlanForm(forms.Form):
     use_required_attribute = False
 
-    melding = forms.IntegerField(label="Meldingnummer", min_value=1, max_value=2**31 - 1,
+    melding = forms.IntegerField(label="Meldingnummer", min_value=1, max_value=MAX_ID,
                                  error_messages={"required": "Geef het nummer van de melding.",
                                                  "invalid": "Een meldingnummer bestaat uit cijfers.",
                                                  "min_value": "Een meldingnummer is 1 of hoger.",

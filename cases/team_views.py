@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from contacts import selectors as contact_selectors
 from contacts.models import Dagdeel
 from contacts.services import visit_cancel, visit_plan
+from vroegsignalering.common.params import parse_id
 
 from . import deadlines, selectors
 from .dashboard import AT_RISK_DAYS, dashboard_for_user
@@ -66,13 +67,6 @@ def _error_summary(form, extra: dict[str, str] | None = None) -> list[dict]:
     return rows
 
 
-def _last_day(case) -> dt.date | None:
-    """The last day of the case's 28-day window (None when the window does not apply)."""
-    if case.status not in WINDOW_STATUSES:
-        return None
-    return deadlines.local_date(case.deadline_at) - dt.timedelta(days=1)
-
-
 def _add_action_error(form, exc: CaseActionError) -> None:
     """A service refusal shown next to the fields it names (else at the top)."""
     full = exc.messages[0] if exc.messages else str(exc)
@@ -92,7 +86,9 @@ def _add_action_error(form, exc: CaseActionError) -> None:
 def assign(request):
     """The open cases of the lead's municipalities with filters and checkboxes; POST assigns the
     chosen cases (``melding``, one or more) to ``medewerker`` (empty = unassign), all or nothing.
-    The worker's case page posts single assignments here with ``next``."""
+    The list's own form posts to the list's address (with its filters), so a refusal shows the list
+    again with the boxes still ticked and the errors by the fields (400). Only the case page's
+    single-assignment form sends ``next``: there a refusal returns to the case page with a message."""
     _require_team_lead(request)
     form = None
     status = 200
@@ -120,7 +116,7 @@ def assign(request):
                 if result.unchanged:
                     text += f" ({len(result.unchanged)} had{'' if len(result.unchanged) == 1 else 'den'} dit al.)"
                 messages.success(request, text)
-                return redirect(back or reverse("team:assign"))
+                return redirect(back or request.get_full_path())  # the list with the lead's filters
         if back:
             for error in form.non_field_errors() or [e for errors in form.errors.values() for e in errors]:
                 messages.error(request, error)
@@ -133,7 +129,7 @@ def assign(request):
     page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("pagina"))
     page.object_list = list(page.object_list)
     for case in page.object_list:
-        case.last_day = _last_day(case)
+        case.last_day = deadlines.last_day(case.deadline_at) if case.status in WINDOW_STATUSES else None
     chosen = set()
     if form is not None and form.is_bound:
         chosen = {str(v) for v in request.POST.getlist("melding")}
@@ -266,8 +262,9 @@ def visits(request):
         status = 400
     else:
         initial = {}
-        if request.GET.get("melding", "").isdigit():
-            initial["melding"] = int(request.GET["melding"])
+        melding = parse_id(request.GET.get("melding"))
+        if melding:  # a bad number in the link is ignored: the lead types it in the form
+            initial["melding"] = melding
         form = VisitPlanForm(user=request.user, initial=initial)
     sunday = monday + dt.timedelta(days=6)
     planned = list(contact_selectors.visits_for_user(request.user, start=monday, end=sunday))
@@ -323,8 +320,8 @@ def visits_print(request):
     worker = None
     raw = request.GET.get("medewerker", "")
     if raw:
-        worker = selectors.case_workers_for_user(request.user).filter(pk=int(raw)).first() if raw.isdigit() \
-            and len(raw) < 12 else None
+        worker_id = parse_id(raw)
+        worker = selectors.case_workers_for_user(request.user).filter(pk=worker_id).first() if worker_id else None
         if worker is None:
             raise Http404("Deze medewerker is onbekend.")
     sunday = monday + dt.timedelta(days=6)

@@ -22,6 +22,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from contacts.models import REPLY_KINDS
 from contacts.selectors import follow_ups_due_for_user
 from contacts.services import contact_attempt_record_reply, contact_attempt_register, follow_up_record
+from vroegsignalering.common.params import parse_id
 
 from . import deadlines, selectors, services
 from .exceptions import CaseActionError
@@ -33,17 +34,10 @@ from .forms import (
     ReopenForm,
     ReplyForm,
     now_initial,
-    user_is_team_lead,
 )
 from .models import ACTIVE_STATUSES, CaseStatus, Urgency
 
 URGENT_DAYS = 3  # a case whose last day is this close is marked urgent
-
-
-def _int_param(value: str | None) -> int | None:
-    if value and value.isdigit() and len(value) < 12:
-        return int(value)
-    return None
 
 
 def deadline_info(case, today: dt.date) -> dict:
@@ -52,7 +46,7 @@ def deadline_info(case, today: dt.date) -> dict:
         return {"text": "heropend (geen termijn)", "urgent": False, "days": None}
     if case.status == CaseStatus.GESLOTEN:
         return {"text": "gesloten", "urgent": False, "days": None}
-    last_day = deadlines.local_date(case.deadline_at) - dt.timedelta(days=1)
+    last_day = deadlines.last_day(case.deadline_at)
     days = (last_day - today).days
     if days < 0:
         text = "verlopen"
@@ -87,7 +81,7 @@ def queue(request):
     form = QueueFilterForm(request.GET or None, trays=real_trays)
     filters = form.filters()
     page = selectors.queue_page(user, filters=filters, now=now, municipality_ids=ids,
-                                after=_int_param(request.GET.get("na")), before=_int_param(request.GET.get("voor")))
+                                after=parse_id(request.GET.get("na")), before=parse_id(request.GET.get("voor")))
     rows = [{"case": case, "deadline": deadline_info(case, today), "kinds": page.creditor_kinds.get(case.pk, [])}
             for case in page.cases]
     context = {
@@ -158,7 +152,7 @@ def _render_case(request, data, *, forms: dict | None = None, status: int = 200)
             {"entry": e, "reply_form": reply_forms.get(e.item.pk) if e.kind == "poging" else None}
             for e in data.timeline
         ],
-        "errors": errors, "is_team_lead": user_is_team_lead(request.user),
+        "errors": errors, "is_team_lead": selectors.is_team_lead(request.user),
         "crisis_overdue": bool(case.is_crisis and case.crisis_due_at and case.crisis_due_at <= now
                                and active and not any(a.at >= case.crisis_at for a in data.attempts
                                                        if case.crisis_at)),

@@ -104,11 +104,6 @@ class FollowUp(models.Model):
     def __str__(self) -> str:
         return f"Vervolgcontact melding {self.case_id} vanaf {self.due_on:%d-%m-%Y}"
 
-    @property
-    def is_done(self) -> bool:
-        return self.done_at is not None
-
-
 class PlannedVisit(models.Model):
     """A home visit planned by a team lead: which worker, which date and part of the day. When the
     visit is made, the worker registers it as a contact attempt (``attempt``)."""

@@ -286,7 +286,7 @@ def case_summary(case: Case, kinds: set[str]) -> dict:
         "periodeTotEnMet": _date(case.period_end),
         "geopendOp": _moment(case.opened_at),
         "sluitAutomatischOp": _moment(case.deadline_at),
-        "laatsteDag": _date(deadlines.local_date(case.deadline_at) - dt.timedelta(days=1)),
+        "laatsteDag": _date(deadlines.last_day(case.deadline_at)),
         "crisisEersteActieVoor": _moment(case.crisis_due_at),
         "toegewezenAan": _person(case.assigned_to),
         "eindresultaat": (case.outcome or None) if case.status == CaseStatus.GESLOTEN else None,

@@ -25,6 +25,7 @@ from cases.models import ACTIVE_STATUSES, CaseStatus
 from contacts.services import contact_attempt_record_reply, contact_attempt_register
 from signals.api.representations import Problem
 from signals.schemas import FieldError
+from vroegsignalering.common.params import parse_id
 from vroegsignalering.common.problems import Conflict, InvalidParams
 
 from .authentication import HasApiRole, TokenRequired, UserTokenAuthentication, UserTokenRateThrottle
@@ -50,8 +51,8 @@ BASE_PATH = "/api/v1/gemeente"
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 100
 MAX_PAGE = 1_000_000
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_CODE = re.compile(r"^\d{4}$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")  # ASCII digits only (\d also matches e.g. Arabic-Indic ones)
+_CODE = re.compile(r"^[0-9]{4}$")
 _TRAY_CODE = re.compile(r"^[-a-zA-Z0-9_]{1,40}$")
 
 ROLES_TEXT = (
@@ -170,10 +171,11 @@ def _params(request, allowed: set[str], errors: list[FieldError]) -> dict[str, s
 def _int_param(value: str | None, name: str, low: int, high: int, default: int, errors: list) -> int:
     if value is None:
         return default
-    if not value.isdigit() or not low <= int(value) <= high:
+    number = parse_id(value)
+    if number is None or not low <= number <= high:
         errors.append(FieldError(name, "invalid", f"Geef een geheel getal van {low} tot {high}."))
         return default
-    return int(value)
+    return number
 
 
 # --- views ------------------------------------------------------------------------------------------
@@ -197,7 +199,7 @@ class MunicipalApiView(APIView):
 
     def case_response(self, request, case_id: int, status_code: int = status.HTTP_200_OK) -> Response:
         case = self.get_case(request, case_id)
-        return Response(case_representation(case, selectors.case_signals_for_api(case), selectors.case_attempts(case)),
+        return Response(case_representation(case, selectors.case_signals(case), selectors.case_attempts(case)),
                         status=status_code)
 
 
