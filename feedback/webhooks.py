@@ -8,11 +8,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
 import json
 import random
 import secrets
+import socket
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
+import httpcore
 import httpx
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -51,9 +55,77 @@ def signature_verify(secret: str, body: bytes, header: str, *, now: int, toleran
     return hmac.compare_digest(expected, parts["v1"])
 
 
-def url_error(url: str) -> str | None:
-    """A Dutch message when ``url`` cannot be a webhook address, else None. https is required
-    unless ``WEBHOOK_ALLOW_HTTP`` (on by default only with DEBUG; the tests' loopback receivers)."""
+ADDRESS_REFUSED = "Adres niet toegestaan."
+
+
+def address_allowed(address: str) -> bool:
+    """True when ``address`` (an IP literal) is an ordinary public internet address. Refused: loopback,
+    private, link-local, multicast, reserved, unspecified, shared (100.64/10) and other non-global
+    ranges; an IPv4 address inside IPv6 (``::ffff:10.0.0.1``) is judged as the IPv4 address."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone id (fe80::1%eth0)
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not (ip.is_loopback or ip.is_private or ip.is_link_local or ip.is_multicast
+                                 or ip.is_reserved or ip.is_unspecified)
+
+
+def resolve(host: str, port: int) -> list[str]:
+    """Every address ``host`` resolves to for a TCP connection (an IP literal resolves to itself)."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(info[4][0] for info in infos))
+
+
+class AddressNotAllowed(httpcore.ConnectError):
+    """The host resolved to an address outside the public internet; no connection was made."""
+
+
+class GuardedBackend(httpcore.SyncBackend):
+    """httpcore's network backend, with the address check where the socket is opened: resolve the
+    host once, refuse the whole host if ANY of its addresses is not public (unless
+    ``WEBHOOK_ALLOW_PRIVATE_ADDRESSES``), then connect to those checked addresses only. The name is
+    not looked up again, so a DNS answer that changes between check and connect (DNS rebinding)
+    cannot slip through. TLS (SNI and the certificate check) and the Host header still use the
+    name from the URL: httpcore does those with the URL's host, not with what is passed here."""
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        try:
+            addresses = resolve(host, port)
+        except (OSError, UnicodeError) as exc:
+            raise httpcore.ConnectError(f"Naam niet gevonden: {host}") from exc
+        if not settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES and not all(map(address_allowed, addresses)):
+            raise AddressNotAllowed(ADDRESS_REFUSED)
+        failure: Exception | None = None
+        for address in addresses:  # as socket.create_connection does: the first that answers
+            try:
+                return super().connect_tcp(address, port, timeout=timeout, local_address=local_address,
+                                           socket_options=socket_options)
+            except httpcore.ConnectTimeout:
+                raise
+            except httpcore.ConnectError as exc:
+                failure = exc
+        raise failure or httpcore.ConnectError(f"Geen adres voor {host}")
+
+
+class GuardedTransport(httpx.HTTPTransport):
+    """httpx's transport (its request and error handling) over a connection pool whose network
+    backend is ``GuardedBackend``. httpx 0.28 has no argument for the backend, so the pool it made
+    is replaced by one with the same defaults (verified TLS, httpx's default limits); pinned
+    versions in requirements.txt, and the tests fail if the check is bypassed."""
+
+    def __init__(self) -> None:
+        super().__init__(trust_env=False)
+        limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)  # httpx's defaults
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False), max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections, keepalive_expiry=limits.keepalive_expiry,
+            network_backend=GuardedBackend())
+
+
+def _form_error(url: str) -> str | None:
+    """The address's form: a valid https (or, if allowed, http) URL without user name or password."""
     schemes = ["https", "http"] if settings.WEBHOOK_ALLOW_HTTP else ["https"]
     try:
         URLValidator(schemes=schemes)(url)
@@ -63,6 +135,27 @@ def url_error(url: str) -> str | None:
         return "Geef een geldig https-adres, bv. https://partner.example.nl/vroegsignalering/webhook."
     if "@" in url.split("//", 1)[1].split("/", 1)[0]:
         return "Zet geen gebruikersnaam of wachtwoord in het adres; de handtekening bewijst de afzender."
+    return None
+
+
+def url_error(url: str) -> str | None:
+    """A Dutch message when ``url`` cannot be a webhook address, else None. https is required
+    unless ``WEBHOOK_ALLOW_HTTP`` (on by default only with DEBUG; the tests' loopback receivers).
+    An address that is, or whose name now resolves to, a non-public IP address is refused unless
+    ``WEBHOOK_ALLOW_PRIVATE_ADDRESSES``. A name that does not resolve (yet) is accepted: what
+    counts is the check at each delivery (``GuardedBackend``)."""
+    error = _form_error(url)
+    if error or settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
+        return error
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    try:
+        addresses = resolve(host, parts.port or (443 if parts.scheme == "https" else 80))
+    except (OSError, UnicodeError, ValueError):
+        return None
+    if not all(map(address_allowed, addresses)):
+        return ("Dit adres is niet toegestaan: het wijst naar een intern of niet-openbaar netwerkadres "
+                "(zoals 127.0.0.1, 10.x.x.x of 169.254.x.x). Gebruik het openbare https-adres van de partner.")
     return None
 
 
@@ -86,16 +179,19 @@ class Attempt:
 
 
 def client() -> httpx.Client:
-    """One client per delivery run (connections are reused); short timeouts, no redirects."""
+    """One client per delivery run (connections are reused); short timeouts, no redirects. Every
+    connection goes through ``GuardedTransport`` (the address check); no proxy from the environment
+    (``trust_env=False``), as a proxy would connect on our behalf, past the check."""
     timeout = settings.WEBHOOK_TIMEOUT
     return httpx.Client(timeout=httpx.Timeout(timeout, connect=min(timeout, 3.0)), follow_redirects=False,
-                        headers={"User-Agent": USER_AGENT})
+                        headers={"User-Agent": USER_AGENT}, transport=GuardedTransport(), trust_env=False)
 
 
 def post(http: httpx.Client, *, url: str, secret: str, body: bytes, event_id: str, cursor: str,
          timestamp: int) -> Attempt:
-    """POST one item. Success is any 2xx; the response body is never read."""
-    if url_error(url):
+    """POST one item. Success is any 2xx; the response body is never read. The address is checked
+    when the connection is opened (``GuardedBackend``); a refused address is a failed attempt."""
+    if _form_error(url):
         return Attempt(False, error="Ongeldig of niet-toegestaan adres (https vereist).")
     headers = {
         "Content-Type": "application/json",
@@ -109,6 +205,8 @@ def post(http: httpx.Client, *, url: str, secret: str, body: bytes, event_id: st
     except httpx.TimeoutException:
         return Attempt(False, error=f"Geen antwoord binnen {settings.WEBHOOK_TIMEOUT:g} s.")
     except httpx.HTTPError as exc:
+        if isinstance(exc.__cause__, AddressNotAllowed):
+            return Attempt(False, error=ADDRESS_REFUSED)
         return Attempt(False, error=f"Verbinding mislukt: {type(exc).__name__}: {exc}"[:500])
     if 200 <= status < 300:
         return Attempt(True, http_status=status)

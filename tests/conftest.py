@@ -29,6 +29,12 @@ def _no_checks_on_intake(settings):
     settings.CHECKS_ON_INTAKE = False
 
 
+@pytest.fixture(autouse=True)
+def _webhooks_to_loopback(settings):
+    """The webhook receivers of the tests listen on 127.0.0.1; tests of the address check turn this off."""
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
+
+
 @pytest.fixture
 def checks_on_intake(settings):
     settings.CHECKS_ON_INTAKE = True

@@ -222,6 +222,9 @@ SHV_ACCEPT_TEST_BSNS = env.bool("SHV_ACCEPT_TEST_BSNS", default=False)
 # https (development and tests only); hours after which an undelivered item is given up.
 WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=5.0)
 WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=DEBUG)
+# Deliver to (and accept) addresses on loopback or private/link-local networks: tests and development only
+# (otherwise whoever sets a webhook address could probe the internal network; docs/webhooks.md).
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=False)
 WEBHOOK_GIVE_UP_AFTER = datetime.timedelta(hours=env.float("WEBHOOK_GIVE_UP_AFTER_HOURS", default=24))
 
 # --- Celery ----------------------------------------------------------------------------------
