@@ -4,6 +4,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import socket
 import time
 from pathlib import Path
 
@@ -338,3 +339,154 @@ def test_the_verification_example_in_the_docs_accepts_our_requests(api, municipa
     assert not docs_verify(secret, request.body + b" ", header)
     assert not docs_verify(secret, request.body, header, now=sent_at + 301)  # a replay, later
     assert not docs_verify(secret, request.body, "v1=abc")
+
+
+# --- Only public internet addresses (no probing of the internal network) ---------------------------------------
+
+REFUSED_ADDRESSES = ["127.0.0.1", "10.0.0.1", "169.254.169.254", "::1"]
+PUBLIC_ADDRESS = "93.184.216.34"
+
+
+@pytest.fixture
+def dns(monkeypatch):
+    """A fake DNS for the names in ``dns.answers`` (a list of addresses, or a function of the lookup count);
+    other names and IP literals resolve as usual. ``dns.lookups`` lists the names looked up."""
+    real = socket.getaddrinfo
+
+    class Dns:
+        answers: dict = {}
+        lookups: list = []
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host not in Dns.answers:
+            return real(host, port, *args, **kwargs)
+        Dns.lookups.append(host)
+        answer = Dns.answers[host]
+        addresses = answer(Dns.lookups.count(host)) if callable(answer) else answer
+        return [(socket.AF_INET6, socket.SOCK_STREAM, 6, "", (a, port, 0, 0)) if ":" in a
+                else (socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port)) for a in addresses]
+
+    Dns.answers, Dns.lookups = {}, []
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return Dns
+
+
+def literal(address: str) -> str:
+    return f"[{address}]" if ":" in address else address
+
+
+@pytest.mark.parametrize("address", REFUSED_ADDRESSES)
+def test_an_internal_address_is_refused_when_saved(api, settings, dns, address):
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    dns.answers["intern.partner.example"] = [address]
+    for url in (f"https://{literal(address)}/hook", "https://intern.partner.example/hook"):
+        with pytest.raises(ValidationError) as refused:
+            services.webhook_endpoint_create(creditor=api.creditor, url=url)
+        assert "niet toegestaan" in refused.value.message_dict["url"][0]
+    assert not WebhookEndpoint.objects.exists()
+    # One internal address among public ones is enough to refuse; changing an address is checked too.
+    dns.answers["gemengd.partner.example"] = [PUBLIC_ADDRESS, address]
+    with pytest.raises(ValidationError):
+        services.webhook_endpoint_create(creditor=api.creditor, url="https://gemengd.partner.example/hook")
+    dns.answers["partner.example"] = [PUBLIC_ADDRESS]
+    endpoint, _ = services.webhook_endpoint_create(creditor=api.creditor, url="https://partner.example/hook")
+    with pytest.raises(ValidationError) as refused:
+        services.webhook_endpoint_update(endpoint=endpoint, url="https://intern.partner.example/hook")
+    assert "niet toegestaan" in refused.value.message_dict["url"][0]
+    endpoint.refresh_from_db()
+    assert endpoint.url == "https://partner.example/hook"
+    # With the setting on (development, tests) the same addresses are accepted.
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
+    services.webhook_endpoint_create(creditor=api.creditor, url=f"https://{literal(address)}/hook")
+    services.webhook_endpoint_create(creditor=api.creditor, url="https://intern.partner.example/hook")
+    assert WebhookEndpoint.objects.count() == 3
+
+
+def test_other_forms_of_internal_addresses_are_refused_and_unknown_names_accepted(api, settings, dns):
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    for url in ("https://localhost/hook", "https://[::ffff:10.0.0.1]/hook", "https://0.0.0.0/hook",
+                "https://192.168.1.10/hook", "https://172.16.0.1/hook", "https://100.64.0.1/hook",
+                "https://224.0.0.1/hook", "https://[fe80::1]/hook", "https://[fd00::1]/hook"):
+        with pytest.raises(ValidationError, match="niet toegestaan"):
+            services.webhook_endpoint_create(creditor=api.creditor, url=url)
+    # A name that does not resolve (yet) is accepted; it is checked again at each delivery.
+    dns.answers["nog-niet.partner.example"] = []
+    services.webhook_endpoint_create(creditor=api.creditor, url="https://nog-niet.partner.example/hook")
+    assert WebhookEndpoint.objects.count() == 1
+
+
+def test_the_admin_refuses_an_internal_address_on_the_field(api, client, settings, municipality):
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    client.force_login(UserFactory(role="functioneel_beheerder", municipalities=[municipality]))
+    page = client.post("/beheer/feedback/webhookendpoint/add/", {
+        "creditor": api.creditor.pk, "url": "https://169.254.169.254/latest/meta-data/", "active": "on"})
+    assert page.status_code == 200
+    assert "niet toegestaan" in page.content.decode()
+    assert not WebhookEndpoint.objects.exists()
+
+
+@pytest.mark.parametrize("address", REFUSED_ADDRESSES)
+def test_delivery_to_an_internal_address_is_a_failed_attempt_without_details(api, municipality, settings, dns,
+                                                                             address,
+                                                                             django_capture_on_commit_callbacks):
+    """The address was accepted when saved (setting on, or the name pointed elsewhere then); at delivery the
+    resolved address is checked again and nothing is sent."""
+    with Receiver() as receiver:
+        port = receiver.url.split(":")[2].split("/")[0]
+        dns.answers["intern.partner.example"] = [address]
+        literal_endpoint, _ = services.webhook_endpoint_create(
+            creditor=api.creditor, url=f"http://{literal(address)}:{port}/webhook")
+        named_endpoint, _ = services.webhook_endpoint_create(
+            creditor=api.creditor, url=f"http://intern.partner.example:{port}/webhook")
+        settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+        issue(municipality, api.creditor)
+        started = time.monotonic()
+        publish(django_capture_on_commit_callbacks)
+        assert time.monotonic() - started < 1.0  # refused before any connection (no timeout waited for)
+    assert receiver.requests == []
+    for endpoint in (literal_endpoint, named_endpoint):
+        delivery = WebhookDelivery.objects.get(endpoint=endpoint)
+        assert (delivery.status, delivery.attempts, delivery.last_http_status) == (DeliveryStatus.PENDING, 1, None)
+        assert delivery.last_error == "Adres niet toegestaan."
+        endpoint.refresh_from_db()
+        assert endpoint.failures == 1 and endpoint.retry_at is not None  # backs off like any failure
+
+
+def test_delivery_to_loopback_with_the_setting_on(api, municipality, dns, django_capture_on_commit_callbacks):
+    """The tests' own setting: loopback allowed; a name resolving to 127.0.0.1 is delivered, with its Host."""
+    with Receiver() as receiver:
+        port = receiver.url.split(":")[2].split("/")[0]
+        dns.answers["intern.partner.example"] = ["127.0.0.1"]
+        endpoint, _ = services.webhook_endpoint_create(creditor=api.creditor,
+                                                       url=f"http://intern.partner.example:{port}/webhook")
+        issue(municipality, api.creditor)
+        publish(django_capture_on_commit_callbacks)
+    (request,) = receiver.requests
+    assert request.headers["Host"] == f"intern.partner.example:{port}"
+    assert WebhookDelivery.objects.get(endpoint=endpoint).status == DeliveryStatus.DELIVERED
+
+
+def test_a_name_that_changes_after_the_check_cannot_redirect_the_connection(api, municipality, settings, dns,
+                                                                            monkeypatch,
+                                                                            django_capture_on_commit_callbacks):
+    """DNS rebinding: the connection goes to the address that was checked, the name is not looked up again.
+    Here 127.0.0.1 stands in for a public receiver; any later answer for the name points inside."""
+    from feedback import webhooks
+
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    monkeypatch.setattr(webhooks, "address_allowed", lambda address: address == "127.0.0.1")
+    with Receiver() as receiver:
+        port = receiver.url.split(":")[2].split("/")[0]
+        dns.answers["wisselend.partner.example"] = lambda n: ["127.0.0.1"] if n % 2 else ["10.0.0.1"]
+        services.webhook_endpoint_create(creditor=api.creditor, url=f"http://wisselend.partner.example:{port}/x")
+        assert dns.lookups == ["wisselend.partner.example"]  # the check on saving (answer 1: allowed)
+        issue(municipality, api.creditor)
+        publish(django_capture_on_commit_callbacks)  # lookup 2 answers 10.0.0.1: refused
+        assert receiver.requests == []
+        assert WebhookDelivery.objects.get().last_error == "Adres niet toegestaan."
+        WebhookEndpoint.objects.update(retry_at=None)
+        services.webhook_endpoint_deliver(endpoint_id=WebhookEndpoint.objects.get().pk)  # lookup 3: allowed
+    assert len(receiver.requests) == 1
+    assert WebhookDelivery.objects.get().status == DeliveryStatus.DELIVERED
+    # One lookup per connection: the address checked is the address connected to.
+    assert dns.lookups == ["wisselend.partner.example"] * 3
