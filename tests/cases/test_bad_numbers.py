@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role
+from cases.team_forms import VisitPlanForm
 from tests.cases.api.conftest import API, client_for, open_cases
 from tests.factories import MunicipalityFactory, UserFactory
 from vroegsignalering.common.params import parse_id
@@ -118,3 +119,22 @@ def test_api_filters_take_ascii_digits_only(lead, case, param):
     response = client_for(lead).get(f"{API}/meldingen", {param: value})
     assert response.status_code == 400
     assert [p["name"] for p in response.json()["invalidParams"]] == [param]
+
+
+@pytest.mark.parametrize(("value", "error"), [
+    (str(2**31), None),  # beyond a 32-bit id: ids are BigAutoField
+    (str(2**63 - 1), None),
+    (str(2**63), "Deze melding bestaat niet."),
+    ("0", "Een meldingnummer is 1 of hoger."),
+])
+def test_the_visit_form_takes_any_case_number_a_bigautofield_can_hold(lead, value, error):
+    form = VisitPlanForm(data={"melding": value}, user=lead)
+    form.is_valid()
+    assert form.errors.get("melding") == ([error] if error else None)
+
+
+def test_planning_a_visit_for_a_big_unknown_case_number_says_it_is_not_found(client_lead, worker, case):
+    response = client_lead.post(reverse("team:visits"), {
+        "melding": str(2**31), "medewerker": str(worker.pk), "datum": "2026-06-10", "dagdeel": "Ochtend"})
+    assert response.status_code == 400
+    assert "Deze melding bestaat niet of hoort niet bij uw gemeente." in response.content.decode()

@@ -2,6 +2,7 @@
 who may use them; bounded query counts."""
 import datetime as dt
 import re
+from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
@@ -227,6 +228,73 @@ def test_an_unsafe_next_is_ignored(client_lead, gemeente, worker, unsafe):
     case, = make_cases(gemeente, 1)
     response = post_assign(client_lead, [case], worker, next=unsafe)
     assert response["Location"] == reverse("team:assign")
+
+
+class _PostForms(HTMLParser):
+    """The POST forms of a page as a browser sees them: action and the inputs a submit sends as they are."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[dict] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and attrs.get("method") == "post":
+            self.forms.append({"action": attrs.get("action"), "hidden": [], "boxes": []})
+        elif tag == "input" and self.forms:
+            if attrs.get("type") == "hidden":
+                self.forms[-1]["hidden"].append((attrs["name"], attrs.get("value", "")))
+            elif attrs.get("type") == "checkbox" and attrs.get("name"):
+                self.forms[-1]["boxes"].append(attrs["value"])
+
+
+def assign_form_of(html: str) -> dict:
+    parser = _PostForms()
+    parser.feed(html)
+    forms = [form for form in parser.forms if form["boxes"]]
+    assert len(forms) == 1
+    return forms[0]
+
+
+def submit_assign_form(client, page_url, params, cases, worker):
+    """GET the list, then tick ``cases`` and submit its own form, as the lead's browser does."""
+    form = assign_form_of(client.get(page_url, params).content.decode())
+    data: dict[str, list[str]] = {}
+    for name, value in form["hidden"]:
+        data.setdefault(name, []).append(value)
+    data["melding"] = [str(case.pk) for case in cases]
+    data["medewerker"] = [str(worker.pk)]
+    return form, client.post(form["action"], data)
+
+
+def test_a_refused_bulk_assign_on_the_list_shows_the_list_again(client, gemeente, andere, worker):
+    """The list's own form has no ``next``: a refusal is a 400 with the boxes still ticked, the errors by the
+    fields and the lead's filters kept (not a redirect that loses all of that)."""
+    lead = UserFactory(role=Role.TEAMLEIDER, municipalities=[gemeente, andere])
+    client.force_login(lead)
+    cases = make_cases(gemeente, 2) + make_cases(andere, 1, start=50)
+    form, response = submit_assign_form(client, reverse("team:assign"), {"toewijzing": "niet_toegewezen"}, cases,
+                                        worker)
+    assert form["action"] == "/team/toewijzen?toewijzing=niet_toegewezen"
+    assert "next" not in dict(form["hidden"])
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="id_medewerker_error">Wim Werker werkt niet voor de gemeente Anderstad.</p>' in html
+    assert "Niets toegewezen: Wim Werker werkt niet voor de gemeente Anderstad" in html  # the summary at the top
+    assert sorted(re.findall(r'name="melding" value="(\d+)" id="melding-\d+" checked', html)) == sorted(
+        str(c.pk) for c in cases)
+    assert '<option value="niet_toegewezen" selected>Niet toegewezen</option>' in html  # the filter is kept
+    assert assign_form_of(html)["action"] == "/team/toewijzen?toewijzing=niet_toegewezen"
+    assert assigned(cases) == [None, None, None]
+
+
+def test_a_bulk_assign_on_a_filtered_list_returns_to_that_list(client_lead, gemeente, worker):
+    cases = make_cases(gemeente, 3)
+    _, response = submit_assign_form(client_lead, reverse("team:assign"), {"toewijzing": "niet_toegewezen"},
+                                     cases[:2], worker)
+    assert response.status_code == 302 and response["Location"] == "/team/toewijzen?toewijzing=niet_toegewezen"
+    assert messages_of(response) == ["2 meldingen toegewezen aan Wim Werker."]
+    assert assigned(cases) == [worker.pk, worker.pk, None]
 
 
 def test_the_list_shows_open_cases_with_filters(client_lead, gemeente, andere, worker, lead):
