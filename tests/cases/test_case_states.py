@@ -6,9 +6,10 @@ import pytest
 from django.db import transaction
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from accounts.models import Role
 from cases import services
 from cases.exceptions import CaseActionError, CaseWindowClosedError
-from cases.models import Case, CaseHistory, CasePolicy, CaseStatus
+from cases.models import Case, CaseEvent, CaseHistory, CasePolicy, CaseStatus
 from contacts.models import Reached
 from contacts.services import contact_attempt_register
 from tests.cases.factories import aware, make_signal
@@ -266,3 +267,27 @@ def test_assign_to_a_worker_of_the_municipality(case, worker):
         services.case_assign(case=case, worker=outsider, by=worker, now=NOW)
     assert services.case_assign(case=case, worker=worker, by=worker, now=NOW).assigned_to == worker
     assert reload(case).history.last().reason == "Toegewezen aan Wil Werker."
+
+
+def test_assign_checks_what_the_team_lead_screen_checks(case, worker, gemeente):
+    """``case_assign`` is the bulk assignment for one case: the same refusals, and nothing changes."""
+    admin = UserFactory(role=Role.FUNCTIONEEL_BEHEERDER, municipalities=[gemeente], username="beheer")
+    gone = UserFactory(municipalities=[gemeente], username="weg", is_active=False)
+    for person in (admin, gone):
+        with pytest.raises(CaseActionError, match="behandelt geen meldingen") as refused:
+            services.case_assign(case=case, worker=person, by=worker, now=NOW)
+        assert refused.value.fields == {"medewerker": refused.value.messages[0]}
+    services.case_close(case=case, outcome=Outcome.VERWIJZING_ZONDER_CONTACT, by=worker, now=NOW)
+    with pytest.raises(CaseActionError, match=f"melding {case.pk} is gesloten"):
+        services.case_assign(case=case, worker=worker, by=worker, now=NOW)
+    assert reload(case).assigned_to is None
+    assert not reload(case).history.filter(event=CaseEvent.ASSIGNED).exists()
+
+
+def test_unassign_and_assigning_the_same_worker_again(case, worker):
+    services.case_assign(case=case, worker=worker, by=worker, now=NOW)
+    assert services.case_assign(case=case, worker=worker, by=worker, now=NOW).assigned_to == worker
+    assert reload(case).history.filter(event=CaseEvent.ASSIGNED).count() == 1  # the same worker again: no row
+    assert services.case_assign(case=case, worker=None, by=worker, now=NOW).assigned_to is None
+    assert reload(case).assigned_to is None
+    assert reload(case).history.last().reason == "Toewijzing opgeheven."

@@ -97,6 +97,15 @@ def test_window_counts_calendar_days_across_dst_change():
     assert deadline.at.utcoffset() == dt.timedelta(hours=1)
 
 
+
+def test_the_last_day_is_the_local_day_before_the_automatic_close():
+    deadline = deadlines.window_deadline(at(2026, 6, 1, 14, 30))
+    assert deadlines.last_day(deadline.at) == dt.date(2026, 6, 28)
+    # the same moment in UTC (22:00 on the 28th) is still the 29th at 00:00 in the Netherlands
+    assert deadlines.last_day(deadline.at.astimezone(dt.UTC)) == dt.date(2026, 6, 28)
+    assert deadlines.last_day(deadlines.window_deadline(at(2026, 3, 1, 23, 50)).at) == dt.date(2026, 3, 28)
+
+
 # --- periods ------------------------------------------------------------------------------------------
 
 

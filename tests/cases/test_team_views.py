@@ -341,6 +341,16 @@ def test_element_ids_are_unique(client_lead, gemeente, name, worker):
     assert ids and len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
 
 
+@pytest.mark.parametrize(("name", "label"), [("team:assign", "Toewijzen"), ("team:visits", "Huisbezoeken"),
+                                           ("team:dashboard", "Dashboard"), ("team:capacity", "Capaciteit")])
+def test_the_menu_links_the_team_pages_and_marks_the_current_one(client_lead, name, label):
+    html = client_lead.get(reverse(name)).content.decode()
+    nav = html.split('aria-label="Hoofdmenu"', 1)[1].split("</nav>", 1)[0]
+    for other in ("team:assign", "team:visits", "team:dashboard", "team:capacity"):
+        assert f'href="{reverse(other)}"' in nav
+    assert re.findall(r'<a href="([^"]+)" aria-current="page">([^<]+)</a>', nav) == [(reverse(name), label)]
+
+
 def _queries(client, url, params=None) -> int:
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url, params or {}).status_code == 200
