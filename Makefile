@@ -50,6 +50,7 @@ run: $(VENV)/.installed
 	$(BIN)/python manage.py run_fake_brp --port $(BRP_PORT) & FAKE=$$!; \
 	trap "kill $$FAKE 2>/dev/null" EXIT INT TERM; \
 	$(BIN)/python -c "import socket,time;[time.sleep(0.2) for _ in range(100) if socket.socket().connect_ex(('127.0.0.1',$(BRP_PORT)))]"; \
+	export BRP_BASE_URL=$${BRP_BASE_URL:-http://127.0.0.1:$(BRP_PORT)/haalcentraal/api/brp}; \
 	DEBUG=$${DEBUG:-1} SHV_ACCEPT_TEST_BSNS=1 $(BIN)/python manage.py seed_demo && \
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
 
