@@ -1,11 +1,12 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
 from rest_framework_api_key.admin import APIKeyModelAdmin
 
 from vroegsignalering.common.admin import FunctionalAdminMixin
 
 from .models import API_ROLES, Municipality, User, UserAPIKey
-from .services import user_token_revoke
+from .services import user_token_issue, user_token_outside_scope, user_token_revoke
 
 
 @admin.register(Municipality)
@@ -37,15 +38,31 @@ class UserAPIKeyInline(FunctionalAdminMixin, admin.TabularInline):
         return False
 
 
+def users_sharing_a_municipality(request):
+    """The users a functional administrator may manage tokens for: those of the administrator's own
+    municipalities (a token acts as its user). Superusers: everyone."""
+    users = User.objects.all()
+    if request.user.is_superuser:
+        return users
+    return users.filter(municipalities__in=request.user.municipalities.all()).distinct()
+
+
 @admin.register(UserAPIKey)
 class UserAPIKeyAdmin(FunctionalAdminMixin, APIKeyModelAdmin):
     """Tokens for the municipal API. The token is shown once, as a message, when it is added; revoke with the
-    action (or by ticking 'revoked' on the token)."""
+    action (or by ticking 'revoked' on the token). A functional administrator sees and issues tokens only for
+    users of their own municipalities; every issue and revoke is logged."""
 
     list_display = (*APIKeyModelAdmin.list_display, "user")
     list_filter = (*APIKeyModelAdmin.list_filter, "revoked", "user__role")
     search_fields = (*APIKeyModelAdmin.search_fields, "user__username")
     actions = ["revoke"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("user")
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(user__in=users_sharing_a_municipality(request))
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
@@ -53,12 +70,51 @@ class UserAPIKeyAdmin(FunctionalAdminMixin, APIKeyModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "user":
-            kwargs["queryset"] = User.objects.filter(role__in=API_ROLES, is_active=True)
+            kwargs["queryset"] = users_sharing_a_municipality(request).filter(role__in=API_ROLES, is_active=True)
+            kwargs["error_messages"] = {"invalid_choice": "Kies een actieve vroegsignaleerder, teamleider of "
+                                                          "serviceaccount van een van uw gemeenten."}
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None:
+            return form
+
+        class IssueForm(form):
+            def clean(self):
+                cleaned = super().clean()
+                user = cleaned.get("user")
+                refusal = user and user_token_outside_scope(user=user, by=request.user)
+                if refusal:  # the choices already exclude such users; this guards the rule itself
+                    self.add_error("user", refusal)
+                return cleaned
+
+        return IssueForm
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            try:
+                api_key, key = user_token_issue(user=obj.user, name=obj.name, expiry_date=obj.expiry_date,
+                                                by=request.user)
+            except ValidationError as exc:  # the form checked this; a race (membership just changed) lands here
+                raise PermissionDenied(" ".join(exc.messages)) from exc
+            for field in api_key._meta.concrete_fields:  # the admin goes on with ``obj`` (log entry, redirect)
+                setattr(obj, field.attname, getattr(api_key, field.attname))
+            obj._state.adding, obj._state.db = False, api_key._state.db
+            self.message_user(request, f"Het token voor {obj.user.username} ({obj.name}) is: {key} — bewaar het "
+                                       "veilig; het wordt niet nog eens getoond.", messages.WARNING)
+            return
+        revoking = obj.revoked and "revoked" in form.changed_data
+        if revoking:  # save the other changes, then revoke through the service (logged)
+            obj.revoked = False
+        obj.save()
+        if revoking:
+            user_token_revoke(api_key=obj, by=request.user)
+            obj.revoked = True
 
     @admin.action(description="Geselecteerde tokens intrekken")
     def revoke(self, request, queryset):
-        revoked = sum(user_token_revoke(api_key=api_key) for api_key in queryset)
+        revoked = sum(user_token_revoke(api_key=api_key, by=request.user) for api_key in queryset)
         self.message_user(request, f"{revoked} token(s) ingetrokken.", messages.SUCCESS)
 
 

@@ -1,10 +1,13 @@
 """Writes for municipalities and users."""
+import logging
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .models import API_ROLES, Municipality, UserAPIKey
+
+logger = logging.getLogger(__name__)
 
 
 def municipality_create_or_update(
@@ -27,10 +30,28 @@ def municipality_create_or_update(
     return municipality, created
 
 
-def user_token_issue(*, user, name: str, expiry_date=None):
+def _actor(by) -> str:
+    return f"{by.username} (#{by.pk})" if by is not None else "beheercommando"
+
+
+def user_token_outside_scope(*, user, by) -> str | None:
+    """A Dutch refusal when ``by`` (a functional administrator) may not issue a token for ``user``:
+    they must share a municipality, since the token acts as the user. Superusers and the server's
+    management commands (``by`` None) may issue for anyone."""
+    if by is None or by.is_superuser:
+        return None
+    if user.municipalities.filter(pk__in=by.municipalities.values("pk")).exists():
+        return None
+    return (f"U kunt geen token uitgeven voor {user.username}: deze gebruiker werkt niet voor een van uw "
+            "gemeenten. Vraag een beheerder van die gemeente.")
+
+
+def user_token_issue(*, user, name: str, expiry_date=None, by=None):
     """Issue a municipal-API token to a user; the plain token is returned once, only its hash is stored.
 
-    Only roles that work on cases (and service accounts) get a token; others would be refused anyway."""
+    Only roles that work on cases (and service accounts) get a token; others would be refused anyway. ``by``
+    is the administrator issuing it (None: a management command on the server); a functional administrator
+    only for users of their own municipalities. Logged (who, for whom, prefix; never the token)."""
     if user.role not in API_ROLES:
         raise ValidationError(
             f"Gebruiker {user.username} heeft de rol {user.get_role_display()}; alleen vroegsignaleerders, "
@@ -38,15 +59,25 @@ def user_token_issue(*, user, name: str, expiry_date=None):
         )
     if not user.is_active:
         raise ValidationError(f"Gebruiker {user.username} is niet actief.")
-    return UserAPIKey.objects.create_key(name=name[:50], user=user, expiry_date=expiry_date)
+    refusal = user_token_outside_scope(user=user, by=by)
+    if refusal:
+        logger.warning("API token refused: by=%s for=%s (#%s): no shared municipality", _actor(by), user.username,
+                       user.pk)
+        raise ValidationError(refusal, code="outside_municipalities")
+    api_key, key = UserAPIKey.objects.create_key(name=name[:50], user=user, expiry_date=expiry_date)
+    logger.info("API token issued: by=%s for=%s (#%s) prefix=%s expiry=%s", _actor(by), user.username, user.pk,
+                api_key.prefix, expiry_date)
+    return api_key, key
 
 
-def user_token_revoke(*, api_key) -> bool:
-    """Revoke a token (cannot be undone). Returns False when it was already revoked."""
+def user_token_revoke(*, api_key, by=None) -> bool:
+    """Revoke a token (cannot be undone). Returns False when it was already revoked. Logged."""
     with transaction.atomic():
-        api_key = UserAPIKey.objects.select_for_update().get(pk=api_key.pk)
+        api_key = UserAPIKey.objects.select_for_update().select_related("user").get(pk=api_key.pk)
         if api_key.revoked:
             return False
         api_key.revoked = True
         api_key.save(update_fields=["revoked"])
+    logger.info("API token revoked: by=%s for=%s (#%s) prefix=%s", _actor(by), api_key.user.username,
+                api_key.user_id, api_key.prefix)
     return True
