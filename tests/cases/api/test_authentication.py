@@ -129,8 +129,8 @@ def test_revoke_user_token_by_user_revokes_all_their_tokens(worker, lead, capsys
         call_command("revoke_user_token", "onbekend")
 
 
-def test_the_admin_shows_a_users_tokens_and_revokes_them(client, worker):
-    admin = UserFactory(username="fb", role=Role.FUNCTIONEEL_BEHEERDER, is_staff=True)
+def test_the_admin_shows_a_users_tokens_and_revokes_them(client, worker, gemeente):
+    admin = UserFactory(username="fb", role=Role.FUNCTIONEEL_BEHEERDER, is_staff=True, municipalities=[gemeente])
     client.force_login(admin)
     token = token_for(worker)
     api_key = UserAPIKey.objects.get(user=worker)
@@ -144,8 +144,8 @@ def test_the_admin_shows_a_users_tokens_and_revokes_them(client, worker):
     assert _get({"HTTP_AUTHORIZATION": f"Token {token}"}).status_code == 401
 
 
-def test_the_admin_issues_a_token_only_to_api_roles_and_shows_it_once(client, worker):
-    admin = UserFactory(username="fb", role=Role.FUNCTIONEEL_BEHEERDER, is_staff=True)
+def test_the_admin_issues_a_token_only_to_api_roles_and_shows_it_once(client, worker, gemeente):
+    admin = UserFactory(username="fb", role=Role.FUNCTIONEEL_BEHEERDER, is_staff=True, municipalities=[gemeente])
     auditor = UserFactory(username="auditor", role=Role.AUDITOR)
     client.force_login(admin)
     refused = client.post("/beheer/accounts/userapikey/add/", {"name": "x", "user": auditor.pk})
