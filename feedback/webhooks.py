@@ -55,7 +55,9 @@ def signature_verify(secret: str, body: bytes, header: str, *, now: int, toleran
     return hmac.compare_digest(expected, parts["v1"])
 
 
-ADDRESS_REFUSED = "Adres niet toegestaan."
+# The one error for an address that is not public or a name that does not resolve: telling the two apart
+# would tell whoever sets the address which internal names exist.
+ADDRESS_REFUSED = "Adres niet toegestaan of niet gevonden; alleen openbare internetadressen."
 
 
 def address_allowed(address: str) -> bool:
@@ -79,7 +81,8 @@ def resolve(host: str, port: int) -> list[str]:
 
 
 class AddressNotAllowed(httpcore.ConnectError):
-    """The host resolved to an address outside the public internet; no connection was made."""
+    """The host did not resolve, or resolved to an address outside the public internet; no connection
+    was made."""
 
 
 class GuardedBackend(httpcore.SyncBackend):
@@ -94,8 +97,9 @@ class GuardedBackend(httpcore.SyncBackend):
         try:
             addresses = resolve(host, port)
         except (OSError, UnicodeError) as exc:
-            raise httpcore.ConnectError(f"Naam niet gevonden: {host}") from exc
-        if not settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES and not all(map(address_allowed, addresses)):
+            raise AddressNotAllowed(ADDRESS_REFUSED) from exc
+        if not addresses or (not settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES
+                             and not all(map(address_allowed, addresses))):
             raise AddressNotAllowed(ADDRESS_REFUSED)
         failure: Exception | None = None
         for address in addresses:  # as socket.create_connection does: the first that answers
@@ -106,7 +110,7 @@ class GuardedBackend(httpcore.SyncBackend):
                 raise
             except httpcore.ConnectError as exc:
                 failure = exc
-        raise failure or httpcore.ConnectError(f"Geen adres voor {host}")
+        raise failure
 
 
 class GuardedTransport(httpx.HTTPTransport):

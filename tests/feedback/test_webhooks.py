@@ -18,6 +18,7 @@ from feedback import services
 from feedback.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from feedback.selectors import webhook_endpoints_due
 from feedback.services import feedback_issue_for_signal
+from feedback.webhooks import ADDRESS_REFUSED
 from signals.models import SignalStatus
 from tests.cases.factories import make_signal
 from tests.e2e_support import Receiver, hanging, statuses, wait_until
@@ -363,6 +364,8 @@ def dns(monkeypatch):
         Dns.lookups.append(host)
         answer = Dns.answers[host]
         addresses = answer(Dns.lookups.count(host)) if callable(answer) else answer
+        if not addresses:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
         return [(socket.AF_INET6, socket.SOCK_STREAM, 6, "", (a, port, 0, 0)) if ":" in a
                 else (socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port)) for a in addresses]
 
@@ -447,7 +450,7 @@ def test_delivery_to_an_internal_address_is_a_failed_attempt_without_details(api
     for endpoint in (literal_endpoint, named_endpoint):
         delivery = WebhookDelivery.objects.get(endpoint=endpoint)
         assert (delivery.status, delivery.attempts, delivery.last_http_status) == (DeliveryStatus.PENDING, 1, None)
-        assert delivery.last_error == "Adres niet toegestaan."
+        assert delivery.last_error == ADDRESS_REFUSED
         endpoint.refresh_from_db()
         assert endpoint.failures == 1 and endpoint.retry_at is not None  # backs off like any failure
 
@@ -483,10 +486,25 @@ def test_a_name_that_changes_after_the_check_cannot_redirect_the_connection(api,
         issue(municipality, api.creditor)
         publish(django_capture_on_commit_callbacks)  # lookup 2 answers 10.0.0.1: refused
         assert receiver.requests == []
-        assert WebhookDelivery.objects.get().last_error == "Adres niet toegestaan."
+        assert WebhookDelivery.objects.get().last_error == ADDRESS_REFUSED
         WebhookEndpoint.objects.update(retry_at=None)
         services.webhook_endpoint_deliver(endpoint_id=WebhookEndpoint.objects.get().pk)  # lookup 3: allowed
     assert len(receiver.requests) == 1
     assert WebhookDelivery.objects.get().status == DeliveryStatus.DELIVERED
     # One lookup per connection: the address checked is the address connected to.
     assert dns.lookups == ["wisselend.partner.example"] * 3
+
+
+def test_a_name_that_does_not_resolve_at_delivery_gets_the_same_error_as_a_refused_one(
+        api, municipality, settings, dns, django_capture_on_commit_callbacks):
+    """Otherwise whoever sets the address could tell which internal names exist."""
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    dns.answers["bestaat-niet.partner.example"] = []
+    dns.answers["bestaat-intern.partner.example"] = ["10.1.2.3"]
+    services.webhook_endpoint_create(creditor=api.creditor, url="https://bestaat-niet.partner.example/hook")
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True  # saved while allowed; now it points inside
+    services.webhook_endpoint_create(creditor=api.creditor, url="https://bestaat-intern.partner.example/hook")
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    issue(municipality, api.creditor)
+    publish(django_capture_on_commit_callbacks)
+    assert list(WebhookDelivery.objects.values_list("last_error", flat=True)) == [ADDRESS_REFUSED] * 2
