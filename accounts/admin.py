@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from rest_framework_api_key.admin import APIKeyModelAdmin
 
 from vroegsignalering.common.admin import FunctionalAdminMixin
@@ -130,6 +131,30 @@ class VroegsignaleringUserAdmin(FunctionalAdminMixin, UserAdmin):
     )
     filter_horizontal = ("municipalities", "groups", "user_permissions")
     inlines = [UserAPIKeyInline]
+
+    def get_queryset(self, request):
+        """A functional administrator manages the users of their own municipalities and users without one
+        (creditor staff, new accounts): not another municipality's staff, whose password or membership
+        they could otherwise change to act as them. Superusers: everyone."""
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(Q(municipalities__in=request.user.municipalities.all())
+                               | Q(municipalities__isnull=True)).distinct()
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "municipalities" and not request.user.is_superuser:
+            kwargs["queryset"] = request.user.municipalities.all()  # also on their own record: no self-promotion
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        """The form only offers the administrator's municipalities: keep the user's memberships elsewhere."""
+        elsewhere = []
+        if change and not request.user.is_superuser:
+            elsewhere = list(form.instance.municipalities.exclude(pk__in=request.user.municipalities.all()))
+        super().save_related(request, form, formsets, change)
+        if elsewhere:
+            form.instance.municipalities.add(*elsewhere)
 
     def get_readonly_fields(self, request, obj=None):
         # Only superusers hand out superuser or staff rights.
