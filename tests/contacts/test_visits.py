@@ -187,6 +187,18 @@ def test_a_visit_made_is_linked_to_its_attempt_and_cannot_be_cancelled(case, wor
     assert PlannedVisit.objects.get().cancelled_at is None
 
 
+def test_a_home_visit_attempt_makes_the_visitors_own_visit_of_that_part_of_the_day(case, worker, lead, gemeente):
+    colleague = UserFactory(municipalities=[gemeente], first_name="Kees", last_name="Collega")
+    theirs = plan(case, colleague, lead, dagdeel=Dagdeel.AVOND)
+    morning = plan(case, worker, lead, dagdeel=Dagdeel.OCHTEND)
+    evening = plan(case, worker, lead, dagdeel=Dagdeel.AVOND, date=THURSDAY)
+    at = aware(2026, 6, 11, 19, 30)  # Thursday evening, by the worker
+    attempt = contact_attempt_register(case=case, kind=ContactKind.HUISBEZOEK, at=at, reached=Reached.NEE,
+                                       by=worker, now=at)
+    made = {v.pk: v.attempt_id for v in PlannedVisit.objects.all()}
+    assert made == {theirs.pk: None, morning.pk: None, evening.pk: attempt.pk}
+
+
 # --- the planner screen -----------------------------------------------------------------------------------
 
 
