@@ -592,7 +592,7 @@ def ensure_open_for_work(case: Case, *, now: dt.datetime, action: str) -> None:
             code="gesloten",
         )
     if case.status in WINDOW_STATUSES and not deadlines.window_is_open(case.deadline_at, now):
-        last = deadlines.local_date(case.deadline_at) - dt.timedelta(days=1)
+        last = deadlines.last_day(case.deadline_at)
         raise CaseWindowClosedError(
             f"De termijn van {deadlines.WINDOW_DAYS} dagen voor deze melding is verstreken (de laatste dag was "
             f"{deadlines.format_date(last)}); u kunt geen {action}. De melding wordt automatisch gesloten. "
@@ -739,7 +739,7 @@ def cases_close_expired(*, now: dt.datetime | None = None, batch_size: int = 100
                 before = case.status
                 case.expire(outcome, case.deadline_at)  # validates the transition
                 by_outcome[(before, outcome)].append(case.pk)
-                last = deadlines.local_date(case.deadline_at) - dt.timedelta(days=1)
+                last = deadlines.last_day(case.deadline_at)
                 rows.append(_history(
                     case, at=now, from_status=before, to_status=case.status,
                     reason=(f"Automatisch gesloten: de termijn van {deadlines.WINDOW_DAYS} dagen eindigde op "

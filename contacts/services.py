@@ -204,7 +204,7 @@ def visit_plan(*, case: Case, worker, date: dt.date, dagdeel: str, note: str = "
         case = case_lock(case)
         ensure_open_for_work(case, now=now, action="huisbezoek plannen")
         if case.status in WINDOW_STATUSES:
-            last = deadlines.local_date(case.deadline_at) - dt.timedelta(days=1)
+            last = deadlines.last_day(case.deadline_at)
             if date > last:
                 text = (f"De termijn van {deadlines.WINDOW_DAYS} dagen van deze melding eindigt op "
                         f"{deadlines.format_date(last)}; plan het huisbezoek uiterlijk op die dag.")
