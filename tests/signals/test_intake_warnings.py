@@ -71,6 +71,19 @@ def _nfc(value):
     return value
 
 
+def _same(stored, delivered) -> bool:
+    """Equal as JSON values; a number may come back from PostgreSQL's jsonb as int or float."""
+    if isinstance(stored, list) and isinstance(delivered, list):
+        return len(stored) == len(delivered) and all(map(_same, stored, delivered))
+    if isinstance(stored, dict) and isinstance(delivered, dict):
+        return stored.keys() == delivered.keys() and all(_same(stored[k], delivered[k]) for k in stored)
+    numbers = (int, float)
+    if isinstance(stored, numbers) and isinstance(delivered, numbers) and not isinstance(stored, bool) \
+            and not isinstance(delivered, bool):
+        return float(stored) == float(delivered)
+    return stored == delivered and type(stored) is type(delivered)
+
+
 @PROPERTY
 @given(data=st.data(), size=st.integers(1, 4))
 def test_arbitrary_optional_values_never_cost_a_signal(api, data, size):
@@ -104,7 +117,7 @@ def test_arbitrary_optional_values_never_cost_a_signal(api, data, size):
                     delivered = delivered[int(index[:-1])]
             if len(json.dumps(delivered, ensure_ascii=False)) <= MAX_STORED_RAW:
                 if name not in ("klant.geboortedatum", "signaaldatum") or not isinstance(delivered, str):
-                    assert warning["waarde"] == _nfc(delivered)
+                    assert _same(warning["waarde"], _nfc(delivered))
         # An unusable house letter or addition never goes into the household key.
         assert signal.address_key == normalise.address_key(
             signal.postcode, signal.house_number, signal.house_letter, signal.house_number_addition)
