@@ -3,6 +3,7 @@
 Each function takes the raw value and returns the normalised one, or raises ``ValueError`` with
 a Dutch message for the creditor. The address key built here is what matching groups on.
 """
+import functools
 import re
 import unicodedata
 
@@ -91,6 +92,7 @@ def initials(value: str) -> str:
     return "".join(f"{c.upper()}." for c in letters)
 
 
+@functools.lru_cache(maxsize=16384)  # pure; the same numbers and addresses recur across creditors
 def phone_number(value: str) -> str:
     """Any common Dutch or international notation → E.164 ('06 12345678' → '+31612345678').
 
@@ -107,6 +109,7 @@ def phone_number(value: str) -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+@functools.lru_cache(maxsize=16384)
 def email(value: str) -> str:
     """A syntactically valid address (RFC 5321/5322, and RFC 6531: non-ASCII local part and domain)
     in its normalised form, lower case. Whether the domain receives mail is not checked."""

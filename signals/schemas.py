@@ -109,9 +109,8 @@ class Klant(_Strict):
     voorletters: Annotated[Text, Field(max_length=40), AfterValidator(_rule(normalise.initials))] | None = None
     bedrijfsnaam: Annotated[NonBlank, Field(max_length=200)] | None = None
     geboortedatum: Date | None = None
-    telefoonnummers: Annotated[
-        list[Annotated[str, AfterValidator(_rule(normalise.phone_number))]], Field(max_length=5)
-    ] | None = None
+    # Normalised to E.164 (one by one, an unusable one left out) by _phone_numbers before the model.
+    telefoonnummers: Annotated[list[str], Field(max_length=5)] | None = None
     emailadres: Annotated[str, Field(max_length=254), AfterValidator(_rule(normalise.email))] | None = None
 
 
@@ -419,16 +418,16 @@ _phone = TypeAdapter(Annotated[str, Field(max_length=500), AfterValidator(_rule(
 
 
 def _phone_numbers(data: dict) -> list[Unusable]:
-    """Keep the usable numbers (at most five, as delivered: the model normalises them); report the rest."""
+    """Normalise the phone numbers one by one (E.164): keep the usable ones (at most five), report the rest."""
     klant = data.get("klant")
     numbers = klant.get("telefoonnummers") if isinstance(klant, dict) else None
     if not isinstance(numbers, list):
-        return []
+        return []  # absent, null, or not a list: the model judges it
     kept, unusable = [], []
     for index, number in enumerate(numbers):
         name = f"klant.telefoonnummers[{index}]"
         try:
-            _phone.validate_python(number)
+            normalised = _phone.validate_python(number)
         except ValidationError as exc:
             code, reason = _message(exc.errors(include_url=False, include_input=False)[0])
             unusable.append(Unusable(name, code, reason, number))
@@ -437,9 +436,8 @@ def _phone_numbers(data: dict) -> list[Unusable]:
             unusable.append(Unusable(name, "max_items", f"Hoogstens {MAX_PHONE_NUMBERS} telefoonnummers; "
                                                         "dit nummer is niet gebruikt.", number))
             continue
-        kept.append(number)
-    if unusable:
-        klant["telefoonnummers"] = kept
+        kept.append(normalised)
+    klant["telefoonnummers"] = kept
     return unusable
 
 
