@@ -12,7 +12,7 @@ from vroegsignalering.common.problems import Conflict, InvalidParams, PayloadToo
 
 from .. import selectors, services
 from ..models import Source
-from ..schemas import MAX_SIGNALS_PER_DELIVERY, FieldError, Levering, Signaal
+from ..schemas import MAX_SIGNALS_PER_DELIVERY, FieldError, Levering, Signaal, escape_unstorable
 from .renderers import SafeJSONRenderer
 from .representations import (
     LeveringAntwoord,
@@ -88,7 +88,8 @@ def _signal_list(body) -> list:
     """The delivery's envelope: an object with only ``signalen``, a list of 1 to 1,000 items."""
     if not isinstance(body, dict):
         raise InvalidParams([FieldError("body", "invalid", 'Geef een object met "signalen".')])
-    errors = [FieldError(key, "unknown_field", "Onbekend veld.") for key in body if key != "signalen"]
+    errors = [FieldError(escape_unstorable(str(key)), "unknown_field", "Onbekend veld.")
+              for key in body if key != "signalen"]
     items = body.get("signalen")
     if items is None:
         errors.append(FieldError("signalen", "required", "Dit veld is verplicht."))

@@ -280,3 +280,20 @@ def test_ordinary_signal_ids_are_accepted_and_read_back(api, signal_id):
     response = post(api, "/api/v1/signalen", signal_payload(1, signaalId=signal_id))
     assert response.status_code == 201
     assert api.get(response["Location"]).json()["signaalId"] == signal_id
+
+
+@pytest.mark.parametrize("key", ["sig\u0000nalen", "\ud800"])
+def test_an_unknown_envelope_key_with_unstorable_text_is_named_escaped(api, key):
+    response = post(api, "/api/v1/leveringen", {"signalen": [signal_payload(1)], key: 1})
+    assert response.status_code == 400 and response["Content-Type"] == "application/problem+json"
+    names = [p["name"] for p in response.json()["invalidParams"]]
+    assert names == [key.replace("\u0000", "\\u0000").replace("\ud800", "\\uD800")]
+    assert Signal.objects.count() == 0
+
+
+@pytest.mark.parametrize("body", [[], "tekst", 12, None, {"signalen": "x"}, {"signalen": {"a": 1}}, {"signalen": 3}])
+def test_a_body_that_is_not_an_envelope_is_400(api, body):
+    for path in ("/api/v1/leveringen", "/api/v1/signalen"):
+        response = post(api, path, body)
+        assert response.status_code == 400, (path, response.content)
+        assert response["Content-Type"] == "application/problem+json"
