@@ -6,6 +6,8 @@ delivered and reported back as a warning. Phone numbers in many notations and in
 e-mail addresses are usable.
 """
 import copy
+import datetime as dt
+import hashlib
 import itertools
 import json
 import unicodedata
@@ -136,11 +138,9 @@ def test_other_junk_under_the_same_signal_id_is_a_conflict(api):
 
 def test_a_signal_without_warnings_hashes_as_before(api):
     """Signals stored before issue 9 keep their content hash: a redelivery is still al_ontvangen."""
-    import hashlib
-
     from signals.services import content_hash
 
-    judged = judge_signals([signal_payload(1)], today=__import__("datetime").date(2026, 10, 1))[0]
+    judged = judge_signals([signal_payload(1)], today=dt.date(2026, 10, 1))[0]
     legacy = hashlib.sha256(judged.signal.model_dump_json(exclude_none=True).encode()).hexdigest()
     assert content_hash(judged.signal, judged.warnings) == legacy
 
@@ -323,5 +323,5 @@ def test_the_fallout_screen_shows_unusable_contact_data_as_delivered(api, client
 def test_copy_of_payload_is_not_changed_by_judging():
     payload = signal_payload(1, klant={"telefoonnummers": ["x", "06 12345678"]})
     before = copy.deepcopy(payload)
-    judge_signals([payload], today=__import__("datetime").date(2026, 10, 1))
+    judge_signals([payload], today=dt.date(2026, 10, 1))
     assert payload == before
