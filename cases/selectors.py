@@ -10,6 +10,7 @@ from django.db.models.fields.tuple_lookups import TupleGreaterThan, TupleLessTha
 from django.db.models.functions import Coalesce
 
 from accounts.models import CASEWORK_ROLES
+from signals.selectors import signal_unusable_values
 from vroegsignalering.common.formats import add_months
 from vroegsignalering.common.vocab import CreditorKind
 
@@ -260,14 +261,18 @@ def _persons_and_household(signals) -> tuple[list[dict], list[dict]]:
 
 
 def _contact_details(signals) -> list[dict]:
-    """Phone numbers and e-mail addresses the creditors sent, each with who sent it."""
+    """Phone numbers, e-mail addresses and birth dates the creditors sent, each with who sent it.
+    Values that could not be used come as delivered with a ``notitie`` ("niet bruikbaar: …"):
+    a worker may still recognise a number written oddly."""
     found: dict[tuple[str, str], dict] = {}
     for signal in signals:
-        values = [("Telefoon", str(number)) for number in signal.phone_numbers or [] if number]
+        values = [("Telefoon", str(number), "") for number in signal.phone_numbers or [] if number]
         if signal.email:
-            values.append(("E-mail", signal.email))
-        for kind, value in values:
-            row = found.setdefault((kind, value), {"soort": kind, "waarde": value, "bronnen": []})
+            values.append(("E-mail", signal.email, ""))
+        values += [(row["veld"], row["waarde"], row["notitie"]) for row in signal_unusable_values(signal, fields=(
+            "klant.telefoonnummers", "klant.emailadres", "klant.geboortedatum"))]
+        for kind, value, note in values:
+            row = found.setdefault((kind, value), {"soort": kind, "waarde": value, "notitie": note, "bronnen": []})
             if signal.creditor.name not in row["bronnen"]:
                 row["bronnen"].append(signal.creditor.name)
     return list(found.values())

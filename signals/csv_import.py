@@ -33,7 +33,7 @@ from django.utils import timezone
 from accounts.models import Role
 
 from .models import Creditor, CsvImport, Source
-from .schemas import MAX_SIGNALS_PER_DELIVERY, FieldError
+from .schemas import MAX_SIGNALS_PER_DELIVERY, FieldError, Unusable, has_unstorable_text
 from .services import AL_ONTVANGEN, GEWEIGERD, ONTVANGEN, delivery_create
 
 logger = logging.getLogger(__name__)
@@ -399,14 +399,16 @@ def row_to_item(columns: tuple[str, ...], cells: list[str]) -> tuple[dict | None
 def _raw_signal_id(columns: tuple[str, ...], cells: list[str]) -> str | None:
     index = columns.index("signaalId")
     value = cells[index].strip() if index < len(cells) else ""
+    if has_unstorable_text(value):
+        return None  # a control character cannot go into the report either
     return value[:64] or None
 
 
 _INDEXED = re.compile(r"\[(\d+)\]")
 
 
-def _for_csv(error: FieldError) -> dict:
-    """A field error in the words of the CSV file: its column, ja/nee, the n-th phone number."""
+def _for_csv(error: FieldError | Unusable) -> dict:
+    """A field error or warning in the words of the CSV file: its column, ja/nee, the n-th phone number."""
     name, reason = error.name, error.reason
     if name == "warmeOverdracht" and error.code == "invalid":
         reason = "Vul ja of nee in."
@@ -414,11 +416,17 @@ def _for_csv(error: FieldError) -> dict:
     return FieldError(name, error.code, reason).as_contract()
 
 
-def _row_result(row_number: int, signal_id: str | None, status: str, errors: Iterable[FieldError] = ()) -> dict:
+def _row_result(row_number: int, signal_id: str | None, status: str, errors: Iterable[FieldError] = (),
+                warnings: Iterable[Unusable] = ()) -> dict:
+    """One row of the import report: ``fouten`` refuse the row, ``waarschuwingen`` name the optional
+    values that could not be used (the signal is stored without them)."""
     result: dict[str, Any] = {"regel": row_number, "signaalId": signal_id, "status": status}
     fouten = [_for_csv(error) for error in errors]
     if fouten:
         result["fouten"] = fouten
+    waarschuwingen = [_for_csv(warning) for warning in warnings]
+    if waarschuwingen:
+        result["waarschuwingen"] = waarschuwingen
     return result
 
 
@@ -439,7 +447,8 @@ def process_rows(*, creditor: Creditor, columns: tuple[str, ...], rows: list[tup
     if items:
         delivery, outcomes = delivery_create(creditor=creditor, items=items, source=Source.CSV, actor=actor)
         for position, outcome in zip(positions, outcomes, strict=True):
-            results[position] = _row_result(rows[position][0], outcome.signal_id, outcome.status, outcome.errors)
+            results[position] = _row_result(rows[position][0], outcome.signal_id, outcome.status, outcome.errors,
+                                            outcome.warnings)
     return delivery, results
 
 

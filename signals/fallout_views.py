@@ -69,6 +69,7 @@ def fallout_detail(request, signal_pk: int):
             following = selectors.fallout_list_for_user(user=request.user).first()
             return redirect("fallout_detail", following.pk) if following else redirect("fallout_list")
     queue = selectors.fallout_list_for_user(user=request.user)
+    unusable = selectors.signal_unusable_values(signal)  # delivered, but not usable: shown with a note
     return render(request, "signals/fallout_detail.html", {
         "signal": signal,
         "position": queue.filter(Q(received_at__lt=signal.received_at)
@@ -78,6 +79,8 @@ def fallout_detail(request, signal_pk: int):
                                   | Q(received_at=signal.received_at, pk__gt=signal.pk)).first(),
         "evidence": signal.brp_evidence,
         "suggestions": _suggestions(signal),
+        "unusable": unusable,
+        "unusable_birth_date": next((u for u in unusable if u["naam"] == "klant.geboortedatum"), None),
         "choices": FalloutDecision.Choice,
         "error": error,
         "posted": request.POST,

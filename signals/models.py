@@ -151,6 +151,9 @@ class Signal(FSMModelMixin, models.Model):
     disconnection_date = models.DateField("datum afsluiting", null=True, blank=True)
     eviction_date = models.DateField("datum ontruiming", null=True, blank=True)
     signal_date = models.DateField("signaaldatum")
+    # Optional values that could not be used, kept as delivered and left out of the fields above:
+    # [{"naam": "klant.telefoonnummers[0]", "code": …, "reden": …, "waarde": <as delivered>}]
+    intake_warnings = models.JSONField("waarschuwingen bij ontvangst", default=list, blank=True)
 
     # Checks (BRP, SHV, rules): what was decided and the evidence.
     bsn = models.CharField("BSN", max_length=9, blank=True)

@@ -3,16 +3,16 @@
 Each function takes the raw value and returns the normalised one, or raises ``ValueError`` with
 a Dutch message for the creditor. The address key built here is what matching groups on.
 """
+import functools
 import re
+import unicodedata
 
 import phonenumbers
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import EmailValidator
+from email_validator import EmailNotValidError, validate_email
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.nl import postcode as nl_postcode
 
 _WS = re.compile(r"\s+")
-_email_validator = EmailValidator()
 
 # Voorvoegsels (surname prefixes) as the BRP knows them, longest first so that "van der" wins
 # over "van". Stored lower case, as the BRP does.
@@ -92,24 +92,37 @@ def initials(value: str) -> str:
     return "".join(f"{c.upper()}." for c in letters)
 
 
+@functools.lru_cache(maxsize=16384)  # pure; the same numbers and addresses recur across creditors
 def phone_number(value: str) -> str:
-    """Any common Dutch or international notation → E.164 ('06 12345678' → '+31612345678')."""
+    """Any common Dutch or international notation → E.164 ('06 12345678' → '+31612345678').
+
+    Usable when the number is *possible* (its length fits the country's number plan), Dutch by
+    default or international with '+' or '00'; not only when libphonenumber's metadata calls the
+    range assigned, because number plans change faster than that metadata.
+    """
     try:
         parsed = phonenumbers.parse(value, "NL")
     except phonenumbers.NumberParseException:
         raise ValueError("Geen geldig telefoonnummer.") from None
-    if not phonenumbers.is_valid_number(parsed):
+    if not phonenumbers.is_possible_number(parsed):
         raise ValueError("Geen geldig telefoonnummer.")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+@functools.lru_cache(maxsize=16384)
 def email(value: str) -> str:
-    address = collapse(value).lower()
+    """A syntactically valid address (RFC 5321/5322, and RFC 6531: non-ASCII local part and domain)
+    in its normalised form, lower case. Whether the domain receives mail is not checked."""
     try:
-        _email_validator(address)
-    except DjangoValidationError:
+        address = validate_email(collapse(value), check_deliverability=False, allow_smtputf8=True)
+    except EmailNotValidError:
         raise ValueError("Geen geldig e-mailadres.") from None
-    return address
+    return address.normalized.lower()
+
+
+def nfc(value: str) -> str:
+    """Unicode NFC: a composed 'ü' and 'u' + combining diaeresis are one and the same text."""
+    return unicodedata.normalize("NFC", value)
 
 
 def address_key(postcode: str, house_number: int, house_letter: str = "", addition: str = "") -> str:

@@ -1,4 +1,7 @@
 """Reads of the intake: for creditors scoped to their own signals, for staff to their municipalities."""
+import json
+
+from . import normalise
 from .models import Creditor, Delivery, Signal, SignalStatus
 
 
@@ -7,11 +10,44 @@ def delivery_get_for_creditor(*, creditor: Creditor, delivery_id) -> Delivery | 
 
 
 def signal_get_for_creditor(*, creditor: Creditor, signal_id: str) -> Signal | None:
+    """The creditor's own signal; the id is compared NFC-normalised, as it was stored."""
     return (
         Signal.objects.select_related("municipality")
-        .filter(creditor=creditor, signal_id=signal_id, forwarded_from__isnull=True)
+        .filter(creditor=creditor, signal_id=normalise.nfc(signal_id), forwarded_from__isnull=True)
         .first()
     )
+
+
+# What a worker calls the fields an unusable value can be in (see Signal.intake_warnings).
+_FIELD_LABELS = {
+    "klant.telefoonnummers": "Telefoon", "klant.emailadres": "E-mail", "klant.geboortedatum": "Geboortedatum",
+    "klant.geslachtsnaam": "Geslachtsnaam", "klant.voorvoegsel": "Voorvoegsel", "klant.voornamen": "Voornamen",
+    "klant.voorletters": "Voorletters", "klant.bedrijfsnaam": "Bedrijfsnaam", "adres.huisletter": "Huisletter",
+    "adres.huisnummertoevoeging": "Huisnummertoevoeging", "adres.straatnaam": "Straatnaam",
+    "adres.woonplaats": "Woonplaats", "achterstand.aantalTermijnen": "Aantal termijnen",
+    "achterstand.termijnbedrag": "Termijnbedrag", "contractnummer": "Contractnummer",
+    "warmeOverdracht": "Warme overdracht", "soortSignaal": "Soort signaal", "signaaldatum": "Signaaldatum",
+    "datumEindeLevering": "Datum einde levering", "datumAfsluiting": "Datum afsluiting",
+    "datumOntruiming": "Datum ontruiming",
+}
+
+
+def signal_unusable_values(signal: Signal, *, fields: tuple[str, ...] = ()) -> list[dict]:
+    """The values the creditor delivered that could not be used, for a person to read: per value
+    the field (``naam``, e.g. ``klant.telefoonnummers[1]``), its label, the value as delivered as
+    text, and the note "niet bruikbaar: <reason>". Only the given fields (dotted names) when given."""
+    rows = []
+    for warning in signal.intake_warnings or []:
+        name = str(warning.get("naam", ""))
+        base = name.split("[", 1)[0]
+        if fields and base not in fields:
+            continue
+        value = warning.get("waarde")
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        reason = str(warning.get("reden", "")).rstrip(".")
+        rows.append({"naam": name, "veld": _FIELD_LABELS.get(base, base), "waarde": text,
+                     "notitie": f"niet bruikbaar: {reason[:1].lower()}{reason[1:]}"})
+    return rows
 
 
 def signal_public_status(signal: Signal) -> str:

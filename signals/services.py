@@ -1,5 +1,6 @@
 """Writes of the intake: deliveries and signals, creditors and their API keys."""
 import hashlib
+import json
 import logging
 from collections import Counter
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from vroegsignalering.common.bulk import bulk_insert
 
 from . import normalise
 from .models import Creditor, CreditorAPIKey, Delivery, Signal, SignalHistory, SignalStatus, Source
-from .schemas import FieldError, Signaal, validate_signals
+from .schemas import FieldError, Judgement, Signaal, Unusable, judge_signals
 
 logger = logging.getLogger(__name__)
 
@@ -27,21 +28,30 @@ class ItemResult:
     signal_id: str | None
     status: str
     errors: tuple[FieldError, ...] = ()
+    warnings: tuple[Unusable, ...] = ()
 
     def as_contract(self) -> dict:
         result: dict[str, Any] = {"signaalId": self.signal_id, "status": self.status}
         if self.errors:
             result["fouten"] = [e.as_contract() for e in self.errors]
+        if self.warnings:
+            result["waarschuwingen"] = [w.as_contract() for w in self.warnings]
         return result
 
 
-def content_hash(signal: Signaal) -> str:
+def content_hash(signal: Signaal, unusable: tuple[Unusable, ...] = ()) -> str:
     """Fingerprint of a signal's normalised content: equal input (up to notation) → equal hash.
 
     Absent fields are left out, so that a later optional field in the contract does not turn an
-    old signal's redelivery into a conflict.
+    old signal's redelivery into a conflict. Unusable optional values count as delivered (whole,
+    in JSON), so other junk under the same signaalId is other content; a signal without them
+    hashes as it always did.
     """
-    return hashlib.sha256(signal.model_dump_json(exclude_none=True).encode()).hexdigest()
+    text = signal.model_dump_json(exclude_none=True)
+    if unusable:
+        raw = sorted(([u.name, u.value] for u in unusable), key=lambda pair: pair[0])
+        text += "\n" + json.dumps(raw, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _signal_fields(signal: Signaal) -> dict[str, Any]:
@@ -101,10 +111,10 @@ def delivery_create(
     """
     now = timezone.now()
     today = timezone.localdate(now)
-    validated = validate_signals(items, today=today)
+    judged = judge_signals(items, today=today)
     for attempt in range(3):
         try:
-            return _store(creditor, items, validated, source=source, actor=actor, now=now, today=today,
+            return _store(creditor, judged, source=source, actor=actor, now=now, today=today,
                           record_if_all_refused=record_if_all_refused)
         except IntegrityError:
             # Another request stored one of these signaalIds between our read and our write:
@@ -115,24 +125,24 @@ def delivery_create(
     raise AssertionError("unreachable")
 
 
-def _store(creditor, items, validated, *, source, actor, now, today, record_if_all_refused):
-    candidates = [(i, s) for i, s in enumerate(validated) if isinstance(s, Signaal)]
-    municipalities = _municipalities_by_code({s.gemeentecode for _, s in candidates})
+def _store(creditor, judged: list[Judgement], *, source, actor, now, today, record_if_all_refused):
+    candidates = [(i, j.signal, j.warnings) for i, j in enumerate(judged) if j.signal is not None]
+    municipalities = _municipalities_by_code({s.gemeentecode for _, s, _ in candidates})
     allowed_kinds = set(creditor.kinds or [])
-    results: list[ItemResult | None] = [None] * len(validated)
-    for index, outcome in enumerate(validated):
-        if not isinstance(outcome, Signaal):
-            results[index] = ItemResult(_raw_signal_id(items[index]), GEWEIGERD, tuple(outcome))
+    results: list[ItemResult | None] = [None] * len(judged)
+    for index, judgement in enumerate(judged):
+        if judgement.signal is None:
+            results[index] = ItemResult(judgement.signal_id, GEWEIGERD, judgement.errors, judgement.warnings)
 
     with transaction.atomic():
         existing = dict(
             Signal.objects.filter(
                 creditor=creditor, forwarded_from__isnull=True,
-                signal_id__in=[s.signaalId for _, s in candidates],
+                signal_id__in=[s.signaalId for _, s, _ in candidates],
             ).values_list("signal_id", "content_hash")
         )
         new_rows: list[Signal] = []
-        for index, signal in candidates:
+        for index, signal, warnings in candidates:
             errors = []
             if signal.gemeentecode not in municipalities:
                 errors.append(FieldError(
@@ -145,21 +155,21 @@ def _store(creditor, items, validated, *, source, actor, now, today, record_if_a
                     f"Deze vastelastenpartner levert geen signalen van soort '{signal.soortVasteLast}'.",
                 ))
             if errors:
-                results[index] = ItemResult(signal.signaalId, GEWEIGERD, tuple(errors))
+                results[index] = ItemResult(signal.signaalId, GEWEIGERD, tuple(errors), warnings)
                 continue
-            fingerprint = content_hash(signal)
+            fingerprint = content_hash(signal, warnings)
             known = existing.get(signal.signaalId)
             if known is not None:
                 if known == fingerprint:
-                    results[index] = ItemResult(signal.signaalId, AL_ONTVANGEN)
+                    results[index] = ItemResult(signal.signaalId, AL_ONTVANGEN, (), warnings)
                 else:
                     results[index] = ItemResult(signal.signaalId, GEWEIGERD, (FieldError(
                         "signaalId", "conflict",
                         CONFLICT_REASON,
-                    ),))
+                    ),), warnings)
                 continue
             existing[signal.signaalId] = fingerprint  # a repeat inside this delivery
-            results[index] = ItemResult(signal.signaalId, ONTVANGEN)
+            results[index] = ItemResult(signal.signaalId, ONTVANGEN, (), warnings)
             new_rows.append(Signal(
                 municipality=municipalities[signal.gemeentecode],
                 creditor=creditor,
@@ -167,6 +177,7 @@ def _store(creditor, items, validated, *, source, actor, now, today, record_if_a
                 content_hash=fingerprint,
                 received_at=now,
                 signal_date=signal.signaaldatum or today,
+                intake_warnings=[w.as_stored() for w in warnings],
                 **_signal_fields(signal),
             ))
 
@@ -200,12 +211,6 @@ def _enqueue_checks(delivery_id) -> None:
     from .tasks import check_delivery
 
     check_delivery.delay(str(delivery_id))
-
-
-def _raw_signal_id(item: Any) -> str | None:
-    """The signaalId as sent, so that even a refused signal can be recognised in the answer."""
-    value = item.get("signaalId") if isinstance(item, dict) else None
-    return value if isinstance(value, str) else None
 
 
 def creditor_create(*, name: str, kinds: list[str], contact_name: str = "", contact_email: str = "",

@@ -143,10 +143,12 @@ def csv_import_results_csv(request, import_id):
     response = _csv_response(f"resultaten-{stem}.csv")
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["regel", "signaalId", "status", "fouten"])
+    writer.writerow(["regel", "signaalId", "status", "fouten", "waarschuwingen"])
     for result in csv_import.results:
         errors = " | ".join(f"{error['naam']}: {error['reden']}" for error in result.get("fouten", []))
-        writer.writerow([result["regel"], _safe_cell(result["signaalId"] or ""), result["status"], _safe_cell(errors)])
+        warnings = " | ".join(f"{item['naam']}: {item['reden']}" for item in result.get("waarschuwingen", []))
+        writer.writerow([result["regel"], _safe_cell(result["signaalId"] or ""), result["status"], _safe_cell(errors),
+                         _safe_cell(warnings)])
     response.write(buffer.getvalue())
     return response
 

@@ -16,10 +16,26 @@ class Fout(BaseModel):
     reden: str
 
 
+class Waarschuwing(BaseModel):
+    """An optional value that could not be used: the signal is stored without it."""
+
+    naam: str = Field(description="Het veld, bv. `klant.telefoonnummers[0]`.")
+    code: str
+    reden: str
+
+
+WAARSCHUWINGEN = (
+    "Optionele waarden die niet bruikbaar zijn (bv. een onmogelijk telefoonnummer of een geboortedatum in de "
+    "toekomst). Het signaal is wel opgeslagen, zonder deze waarden; de gemeente ziet ze zoals aangeleverd. "
+    "Ontbreekt als er geen zijn."
+)
+
+
 class SignaalResultaat(BaseModel):
     signaalId: str | None
     status: Literal["ontvangen", "al_ontvangen", "geweigerd"]
     fouten: list[Fout] | None = None
+    waarschuwingen: list[Waarschuwing] | None = Field(default=None, description=WAARSCHUWINGEN)
 
 
 class LeveringAntwoord(BaseModel):
@@ -28,6 +44,9 @@ class LeveringAntwoord(BaseModel):
     aantalOntvangen: int
     aantalAlOntvangen: int
     aantalGeweigerd: int
+    aantalMetWaarschuwingen: int = Field(
+        description="Hoeveel ontvangen of al ontvangen signalen een of meer `waarschuwingen` hebben."
+    )
     resultaten: list[SignaalResultaat]
 
 
@@ -39,6 +58,7 @@ class SignaalResource(Signaal):
     )
     leveringId: str
     ontvangenOp: dt.datetime
+    waarschuwingen: list[Waarschuwing] | None = Field(default=None, description=WAARSCHUWINGEN)
 
 
 class InvalidParam(BaseModel):
@@ -66,6 +86,9 @@ def delivery_representation(delivery: Delivery) -> dict:
         "aantalOntvangen": delivery.count_received,
         "aantalAlOntvangen": delivery.count_already_received,
         "aantalGeweigerd": delivery.count_refused,
+        "aantalMetWaarschuwingen": sum(
+            1 for result in delivery.results if result.get("waarschuwingen") and result.get("status") != "geweigerd"
+        ),
         "resultaten": delivery.results,
     }
 
@@ -118,4 +141,7 @@ def signal_representation(signal: Signal) -> dict:
         "status": signal_public_status(signal),
         "leveringId": str(signal.delivery_id),
         "ontvangenOp": timezone.localtime(signal.received_at).isoformat(),
+        "waarschuwingen": [
+            {"naam": w["naam"], "code": w["code"], "reden": w["reden"]} for w in signal.intake_warnings or []
+        ],
     })

@@ -1,5 +1,6 @@
 """The creditor API (Signaalpartner-API v1): thin views over the intake services and selectors."""
 from django.core.exceptions import RequestDataTooBig
+from django.utils.encoding import escape_uri_path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -11,7 +12,8 @@ from vroegsignalering.common.problems import Conflict, InvalidParams, PayloadToo
 
 from .. import selectors, services
 from ..models import Source
-from ..schemas import MAX_SIGNALS_PER_DELIVERY, FieldError, Levering, Signaal
+from ..schemas import MAX_SIGNALS_PER_DELIVERY, FieldError, Levering, Signaal, escape_unstorable
+from .renderers import SafeJSONRenderer
 from .representations import (
     LeveringAntwoord,
     Problem,
@@ -46,13 +48,25 @@ def _actor(request) -> str:
     return f"{request.user.creditor.name} (API-sleutel {request.auth.prefix})"
 
 
-class LeveringenView(APIView):
+def _signal_location(signal_id: str) -> str:
+    """The signal's URL, percent-encoded: safe in a header, and it leads back to the same signaalId."""
+    return escape_uri_path(f"/api/v1/signalen/{signal_id}")
+
+
+class IntakeView(APIView):
+    renderer_classes = [SafeJSONRenderer]
+
+
+class LeveringenView(IntakeView):
     @extend_schema(
         operation_id="leveringAanmaken",
         summary="Een levering van 1 tot 1.000 signalen aanleveren",
         description=(
             "Elk signaal wordt op zichzelf beoordeeld: geldige signalen worden opgeslagen, ongeldige "
-            "geweigerd met al hun fouten. Een signaalId dat al is ontvangen met dezelfde inhoud geeft "
+            "geweigerd met al hun fouten. Alleen een verplicht veld kan een signaal weigeren; een optionele "
+            "waarde die niet bruikbaar is, wordt zonder die waarde opgeslagen (`ontvangen`) en staat in "
+            "`waarschuwingen`. Tekst met stuurtekens of ongeldige Unicode (ook in veldnamen) weigert het signaal "
+            "met code `invalid_character`. Een signaalId dat al is ontvangen met dezelfde inhoud geeft "
             "`al_ontvangen`; met andere inhoud `geweigerd` met code `conflict`."
         ),
         request=Levering,
@@ -74,7 +88,8 @@ def _signal_list(body) -> list:
     """The delivery's envelope: an object with only ``signalen``, a list of 1 to 1,000 items."""
     if not isinstance(body, dict):
         raise InvalidParams([FieldError("body", "invalid", 'Geef een object met "signalen".')])
-    errors = [FieldError(key, "unknown_field", "Onbekend veld.") for key in body if key != "signalen"]
+    errors = [FieldError(escape_unstorable(str(key)), "unknown_field", "Onbekend veld.")
+              for key in body if key != "signalen"]
     items = body.get("signalen")
     if items is None:
         errors.append(FieldError("signalen", "required", "Dit veld is verplicht."))
@@ -93,7 +108,7 @@ def _signal_list(body) -> list:
     return items
 
 
-class LeveringDetailView(APIView):
+class LeveringDetailView(IntakeView):
     @extend_schema(
         operation_id="leveringOpvragen",
         summary="De samenvatting en resultaten per signaal van een levering",
@@ -108,10 +123,14 @@ class LeveringDetailView(APIView):
         return Response(delivery_representation(delivery))
 
 
-class SignalenView(APIView):
+class SignalenView(IntakeView):
     @extend_schema(
         operation_id="signaalAanmaken",
         summary="Eén signaal aanleveren",
+        description=(
+            "Een optionele waarde die niet bruikbaar is, weigert het signaal niet: het wordt zonder die waarde "
+            "opgeslagen en het antwoord noemt haar in `waarschuwingen`."
+        ),
         request=Signaal,
         responses={
             201: OpenApiResponse(SignaalResource, description="Het signaal is opgeslagen."),
@@ -137,11 +156,11 @@ class SignalenView(APIView):
         return Response(
             signal_representation(signal),
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
-            headers={"Location": f"/api/v1/signalen/{signal.signal_id}"},
+            headers={"Location": _signal_location(signal.signal_id)},
         )
 
 
-class SignaalDetailView(APIView):
+class SignaalDetailView(IntakeView):
     @extend_schema(
         operation_id="signaalOpvragen",
         summary="Een eigen signaal met zijn status",

@@ -17,8 +17,9 @@ from cases import deadlines
 from cases.models import Case, CaseStatus, Urgency
 from contacts.models import Arranged, ContactAttempt, Dagdeel, FollowUp, Reached
 from signals.models import Signal
+from signals.schemas import judge_signals
 from tests.cases.ui_factories import make_case, open_cases
-from tests.factories import MunicipalityFactory, UserFactory
+from tests.factories import MunicipalityFactory, UserFactory, signal_payload
 from vroegsignalering.common.vocab import ContactKind, CreditorKind, Outcome
 
 
@@ -138,6 +139,24 @@ def test_page_shows_household_signals_routing_contact_details_and_earlier_cases(
     assert f"Melding {earlier.pk}" in eerder and Outcome.ZELF_BETAALD.label in eerder
     assert f"Melding {too_old.pk}" not in eerder  # beyond the 12-month retention term
     assert "nog 27 dagen" in html or "nog 28 dagen" in html
+
+
+def test_unusable_contact_data_is_shown_as_delivered_with_a_note(client_w, gemeente):
+    """Issue 9: a value the intake could not use is still shown to the worker, never as a link."""
+    case = open_cases(gemeente, signals_per_address=[1], kind=CreditorKind.HUUR)[0]
+    payload = signal_payload(1, klant={"telefoonnummers": ["06 12345678", "bel na 18 uur"],
+                                       "emailadres": "jan(at)proef.nl", "geboortedatum": "30-02-1980"})
+    judged = judge_signals([payload], today=dt.date(2026, 10, 1))[0]
+    Signal.objects.filter(case_link__case=case).update(
+        phone_numbers=list(judged.signal.klant.telefoonnummers),
+        intake_warnings=[warning.as_stored() for warning in judged.warnings])
+    html = html_lib.unescape(client_w.get(url("case_detail", case)).content.decode())
+    contact = html.split('id="kop-contact"', 1)[1].split("</section>", 1)[0]
+    assert 'href="tel:+31612345678"' in contact
+    assert "bel na 18 uur" in contact and "niet bruikbaar: geen geldig telefoonnummer" in contact
+    assert "jan(at)proef.nl" in contact and "niet bruikbaar: geen geldig e-mailadres" in contact
+    assert "30-02-1980" in contact and "niet bruikbaar: geen geldige datum" in contact
+    assert "tel:bel" not in contact and "mailto:jan(at)" not in contact
 
 
 # --- contact attempts ----------------------------------------------------------------------------------

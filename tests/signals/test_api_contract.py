@@ -150,24 +150,13 @@ FIELD_RULES = [
     ("gemeentecode", "9999", "gemeentecode", "unknown"),
     ("soortVasteLast", _DELETE, "soortVasteLast", "required"),
     ("soortVasteLast", "telefoon", "soortVasteLast", "invalid_choice"),
-    ("soortSignaal", "laatsignaal", "soortSignaal", "invalid_choice"),
     ("soortSignaal", "eindelevering", "datumEindeLevering", "required"),
     ("soortSignaal", "afsluiting", "datumAfsluiting", "required"),
     ("soortSignaal", "ontruiming", "datumOntruiming", "required"),
-    ("warmeOverdracht", "misschien", "warmeOverdracht", "invalid"),
     ("klant", _DELETE, "klant", "required"),
     ("klant.geslachtsnaam", _DELETE, "klant.geslachtsnaam", "required"),
     ("klant.geslachtsnaam", "   ", "klant.geslachtsnaam", "required"),
     ("klant.geslachtsnaam", "x" * 201, "klant.geslachtsnaam", "max_length"),
-    ("klant.voorletters", "..", "klant.voorletters", "invalid"),
-    ("klant.geboortedatum", "01-04-1980", "klant.geboortedatum", "invalid"),
-    ("klant.geboortedatum", "1980-02-30", "klant.geboortedatum", "invalid"),
-    ("klant.geboortedatum", "2999-01-01", "klant.geboortedatum", "invalid"),
-    ("klant.geboortedatum", "1880-01-01", "klant.geboortedatum", "invalid"),
-    ("klant.telefoonnummers", "0612345678", "klant.telefoonnummers", "invalid"),
-    ("klant.telefoonnummers", ["12345"], "klant.telefoonnummers[0]", "invalid"),
-    ("klant.telefoonnummers", ["0612345678"] * 6, "klant.telefoonnummers", "max_items"),
-    ("klant.emailadres", "geen-mail", "klant.emailadres", "invalid"),
     ("klant.extra", "x", "klant.extra", "unknown_field"),
     ("adres", _DELETE, "adres", "required"),
     ("adres.postcode", _DELETE, "adres.postcode", "required"),
@@ -178,9 +167,6 @@ FIELD_RULES = [
     ("adres.huisnummer", 0, "adres.huisnummer", "min_value"),
     ("adres.huisnummer", 100000, "adres.huisnummer", "max_value"),
     ("adres.huisnummer", "tien", "adres.huisnummer", "invalid"),
-    ("adres.huisletter", "AB", "adres.huisletter", "invalid"),
-    ("adres.huisletter", "1", "adres.huisletter", "invalid"),
-    ("adres.huisnummertoevoeging", "12345", "adres.huisnummertoevoeging", "invalid"),
     ("achterstand", _DELETE, "achterstand", "required"),
     ("achterstand.bedrag", _DELETE, "achterstand.bedrag", "required"),
     ("achterstand.bedrag", "0.00", "achterstand.bedrag", "min_value"),
@@ -190,12 +176,13 @@ FIELD_RULES = [
     ("achterstand.bedrag", "1.234,50", "achterstand.bedrag", "invalid"),
     ("achterstand.vervaldatumOudsteFactuur", _DELETE, "achterstand.vervaldatumOudsteFactuur", "required"),
     ("achterstand.vervaldatumOudsteFactuur", "2026-13-01", "achterstand.vervaldatumOudsteFactuur", "invalid"),
-    ("achterstand.aantalTermijnen", -1, "achterstand.aantalTermijnen", "min_value"),
-    ("achterstand.termijnbedrag", "abc", "achterstand.termijnbedrag", "invalid"),
-    ("contractnummer", "x" * 65, "contractnummer", "max_length"),
-    ("datumEindeLevering", "morgen", "datumEindeLevering", "invalid"),
-    ("signaaldatum", "2999-01-01", "signaaldatum", "invalid"),
     ("onbekendVeld", 1, "onbekendVeld", "unknown_field"),
+    ("adres.extra", 1, "adres.extra", "unknown_field"),
+    ("signaalId", "A?1", "signaalId", "invalid"),
+    ("signaalId", "/A-1", "signaalId", "invalid"),
+    ("signaalId", "A-1\u0000", "signaalId", "invalid_character"),
+    ("klant.voornamen", "Jan\u0007", "klant.voornamen", "invalid_character"),
+    ("klant.kla\u0000nt", 1, "klant.kla\\u0000nt", "invalid_character"),
 ]
 
 
@@ -207,13 +194,62 @@ def test_field_rule_refuses_with_a_dutch_field_error(api, field, value, name, co
     body = deliver(api, payload, signal_payload(2)).json()
     refused, accepted = body["resultaten"]
     assert refused["status"] == "geweigerd"
-    assert refused["signaalId"] == (payload.get("signaalId") if isinstance(payload.get("signaalId"), str) else None)
+    sent = payload.get("signaalId")
+    storable = isinstance(sent, str) and not (name == "signaalId" and code == "invalid_character")
+    assert refused["signaalId"] == (sent if storable else None)
     error = errors_of(refused).get(name)
     assert error is not None, refused
     assert error["code"] == code
     assert error["reden"] and not error["reden"].startswith(("Input should", "Field required", "Value error"))
     assert accepted["status"] == "ontvangen"
     assert not Signal.objects.filter(signal_id="ZV-000001").exists()
+
+
+# Optional values that cannot be used: the signal is stored without them, with a warning (issue 9).
+OPTIONAL_RULES = [
+    # (field, value, warning name, code)
+    ("soortSignaal", "laatsignaal", "soortSignaal", "invalid_choice"),
+    ("warmeOverdracht", "misschien", "warmeOverdracht", "invalid"),
+    ("klant.voorletters", "..", "klant.voorletters", "invalid"),
+    ("klant.geboortedatum", "01-04-1980", "klant.geboortedatum", "invalid"),
+    ("klant.geboortedatum", "1980-02-30", "klant.geboortedatum", "invalid"),
+    ("klant.geboortedatum", "2999-01-01", "klant.geboortedatum", "invalid"),
+    ("klant.geboortedatum", "1880-01-01", "klant.geboortedatum", "invalid"),
+    ("klant.telefoonnummers", "0612345678", "klant.telefoonnummers", "invalid"),
+    ("klant.telefoonnummers", ["1"], "klant.telefoonnummers[0]", "invalid"),
+    ("klant.telefoonnummers", ["0612345678"] * 6, "klant.telefoonnummers[5]", "max_items"),
+    ("klant.emailadres", "geen-mail", "klant.emailadres", "invalid"),
+    ("adres.huisletter", "AB", "adres.huisletter", "invalid"),
+    ("adres.huisletter", "1", "adres.huisletter", "invalid"),
+    ("adres.huisnummertoevoeging", "12345", "adres.huisnummertoevoeging", "invalid"),
+    ("adres.straatnaam", ["Dorpsstraat"], "adres.straatnaam", "invalid"),
+    ("achterstand.aantalTermijnen", -1, "achterstand.aantalTermijnen", "min_value"),
+    ("achterstand.termijnbedrag", "abc", "achterstand.termijnbedrag", "invalid"),
+    ("contractnummer", "x" * 65, "contractnummer", "max_length"),
+    ("datumEindeLevering", "morgen", "datumEindeLevering", "invalid"),
+    ("signaaldatum", "2999-01-01", "signaaldatum", "invalid"),
+]
+
+
+@pytest.mark.parametrize(("field", "value", "name", "code"), OPTIONAL_RULES,
+                         ids=[f"{f}={v!r:.20}" for f, v, _, _ in OPTIONAL_RULES])
+def test_unusable_optional_value_is_stored_as_delivered_with_a_warning(api, field, value, name, code):
+    payload = signal_payload(1)
+    _set(payload, field, value)
+    body = deliver(api, payload).json()
+    result = body["resultaten"][0]
+    assert result["status"] == "ontvangen", result
+    assert (body["aantalOntvangen"], body["aantalMetWaarschuwingen"]) == (1, 1)
+    warning = {w["naam"]: w for w in result["waarschuwingen"]}[name]
+    assert warning["code"] == code
+    assert warning["reden"] and not warning["reden"].startswith(("Input should", "Value error"))
+    signal = Signal.objects.get(signal_id="ZV-000001")
+    stored = {w["naam"]: w for w in signal.intake_warnings}[name]
+    delivered = value[5] if name.endswith("[5]") else value[0] if name.endswith("[0]") else value
+    assert stored["waarde"] == delivered
+    echoed = api.get("/api/v1/signalen/ZV-000001").json()
+    assert echoed["waarschuwingen"] == result["waarschuwingen"]
+    assert deliver(api, payload).json()["resultaten"][0]["status"] == "al_ontvangen"
 
 
 def test_all_errors_of_a_signal_are_listed_at_once(api):
@@ -409,6 +445,8 @@ def test_signal_id_with_a_slash_can_be_read_back(api):
 
 def test_initials_are_limited_so_that_they_fit_when_normalised(api):
     result = deliver(api, signal_payload(1, klant={"voorletters": "A" * 21})).json()["resultaten"][0]
-    assert errors_of(result)["klant.voorletters"]["code"] == "invalid"
+    assert result["status"] == "ontvangen"
+    assert result["waarschuwingen"][0]["naam"] == "klant.voorletters"
+    assert Signal.objects.get(signal_id="ZV-000001").initials == ""
     assert deliver(api, signal_payload(2, klant={"voorletters": "A" * 20})).json()["aantalOntvangen"] == 1
     assert Signal.objects.get(signal_id="ZV-000002").initials == "A." * 20

@@ -232,10 +232,11 @@ def test_a_bad_row_is_refused_with_its_row_number_and_the_good_rows_are_stored(c
         "signaalId": "ZV-000002",
         "status": "geweigerd",
         "fouten": [
-            {"naam": "warmeOverdracht", "code": "invalid", "reden": "Vul ja of nee in."},
             {"naam": "adres.postcode", "code": "invalid",
              "reden": "Geen geldige postcode; gebruik vier cijfers en twee letters, bv. 1234 AB."},
         ],
+        # An optional value refuses nothing (issue 9): it is reported as a warning.
+        "waarschuwingen": [{"naam": "warmeOverdracht", "code": "invalid", "reden": "Vul ja of nee in."}],
     }]
     assert [r["regel"] for r in csv_import.results] == [2, 3, 5]
 
@@ -354,7 +355,7 @@ def test_web_upload_stores_the_signals_and_shows_the_results(creditor_client, cr
     download = creditor_client.get(reverse("csv_import_results_csv", args=[csv_import.pk]))
     assert download["Content-Disposition"] == 'attachment; filename="resultaten-signalen.csv"'
     lines = download.content.decode("utf-8-sig").splitlines()
-    assert lines[0] == "regel;signaalId;status;fouten"
+    assert lines[0] == "regel;signaalId;status;fouten;waarschuwingen"
     assert lines[2].startswith("3;ZV-000002;geweigerd;adres.huisnummer:")
 
     listing = creditor_client.get(reverse("csv_import")).content.decode()
