@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -37,7 +36,7 @@ from .client import (
     ZOEK_POSTCODE_HUISNUMMER,
     BrpClient,
 )
-from .records import PLACEHOLDER_BIRTH_DATE, PersonSummary, fold
+from .records import PLACEHOLDER_BIRTH_DATE, PersonSummary, fold, name_key, without_diacritics
 
 RNI_MUNICIPALITY = "1999"  # Registratie Niet-Ingezetenen
 ABROAD_TYPES = frozenset({"VerblijfplaatsBuitenland", "VerblijfplaatsOnbekend"})
@@ -54,6 +53,14 @@ RECORD_FIELDS = (
     "verblijfplaats.verblijfadres.huisletter", "verblijfplaats.verblijfadres.huisnummertoevoeging",
     "verblijfplaats.verblijfadres.land", "adressering.adresregel1", "adressering.adresregel2",
     "ouders.burgerservicenummer", "ouders.naam.voornamen", "ouders.naam.voorvoegsel", "ouders.naam.geslachtsnaam",
+)
+
+# Asked of the residents of the dwelling when nobody there has the signal's name as their own:
+# the names they may use (naamgebruik with a partner's name).
+NAME_USE_FIELDS = (
+    "burgerservicenummer", "naam.voornamen", "naam.voorvoegsel", "naam.geslachtsnaam", "naam.aanduidingNaamgebruik",
+    "partners.naam.voorvoegsel", "partners.naam.geslachtsnaam", "geboorte.datum", "adressering.adresregel1",
+    "adressering.adresregel2",
 )
 
 _NAME_FILTER = re.compile(r"^[a-zA-Z0-9À-ž \.\-']{1,200}$")
@@ -170,43 +177,216 @@ class BrpDecision:
 
 
 def _filter_value(text: str) -> str:
-    """A name as the BRP accepts it in a search (no wildcard; letters outside À–ž folded); '' if not."""
-    text = " ".join(text.replace("’", "'").replace("*", " ").split())
-    if text and not _NAME_FILTER.match(text):
-        decomposed = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    """A geslachtsnaam as a BRP search parameter, '' when it cannot be one. Always WITHOUT
+    diacritics: the BRP finds 'Gündüz' with 'Gunduz' but not 'Gundüz' or 'Gunduz' with 'Gündüz', and
+    creditors and the BRP disagree on diacritics. Typographic apostrophes become plain ones; a '*'
+    (the BRP's wildcard) is never sent."""
+    text = " ".join(without_diacritics(normalise.apostrophes(text)).replace("*", " ").split())
     return text if _NAME_FILTER.match(text) else ""
 
 
 def _split_name(surname: str, prefix: str) -> tuple[str, str]:
-    """('Vries, de', '') and ('de Vries', '') → ('Vries', 'de')."""
-    surname = normalise.collapse(surname)
-    if "," in surname:
-        surname, _, tail = surname.partition(",")
-        prefix = prefix or tail
-    if surname and not prefix:
-        surname, prefix = normalise.split_surname(surname)
-    return surname.strip(), normalise.collapse(prefix).lower()
+    """('Vries, de', '') and ('de Vries', '') → ('Vries', 'de'); the BRP's form for a search."""
+    surname, prefix = normalise.split_surname(surname, prefix)
+    return surname.strip(), prefix
 
 
-def _given_names_agree(person: PersonSummary, first_names: str, initials: str) -> bool:
-    """Does the first given name (or do the initials) on the signal fit this person? True when the
-    signal has neither."""
-    wanted = fold(first_names).split()
-    if wanted and len(wanted[0]) > 1:
-        return wanted[0] in fold(person.first_names).split()
-    letters = "".join(c for c in fold(initials or first_names) if c.isalpha())
+@dataclass(frozen=True, slots=True)
+class Wanted:
+    """The name and birth date on a signal, in the forms the BRP's names are compared with.
+
+    ``full`` is the whole surname, prefix included, as a :func:`name_key` ('vanderberg'); ``cores``
+    the surname without prefix as the creditor split it and as the prefix table splits it; ``parts``
+    the parts of a double name ('Jansen-de Vries' → jansen, devries, vries).
+    """
+
+    full: str
+    cores: frozenset[str]
+    parts: frozenset[str]
+    given: tuple[tuple[str, bool], ...]  # (name key, abbreviated) per given name, in order
+    initials: str  # letters only, lower case ('jp'); from voorletters, or from voornamen that are initials
+    birth_date: dt.date | None  # None when unknown or the placeholder 2000-01-01
+
+    @classmethod
+    def from_signal(cls, *, surname: str, prefix: str = "", first_names: str = "", initials: str = "",
+                    birth_date: dt.date | None = None) -> Wanted:
+        core, prefix = normalise.split_surname(surname, prefix)
+        whole = f"{prefix} {core}" if prefix else core
+        cores = {name_key(core), name_key(normalise.split_surname(whole)[0])}
+        parts: set[str] = set()
+        if "-" in core:
+            for part in whole.split("-"):
+                parts |= {name_key(part), name_key(normalise.split_surname(part)[0])}
+        given = _given_tokens(first_names)
+        letters = _initial_letters(initials)
+        if given and all(abbreviated and len(key) == 1 for key, abbreviated in given):
+            letters, given = letters or "".join(key for key, _ in given), ()  # 'J.P.' as voornamen
+        known = birth_date if birth_date and birth_date != PLACEHOLDER_BIRTH_DATE else None
+        return cls(full=name_key(whole), cores=frozenset(cores - {""}), parts=frozenset(parts - {""}),
+                   given=given, initials=letters, birth_date=known)
+
+    @property
+    def has_name(self) -> bool:
+        return bool(self.full)
+
+    @property
+    def has_given(self) -> bool:
+        return bool(self.given or self.initials)
+
+
+def _given_tokens(first_names: str) -> tuple[tuple[str, bool], ...]:
+    """'Joh. Pieter' → (('joh', True), ('pieter', False)); 'Anne-Marie' → anne, marie."""
+    tokens = []
+    for token in re.findall(r"[^\s.\-]+\.?", normalise.apostrophes(first_names)):
+        key = name_key(token)
+        if key:
+            tokens.append((key, token.endswith(".") or len(key) == 1))
+    return tuple(tokens)
+
+
+def _initial_letters(initials: str) -> str:
+    return "".join(c for c in fold(initials) if c.isalpha())
+
+
+def _person_given(person: PersonSummary) -> list[str]:
+    return [key for part in re.split(r"[\s\-]+", person.first_names) if (key := name_key(part))]
+
+
+def _initials_fit(letters: str, names: Sequence[str]) -> bool:
+    """Do the initials fit the given names from the first on? Each name takes one letter or more
+    ('th' for Theodorus): 'jp' fits Jan Pieter and Jan Pieter Karel, not Jan or Pieter Jan."""
     if not letters:
         return True
-    have = person.initials
-    return bool(have) and (have.startswith(letters) or letters.startswith(have))
+    if not names:
+        return False
+    return any(names[0].startswith(letters[:size]) and _initials_fit(letters[size:], names[1:])
+               for size in range(1, len(letters) + 1))
+
+
+def _names_fit(wanted: Sequence[tuple[str, bool]], names: Sequence[str]) -> bool:
+    """Are all given names on the signal among the person's, in order? An abbreviation ('Joh.')
+    fits the start of a name; 'Annemarie' fits 'Anne-Marie'."""
+    if not wanted:
+        return True
+    key, abbreviated = wanted[0]
+    for index, name in enumerate(names):
+        if abbreviated and name.startswith(key):
+            if _names_fit(wanted[1:], names[index + 1:]):
+                return True
+        for end in range(index + 1, len(names) + 1):
+            joined = "".join(names[index:end])
+            if joined == key and _names_fit(wanted[1:], names[end:]):
+                return True
+            if len(joined) >= len(key):
+                break
+    return False
+
+
+def _given_names_agree(person: PersonSummary, wanted: Wanted) -> bool:
+    """Do ALL given names and initials on the signal fit this person's given names? True when the
+    signal has none. 'Mohamed' fits Mohamed and Mohamed Amin; 'Mohamed Amin' and 'M.A.' only the latter."""
+    names = _person_given(person)
+    return _names_fit(wanted.given, names) and _initials_fit(wanted.initials, names)
+
+
+def _birth_date_agrees(person: PersonSummary, wanted: Wanted) -> bool:
+    """Unknown on either side agrees; a partial BRP date ('1978-03') agrees with a date in it."""
+    if wanted.birth_date is None:
+        return True
+    if person.birth_date is not None:
+        return person.birth_date == wanted.birth_date
+    return wanted.birth_date.isoformat().startswith(person.birth_date_text)
+
+
+def _surname_forms(person: PersonSummary) -> tuple[set[str], set[str]]:
+    """(whole names, surnames without prefix) the person may go by, as :func:`name_key`: the own
+    name, each partner's, and both combined (naamgebruik V 'Jansen-de Vries' and N 'de Vries-Jansen').
+    Every combination counts whatever ``aanduidingNaamgebruik`` says: people change their name use
+    without telling their creditors."""
+    own = (person.prefix, person.surname)
+    wholes, cores = set(), set()
+    for prefix, surname in (own, *person.partner_names):
+        whole = f"{prefix} {surname}".strip()
+        wholes.add(name_key(whole))
+        cores |= {name_key(surname), name_key(normalise.split_surname(whole)[0])}
+    own_whole = name_key(f"{own[0]} {own[1]}")
+    for prefix, surname in person.partner_names:
+        partner_whole = name_key(f"{prefix} {surname}")
+        wholes |= {partner_whole + own_whole, own_whole + partner_whole}
+    return wholes - {""}, cores - {""}
+
+
+# How well a surname on a signal matches a person's: the whole name (3), the name without a
+# prefix that one side left out or split differently (2), one part of a double name (1).
+WHOLE, CORE, PART = 3, 2, 1
+
+
+def _surname_level(person: PersonSummary, wanted: Wanted) -> int:
+    wholes, cores = _surname_forms(person)
+    if wanted.full in wholes:
+        return WHOLE
+    if wanted.full in cores or wanted.cores & (wholes | cores):
+        return CORE
+    if wanted.parts & (wholes | cores):
+        return PART
+    return 0
+
+
+def _fitting(persons: Sequence[PersonSummary], wanted: Wanted) -> list[PersonSummary]:
+    """The persons whose surname, ALL given names and initials and birth date fit the signal; of
+    those, only the ones whose surname fits best. One left: that is the person; more: a real tie."""
+    if not wanted.has_name:
+        return []
+    levels = [(level, person) for person in persons
+              if (level := _surname_level(person, wanted))
+              and _given_names_agree(person, wanted) and _birth_date_agrees(person, wanted)]
+    best = max((level for level, _ in levels), default=0)
+    return [person for level, person in levels if level == best]
+
+
+def _name_matches(persons: Sequence[PersonSummary], wanted: Wanted) -> list[PersonSummary]:
+    """The persons whose surname fits (whatever the given names and birth date)."""
+    return [person for person in persons if wanted.has_name and _surname_level(person, wanted)]
+
+
+def _dwelling(text: str) -> str:
+    return re.sub(r"[\s\-]", "", text).upper()
+
+
+def _in_dwelling(person: PersonSummary, number: int, letter: str, addition: str) -> bool:
+    """Is the person registered in the signal's dwelling? Read from ``adresregel1`` ('Straat 14 H');
+    without a letter or addition on the signal every dwelling of the house number counts, and a
+    person whose address line cannot be read counts (the full record is checked later)."""
+    wanted = _dwelling(f"{letter}{addition}")
+    if not wanted:
+        return True
+    found = re.search(rf"(?:^|\s){number}(?:\s+(.*))?$", person.address_line1)
+    return found is None or _dwelling(found.group(1) or "") == wanted
+
+
+def _search_forms(surname: str, prefix: str) -> list[str]:
+    """The geslachtsnaam values to search the BRP with, most likely first: the surname without the
+    prefix (the BRP's own split), as the creditor split it, the whole name (the BRP holds 'El Idrissi'
+    or 'Da Silva' as geslachtsnaam without voorvoegsel), hyphen and space swapped, and each part of a
+    double name (the own name of someone using a partner's name too). Without diacritics."""
+    core, prefix = normalise.split_surname(surname, prefix)
+    whole = f"{prefix} {core}" if prefix else core
+    forms = [normalise.split_surname(whole)[0], core, whole, core.replace("-", " "), core.replace(" ", "-")]
+    if "-" in core:
+        forms += [normalise.split_surname(part)[0] for part in whole.split("-")]
+    values: list[str] = []
+    for form in forms:
+        value = _filter_value(form)
+        if value and value.casefold() not in {v.casefold() for v in values}:
+            values.append(value)
+    return values
 
 
 def _same_dwelling(record: dict[str, Any], letter: str, addition: str) -> bool:
     """Letter and addition compared as one text: '14 H' as letter H or as addition H is one dwelling."""
     address = (record.get("verblijfplaats") or {}).get("verblijfadres") or {}
     registered = f"{address.get('huisletter', '')}{address.get('huisnummertoevoeging', '')}"
-    return re.sub(r"[\s\-]", "", registered).upper() == re.sub(r"[\s\-]", "", f"{letter}{addition}").upper()
+    return _dwelling(registered) == _dwelling(f"{letter}{addition}")
 
 
 class _Check:
@@ -217,6 +397,8 @@ class _Check:
         self.today = today
         self.municipality_code = municipality_code
         self.queries: list[dict[str, Any]] = []
+        # (postcode, huisnummer) → everybody registered there, deceased too (a bare address search)
+        self._residents: dict[tuple[str, int], list[PersonSummary]] = {}
 
     def _log(self, query: dict[str, Any], count: int) -> None:
         self.queries.append({**query, "aantal": count})
@@ -238,6 +420,24 @@ class _Check:
         self._log(query, len(persons))
         return [PersonSummary.from_api(p) for p in persons]
 
+    def residents(self, postcode: str, number: int) -> list[PersonSummary]:
+        """Everybody registered at the house number (every letter and addition), deceased too; asked
+        once per check."""
+        key = (postcode, number)
+        if key not in self._residents:
+            self._residents[key] = self.search_address(postcode, number, include_deceased=True)
+        return self._residents[key]
+
+    def name_use(self, persons: Sequence[PersonSummary]) -> list[PersonSummary]:
+        """The persons again with the names they may use: partners' names and aanduidingNaamgebruik
+        (only a Raadpleeg answer has them), 20 per question."""
+        bsns = [p.bsn for p in persons if p.bsn]
+        if not bsns:
+            return []
+        records = self.client.get_by_bsn(bsns, fields=NAME_USE_FIELDS)
+        self._log({"type": RAADPLEEG_BSN, "burgerservicenummer": bsns}, len(records))
+        return [PersonSummary.from_api(r) for r in records]
+
     def search_name(self, surname: str, birth_date: dt.date) -> list[PersonSummary]:
         persons = self.client.search_by_name_and_birth_date(
             surname=surname, birth_date=birth_date, include_deceased=True, fields=SEARCH_FIELDS)
@@ -257,9 +457,13 @@ class _Check:
             return ()
         letter = address.get("huisletter", "")
         addition = address.get("huisnummertoevoeging", "")
-        residents = self.search_address(address["postcode"].replace(" ", "").upper(), address["huisnummer"],
-                                        letter if _LETTER.match(letter) else "",
-                                        addition if _ADDITION.match(addition) else "")
+        postcode = address["postcode"].replace(" ", "").upper()
+        known = self._residents.get((postcode, address["huisnummer"]))
+        if known is not None:  # already asked in this check: no second question
+            residents = [r for r in known if not r.deceased]
+        else:
+            residents = self.search_address(postcode, address["huisnummer"], letter if _LETTER.match(letter) else "",
+                                            addition if _ADDITION.match(addition) else "")
         lines = record.get("adressering") or {}
         dwelling = (lines.get("adresregel1", ""), lines.get("adresregel2", ""))
         if any(dwelling):
@@ -313,14 +517,6 @@ class _Check:
         return self.decision(BrpOutcome.FOUND, household=household, **common)
 
 
-def _narrow(matches: list[PersonSummary], first_names: str, initials: str) -> list[PersonSummary]:
-    """Several matches: keep those whose first given name (or initials) fits, if any do."""
-    if len(matches) < 2 or not (first_names or initials):
-        return matches
-    fitting = [m for m in matches if _given_names_agree(m, first_names, initials)]
-    return fitting or matches
-
-
 # --- the check --------------------------------------------------------------------------------
 
 
@@ -345,48 +541,82 @@ def check_person(
     postcode = postcode.replace(" ", "").upper()
     letter = house_letter if _LETTER.match(house_letter or "") else ""
     addition = addition if _ADDITION.match(addition or "") else ""
-    surname, prefix = _split_name(surname, prefix)
-    name_filter = _filter_value(surname)
-    known_birth = birth_date if birth_date and birth_date != PLACEHOLDER_BIRTH_DATE else None
-    wanted = {"surname": surname, "prefix": prefix, "first_names": first_names, "initials": initials,
-              "birth_date": birth_date}
+    wanted = Wanted.from_signal(surname=surname, prefix=prefix, first_names=first_names, initials=initials,
+                                birth_date=birth_date)
+    forms = _search_forms(surname, prefix)
+    known_birth = wanted.birth_date
+    core, prefix = _split_name(surname, prefix)
+    ranking = {"surname": core, "prefix": prefix, "first_names": first_names, "initials": initials,
+               "birth_date": birth_date}
 
-    matches: list[PersonSummary] = []
-    loose = False
-    if name_filter:
-        matches = check.search_address(postcode, house_number, letter, addition, surname=name_filter,
+    def decide(person: PersonSummary, *, dwelling_checked: bool) -> BrpDecision | None:
+        record = check.record(person.bsn)
+        if record is None or (not dwelling_checked and (letter or addition)
+                              and not _same_dwelling(record, letter, addition)):
+            return None
+        return check.from_record(person, record, at_address=True, residents=[], wanted=ranking)
+
+    # 1. With a known birth date: the BRP narrows the address to the name and date (few persons
+    #    delivered). One fitting person is the one.
+    if forms and known_birth:
+        matches = check.search_address(postcode, house_number, letter, addition, surname=forms[0],
                                        birth_date=known_birth, include_deceased=True)
-        if not matches and (letter or addition):
-            matches = check.search_address(postcode, house_number, surname=name_filter, birth_date=known_birth,
-                                           include_deceased=True)
-            loose = True
-        matches = _narrow(matches, first_names, initials)
+        fitting = _fitting(matches, wanted)
+        if len(fitting) == 1 and (decision := decide(fitting[0], dwelling_checked=True)):
+            return decision
 
-    if len(matches) == 1 and (known_birth or _given_names_agree(matches[0], first_names, initials)):
-        record = check.record(matches[0].bsn)
-        if record is not None and (not loose or _same_dwelling(record, letter, addition)):
-            return check.from_record(matches[0], record, at_address=True, residents=[], wanted=wanted)
+    # 2. Everybody at the house number, the names compared here in every form (prefix split or
+    #    not, case, diacritics, apostrophes, hyphens); the dwelling by letter and addition.
+    everybody = check.residents(postcode, house_number)
+    dwelling = [p for p in everybody if _in_dwelling(p, house_number, letter, addition)]
+    living = [p for p in everybody if not p.deceased]
+    fitting = _fitting(dwelling, wanted)
+    if len(fitting) == 1 and (decision := decide(fitting[0], dwelling_checked=False)):
+        return decision
+    named = _name_matches(everybody, wanted)
+    if len(fitting) > 1:
+        return check.fallout(BrpOutcome.AMBIGUOUS, living, ranking, matches=fitting,
+                             note=f"{len(fitting)} personen op dit adres passen bij het signaal.")
+    if fitting or [p for p in named if p not in dwelling and _given_names_agree(p, wanted)
+                   and _birth_date_agrees(p, wanted)]:
+        return check.fallout(BrpOutcome.NOT_FOUND, living, ranking, matches=named,
+                             note="Op dit huisnummer, maar met een andere huisletter of toevoeging.")
 
-    residents = check.search_address(postcode, house_number)
-    if len(matches) > 1:
-        return check.fallout(BrpOutcome.AMBIGUOUS, residents, wanted, matches=matches,
-                             note=f"{len(matches)} personen op dit adres passen bij het signaal.")
-    if matches:
-        note = ("Op dit huisnummer, maar met een andere huisletter of toevoeging." if loose else
-                "De achternaam komt overeen, de voornaam niet.")
-        return check.fallout(BrpOutcome.NOT_FOUND, residents, wanted, matches=matches, note=note)
+    # 3. Nobody there by their own name: the names the residents of the dwelling may use
+    #    (a partner's name, alone or combined with their own).
+    at_home = [p for p in dwelling if not p.deceased]
+    if wanted.has_name and at_home:
+        with_partners = check.name_use(at_home)
+        fitting = _fitting(with_partners, wanted)
+        if len(fitting) == 1 and (decision := decide(fitting[0], dwelling_checked=False)):
+            return decision
+        by_bsn = {p.bsn: p for p in with_partners}
+        living = [by_bsn.get(p.bsn, p) for p in living]
+        if len(fitting) > 1:
+            return check.fallout(BrpOutcome.AMBIGUOUS, living, ranking, matches=fitting,
+                                 note=f"{len(fitting)} personen op dit adres passen bij het signaal.")
+        named = named or _name_matches(with_partners, wanted)
+    if named:
+        return check.fallout(BrpOutcome.NOT_FOUND, living, ranking, matches=named,
+                             note="De achternaam komt overeen, maar de voornamen, voorletters of geboortedatum niet.")
 
-    if name_filter and known_birth:
-        elsewhere = _narrow(check.search_name(name_filter, known_birth), first_names, initials)
-        if len(elsewhere) == 1 and _given_names_agree(elsewhere[0], first_names, initials):
-            record = check.record(elsewhere[0].bsn)
-            if record is not None:
-                return check.from_record(elsewhere[0], record, at_address=False, residents=residents, wanted=wanted)
-        if elsewhere:
-            return check.fallout(BrpOutcome.NOT_FOUND, residents, wanted, elsewhere=elsewhere,
+    # 4. Nobody at the address: with a known birth date, the person elsewhere (moved, emigrated,
+    #    deceased), by each form of the name until one finds somebody.
+    if known_birth:
+        for form in forms[:4]:
+            elsewhere = check.search_name(form, known_birth)
+            if not elsewhere:
+                continue
+            fitting = _fitting(elsewhere, wanted)
+            if len(fitting) == 1:
+                record = check.record(fitting[0].bsn)
+                if record is not None:
+                    return check.from_record(fitting[0], record, at_address=False, residents=living,
+                                             wanted=ranking)
+            return check.fallout(BrpOutcome.NOT_FOUND, living, ranking, elsewhere=elsewhere,
                                  note="Niet op dit adres; wel personen met deze naam en geboortedatum elders.")
-    note = "Niemand op dit adres past bij het signaal." if residents else "Op dit adres staat niemand ingeschreven."
-    return check.fallout(BrpOutcome.NOT_FOUND, residents, wanted, note=note)
+    note = "Niemand op dit adres past bij het signaal." if living else "Op dit adres staat niemand ingeschreven."
+    return check.fallout(BrpOutcome.NOT_FOUND, living, ranking, note=note)
 
 
 def check_chosen_person(client: BrpClient, *, bsn: str, municipality_code: str, today: dt.date) -> BrpDecision:

@@ -33,8 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from .fieldpaths import AUTOMATIC_FIELDS, PERSOON_BEPERKT_PATHS, PERSOON_PATHS, select_fields
-from .population import PersonStore, StoredPerson, adressering, age, load_mock_persons
-from .records import fold
+from .population import PersonStore, StoredPerson, adressering, age, load_mock_persons, plain_key
+from .records import without_diacritics
 
 logger = logging.getLogger(__name__)
 
@@ -346,19 +346,20 @@ class FakeBrpServer:
             if "huisnummertoevoeging" in query:
                 persons = [p for p in persons if p.addition == query["huisnummertoevoeging"].upper()]
             if "geslachtsnaam" in query:
-                persons = [p for p in persons if _name_matches(p.surname_key, query["geslachtsnaam"])]
+                persons = [p for p in persons if _text_matches(p.surname_key, query["geslachtsnaam"])]
             if "geboortedatum" in query:
                 persons = [p for p in persons if p.birth_iso == query["geboortedatum"]]
         else:  # ZoekMetGeslachtsnaamEnGeboortedatum
             surname = query["geslachtsnaam"]
             if surname.endswith("*"):
-                persons = self.store.by_name_prefix_and_birth_date(fold(surname[:-1]), query["geboortedatum"])
+                persons = self.store.by_name_prefix_and_birth_date(plain_key(surname[:-1]), query["geboortedatum"])
             else:
-                persons = self.store.by_name_and_birth_date(fold(surname), query["geboortedatum"])
+                persons = self.store.by_name_and_birth_date(plain_key(surname), query["geboortedatum"])
+            persons = [p for p in persons if _text_matches(p.surname_key, surname)]
             if "voornamen" in query:
-                persons = [p for p in persons if _name_matches(p.first_names_key, query["voornamen"])]
+                persons = [p for p in persons if _text_matches(p.first_names_key, query["voornamen"])]
             if "voorvoegsel" in query:
-                persons = [p for p in persons if p.prefix_key == fold(query["voorvoegsel"])]
+                persons = [p for p in persons if _text_matches(p.prefix_key, query["voorvoegsel"])]
             if "geslacht" in query:
                 persons = [p for p in persons if p.sex == query["geslacht"].upper()]
         if "gemeenteVanInschrijving" in query:
@@ -380,11 +381,18 @@ class FakeBrpServer:
         return select_fields(data, fields)
 
 
-def _name_matches(stored_key: str, wanted: str) -> bool:
-    """Case- and diacritic-insensitive; a trailing '*' matches any rest."""
-    if wanted.endswith("*"):
-        return stored_key.startswith(fold(wanted[:-1]))
-    return stored_key == fold(wanted)
+def _text_matches(stored: str, wanted: str) -> bool:
+    """A text parameter as the BRP compares it (RvIG's feature "zoeken met diakriet en wildcard en
+    case insensitive"): case-insensitive; a value without diacritics also finds the name with them
+    ('gunduz' finds 'Gündüz'), a value with a diacritic only the name with that diacritic ('Gündoğan'
+    does not find 'Gundogan'); a trailing '*' matches any rest. Spaces, hyphens and apostrophes
+    count as written: 'El Idrissi' does not find 'El-Idrissi', 'Idrissi' not 'El Idrissi'."""
+    wildcard = wanted.endswith("*")
+    value = (wanted[:-1] if wildcard else wanted).casefold()
+    if value == without_diacritics(value):
+        stored = without_diacritics(stored)
+    stored = stored.casefold()
+    return stored.startswith(value) if wildcard else stored == value
 
 
 def _check_fields(fields: Any, allowed: frozenset[str]) -> list[dict[str, str]]:
