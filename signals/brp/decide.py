@@ -249,44 +249,63 @@ def _initial_letters(initials: str) -> str:
 
 
 def _person_given(person: PersonSummary) -> list[str]:
+    """The person's given names as keys, hyphenated names in their parts ('Anne-Marie' → anne, marie)."""
     return [key for part in re.split(r"[\s\-]+", person.first_names) if (key := name_key(part))]
 
 
-def _initials_fit(letters: str, names: Sequence[str]) -> bool:
-    """Do the initials fit the given names from the first on? Each name takes one letter or more
-    ('th' for Theodorus): 'jp' fits Jan Pieter and Jan Pieter Karel, not Jan or Pieter Jan."""
-    if not letters:
-        return True
-    if not names:
-        return False
-    return any(names[0].startswith(letters[:size]) and _initials_fit(letters[size:], names[1:])
-               for size in range(1, len(letters) + 1))
+def _name_ends(person: PersonSummary) -> dict[int, int]:
+    """Start → end (in :func:`_person_given`'s parts) of each given name: 'Anne-Marie Joëlle' → {0: 2, 2: 3}."""
+    ends, start = {}, 0
+    for name in person.first_names.split():
+        size = len([part for part in name.split("-") if name_key(part)])
+        if size:
+            ends[start] = start + size
+            start += size
+    return ends
 
 
-def _names_fit(wanted: Sequence[tuple[str, bool]], names: Sequence[str]) -> bool:
-    """Are all given names on the signal among the person's, in order? An abbreviation ('Joh.')
-    fits the start of a name; 'Annemarie' fits 'Anne-Marie'."""
+def _person_initials(person: PersonSummary) -> tuple[str, str]:
+    """The initials as the BRP derives voorletters (one per given name: 'Anne-Marie Joëlle' → 'aj')
+    and with a hyphenated name's parts ('amj'), as creditors also write them."""
+    names = [name_key(name) for name in person.first_names.split()]
+    return "".join(name[:1] for name in names), "".join(part[:1] for part in _person_given(person))
+
+
+def _names_fit(wanted: Sequence[tuple[str, bool]], names: Sequence[str], ends: dict[int, int],
+               position: int = 0) -> bool:
+    """Are all given names on the signal among the person's, in order? A written-out name may skip
+    names ('Amin' fits Mohamed Amin); an abbreviation ('J.', 'Joh.') stands for the NEXT name
+    ('Gregory J.' fits Gregory Jeffrey, not Gregory Rignald Jeffrey; 'Johanna A. G.' fits Johanna
+    Anne-Marie Geertruida). 'Annemarie' fits 'Anne-Marie'."""
     if not wanted:
         return True
     key, abbreviated = wanted[0]
-    for index, name in enumerate(names):
-        if abbreviated and name.startswith(key):
-            if _names_fit(wanted[1:], names[index + 1:]):
-                return True
+    if abbreviated:
+        if position >= len(names) or not names[position].startswith(key):
+            return False
+        after_name = {position + 1, ends.get(position, position + 1)}  # the part, or the whole hyphenated name
+        return any(_names_fit(wanted[1:], names, ends, after) for after in after_name)
+    for index in range(position, len(names)):
         for end in range(index + 1, len(names) + 1):
             joined = "".join(names[index:end])
-            if joined == key and _names_fit(wanted[1:], names[end:]):
+            if joined == key and _names_fit(wanted[1:], names, ends, end):
                 return True
             if len(joined) >= len(key):
                 break
     return False
 
 
+def _initials_fit(letters: str, person: PersonSummary) -> bool:
+    """Do the initials fit the given names from the first on? 'jp' fits Jan Pieter and Jan Pieter
+    Karel, not Jan (a father with one name is not his son Jan Pieter) and not Pieter Jan."""
+    return any(initials.startswith(letters) for initials in _person_initials(person))
+
+
 def _given_names_agree(person: PersonSummary, wanted: Wanted) -> bool:
     """Do ALL given names and initials on the signal fit this person's given names? True when the
     signal has none. 'Mohamed' fits Mohamed and Mohamed Amin; 'Mohamed Amin' and 'M.A.' only the latter."""
-    names = _person_given(person)
-    return _names_fit(wanted.given, names) and _initials_fit(wanted.initials, names)
+    return (_names_fit(wanted.given, _person_given(person), _name_ends(person))
+            and _initials_fit(wanted.initials, person))
 
 
 def _birth_date_agrees(person: PersonSummary, wanted: Wanted) -> bool:
@@ -517,6 +536,15 @@ class _Check:
         return self.decision(BrpOutcome.FOUND, household=household, **common)
 
 
+def _with_name_use(check: _Check, dwelling: list[PersonSummary],
+                   living: list[PersonSummary]) -> list[PersonSummary]:
+    """The dwelling's persons with the names they may use (one Raadpleeg question for the living);
+    ``living`` is updated in place so that the reviewer's candidates show them too."""
+    known = {p.bsn: p for p in check.name_use([p for p in dwelling if not p.deceased])}
+    living[:] = [known.get(p.bsn, p) for p in living]
+    return [known.get(p.bsn, p) for p in dwelling]
+
+
 # --- the check --------------------------------------------------------------------------------
 
 
@@ -570,32 +598,29 @@ def check_person(
     everybody = check.residents(postcode, house_number)
     dwelling = [p for p in everybody if _in_dwelling(p, house_number, letter, addition)]
     living = [p for p in everybody if not p.deceased]
+    at_home = [p for p in dwelling if not p.deceased]
+    # 3. The names the residents of the dwelling may use (a partner's name, alone or combined with
+    #    their own) are asked when nobody has the signal's name as their own, and, without a birth
+    #    date, whenever several live there: a wife using her husband's name and his daughter may
+    #    both be 'M. de Vries', a tie only their name use reveals.
+    with_names = False
+    if wanted.has_name and wanted.birth_date is None and len(at_home) > 1:
+        dwelling, with_names = _with_name_use(check, dwelling, living), True
     fitting = _fitting(dwelling, wanted)
+    if not fitting and wanted.has_name and at_home and not with_names:
+        dwelling, with_names = _with_name_use(check, dwelling, living), True
+        fitting = _fitting(dwelling, wanted)
     if len(fitting) == 1 and (decision := decide(fitting[0], dwelling_checked=False)):
         return decision
-    named = _name_matches(everybody, wanted)
     if len(fitting) > 1:
         return check.fallout(BrpOutcome.AMBIGUOUS, living, ranking, matches=fitting,
                              note=f"{len(fitting)} personen op dit adres passen bij het signaal.")
+    named = _name_matches(everybody, wanted)
     if fitting or [p for p in named if p not in dwelling and _given_names_agree(p, wanted)
                    and _birth_date_agrees(p, wanted)]:
         return check.fallout(BrpOutcome.NOT_FOUND, living, ranking, matches=named,
                              note="Op dit huisnummer, maar met een andere huisletter of toevoeging.")
-
-    # 3. Nobody there by their own name: the names the residents of the dwelling may use
-    #    (a partner's name, alone or combined with their own).
-    at_home = [p for p in dwelling if not p.deceased]
-    if wanted.has_name and at_home:
-        with_partners = check.name_use(at_home)
-        fitting = _fitting(with_partners, wanted)
-        if len(fitting) == 1 and (decision := decide(fitting[0], dwelling_checked=False)):
-            return decision
-        by_bsn = {p.bsn: p for p in with_partners}
-        living = [by_bsn.get(p.bsn, p) for p in living]
-        if len(fitting) > 1:
-            return check.fallout(BrpOutcome.AMBIGUOUS, living, ranking, matches=fitting,
-                                 note=f"{len(fitting)} personen op dit adres passen bij het signaal.")
-        named = named or _name_matches(with_partners, wanted)
+    named = _name_matches(dwelling, wanted) or named
     if named:
         return check.fallout(BrpOutcome.NOT_FOUND, living, ranking, matches=named,
                              note="De achternaam komt overeen, maar de voornamen, voorletters of geboortedatum niet.")

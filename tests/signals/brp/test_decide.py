@@ -178,8 +178,21 @@ def test_same_surname_without_birth_date_or_first_name_is_ambiguous(client):
     decision = check(client, municipality_code="0935", postcode="6221AH", house_number=60, surname="Jacobs",
                      birth_date=dt.date(2000, 1, 1))
     assert decision.outcome == BrpOutcome.AMBIGUOUS
-    assert {c.person.bsn for c in decision.candidates[:5]} == {"999996289", "999996290", "999996381", "999996411",
-                                                               "999996423"}
+    # the five Jacobses, and Christina Christiaansen: married to Reinier Jacobs, she may use his name
+    assert {c.person.bsn for c in decision.candidates} == {"999996289", "999996290", "999996381", "999996411",
+                                                           "999996423", "999996277"}
+    assert len({c.score for c in decision.candidates}) == 1  # a real tie: nothing on the signal tells them apart
+    christina = next(c for c in decision.candidates if c.person.bsn == "999996277")
+    assert "Achternaam komt overeen met de naam van de partner (naamgebruik)" in christina.reasons
+
+
+def test_a_partners_name_finds_the_person_who_uses_it(client):
+    # Christina Annabel Christiaansen, married to Reinier Jacobs, as her energy company knows her
+    for surname, first_names in (("Jacobs", "Christina"), ("Jacobs-Christiaansen", "C.A."),
+                                 ("Christiaansen-Jacobs", "Christina Annabel"), ("JACOBS", "Christina A.")):
+        decision = check(client, municipality_code="0935", postcode="6221AH", house_number=60, surname=surname,
+                         first_names=first_names)
+        assert decision.outcome == BrpOutcome.FOUND and decision.bsn == "999996277", (surname, decision.note)
 
 
 def test_first_name_picks_one_of_several_with_the_same_surname(client):
