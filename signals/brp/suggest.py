@@ -102,14 +102,18 @@ def _first_name_score(wanted: str, candidate: str) -> float:
 
 
 def _initials_score(wanted: str, candidate: PersonSummary) -> float:
-    have = candidate.initials
-    if not wanted or not have:
+    """Initials on the signal that start the person's (the BRP's voorletters, one per given name, or
+    with a hyphenated name's parts) fit fully: a creditor often holds fewer initials, never other ones."""
+    names = candidate.first_names.split()
+    options = {candidate.initials, "".join(fold(name)[:1] for name in names if fold(name))}
+    options.discard("")
+    if not wanted or not options:
         return 0.0
-    if wanted == have:
+    if any(have.startswith(wanted) for have in options):
         return 100.0
-    if have.startswith(wanted) or wanted.startswith(have):
-        return 90.0
-    return 60.0 if wanted[0] == have[0] else 0.0
+    if any(wanted.startswith(have) for have in options):
+        return 80.0
+    return 60.0 if any(wanted[0] == have[0] for have in options) else 0.0
 
 
 def _date_score(wanted: dt.date, candidate: PersonSummary) -> tuple[float, str]:
@@ -176,7 +180,7 @@ def score(wanted: WantedName, candidate: PersonSummary) -> tuple[int, tuple[str,
                 reasons.append("Gelijk als accenten en leestekens worden genegeerd")
         elif surname_direct >= 75:
             reasons.append(f"Achternaam lijkt op ‘{candidate.surname}’")
-        if wanted.prefix != prefix and surname_direct >= 75:
+        if wanted.prefix != prefix and surname_direct >= 75 and used == "own":
             reasons.append("Voorvoegsel anders geschreven")
         if wanted.prefix_after_comma and wanted.prefix == prefix:
             reasons.append("Voorvoegsel achter de achternaam geschreven")
