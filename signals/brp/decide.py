@@ -164,7 +164,10 @@ class BrpDecision:
             evidence["kandidaten"] = [
                 {**c.person.as_evidence(day), "voornamen": c.person.first_names, "voorvoegsel": c.person.prefix,
                  "geslachtsnaam": c.person.surname, "score": c.score, "redenen": list(c.reasons),
-                 "op_adres": c.at_address, **({"adres": c.person.address_line1} if c.at_address else {})}
+                 "op_adres": c.at_address, **({"adres": c.person.address_line1} if c.at_address else {}),
+                 **({"partnernamen": [{"voorvoegsel": prefix, "geslachtsnaam": surname}
+                                      for prefix, surname in c.person.partner_names]}
+                    if c.person.partner_names else {})}
                 for c in self.candidates
             ]
         if self.note:

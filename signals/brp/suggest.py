@@ -231,8 +231,11 @@ def summary_from_evidence(item: Mapping[str, Any]) -> PersonSummary:
     else:  # only the full name: the last word is the surname
         first, _, surname = str(item.get("naam", "")).rpartition(" ")
         prefix = ""
+    partners = tuple((str(p.get("voorvoegsel", "")), str(p.get("geslachtsnaam", "")))
+                     for p in item.get("partnernamen") or [] if isinstance(p, Mapping))
     return PersonSummary(bsn=str(item.get("bsn", "")), first_names=first, prefix=prefix, surname=surname,
-                         birth_date=born, birth_date_text=born_text, brp_age=item.get("leeftijd"))
+                         birth_date=born, birth_date_text=born_text, brp_age=item.get("leeftijd"),
+                         partner_names=partners)
 
 
 def rank_candidates(signal: Any, candidates: Iterable[Any]) -> list[tuple[Any, int, tuple[str, ...]]]:
