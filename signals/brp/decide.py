@@ -33,6 +33,7 @@ from . import suggest
 from .client import (
     RAADPLEEG_BSN,
     ZOEK_GESLACHTSNAAM_GEBOORTEDATUM,
+    ZOEK_NAAM_GEMEENTE,
     ZOEK_POSTCODE_HUISNUMMER,
     BrpClient,
 )
@@ -63,6 +64,8 @@ NAME_USE_FIELDS = (
     "adressering.adresregel2",
 )
 
+MAX_SUGGESTED_ELSEWHERE = 10  # more namesakes in the municipality tell a reviewer nothing
+_GEMEENTE = re.compile(r"^[0-9]{4}$")
 _NAME_FILTER = re.compile(r"^[a-zA-Z0-9À-ž \.\-']{1,200}$")
 _LETTER = re.compile(r"^[a-zA-Z]$")
 _ADDITION = re.compile(r"^[a-zA-Z0-9 \-]{1,4}$")
@@ -467,6 +470,16 @@ class _Check:
                    "geboortedatum": birth_date.isoformat(), "inclusiefOverledenPersonen": True}, len(persons))
         return [PersonSummary.from_api(p) for p in persons]
 
+    def search_municipality(self, surname: str, first_name: str) -> list[PersonSummary]:
+        """Persons in this municipality by geslachtsnaam and the first given name (``Mohamed*``
+        finds Mohamed Amin)."""
+        persons = self.client.search_by_name_in_municipality(
+            surname=surname, first_names=f"{first_name}*", municipality_code=self.municipality_code,
+            fields=SEARCH_FIELDS)
+        self._log({"type": ZOEK_NAAM_GEMEENTE, "geslachtsnaam": surname, "voornamen": f"{first_name}*",
+                   "gemeenteVanInschrijving": self.municipality_code}, len(persons))
+        return [PersonSummary.from_api(p) for p in persons]
+
     def record(self, bsn: str) -> dict[str, Any] | None:
         records = self.client.get_by_bsn([bsn], fields=RECORD_FIELDS)
         self._log({"type": RAADPLEEG_BSN, "burgerservicenummer": [bsn]}, len(records))
@@ -643,6 +656,15 @@ def check_person(
                                              wanted=ranking)
             return check.fallout(BrpOutcome.NOT_FOUND, living, ranking, elsewhere=elsewhere,
                                  note="Niet op dit adres; wel personen met deze naam en geboortedatum elders.")
+    # 5. Without a birth date: persons with this name and first given name elsewhere in the
+    #    municipality (an old address at the creditor), as suggestions for the reviewer only.
+    first = next((key for key, abbreviated in wanted.given if not abbreviated), "")
+    first_name = _filter_value(next((t for t in re.findall(r"[^\s.\-]+", first_names) if name_key(t) == first), ""))
+    if not known_birth and forms and len(first_name) >= 3 and _GEMEENTE.match(municipality_code):
+        elsewhere = _fitting(check.search_municipality(forms[0], first_name), wanted)
+        if 0 < len(elsewhere) <= MAX_SUGGESTED_ELSEWHERE:
+            return check.fallout(BrpOutcome.NOT_FOUND, living, ranking, elsewhere=elsewhere,
+                                 note="Niet op dit adres; wel personen met deze naam elders in de gemeente.")
     note = "Niemand op dit adres past bij het signaal." if living else "Op dit adres staat niemand ingeschreven."
     return check.fallout(BrpOutcome.NOT_FOUND, living, ranking, note=note)
 

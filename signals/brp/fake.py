@@ -1,8 +1,10 @@
 """A fake BRP Personen Bevragen v2 for tests and local use: a real HTTP server on loopback.
 
-``POST {base}/personen`` answers ``ZoekMetPostcodeEnHuisnummer``, ``ZoekMetGeslachtsnaamEnGeboortedatum``
-and ``RaadpleegMetBurgerservicenummer`` per the spec in ``shared/haal-centraal/``: the ``fields``
-parameter is checked against the spec's field paths and applied, unknown parameters and invalid
+``POST {base}/personen`` answers ``ZoekMetPostcodeEnHuisnummer``, ``ZoekMetGeslachtsnaamEnGeboortedatum``,
+``ZoekMetNaamEnGemeenteVanInschrijving`` and ``RaadpleegMetBurgerservicenummer`` per the spec in
+``shared/haal-centraal/``: text parameters are compared as the BRP does (case-insensitive; without
+diacritics they also find names with them, with a diacritic only that diacritic; a trailing ``*``),
+the ``fields`` parameter is checked against the spec's field paths and applied, unknown parameters and invalid
 values are a 400 problem+json, deceased persons only appear in searches with
 ``inclusiefOverledenPersonen``. The persons are the official mock's test persons plus the demo
 population (see :mod:`signals.brp.population`).
@@ -47,6 +49,7 @@ _HUISLETTER = re.compile(r"^[a-zA-Z]$")
 _TOEVOEGING = re.compile(r"^[a-zA-Z0-9 \-]{1,4}$")
 _GESLACHTSNAAM = re.compile(r"^[a-zA-Z0-9À-ž \.\-']{1,200}$|^[a-zA-Z0-9À-ž \.\-']{3,199}\*$")
 _VOORNAMEN = re.compile(r"^[a-zA-Z0-9À-ž \.\-']{1,199}\*?$")
+_VOORNAMEN_VERPLICHT = re.compile(r"^[a-zA-Z0-9À-ž \.\-']{1,200}$|^[a-zA-Z0-9À-ž \.\-']{3,199}\*$")
 _VOORVOEGSEL = re.compile(r"^[a-zA-Z ']{1,10}$")
 _GESLACHT = re.compile(r"^[MmVvOo]$")
 _BSN = re.compile(r"^[0-9]{9}$")
@@ -59,11 +62,14 @@ _PARAMETERS = {
                                               "geslachtsnaam", "geboortedatum", "inclusiefOverledenPersonen"},
     "ZoekMetGeslachtsnaamEnGeboortedatum": _COMMON | {"geslachtsnaam", "geboortedatum", "voornamen", "voorvoegsel",
                                                       "geslacht", "inclusiefOverledenPersonen"},
+    "ZoekMetNaamEnGemeenteVanInschrijving": _COMMON | {"geslachtsnaam", "voornamen", "voorvoegsel", "geslacht",
+                                                       "inclusiefOverledenPersonen"},
     "RaadpleegMetBurgerservicenummer": _COMMON | {"burgerservicenummer"},
 }
 _REQUIRED = {
     "ZoekMetPostcodeEnHuisnummer": ("postcode", "huisnummer"),
     "ZoekMetGeslachtsnaamEnGeboortedatum": ("geslachtsnaam", "geboortedatum"),
+    "ZoekMetNaamEnGemeenteVanInschrijving": ("geslachtsnaam", "gemeenteVanInschrijving", "voornamen"),
     "RaadpleegMetBurgerservicenummer": ("burgerservicenummer",),
 }
 
@@ -349,9 +355,11 @@ class FakeBrpServer:
                 persons = [p for p in persons if _text_matches(p.surname_key, query["geslachtsnaam"])]
             if "geboortedatum" in query:
                 persons = [p for p in persons if p.birth_iso == query["geboortedatum"]]
-        else:  # ZoekMetGeslachtsnaamEnGeboortedatum
+        else:  # ZoekMetGeslachtsnaamEnGeboortedatum, ZoekMetNaamEnGemeenteVanInschrijving
             surname = query["geslachtsnaam"]
-            if surname.endswith("*"):
+            if kind == "ZoekMetNaamEnGemeenteVanInschrijving":
+                persons = self.store.by_name(plain_key(surname.rstrip("*")), stem=surname.endswith("*"))
+            elif surname.endswith("*"):
                 persons = self.store.by_name_prefix_and_birth_date(plain_key(surname[:-1]), query["geboortedatum"])
             else:
                 persons = self.store.by_name_and_birth_date(plain_key(surname), query["geboortedatum"])
@@ -443,8 +451,8 @@ def _check_values(kind: str, query: dict[str, Any]) -> list[dict[str, str]]:
                                    "Waarde is hoger dan maximum 99999."))
         pattern("huisletter", _HUISLETTER)
         pattern("huisnummertoevoeging", _TOEVOEGING)
-    elif kind == "ZoekMetGeslachtsnaamEnGeboortedatum":
-        pattern("voornamen", _VOORNAMEN)
+    elif kind.startswith("ZoekMet"):
+        pattern("voornamen", _VOORNAMEN if kind == "ZoekMetGeslachtsnaamEnGeboortedatum" else _VOORNAMEN_VERPLICHT)
         pattern("voorvoegsel", _VOORVOEGSEL)
         pattern("geslacht", _GESLACHT)
     else:

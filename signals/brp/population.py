@@ -362,12 +362,15 @@ class PersonStore:
         self._by_bsn: dict[str, StoredPerson] = {}
         self._by_address: dict[tuple[str, int], list[StoredPerson]] = defaultdict(list)
         self._by_name_birth: dict[tuple[str, str], list[StoredPerson]] = defaultdict(list)
+        self._by_name: dict[str, list[StoredPerson]] = defaultdict(list)
         for person in mock_persons:
             self._by_bsn[person.data["burgerservicenummer"]] = person
             if person.postcode and person.house_number:
                 self._by_address[(person.postcode, person.house_number)].append(person)
             if person.surname_key and person.birth_iso:
                 self._by_name_birth[(plain_key(person.surname_key), person.birth_iso)].append(person)
+            if person.surname_key:
+                self._by_name[plain_key(person.surname_key)].append(person)
         self._mock_bsns = frozenset(self._by_bsn)
         self._demo_by_bsn: dict[str, tuple[str, int, int]] = {}  # bsn → (municipality, household, position)
         self._demo_bsn_of: dict[str, str] = {}  # Person.key → bsn
@@ -406,6 +409,13 @@ class PersonStore:
     def by_name_prefix_and_birth_date(self, stem: str, birth_iso: str) -> list[StoredPerson]:
         return [p for (surname, born), persons in self._by_name_birth.items()
                 if born == birth_iso and surname.startswith(stem) for p in persons]
+
+    def by_name(self, surname_key: str, *, stem: bool = False) -> list[StoredPerson]:
+        """Persons whose geslachtsnaam without diacritics is (or, with ``stem``, starts with)
+        ``surname_key``; the mock persons only, like :meth:`by_name_and_birth_date`."""
+        if not stem:
+            return list(self._by_name.get(surname_key, ()))
+        return [p for surname, persons in self._by_name.items() if surname.startswith(surname_key) for p in persons]
 
     def bsn_for(self, person: demo.Person) -> str:
         """The demo BSN of a demo person (registered in the reverse index)."""

@@ -208,10 +208,23 @@ def test_only_the_surname_matching_with_another_first_name_is_not_accepted(clien
 
 
 def test_nobody_at_the_address(client):
-    decision = check(client, municipality_code="0518", postcode="2516BD", house_number=31, surname="Crooy",
+    decision = check(client, municipality_code="0518", postcode="2516BD", house_number=31, surname="Zwaan",
                      first_names="Eleonora")
     assert decision.outcome == BrpOutcome.NOT_FOUND and decision.candidates == ()
     assert decision.as_evidence()["toelichting"] == "Op dit adres staat niemand ingeschreven."
+
+
+def test_without_a_birth_date_namesakes_elsewhere_in_the_municipality_are_suggested_never_chosen(client):
+    # Eleonora de Crooy lives at 32 A; the creditor has number 31 and no birth date
+    decision = check(client, municipality_code="0518", postcode="2516BD", house_number=31, surname="de Crooy",
+                     first_names="Eleonora")
+    assert decision.outcome == BrpOutcome.NOT_FOUND and decision.needs_review
+    assert decision.candidates[0].person.bsn == "999995455"
+    assert not any(c.at_address for c in decision.candidates)
+    assert "elders in de gemeente" in decision.note
+    assert {k: v for k, v in decision.queries[-1].items() if k != "aantal"} == {
+        "type": "ZoekMetNaamEnGemeenteVanInschrijving", "geslachtsnaam": "Crooy", "voornamen": "Eleonora*",
+        "gemeenteVanInschrijving": "0518"}
 
 
 def test_a_trade_name_without_person_name_goes_to_review(client):

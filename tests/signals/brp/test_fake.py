@@ -229,3 +229,16 @@ def test_run_fake_brp_command_serves_until_interrupted():
     finally:
         if process.poll() is None:
             process.kill()
+
+
+def test_search_by_name_in_the_municipality(http):
+    query = {"type": "ZoekMetNaamEnGemeenteVanInschrijving", "geslachtsnaam": "crooy", "voornamen": "ELEONORA",
+             "gemeenteVanInschrijving": "0518", "fields": ["burgerservicenummer"]}
+    assert "999995455" in bsns(post(http, query))
+    assert "999995455" in bsns(post(http, {**query, "voornamen": "Ele*", "geslachtsnaam": "Cro*"}))
+    assert bsns(post(http, {**query, "gemeenteVanInschrijving": "0344"})) == []
+    assert bsns(post(http, {**query, "voornamen": "Eleonor"})) == []  # all given names, or a wildcard
+    refused = post(http, {**query, "voornamen": "El*"})  # a wildcard needs three letters
+    assert refused.status_code == 400 and refused.json()["invalidParams"][0]["name"] == "voornamen"
+    missing = post(http, {k: v for k, v in query.items() if k != "voornamen"})
+    assert missing.status_code == 400 and missing.json()["code"] == "paramsCombination"
