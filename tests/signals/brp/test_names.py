@@ -23,7 +23,7 @@ from signals.brp.fake import FakeBrpServer
 from .names_population import mock_persons, near_misses, population, variants
 
 TODAY = dt.date(2026, 6, 1)
-HOUSEHOLDS = population()
+HOUSEHOLDS = population(100)  # bench/brp_names.py runs more
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +42,7 @@ def client(brp):
 
 def test_the_generated_population_is_varied():
     persons = [p for house in HOUSEHOLDS for p in house.persons]
-    assert len(persons) > 300
+    assert len(persons) > 250
     assert sum(bool(p.prefix) for p in persons) > 30 and sum(p.name_use != "E" for p in persons) > 10
     assert any("'" in p.prefix for p in persons)
     assert {c for p in persons for c in p.surname + "".join(p.given)} >= set("ëçşłğ")
@@ -84,7 +84,7 @@ def test_every_unambiguous_variant_is_found_and_every_tie_goes_to_fallout_with_t
     assert not wrong, wrong[:5]
     assert not missed, (len(missed), missed[:8])
     assert not not_first, (len(not_first), not_first[:5])
-    assert counts["unambiguous"] > 2000 and counts["fallout"] > 50
+    assert counts["unambiguous"] > 2000 and counts["fallout"] > 50, counts
 
 
 def test_near_misses_are_never_matched_automatically(client):
@@ -97,4 +97,4 @@ def test_near_misses_are_never_matched_automatically(client):
             matched.append((label, signal, decision.outcome, decision.bsn))
     print(f"\nnear misses {dict(counts)}")
     assert not matched, (len(matched), matched[:8])
-    assert sum(counts.values()) > 500
+    assert sum(counts.values()) > 500, counts
