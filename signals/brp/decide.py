@@ -1,21 +1,28 @@
 """The BRP check of one signal: who is this, do they live at that address in this municipality?
 
-Flow (issue 3, Leidraad §3.2):
+Flow (issue 3, Leidraad §3.2; names as in issue 9 and docs/adr/0006-brp-name-matching.md):
 
-1. ``ZoekMetPostcodeEnHuisnummer`` at the signal's address (with huisletter/toevoeging) narrowed with
-   ``geslachtsnaam`` and, when known, ``geboortedatum``; ``inclusiefOverledenPersonen`` so a deceased
-   customer is recognised. Nothing with a letter/addition → the same at the bare house number
-   ("14 H" may be a letter or an addition); the person's dwelling is then checked on the record.
-   Several matches are narrowed on the first given name (or the initials).
-2. One match → ``RaadpleegMetBurgerservicenummer`` for the full record (deceased? registered where?
-   abroad? parents) and the residents of that dwelling (the household, ages, minors flagged).
-3. No match → the residents at the house number (unnarrowed) become the candidates for human
-   review; with a known birth date ``ZoekMetGeslachtsnaamEnGeboortedatum`` looks for the person
-   elsewhere (moved to another municipality, emigrated, deceased).
+1. With a known birth date: ``ZoekMetPostcodeEnHuisnummer`` at the signal's address (with
+   huisletter/toevoeging) narrowed with the surname without prefix (no diacritics: then the BRP
+   finds the name with and without them) and the birth date; ``inclusiefOverledenPersonen`` so a
+   deceased customer is recognised.
+2. Otherwise, or when that finds nobody who fits: everybody at the house number (deceased too),
+   compared here: the whole name and the name without prefix, folded (case, diacritics,
+   apostrophes, hyphens, spaces), ALL given names and initials, the birth date; the dwelling by
+   letter and addition ("14 H" may be a letter or an addition).
+3. The names the residents of the dwelling may use (``RaadpleegMetBurgerservicenummer``: partners'
+   names, aanduidingNaamgebruik) when nobody has the signal's name as their own, and without a birth
+   date whenever several live there.
+4. One fitting person → ``RaadpleegMetBurgerservicenummer`` for the full record (deceased?
+   registered where? abroad? parents) and the household (from step 2 when it was asked).
+   Several → AMBIGUOUS (a real tie). Nobody → with a known birth date
+   ``ZoekMetGeslachtsnaamEnGeboortedatum`` in several forms of the name looks for the person
+   elsewhere (moved, emigrated, deceased); without one ``ZoekMetNaamEnGemeenteVanInschrijving``
+   suggests namesakes elsewhere in the municipality to the reviewer.
 
-The placeholder birth date 2000-01-01 counts as unknown. A match by surname without a known birth
-date whose first name disagrees is not accepted: it goes to review. Fallout (NOT_FOUND, AMBIGUOUS)
-always carries the ranked candidates (:mod:`signals.brp.suggest`): a person decides (AVG art. 22).
+The placeholder birth date 2000-01-01 counts as unknown; an unknown birth date never costs a match
+by itself. Fallout (NOT_FOUND, AMBIGUOUS) always carries the ranked candidates
+(:mod:`signals.brp.suggest`): a person decides (AVG art. 22).
 """
 from __future__ import annotations
 
