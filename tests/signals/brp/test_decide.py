@@ -14,12 +14,15 @@ import datetime as dt
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from signals import demo
+from signals import demo, normalise
 from signals.brp.client import BrpClient, BrpUnavailable
-from signals.brp.decide import BrpOutcome, check_person
+from signals.brp.decide import WHOLE, BrpOutcome, Wanted, _surname_level, check_person
 from signals.brp.fake import FakeBrpServer
 from signals.brp.population import is_elfproef_valid
+from signals.brp.records import PersonSummary, name_key, without_diacritics
 
 TODAY = dt.date(2026, 6, 1)
 INHABITANTS = {"0518": 566_221}
@@ -267,3 +270,30 @@ def test_a_short_outage_is_bridged_by_the_retries(client, brp):
     decision = check(client, municipality_code="0518", postcode="2516BD", house_number=32, house_letter="A",
                      surname="Crooy", birth_date=dt.date(1969, 12, 28))
     assert decision.outcome == BrpOutcome.FOUND
+
+
+# --- however a creditor writes the name (generated) ----------------------------------------------
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyzëéèïöüçşğłıñ"
+
+
+@settings(max_examples=300, deadline=None)
+@given(prefix=st.sampled_from(["", *normalise.SURNAME_PREFIXES]),
+       surname=st.text(alphabet=_LETTERS, min_size=2, max_size=12).filter(
+           lambda s: s not in normalise.SURNAME_PREFIXES and not s.startswith(("d'", "l'"))),
+       second=st.one_of(st.just(""), st.text(alphabet=_LETTERS, min_size=2, max_size=8)))
+def test_every_way_of_writing_a_surname_folds_to_the_same_whole_name(prefix, surname, second):
+    name = surname.capitalize() + (f"-{second.capitalize()}" if second else "")
+    whole = f"{prefix} {name}".strip()
+    brp = PersonSummary(bsn="1", prefix=prefix, surname=name)
+    written = [(name, prefix), (whole, ""), (whole.upper(), ""), (whole.title(), ""), (name, prefix.upper()),
+               (without_diacritics(whole), ""), (whole.replace("'", "\u2019"), ""), (f"  {whole}  ", "")]
+    if prefix:
+        written.append((f"{name}, {prefix}", ""))
+    for surname_field, prefix_field in written:
+        wanted = Wanted.from_signal(surname=surname_field, prefix=prefix_field, initials="X")
+        assert wanted.full == name_key(whole), (surname_field, prefix_field)
+        assert _surname_level(brp, wanted) == WHOLE, (surname_field, prefix_field)
+    # the BRP holding the whole name as geslachtsnaam, without voorvoegsel, is the same person
+    assert _surname_level(PersonSummary(bsn="2", surname=whole), Wanted.from_signal(surname=name, prefix=prefix)) \
+        == WHOLE
