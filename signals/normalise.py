@@ -14,16 +14,19 @@ from stdnum.nl import postcode as nl_postcode
 
 _WS = re.compile(r"\s+")
 
-# Voorvoegsels (surname prefixes) as the BRP knows them, longest first so that "van der" wins
-# over "van". Stored lower case, as the BRP does.
+# Voorvoegsels (surname prefixes) as the BRP knows them (after its table 36), longest first so that
+# "van der" wins over "van". Stored lower case, as the BRP does. The table is only a hint for
+# splitting a name: the BRP check also compares whole names (prefix and surname glued), so a name
+# the table splits differently from the BRP (e.g. "El Idrissi" held without voorvoegsel) is found.
 SURNAME_PREFIXES = sorted(
     {
         "van", "de", "der", "den", "het", "'t", "te", "ter", "ten", "op", "in", "aan", "bij",
         "van der", "van den", "van de", "van het", "van 't", "van ter", "in de", "in het",
         "in 't", "op de", "op den", "op het", "op 't", "aan de", "aan den", "aan het", "bij de",
         "uit de", "uit den", "uit het", "uijt de", "voor de", "voor den", "onder de", "over de",
-        "la", "le", "les", "du", "des", "di", "da", "del", "della", "dos", "das", "el", "al",
-        "von", "zu", "von der", "von dem", "vom", "zum", "zur", "d'", "l'", "mac", "mc",
+        "la", "le", "les", "du", "des", "di", "da", "del", "della", "dos", "das", "do", "el", "al",
+        "de la", "de las", "de los", "de l'", "dal", "dalla", "degli", "dei", "lo", "los", "las",
+        "von", "zu", "von der", "von dem", "von den", "vom", "zum", "zur", "d'", "l'", "mac", "mc",
     },
     key=len,
     reverse=True,
@@ -34,6 +37,14 @@ _PREFIX_SET = frozenset(SURNAME_PREFIXES)
 def collapse(value: str) -> str:
     """Trim and collapse inner whitespace (including non-breaking spaces)."""
     return _WS.sub(" ", value.replace("\u00a0", " ")).strip()
+
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'", "\u02bc": "'"})
+
+
+def apostrophes(value: str) -> str:
+    """Typographic apostrophes (’ ‘ ` ´ ʼ) as the plain apostrophe the BRP uses: '’t Hart' → "'t Hart"."""
+    return value.translate(_APOSTROPHES)
 
 
 def postcode(value: str) -> str:
@@ -62,23 +73,32 @@ def house_number_addition(value: str) -> str:
 
 
 def surname_prefix(value: str) -> str:
-    """' Van  Der ' → 'van der'. Unknown prefixes are kept (collapsed, lower case)."""
-    return collapse(value).lower()
+    """' Van  Der ' → 'van der', '’T' → "'t". Unknown prefixes are kept (collapsed, lower case)."""
+    return collapse(apostrophes(value)).lower()
 
 
 def split_surname(surname: str, prefix: str = "") -> tuple[str, str]:
-    """Split a prefix written inside the surname: ('van der Berg', '') → ('Berg', 'van der').
+    """Split a prefix written inside the surname: ('van der Berg', '') → ('Berg', 'van der'),
+    ('Berg, van der', '') → ('Berg', 'van der'), ("d'Ancona", '') → ('Ancona', "d'").
 
-    A given prefix is kept; a surname that is only a prefix word ("de") is left alone.
+    A given prefix is kept; a surname that is only a prefix word ("de") is left alone. Only a
+    hint for the BRP's split (see ``SURNAME_PREFIXES``).
     """
-    name = collapse(surname)
+    name = collapse(apostrophes(surname))
     prefix = surname_prefix(prefix) if prefix else ""
+    if "," in name:  # 'Berg, van der': the prefix after a comma
+        head, _, tail = name.partition(",")
+        if head.strip():
+            name, prefix = head.strip(), prefix or surname_prefix(tail)
     if prefix:
         return name, prefix
     lowered = name.lower()
     for candidate in SURNAME_PREFIXES:
+        glued = candidate.endswith("'") and lowered.startswith(candidate) and lowered[len(candidate):][:1].isalpha()
         if lowered.startswith(candidate + " ") and len(name) > len(candidate) + 1:
             return name[len(candidate) + 1 :].strip(), candidate
+        if glued:  # "d'Ancona", "l'Orange": no space after an apostrophe
+            return name[len(candidate) :].strip(), candidate
     return name, ""
 
 

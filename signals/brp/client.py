@@ -33,6 +33,7 @@ MAX_BSNS_PER_QUERY = 20  # RaadpleegMetBurgerservicenummer: maxItems
 # Query types (the spec's discriminator values).
 ZOEK_POSTCODE_HUISNUMMER = "ZoekMetPostcodeEnHuisnummer"
 ZOEK_GESLACHTSNAAM_GEBOORTEDATUM = "ZoekMetGeslachtsnaamEnGeboortedatum"
+ZOEK_NAAM_GEMEENTE = "ZoekMetNaamEnGemeenteVanInschrijving"
 RAADPLEEG_BSN = "RaadpleegMetBurgerservicenummer"
 
 _RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
@@ -227,6 +228,26 @@ class BrpClient:
         query: dict[str, Any] = {"type": ZOEK_GESLACHTSNAAM_GEBOORTEDATUM, "geslachtsnaam": surname,
                                  "geboortedatum": birth_date.isoformat()}
         _put(query, voornamen=first_names, voorvoegsel=prefix, gemeenteVanInschrijving=municipality_code)
+        if include_deceased:
+            query["inclusiefOverledenPersonen"] = True
+        query["fields"] = list(fields)
+        return self.personen(query)
+
+    def search_by_name_in_municipality(
+        self,
+        *,
+        surname: str,
+        first_names: str,
+        municipality_code: str,
+        fields: Sequence[str],
+        prefix: str = "",
+        include_deceased: bool = False,
+    ) -> list[dict[str, Any]]:
+        """``ZoekMetNaamEnGemeenteVanInschrijving``: persons registered in the municipality by
+        geslachtsnaam and voornamen (both case-insensitive; a trailing ``*`` after 3 letters or more)."""
+        query: dict[str, Any] = {"type": ZOEK_NAAM_GEMEENTE, "geslachtsnaam": surname, "voornamen": first_names,
+                                 "gemeenteVanInschrijving": municipality_code}
+        _put(query, voorvoegsel=prefix)
         if include_deceased:
             query["inclusiefOverledenPersonen"] = True
         query["fields"] = list(fields)

@@ -1,27 +1,33 @@
 """The BRP check of one signal: who is this, do they live at that address in this municipality?
 
-Flow (issue 3, Leidraad §3.2):
+Flow (issue 3, Leidraad §3.2; names as in issue 9 and docs/adr/0006-brp-name-matching.md):
 
-1. ``ZoekMetPostcodeEnHuisnummer`` at the signal's address (with huisletter/toevoeging) narrowed with
-   ``geslachtsnaam`` and, when known, ``geboortedatum``; ``inclusiefOverledenPersonen`` so a deceased
-   customer is recognised. Nothing with a letter/addition → the same at the bare house number
-   ("14 H" may be a letter or an addition); the person's dwelling is then checked on the record.
-   Several matches are narrowed on the first given name (or the initials).
-2. One match → ``RaadpleegMetBurgerservicenummer`` for the full record (deceased? registered where?
-   abroad? parents) and the residents of that dwelling (the household, ages, minors flagged).
-3. No match → the residents at the house number (unnarrowed) become the candidates for human
-   review; with a known birth date ``ZoekMetGeslachtsnaamEnGeboortedatum`` looks for the person
-   elsewhere (moved to another municipality, emigrated, deceased).
+1. With a known birth date: ``ZoekMetPostcodeEnHuisnummer`` at the signal's address (with
+   huisletter/toevoeging) narrowed with the surname without prefix (no diacritics: then the BRP
+   finds the name with and without them) and the birth date; ``inclusiefOverledenPersonen`` so a
+   deceased customer is recognised.
+2. Otherwise, or when that finds nobody who fits: everybody at the house number (deceased too),
+   compared here: the whole name and the name without prefix, folded (case, diacritics,
+   apostrophes, hyphens, spaces), ALL given names and initials, the birth date; the dwelling by
+   letter and addition ("14 H" may be a letter or an addition).
+3. The names the residents of the dwelling may use (``RaadpleegMetBurgerservicenummer``: partners'
+   names, aanduidingNaamgebruik) when nobody has the signal's name as their own, and without a birth
+   date whenever several live there.
+4. One fitting person → ``RaadpleegMetBurgerservicenummer`` for the full record (deceased?
+   registered where? abroad? parents) and the household (from step 2 when it was asked).
+   Several → AMBIGUOUS (a real tie). Nobody → with a known birth date
+   ``ZoekMetGeslachtsnaamEnGeboortedatum`` in several forms of the name looks for the person
+   elsewhere (moved, emigrated, deceased); without one ``ZoekMetNaamEnGemeenteVanInschrijving``
+   suggests namesakes elsewhere in the municipality to the reviewer.
 
-The placeholder birth date 2000-01-01 counts as unknown. A match by surname without a known birth
-date whose first name disagrees is not accepted: it goes to review. Fallout (NOT_FOUND, AMBIGUOUS)
-always carries the ranked candidates (:mod:`signals.brp.suggest`): a person decides (AVG art. 22).
+The placeholder birth date 2000-01-01 counts as unknown; an unknown birth date never costs a match
+by itself. Fallout (NOT_FOUND, AMBIGUOUS) always carries the ranked candidates
+(:mod:`signals.brp.suggest`): a person decides (AVG art. 22).
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -34,10 +40,11 @@ from . import suggest
 from .client import (
     RAADPLEEG_BSN,
     ZOEK_GESLACHTSNAAM_GEBOORTEDATUM,
+    ZOEK_NAAM_GEMEENTE,
     ZOEK_POSTCODE_HUISNUMMER,
     BrpClient,
 )
-from .records import PLACEHOLDER_BIRTH_DATE, PersonSummary, fold
+from .records import PLACEHOLDER_BIRTH_DATE, PersonSummary, fold, name_key, without_diacritics
 
 RNI_MUNICIPALITY = "1999"  # Registratie Niet-Ingezetenen
 ABROAD_TYPES = frozenset({"VerblijfplaatsBuitenland", "VerblijfplaatsOnbekend"})
@@ -56,6 +63,16 @@ RECORD_FIELDS = (
     "ouders.burgerservicenummer", "ouders.naam.voornamen", "ouders.naam.voorvoegsel", "ouders.naam.geslachtsnaam",
 )
 
+# Asked of the residents of the dwelling when nobody there has the signal's name as their own:
+# the names they may use (naamgebruik with a partner's name).
+NAME_USE_FIELDS = (
+    "burgerservicenummer", "naam.voornamen", "naam.voorvoegsel", "naam.geslachtsnaam", "naam.aanduidingNaamgebruik",
+    "partners.naam.voorvoegsel", "partners.naam.geslachtsnaam", "geboorte.datum", "adressering.adresregel1",
+    "adressering.adresregel2",
+)
+
+MAX_SUGGESTED_ELSEWHERE = 10  # more namesakes in the municipality tell a reviewer nothing
+_GEMEENTE = re.compile(r"^[0-9]{4}$")
 _NAME_FILTER = re.compile(r"^[a-zA-Z0-9À-ž \.\-']{1,200}$")
 _LETTER = re.compile(r"^[a-zA-Z]$")
 _ADDITION = re.compile(r"^[a-zA-Z0-9 \-]{1,4}$")
@@ -157,7 +174,10 @@ class BrpDecision:
             evidence["kandidaten"] = [
                 {**c.person.as_evidence(day), "voornamen": c.person.first_names, "voorvoegsel": c.person.prefix,
                  "geslachtsnaam": c.person.surname, "score": c.score, "redenen": list(c.reasons),
-                 "op_adres": c.at_address, **({"adres": c.person.address_line1} if c.at_address else {})}
+                 "op_adres": c.at_address, **({"adres": c.person.address_line1} if c.at_address else {}),
+                 **({"partnernamen": [{"voorvoegsel": prefix, "geslachtsnaam": surname}
+                                      for prefix, surname in c.person.partner_names]}
+                    if c.person.partner_names else {})}
                 for c in self.candidates
             ]
         if self.note:
@@ -170,43 +190,235 @@ class BrpDecision:
 
 
 def _filter_value(text: str) -> str:
-    """A name as the BRP accepts it in a search (no wildcard; letters outside À–ž folded); '' if not."""
-    text = " ".join(text.replace("’", "'").replace("*", " ").split())
-    if text and not _NAME_FILTER.match(text):
-        decomposed = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    """A geslachtsnaam as a BRP search parameter, '' when it cannot be one. Always WITHOUT
+    diacritics: the BRP finds 'Gündüz' with 'Gunduz' but not 'Gundüz' or 'Gunduz' with 'Gündüz', and
+    creditors and the BRP disagree on diacritics. Typographic apostrophes become plain ones; a '*'
+    (the BRP's wildcard) is never sent."""
+    text = " ".join(without_diacritics(normalise.apostrophes(text)).replace("*", " ").split())
     return text if _NAME_FILTER.match(text) else ""
 
 
 def _split_name(surname: str, prefix: str) -> tuple[str, str]:
-    """('Vries, de', '') and ('de Vries', '') → ('Vries', 'de')."""
-    surname = normalise.collapse(surname)
-    if "," in surname:
-        surname, _, tail = surname.partition(",")
-        prefix = prefix or tail
-    if surname and not prefix:
-        surname, prefix = normalise.split_surname(surname)
-    return surname.strip(), normalise.collapse(prefix).lower()
+    """('Vries, de', '') and ('de Vries', '') → ('Vries', 'de'); the BRP's form for a search."""
+    surname, prefix = normalise.split_surname(surname, prefix)
+    return surname.strip(), prefix
 
 
-def _given_names_agree(person: PersonSummary, first_names: str, initials: str) -> bool:
-    """Does the first given name (or do the initials) on the signal fit this person? True when the
-    signal has neither."""
-    wanted = fold(first_names).split()
-    if wanted and len(wanted[0]) > 1:
-        return wanted[0] in fold(person.first_names).split()
-    letters = "".join(c for c in fold(initials or first_names) if c.isalpha())
-    if not letters:
+@dataclass(frozen=True, slots=True)
+class Wanted:
+    """The name and birth date on a signal, in the forms the BRP's names are compared with.
+
+    ``full`` is the whole surname, prefix included, as a :func:`name_key` ('vanderberg'); ``cores``
+    the surname without prefix as the creditor split it and as the prefix table splits it; ``parts``
+    the parts of a double name ('Jansen-de Vries' → jansen, devries, vries).
+    """
+
+    full: str
+    cores: frozenset[str]
+    parts: frozenset[str]
+    given: tuple[tuple[str, bool], ...]  # (name key, abbreviated) per given name, in order
+    initials: str  # letters only, lower case ('jp'); from voorletters, or from voornamen that are initials
+    birth_date: dt.date | None  # None when unknown or the placeholder 2000-01-01
+
+    @classmethod
+    def from_signal(cls, *, surname: str, prefix: str = "", first_names: str = "", initials: str = "",
+                    birth_date: dt.date | None = None) -> Wanted:
+        core, prefix = normalise.split_surname(surname, prefix)
+        whole = f"{prefix} {core}" if prefix else core
+        cores = {name_key(core), name_key(normalise.split_surname(whole)[0])}
+        parts: set[str] = set()
+        if "-" in core:
+            for part in whole.split("-"):
+                parts |= {name_key(part), name_key(normalise.split_surname(part)[0])}
+        given = _given_tokens(first_names)
+        letters = _initial_letters(initials)
+        if given and all(abbreviated and len(key) == 1 for key, abbreviated in given):
+            letters, given = letters or "".join(key for key, _ in given), ()  # 'J.P.' as voornamen
+        known = birth_date if birth_date and birth_date != PLACEHOLDER_BIRTH_DATE else None
+        return cls(full=name_key(whole), cores=frozenset(cores - {""}), parts=frozenset(parts - {""}),
+                   given=given, initials=letters, birth_date=known)
+
+    @property
+    def has_name(self) -> bool:
+        return bool(self.full)
+
+    @property
+    def has_given(self) -> bool:
+        return bool(self.given or self.initials)
+
+
+def _given_tokens(first_names: str) -> tuple[tuple[str, bool], ...]:
+    """'Joh. Pieter' → (('joh', True), ('pieter', False)); 'Anne-Marie' → anne, marie."""
+    tokens = []
+    for token in re.findall(r"[^\s.\-]+\.?", normalise.apostrophes(first_names)):
+        key = name_key(token)
+        if key:
+            tokens.append((key, token.endswith(".") or len(key) == 1))
+    return tuple(tokens)
+
+
+def _initial_letters(initials: str) -> str:
+    return "".join(c for c in fold(initials) if c.isalpha())
+
+
+def _person_given(person: PersonSummary) -> list[str]:
+    """The person's given names as keys, hyphenated names in their parts ('Anne-Marie' → anne, marie)."""
+    return [key for part in re.split(r"[\s\-]+", person.first_names) if (key := name_key(part))]
+
+
+def _name_ends(person: PersonSummary) -> dict[int, int]:
+    """Start → end (in :func:`_person_given`'s parts) of each given name: 'Anne-Marie Joëlle' → {0: 2, 2: 3}."""
+    ends, start = {}, 0
+    for name in person.first_names.split():
+        size = len([part for part in name.split("-") if name_key(part)])
+        if size:
+            ends[start] = start + size
+            start += size
+    return ends
+
+
+def _person_initials(person: PersonSummary) -> tuple[str, str]:
+    """The initials as the BRP derives voorletters (one per given name: 'Anne-Marie Joëlle' → 'aj')
+    and with a hyphenated name's parts ('amj'), as creditors also write them."""
+    names = [name_key(name) for name in person.first_names.split()]
+    return "".join(name[:1] for name in names), "".join(part[:1] for part in _person_given(person))
+
+
+def _names_fit(wanted: Sequence[tuple[str, bool]], names: Sequence[str], ends: dict[int, int],
+               position: int = 0) -> bool:
+    """Are all given names on the signal among the person's, in order? A written-out name may skip
+    names ('Amin' fits Mohamed Amin); an abbreviation ('J.', 'Joh.') stands for the NEXT name
+    ('Gregory J.' fits Gregory Jeffrey, not Gregory Rignald Jeffrey; 'Johanna A. G.' fits Johanna
+    Anne-Marie Geertruida). 'Annemarie' fits 'Anne-Marie'."""
+    if not wanted:
         return True
-    have = person.initials
-    return bool(have) and (have.startswith(letters) or letters.startswith(have))
+    key, abbreviated = wanted[0]
+    if abbreviated:
+        if position >= len(names) or not names[position].startswith(key):
+            return False
+        after_name = {position + 1, ends.get(position, position + 1)}  # the part, or the whole hyphenated name
+        return any(_names_fit(wanted[1:], names, ends, after) for after in after_name)
+    for index in range(position, len(names)):
+        for end in range(index + 1, len(names) + 1):
+            joined = "".join(names[index:end])
+            if joined == key and _names_fit(wanted[1:], names, ends, end):
+                return True
+            if len(joined) >= len(key):
+                break
+    return False
+
+
+def _initials_fit(letters: str, person: PersonSummary) -> bool:
+    """Do the initials fit the given names from the first on? 'jp' fits Jan Pieter and Jan Pieter
+    Karel, not Jan (a father with one name is not his son Jan Pieter) and not Pieter Jan."""
+    return any(initials.startswith(letters) for initials in _person_initials(person))
+
+
+def _given_names_agree(person: PersonSummary, wanted: Wanted) -> bool:
+    """Do ALL given names and initials on the signal fit this person's given names? True when the
+    signal has none. 'Mohamed' fits Mohamed and Mohamed Amin; 'Mohamed Amin' and 'M.A.' only the latter."""
+    return (_names_fit(wanted.given, _person_given(person), _name_ends(person))
+            and _initials_fit(wanted.initials, person))
+
+
+def _birth_date_agrees(person: PersonSummary, wanted: Wanted) -> bool:
+    """Unknown on either side agrees; a partial BRP date ('1978-03') agrees with a date in it."""
+    if wanted.birth_date is None:
+        return True
+    if person.birth_date is not None:
+        return person.birth_date == wanted.birth_date
+    return wanted.birth_date.isoformat().startswith(person.birth_date_text)
+
+
+def _surname_forms(person: PersonSummary) -> tuple[set[str], set[str]]:
+    """(whole names, surnames without prefix) the person may go by, as :func:`name_key`: the own
+    name, each partner's, and both combined (naamgebruik V 'Jansen-de Vries' and N 'de Vries-Jansen').
+    Every combination counts whatever ``aanduidingNaamgebruik`` says: people change their name use
+    without telling their creditors."""
+    own = (person.prefix, person.surname)
+    wholes, cores = set(), set()
+    for prefix, surname in (own, *person.partner_names):
+        whole = f"{prefix} {surname}".strip()
+        wholes.add(name_key(whole))
+        cores |= {name_key(surname), name_key(normalise.split_surname(whole)[0])}
+    own_whole = name_key(f"{own[0]} {own[1]}")
+    for prefix, surname in person.partner_names:
+        partner_whole = name_key(f"{prefix} {surname}")
+        wholes |= {partner_whole + own_whole, own_whole + partner_whole}
+    return wholes - {""}, cores - {""}
+
+
+# How well a surname on a signal matches a person's: the whole name (3), the name without a
+# prefix that one side left out or split differently (2), one part of a double name (1).
+WHOLE, CORE, PART = 3, 2, 1
+
+
+def _surname_level(person: PersonSummary, wanted: Wanted) -> int:
+    wholes, cores = _surname_forms(person)
+    if wanted.full in wholes:
+        return WHOLE
+    if wanted.full in cores or wanted.cores & (wholes | cores):
+        return CORE
+    if wanted.parts & (wholes | cores):
+        return PART
+    return 0
+
+
+def _fitting(persons: Sequence[PersonSummary], wanted: Wanted) -> list[PersonSummary]:
+    """The persons whose surname, ALL given names and initials and birth date fit the signal; of
+    those, only the ones whose surname fits best. One left: that is the person; more: a real tie."""
+    if not wanted.has_name:
+        return []
+    levels = [(level, person) for person in persons
+              if (level := _surname_level(person, wanted))
+              and _given_names_agree(person, wanted) and _birth_date_agrees(person, wanted)]
+    best = max((level for level, _ in levels), default=0)
+    return [person for level, person in levels if level == best]
+
+
+def _name_matches(persons: Sequence[PersonSummary], wanted: Wanted) -> list[PersonSummary]:
+    """The persons whose surname fits (whatever the given names and birth date)."""
+    return [person for person in persons if wanted.has_name and _surname_level(person, wanted)]
+
+
+def _dwelling(text: str) -> str:
+    return re.sub(r"[\s\-]", "", text).upper()
+
+
+def _in_dwelling(person: PersonSummary, number: int, letter: str, addition: str) -> bool:
+    """Is the person registered in the signal's dwelling? Read from ``adresregel1`` ('Straat 14 H');
+    without a letter or addition on the signal every dwelling of the house number counts, and a
+    person whose address line cannot be read counts (the full record is checked later)."""
+    wanted = _dwelling(f"{letter}{addition}")
+    if not wanted:
+        return True
+    found = re.search(rf"(?:^|\s){number}(?:\s+(.*))?$", person.address_line1)
+    return found is None or _dwelling(found.group(1) or "") == wanted
+
+
+def _search_forms(surname: str, prefix: str) -> list[str]:
+    """The geslachtsnaam values to search the BRP with, most likely first: the surname without the
+    prefix (the BRP's own split), as the creditor split it, the whole name (the BRP holds 'El Idrissi'
+    or 'Da Silva' as geslachtsnaam without voorvoegsel), hyphen and space swapped, and each part of a
+    double name (the own name of someone using a partner's name too). Without diacritics."""
+    core, prefix = normalise.split_surname(surname, prefix)
+    whole = f"{prefix} {core}" if prefix else core
+    forms = [normalise.split_surname(whole)[0], core, whole, core.replace("-", " "), core.replace(" ", "-")]
+    if "-" in core:
+        forms += [normalise.split_surname(part)[0] for part in whole.split("-")]
+    values: list[str] = []
+    for form in forms:
+        value = _filter_value(form)
+        if value and value.casefold() not in {v.casefold() for v in values}:
+            values.append(value)
+    return values
 
 
 def _same_dwelling(record: dict[str, Any], letter: str, addition: str) -> bool:
     """Letter and addition compared as one text: '14 H' as letter H or as addition H is one dwelling."""
     address = (record.get("verblijfplaats") or {}).get("verblijfadres") or {}
     registered = f"{address.get('huisletter', '')}{address.get('huisnummertoevoeging', '')}"
-    return re.sub(r"[\s\-]", "", registered).upper() == re.sub(r"[\s\-]", "", f"{letter}{addition}").upper()
+    return _dwelling(registered) == _dwelling(f"{letter}{addition}")
 
 
 class _Check:
@@ -217,6 +429,8 @@ class _Check:
         self.today = today
         self.municipality_code = municipality_code
         self.queries: list[dict[str, Any]] = []
+        # (postcode, huisnummer) → everybody registered there, deceased too (a bare address search)
+        self._residents: dict[tuple[str, int], list[PersonSummary]] = {}
 
     def _log(self, query: dict[str, Any], count: int) -> None:
         self.queries.append({**query, "aantal": count})
@@ -238,11 +452,39 @@ class _Check:
         self._log(query, len(persons))
         return [PersonSummary.from_api(p) for p in persons]
 
+    def residents(self, postcode: str, number: int) -> list[PersonSummary]:
+        """Everybody registered at the house number (every letter and addition), deceased too; asked
+        once per check."""
+        key = (postcode, number)
+        if key not in self._residents:
+            self._residents[key] = self.search_address(postcode, number, include_deceased=True)
+        return self._residents[key]
+
+    def name_use(self, persons: Sequence[PersonSummary]) -> list[PersonSummary]:
+        """The persons again with the names they may use: partners' names and aanduidingNaamgebruik
+        (only a Raadpleeg answer has them), 20 per question."""
+        bsns = [p.bsn for p in persons if p.bsn]
+        if not bsns:
+            return []
+        records = self.client.get_by_bsn(bsns, fields=NAME_USE_FIELDS)
+        self._log({"type": RAADPLEEG_BSN, "burgerservicenummer": bsns}, len(records))
+        return [PersonSummary.from_api(r) for r in records]
+
     def search_name(self, surname: str, birth_date: dt.date) -> list[PersonSummary]:
         persons = self.client.search_by_name_and_birth_date(
             surname=surname, birth_date=birth_date, include_deceased=True, fields=SEARCH_FIELDS)
         self._log({"type": ZOEK_GESLACHTSNAAM_GEBOORTEDATUM, "geslachtsnaam": surname,
                    "geboortedatum": birth_date.isoformat(), "inclusiefOverledenPersonen": True}, len(persons))
+        return [PersonSummary.from_api(p) for p in persons]
+
+    def search_municipality(self, surname: str, first_name: str) -> list[PersonSummary]:
+        """Persons in this municipality by geslachtsnaam and the first given name (``Mohamed*``
+        finds Mohamed Amin)."""
+        persons = self.client.search_by_name_in_municipality(
+            surname=surname, first_names=f"{first_name}*", municipality_code=self.municipality_code,
+            fields=SEARCH_FIELDS)
+        self._log({"type": ZOEK_NAAM_GEMEENTE, "geslachtsnaam": surname, "voornamen": f"{first_name}*",
+                   "gemeenteVanInschrijving": self.municipality_code}, len(persons))
         return [PersonSummary.from_api(p) for p in persons]
 
     def record(self, bsn: str) -> dict[str, Any] | None:
@@ -257,9 +499,13 @@ class _Check:
             return ()
         letter = address.get("huisletter", "")
         addition = address.get("huisnummertoevoeging", "")
-        residents = self.search_address(address["postcode"].replace(" ", "").upper(), address["huisnummer"],
-                                        letter if _LETTER.match(letter) else "",
-                                        addition if _ADDITION.match(addition) else "")
+        postcode = address["postcode"].replace(" ", "").upper()
+        known = self._residents.get((postcode, address["huisnummer"]))
+        if known is not None:  # already asked in this check: no second question
+            residents = [r for r in known if not r.deceased]
+        else:
+            residents = self.search_address(postcode, address["huisnummer"], letter if _LETTER.match(letter) else "",
+                                            addition if _ADDITION.match(addition) else "")
         lines = record.get("adressering") or {}
         dwelling = (lines.get("adresregel1", ""), lines.get("adresregel2", ""))
         if any(dwelling):
@@ -313,12 +559,13 @@ class _Check:
         return self.decision(BrpOutcome.FOUND, household=household, **common)
 
 
-def _narrow(matches: list[PersonSummary], first_names: str, initials: str) -> list[PersonSummary]:
-    """Several matches: keep those whose first given name (or initials) fits, if any do."""
-    if len(matches) < 2 or not (first_names or initials):
-        return matches
-    fitting = [m for m in matches if _given_names_agree(m, first_names, initials)]
-    return fitting or matches
+def _with_name_use(check: _Check, dwelling: list[PersonSummary],
+                   living: list[PersonSummary]) -> list[PersonSummary]:
+    """The dwelling's persons with the names they may use (one Raadpleeg question for the living);
+    ``living`` is updated in place so that the reviewer's candidates show them too."""
+    known = {p.bsn: p for p in check.name_use([p for p in dwelling if not p.deceased])}
+    living[:] = [known.get(p.bsn, p) for p in living]
+    return [known.get(p.bsn, p) for p in dwelling]
 
 
 # --- the check --------------------------------------------------------------------------------
@@ -345,48 +592,88 @@ def check_person(
     postcode = postcode.replace(" ", "").upper()
     letter = house_letter if _LETTER.match(house_letter or "") else ""
     addition = addition if _ADDITION.match(addition or "") else ""
-    surname, prefix = _split_name(surname, prefix)
-    name_filter = _filter_value(surname)
-    known_birth = birth_date if birth_date and birth_date != PLACEHOLDER_BIRTH_DATE else None
-    wanted = {"surname": surname, "prefix": prefix, "first_names": first_names, "initials": initials,
-              "birth_date": birth_date}
+    wanted = Wanted.from_signal(surname=surname, prefix=prefix, first_names=first_names, initials=initials,
+                                birth_date=birth_date)
+    forms = _search_forms(surname, prefix)
+    known_birth = wanted.birth_date
+    core, prefix = _split_name(surname, prefix)
+    ranking = {"surname": core, "prefix": prefix, "first_names": first_names, "initials": initials,
+               "birth_date": birth_date}
 
-    matches: list[PersonSummary] = []
-    loose = False
-    if name_filter:
-        matches = check.search_address(postcode, house_number, letter, addition, surname=name_filter,
+    def decide(person: PersonSummary, *, dwelling_checked: bool) -> BrpDecision | None:
+        record = check.record(person.bsn)
+        if record is None or (not dwelling_checked and (letter or addition)
+                              and not _same_dwelling(record, letter, addition)):
+            return None
+        return check.from_record(person, record, at_address=True, residents=[], wanted=ranking)
+
+    # 1. With a known birth date: the BRP narrows the address to the name and date (few persons
+    #    delivered). One fitting person is the one.
+    if forms and known_birth:
+        matches = check.search_address(postcode, house_number, letter, addition, surname=forms[0],
                                        birth_date=known_birth, include_deceased=True)
-        if not matches and (letter or addition):
-            matches = check.search_address(postcode, house_number, surname=name_filter, birth_date=known_birth,
-                                           include_deceased=True)
-            loose = True
-        matches = _narrow(matches, first_names, initials)
+        fitting = _fitting(matches, wanted)
+        if len(fitting) == 1 and (decision := decide(fitting[0], dwelling_checked=True)):
+            return decision
 
-    if len(matches) == 1 and (known_birth or _given_names_agree(matches[0], first_names, initials)):
-        record = check.record(matches[0].bsn)
-        if record is not None and (not loose or _same_dwelling(record, letter, addition)):
-            return check.from_record(matches[0], record, at_address=True, residents=[], wanted=wanted)
+    # 2. Everybody at the house number, the names compared here in every form (prefix split or
+    #    not, case, diacritics, apostrophes, hyphens); the dwelling by letter and addition.
+    everybody = check.residents(postcode, house_number)
+    dwelling = [p for p in everybody if _in_dwelling(p, house_number, letter, addition)]
+    living = [p for p in everybody if not p.deceased]
+    at_home = [p for p in dwelling if not p.deceased]
+    # 3. The names the residents of the dwelling may use (a partner's name, alone or combined with
+    #    their own) are asked when nobody has the signal's name as their own, and, without a birth
+    #    date, whenever several live there: a wife using her husband's name and his daughter may
+    #    both be 'M. de Vries', a tie only their name use reveals.
+    with_names = False
+    if wanted.has_name and wanted.birth_date is None and len(at_home) > 1:
+        dwelling, with_names = _with_name_use(check, dwelling, living), True
+    fitting = _fitting(dwelling, wanted)
+    if not fitting and wanted.has_name and at_home and not with_names:
+        dwelling, with_names = _with_name_use(check, dwelling, living), True
+        fitting = _fitting(dwelling, wanted)
+    if len(fitting) == 1 and (decision := decide(fitting[0], dwelling_checked=False)):
+        return decision
+    if len(fitting) > 1:
+        return check.fallout(BrpOutcome.AMBIGUOUS, living, ranking, matches=fitting,
+                             note=f"{len(fitting)} personen op dit adres passen bij het signaal.")
+    named = _name_matches(everybody, wanted)
+    if fitting or [p for p in named if p not in dwelling and _given_names_agree(p, wanted)
+                   and _birth_date_agrees(p, wanted)]:
+        return check.fallout(BrpOutcome.NOT_FOUND, living, ranking, matches=named,
+                             note="Op dit huisnummer, maar met een andere huisletter of toevoeging.")
+    named = _name_matches(dwelling, wanted) or named
+    if named:
+        return check.fallout(BrpOutcome.NOT_FOUND, living, ranking, matches=named,
+                             note="De achternaam komt overeen, maar de voornamen, voorletters of geboortedatum niet.")
 
-    residents = check.search_address(postcode, house_number)
-    if len(matches) > 1:
-        return check.fallout(BrpOutcome.AMBIGUOUS, residents, wanted, matches=matches,
-                             note=f"{len(matches)} personen op dit adres passen bij het signaal.")
-    if matches:
-        note = ("Op dit huisnummer, maar met een andere huisletter of toevoeging." if loose else
-                "De achternaam komt overeen, de voornaam niet.")
-        return check.fallout(BrpOutcome.NOT_FOUND, residents, wanted, matches=matches, note=note)
-
-    if name_filter and known_birth:
-        elsewhere = _narrow(check.search_name(name_filter, known_birth), first_names, initials)
-        if len(elsewhere) == 1 and _given_names_agree(elsewhere[0], first_names, initials):
-            record = check.record(elsewhere[0].bsn)
-            if record is not None:
-                return check.from_record(elsewhere[0], record, at_address=False, residents=residents, wanted=wanted)
-        if elsewhere:
-            return check.fallout(BrpOutcome.NOT_FOUND, residents, wanted, elsewhere=elsewhere,
+    # 4. Nobody at the address: with a known birth date, the person elsewhere (moved, emigrated,
+    #    deceased), by each form of the name until one finds somebody.
+    if known_birth:
+        for form in forms[:4]:
+            elsewhere = check.search_name(form, known_birth)
+            if not elsewhere:
+                continue
+            fitting = _fitting(elsewhere, wanted)
+            if len(fitting) == 1:
+                record = check.record(fitting[0].bsn)
+                if record is not None:
+                    return check.from_record(fitting[0], record, at_address=False, residents=living,
+                                             wanted=ranking)
+            return check.fallout(BrpOutcome.NOT_FOUND, living, ranking, elsewhere=elsewhere,
                                  note="Niet op dit adres; wel personen met deze naam en geboortedatum elders.")
-    note = "Niemand op dit adres past bij het signaal." if residents else "Op dit adres staat niemand ingeschreven."
-    return check.fallout(BrpOutcome.NOT_FOUND, residents, wanted, note=note)
+    # 5. Without a birth date: persons with this name and first given name elsewhere in the
+    #    municipality (an old address at the creditor), as suggestions for the reviewer only.
+    first = next((key for key, abbreviated in wanted.given if not abbreviated), "")
+    first_name = _filter_value(next((t for t in re.findall(r"[^\s.\-]+", first_names) if name_key(t) == first), ""))
+    if not known_birth and forms and len(first_name) >= 3 and _GEMEENTE.match(municipality_code):
+        elsewhere = _fitting(check.search_municipality(forms[0], first_name), wanted)
+        if 0 < len(elsewhere) <= MAX_SUGGESTED_ELSEWHERE:
+            return check.fallout(BrpOutcome.NOT_FOUND, living, ranking, elsewhere=elsewhere,
+                                 note="Niet op dit adres; wel personen met deze naam elders in de gemeente.")
+    note = "Niemand op dit adres past bij het signaal." if living else "Op dit adres staat niemand ingeschreven."
+    return check.fallout(BrpOutcome.NOT_FOUND, living, ranking, note=note)
 
 
 def check_chosen_person(client: BrpClient, *, bsn: str, municipality_code: str, today: dt.date) -> BrpDecision:

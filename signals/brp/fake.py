@@ -1,8 +1,10 @@
 """A fake BRP Personen Bevragen v2 for tests and local use: a real HTTP server on loopback.
 
-``POST {base}/personen`` answers ``ZoekMetPostcodeEnHuisnummer``, ``ZoekMetGeslachtsnaamEnGeboortedatum``
-and ``RaadpleegMetBurgerservicenummer`` per the spec in ``shared/haal-centraal/``: the ``fields``
-parameter is checked against the spec's field paths and applied, unknown parameters and invalid
+``POST {base}/personen`` answers ``ZoekMetPostcodeEnHuisnummer``, ``ZoekMetGeslachtsnaamEnGeboortedatum``,
+``ZoekMetNaamEnGemeenteVanInschrijving`` and ``RaadpleegMetBurgerservicenummer`` per the spec in
+``shared/haal-centraal/``: text parameters are compared as the BRP does (case-insensitive; without
+diacritics they also find names with them, with a diacritic only that diacritic; a trailing ``*``),
+the ``fields`` parameter is checked against the spec's field paths and applied, unknown parameters and invalid
 values are a 400 problem+json, deceased persons only appear in searches with
 ``inclusiefOverledenPersonen``. The persons are the official mock's test persons plus the demo
 population (see :mod:`signals.brp.population`).
@@ -33,8 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from .fieldpaths import AUTOMATIC_FIELDS, PERSOON_BEPERKT_PATHS, PERSOON_PATHS, select_fields
-from .population import PersonStore, StoredPerson, adressering, age, load_mock_persons
-from .records import fold
+from .population import PersonStore, StoredPerson, adressering, age, load_mock_persons, plain_key
+from .records import without_diacritics
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +49,7 @@ _HUISLETTER = re.compile(r"^[a-zA-Z]$")
 _TOEVOEGING = re.compile(r"^[a-zA-Z0-9 \-]{1,4}$")
 _GESLACHTSNAAM = re.compile(r"^[a-zA-Z0-9À-ž \.\-']{1,200}$|^[a-zA-Z0-9À-ž \.\-']{3,199}\*$")
 _VOORNAMEN = re.compile(r"^[a-zA-Z0-9À-ž \.\-']{1,199}\*?$")
+_VOORNAMEN_VERPLICHT = re.compile(r"^[a-zA-Z0-9À-ž \.\-']{1,200}$|^[a-zA-Z0-9À-ž \.\-']{3,199}\*$")
 _VOORVOEGSEL = re.compile(r"^[a-zA-Z ']{1,10}$")
 _GESLACHT = re.compile(r"^[MmVvOo]$")
 _BSN = re.compile(r"^[0-9]{9}$")
@@ -59,11 +62,14 @@ _PARAMETERS = {
                                               "geslachtsnaam", "geboortedatum", "inclusiefOverledenPersonen"},
     "ZoekMetGeslachtsnaamEnGeboortedatum": _COMMON | {"geslachtsnaam", "geboortedatum", "voornamen", "voorvoegsel",
                                                       "geslacht", "inclusiefOverledenPersonen"},
+    "ZoekMetNaamEnGemeenteVanInschrijving": _COMMON | {"geslachtsnaam", "voornamen", "voorvoegsel", "geslacht",
+                                                       "inclusiefOverledenPersonen"},
     "RaadpleegMetBurgerservicenummer": _COMMON | {"burgerservicenummer"},
 }
 _REQUIRED = {
     "ZoekMetPostcodeEnHuisnummer": ("postcode", "huisnummer"),
     "ZoekMetGeslachtsnaamEnGeboortedatum": ("geslachtsnaam", "geboortedatum"),
+    "ZoekMetNaamEnGemeenteVanInschrijving": ("geslachtsnaam", "gemeenteVanInschrijving", "voornamen"),
     "RaadpleegMetBurgerservicenummer": ("burgerservicenummer",),
 }
 
@@ -346,19 +352,22 @@ class FakeBrpServer:
             if "huisnummertoevoeging" in query:
                 persons = [p for p in persons if p.addition == query["huisnummertoevoeging"].upper()]
             if "geslachtsnaam" in query:
-                persons = [p for p in persons if _name_matches(p.surname_key, query["geslachtsnaam"])]
+                persons = [p for p in persons if _text_matches(p.surname_key, query["geslachtsnaam"])]
             if "geboortedatum" in query:
                 persons = [p for p in persons if p.birth_iso == query["geboortedatum"]]
-        else:  # ZoekMetGeslachtsnaamEnGeboortedatum
+        else:  # ZoekMetGeslachtsnaamEnGeboortedatum, ZoekMetNaamEnGemeenteVanInschrijving
             surname = query["geslachtsnaam"]
-            if surname.endswith("*"):
-                persons = self.store.by_name_prefix_and_birth_date(fold(surname[:-1]), query["geboortedatum"])
+            if kind == "ZoekMetNaamEnGemeenteVanInschrijving":
+                persons = self.store.by_name(plain_key(surname.rstrip("*")), stem=surname.endswith("*"))
+            elif surname.endswith("*"):
+                persons = self.store.by_name_prefix_and_birth_date(plain_key(surname[:-1]), query["geboortedatum"])
             else:
-                persons = self.store.by_name_and_birth_date(fold(surname), query["geboortedatum"])
+                persons = self.store.by_name_and_birth_date(plain_key(surname), query["geboortedatum"])
+            persons = [p for p in persons if _text_matches(p.surname_key, surname)]
             if "voornamen" in query:
-                persons = [p for p in persons if _name_matches(p.first_names_key, query["voornamen"])]
+                persons = [p for p in persons if _text_matches(p.first_names_key, query["voornamen"])]
             if "voorvoegsel" in query:
-                persons = [p for p in persons if p.prefix_key == fold(query["voorvoegsel"])]
+                persons = [p for p in persons if _text_matches(p.prefix_key, query["voorvoegsel"])]
             if "geslacht" in query:
                 persons = [p for p in persons if p.sex == query["geslacht"].upper()]
         if "gemeenteVanInschrijving" in query:
@@ -380,11 +389,18 @@ class FakeBrpServer:
         return select_fields(data, fields)
 
 
-def _name_matches(stored_key: str, wanted: str) -> bool:
-    """Case- and diacritic-insensitive; a trailing '*' matches any rest."""
-    if wanted.endswith("*"):
-        return stored_key.startswith(fold(wanted[:-1]))
-    return stored_key == fold(wanted)
+def _text_matches(stored: str, wanted: str) -> bool:
+    """A text parameter as the BRP compares it (RvIG's feature "zoeken met diakriet en wildcard en
+    case insensitive"): case-insensitive; a value without diacritics also finds the name with them
+    ('gunduz' finds 'Gündüz'), a value with a diacritic only the name with that diacritic ('Gündoğan'
+    does not find 'Gundogan'); a trailing '*' matches any rest. Spaces, hyphens and apostrophes
+    count as written: 'El Idrissi' does not find 'El-Idrissi', 'Idrissi' not 'El Idrissi'."""
+    wildcard = wanted.endswith("*")
+    value = (wanted[:-1] if wildcard else wanted).casefold()
+    if value == without_diacritics(value):
+        stored = without_diacritics(stored)
+    stored = stored.casefold()
+    return stored.startswith(value) if wildcard else stored == value
 
 
 def _check_fields(fields: Any, allowed: frozenset[str]) -> list[dict[str, str]]:
@@ -435,8 +451,8 @@ def _check_values(kind: str, query: dict[str, Any]) -> list[dict[str, str]]:
                                    "Waarde is hoger dan maximum 99999."))
         pattern("huisletter", _HUISLETTER)
         pattern("huisnummertoevoeging", _TOEVOEGING)
-    elif kind == "ZoekMetGeslachtsnaamEnGeboortedatum":
-        pattern("voornamen", _VOORNAMEN)
+    elif kind.startswith("ZoekMet"):
+        pattern("voornamen", _VOORNAMEN if kind == "ZoekMetGeslachtsnaamEnGeboortedatum" else _VOORNAMEN_VERPLICHT)
         pattern("voorvoegsel", _VOORVOEGSEL)
         pattern("geslacht", _GESLACHT)
     else:

@@ -29,7 +29,7 @@ from typing import Any
 
 from signals import demo
 
-from .records import fold
+from .records import without_diacritics
 
 logger = logging.getLogger(__name__)
 
@@ -276,6 +276,11 @@ def adressering(person: Mapping[str, Any]) -> dict[str, Any]:
     return {}
 
 
+def plain_key(text: str) -> str:
+    """Lower case without diacritics: the key the name index is built on."""
+    return without_diacritics(text).casefold()
+
+
 # --- the store --------------------------------------------------------------------------------
 
 
@@ -291,7 +296,7 @@ class StoredPerson:
     house_letter: str = ""
     addition: str = ""
     municipality_code: str = ""
-    surname_key: str = ""  # folded geslachtsnaam
+    surname_key: str = ""  # geslachtsnaam in lower case (diacritics kept: see fake._text_matches)
     first_names_key: str = ""
     prefix_key: str = ""
     sex: str = ""
@@ -314,9 +319,9 @@ def _stored(data: dict[str, Any], raw_birth: str) -> StoredPerson:
         house_letter=str(address.get("huisletter", "")).upper(),
         addition=str(address.get("huisnummertoevoeging", "")).upper(),
         municipality_code=(data.get("gemeenteVanInschrijving") or {}).get("code", ""),
-        surname_key=fold(name.get("geslachtsnaam", "")),
-        first_names_key=fold(name.get("voornamen", "")),
-        prefix_key=fold(name.get("voorvoegsel", "")),
+        surname_key=name.get("geslachtsnaam", "").casefold(),
+        first_names_key=" ".join(name.get("voornamen", "").split()).casefold(),
+        prefix_key=name.get("voorvoegsel", "").casefold(),
         sex=(data.get("geslacht") or {}).get("code", "").upper(),
         birth_iso=birth.get("datum", "") if birth.get("type") == "Datum" else "",
     )
@@ -357,12 +362,15 @@ class PersonStore:
         self._by_bsn: dict[str, StoredPerson] = {}
         self._by_address: dict[tuple[str, int], list[StoredPerson]] = defaultdict(list)
         self._by_name_birth: dict[tuple[str, str], list[StoredPerson]] = defaultdict(list)
+        self._by_name: dict[str, list[StoredPerson]] = defaultdict(list)
         for person in mock_persons:
             self._by_bsn[person.data["burgerservicenummer"]] = person
             if person.postcode and person.house_number:
                 self._by_address[(person.postcode, person.house_number)].append(person)
             if person.surname_key and person.birth_iso:
-                self._by_name_birth[(person.surname_key, person.birth_iso)].append(person)
+                self._by_name_birth[(plain_key(person.surname_key), person.birth_iso)].append(person)
+            if person.surname_key:
+                self._by_name[plain_key(person.surname_key)].append(person)
         self._mock_bsns = frozenset(self._by_bsn)
         self._demo_by_bsn: dict[str, tuple[str, int, int]] = {}  # bsn → (municipality, household, position)
         self._demo_bsn_of: dict[str, str] = {}  # Person.key → bsn
@@ -393,13 +401,21 @@ class PersonStore:
         return self._demo_household(demo.household(code, index, self.seed))[position]
 
     def by_name_and_birth_date(self, surname_key: str, birth_iso: str) -> list[StoredPerson]:
-        """Persons with this folded geslachtsnaam and full birth date (the mock persons only: demo
-        persons never move, so the address search always finds them)."""
+        """Persons whose geslachtsnaam without diacritics (:func:`plain_key`) is ``surname_key`` and
+        with this full birth date (the mock persons only: demo persons never move, so the address
+        search always finds them). The caller applies the BRP's diacritics rule."""
         return list(self._by_name_birth.get((surname_key, birth_iso), ()))
 
     def by_name_prefix_and_birth_date(self, stem: str, birth_iso: str) -> list[StoredPerson]:
         return [p for (surname, born), persons in self._by_name_birth.items()
                 if born == birth_iso and surname.startswith(stem) for p in persons]
+
+    def by_name(self, surname_key: str, *, stem: bool = False) -> list[StoredPerson]:
+        """Persons whose geslachtsnaam without diacritics is (or, with ``stem``, starts with)
+        ``surname_key``; the mock persons only, like :meth:`by_name_and_birth_date`."""
+        if not stem:
+            return list(self._by_name.get(surname_key, ()))
+        return [p for surname, persons in self._by_name.items() if surname.startswith(surname_key) for p in persons]
 
     def bsn_for(self, person: demo.Person) -> str:
         """The demo BSN of a demo person (registered in the reverse index)."""

@@ -15,14 +15,30 @@ PLACEHOLDER_BIRTH_DATE = dt.date(2000, 1, 1)
 ADULT_AGE = 18
 
 
+# Letters that Unicode does not decompose into a base letter and a mark.
+_UNDECOMPOSED = str.maketrans({"ß": "ss", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "ı": "i", "đ": "d", "Đ": "D",
+                               "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ð": "d", "þ": "th"})
+
+
+def without_diacritics(text: str) -> str:
+    """'Öztürk Yıldız Łukasz' → 'Ozturk Yildiz Lukasz' (case and punctuation kept)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_UNDECOMPOSED)
+
+
 def fold(text: str) -> str:
     """Lower case without diacritics, hyphens and dots as spaces: 'Anne-Marie Öztürk' → 'anne marie ozturk'."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    plain = plain.replace("ß", "ss").replace("ø", "o").replace("Ø", "o").replace("ł", "l").replace("Ł", "l")
-    for mark in "-.,’'`":
+    plain = without_diacritics(text)
+    for mark in "-.,’‘'`´":
         plain = plain.replace(mark, " ")
     return " ".join(plain.lower().split())
+
+
+def name_key(text: str) -> str:
+    """A name folded to letters and digits only, for comparing names however they are written:
+    "Van Der Berg", "van der Berg" and "Berg" with prefix "van der" all give 'vanderberg';
+    "'t Hart" / "’T HART" → 'thart'; "El-Idrissi" / "El Idrissi" → 'elidrissi'."""
+    return "".join(c for c in fold(text) if c.isalnum())
 
 
 def parse_date(value: dict[str, Any] | None) -> tuple[dt.date | None, str]:
@@ -62,6 +78,9 @@ class PersonSummary:
     suspension_reason: str = ""  # opschortingBijhouding.reden.code: O overlijden, E emigratie, R RNI, …
     address_line1: str = ""  # adressering.adresregel1/2, to tell the dwellings of one house number apart
     address_line2: str = ""
+    # (voorvoegsel, geslachtsnaam) of each partner (partners[].naam; only in a Raadpleeg answer)
+    partner_names: tuple[tuple[str, str], ...] = ()
+    name_use: str = ""  # naam.aanduidingNaamgebruik.code: E, P, V or N (only in a Raadpleeg answer)
 
     @classmethod
     def from_api(cls, data: dict[str, Any]) -> PersonSummary:
@@ -81,6 +100,10 @@ class PersonSummary:
             suspension_reason=reason,
             address_line1=addressing.get("adresregel1", ""),
             address_line2=addressing.get("adresregel2", ""),
+            partner_names=tuple(
+                ((p.get("naam") or {}).get("voorvoegsel", ""), (p.get("naam") or {}).get("geslachtsnaam", ""))
+                for p in data.get("partners") or [] if (p.get("naam") or {}).get("geslachtsnaam")),
+            name_use=(name.get("aanduidingNaamgebruik") or {}).get("code", ""),
         )
 
     @property

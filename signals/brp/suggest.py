@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 
 from signals.normalise import SURNAME_PREFIXES
 
-from .records import PLACEHOLDER_BIRTH_DATE, PersonSummary, fold
+from .records import PLACEHOLDER_BIRTH_DATE, PersonSummary, fold, name_key
 
 _PREFIXES = tuple(fold(prefix) for prefix in SURNAME_PREFIXES)  # longest first
 _INITIALS = re.compile(r"^(?:[A-Za-z](?:\.\s*|\s+|$))+$")
@@ -81,6 +81,17 @@ def _split_prefix(folded_surname: str) -> tuple[str, str]:
     return folded_surname, ""
 
 
+def _name_forms(candidate: PersonSummary) -> list[tuple[str, str]]:
+    """('own' | 'partner', name key) of every surname the person may use: the own name, each
+    partner's (from a Raadpleeg answer), and own and partner's combined both ways (naamgebruik)."""
+    own = name_key(f"{candidate.prefix} {candidate.surname}")
+    forms = [("own", own)]
+    for prefix, surname in candidate.partner_names:
+        partner = name_key(f"{prefix} {surname}")
+        forms += [("partner", partner), ("partner", partner + own), ("partner", own + partner)]
+    return forms
+
+
 def _first_name_score(wanted: str, candidate: str) -> float:
     """How well given names match: the first name alone ('Reinier' for 'Reinier Lodivicus Maria')
     counts fully, as do all names in another order."""
@@ -91,14 +102,18 @@ def _first_name_score(wanted: str, candidate: str) -> float:
 
 
 def _initials_score(wanted: str, candidate: PersonSummary) -> float:
-    have = candidate.initials
-    if not wanted or not have:
+    """Initials on the signal that start the person's (the BRP's voorletters, one per given name, or
+    with a hyphenated name's parts) fit fully: a creditor often holds fewer initials, never other ones."""
+    names = candidate.first_names.split()
+    options = {candidate.initials, "".join(fold(name)[:1] for name in names if fold(name))}
+    options.discard("")
+    if not wanted or not options:
         return 0.0
-    if wanted == have:
+    if any(have.startswith(wanted) for have in options):
         return 100.0
-    if have.startswith(wanted) or wanted.startswith(have):
-        return 90.0
-    return 60.0 if wanted[0] == have[0] else 0.0
+    if any(wanted.startswith(have) for have in options):
+        return 80.0
+    return 60.0 if any(wanted[0] == have[0] for have in options) else 0.0
 
 
 def _date_score(wanted: dt.date, candidate: PersonSummary) -> tuple[float, str]:
@@ -127,9 +142,15 @@ def score(wanted: WantedName, candidate: PersonSummary) -> tuple[int, tuple[str,
     first = fold(candidate.first_names)
     given = wanted.first_names
 
-    # As delivered: surname against surname, first names (or initials) against first names.
+    # As delivered: surname against surname (the whole name, prefix glued, against every name the
+    # person may use: own, partner's, both combined), first names (or initials) against first names.
     surname_direct = fuzz.ratio(wanted.surname, surname) if wanted.surname else 0.0
-    glued = fuzz.ratio((wanted.prefix + wanted.surname).replace(" ", ""), (prefix + surname).replace(" ", ""))
+    glued_wanted = name_key(f"{wanted.prefix} {wanted.surname}")
+    used, glued = "own", 0.0
+    for kind, form in _name_forms(candidate):
+        ratio = fuzz.ratio(glued_wanted, form) if glued_wanted else 0.0
+        if ratio > glued:
+            used, glued = kind, ratio
     surname_direct = max(surname_direct, glued)
     if given:
         first_direct = _first_name_score(given, first)
@@ -151,13 +172,15 @@ def score(wanted: WantedName, candidate: PersonSummary) -> tuple[int, tuple[str,
     elif swapped > direct and swapped_surname >= 80:
         reasons.append("De voornaam op het signaal is de achternaam van deze persoon; de voornaam wijkt af")
     else:
-        if surname_direct >= 99.5:
+        if surname_direct >= 99.5 and used != "own" and glued >= 99.5:
+            reasons.append("Achternaam komt overeen met de naam van de partner (naamgebruik)")
+        elif surname_direct >= 99.5:
             reasons.append("Achternaam komt overeen")
             if _differs_in_accents(wanted.raw_surname, candidate.surname):
                 reasons.append("Gelijk als accenten en leestekens worden genegeerd")
         elif surname_direct >= 75:
             reasons.append(f"Achternaam lijkt op ‘{candidate.surname}’")
-        if wanted.prefix != prefix and surname_direct >= 75:
+        if wanted.prefix != prefix and surname_direct >= 75 and used == "own":
             reasons.append("Voorvoegsel anders geschreven")
         if wanted.prefix_after_comma and wanted.prefix == prefix:
             reasons.append("Voorvoegsel achter de achternaam geschreven")
@@ -208,8 +231,11 @@ def summary_from_evidence(item: Mapping[str, Any]) -> PersonSummary:
     else:  # only the full name: the last word is the surname
         first, _, surname = str(item.get("naam", "")).rpartition(" ")
         prefix = ""
+    partners = tuple((str(p.get("voorvoegsel", "")), str(p.get("geslachtsnaam", "")))
+                     for p in item.get("partnernamen") or [] if isinstance(p, Mapping))
     return PersonSummary(bsn=str(item.get("bsn", "")), first_names=first, prefix=prefix, surname=surname,
-                         birth_date=born, birth_date_text=born_text, brp_age=item.get("leeftijd"))
+                         birth_date=born, birth_date_text=born_text, brp_age=item.get("leeftijd"),
+                         partner_names=partners)
 
 
 def rank_candidates(signal: Any, candidates: Iterable[Any]) -> list[tuple[Any, int, tuple[str, ...]]]:

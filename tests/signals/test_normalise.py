@@ -60,7 +60,8 @@ def test_phone_numbers_normalise_to_e164_or_refuse(text):
 
 
 surnames = st.text(alphabet=string.ascii_letters + "éëïöü-'", min_size=2, max_size=15).filter(
-    lambda s: s.strip("-'") and s.lower() not in normalise.SURNAME_PREFIXES)
+    lambda s: s.strip("-'") and s.lower() not in normalise.SURNAME_PREFIXES
+    and not s.lower().startswith(("d'", "l'")))  # "d'Ancona": a glued prefix, split off (tested below)
 
 
 @given(st.sampled_from(normalise.SURNAME_PREFIXES), surnames, st.booleans())
@@ -77,6 +78,16 @@ def test_given_prefix_is_kept_and_normalised(prefix, surname, pad):
 @given(surnames)
 def test_surname_without_prefix_is_left_alone(surname):
     assert normalise.split_surname(surname) == (surname, "")
+
+
+@pytest.mark.parametrize(("written", "expected"), [
+    ("van der Berg", ("Berg", "van der")), ("Berg, van der", ("Berg", "van der")),
+    ("Van Der Berg", ("Berg", "van der")), ("d'Ancona", ("Ancona", "d'")), ("D\u2019Ancona", ("Ancona", "d'")),
+    ("\u2019t Hart", ("Hart", "'t")), ("De la Cruz", ("Cruz", "de la")), ("van \u2019t Hof", ("Hof", "van 't")),
+    ("Vries-Jansen, de", ("Vries-Jansen", "de")), ("Van den Heuvel-de Vries", ("Heuvel-de Vries", "van den")),
+])
+def test_the_ways_creditors_write_a_prefix_are_split_alike(written, expected):
+    assert normalise.split_surname(written) == expected
 
 
 @given(st.text(alphabet=string.ascii_letters + ". ", max_size=12).filter(lambda s: any(c.isalpha() for c in s)))

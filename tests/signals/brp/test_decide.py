@@ -14,12 +14,15 @@ import datetime as dt
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from signals import demo
+from signals import demo, normalise
 from signals.brp.client import BrpClient, BrpUnavailable
-from signals.brp.decide import BrpOutcome, check_person
+from signals.brp.decide import WHOLE, BrpOutcome, Wanted, _surname_level, check_person
 from signals.brp.fake import FakeBrpServer
 from signals.brp.population import is_elfproef_valid
+from signals.brp.records import PersonSummary, name_key, without_diacritics
 
 TODAY = dt.date(2026, 6, 1)
 INHABITANTS = {"0518": 566_221}
@@ -178,8 +181,21 @@ def test_same_surname_without_birth_date_or_first_name_is_ambiguous(client):
     decision = check(client, municipality_code="0935", postcode="6221AH", house_number=60, surname="Jacobs",
                      birth_date=dt.date(2000, 1, 1))
     assert decision.outcome == BrpOutcome.AMBIGUOUS
-    assert {c.person.bsn for c in decision.candidates[:5]} == {"999996289", "999996290", "999996381", "999996411",
-                                                               "999996423"}
+    # the five Jacobses, and Christina Christiaansen: married to Reinier Jacobs, she may use his name
+    assert {c.person.bsn for c in decision.candidates} == {"999996289", "999996290", "999996381", "999996411",
+                                                           "999996423", "999996277"}
+    assert len({c.score for c in decision.candidates}) == 1  # a real tie: nothing on the signal tells them apart
+    christina = next(c for c in decision.candidates if c.person.bsn == "999996277")
+    assert "Achternaam komt overeen met de naam van de partner (naamgebruik)" in christina.reasons
+
+
+def test_a_partners_name_finds_the_person_who_uses_it(client):
+    # Christina Annabel Christiaansen, married to Reinier Jacobs, as her energy company knows her
+    for surname, first_names in (("Jacobs", "Christina"), ("Jacobs-Christiaansen", "C.A."),
+                                 ("Christiaansen-Jacobs", "Christina Annabel"), ("JACOBS", "Christina A.")):
+        decision = check(client, municipality_code="0935", postcode="6221AH", house_number=60, surname=surname,
+                         first_names=first_names)
+        assert decision.outcome == BrpOutcome.FOUND and decision.bsn == "999996277", (surname, decision.note)
 
 
 def test_first_name_picks_one_of_several_with_the_same_surname(client):
@@ -195,10 +211,23 @@ def test_only_the_surname_matching_with_another_first_name_is_not_accepted(clien
 
 
 def test_nobody_at_the_address(client):
-    decision = check(client, municipality_code="0518", postcode="2516BD", house_number=31, surname="Crooy",
+    decision = check(client, municipality_code="0518", postcode="2516BD", house_number=31, surname="Zwaan",
                      first_names="Eleonora")
     assert decision.outcome == BrpOutcome.NOT_FOUND and decision.candidates == ()
     assert decision.as_evidence()["toelichting"] == "Op dit adres staat niemand ingeschreven."
+
+
+def test_without_a_birth_date_namesakes_elsewhere_in_the_municipality_are_suggested_never_chosen(client):
+    # Eleonora de Crooy lives at 32 A; the creditor has number 31 and no birth date
+    decision = check(client, municipality_code="0518", postcode="2516BD", house_number=31, surname="de Crooy",
+                     first_names="Eleonora")
+    assert decision.outcome == BrpOutcome.NOT_FOUND and decision.needs_review
+    assert decision.candidates[0].person.bsn == "999995455"
+    assert not any(c.at_address for c in decision.candidates)
+    assert "elders in de gemeente" in decision.note
+    assert {k: v for k, v in decision.queries[-1].items() if k != "aantal"} == {
+        "type": "ZoekMetNaamEnGemeenteVanInschrijving", "geslachtsnaam": "Crooy", "voornamen": "Eleonora*",
+        "gemeenteVanInschrijving": "0518"}
 
 
 def test_a_trade_name_without_person_name_goes_to_review(client):
@@ -241,3 +270,30 @@ def test_a_short_outage_is_bridged_by_the_retries(client, brp):
     decision = check(client, municipality_code="0518", postcode="2516BD", house_number=32, house_letter="A",
                      surname="Crooy", birth_date=dt.date(1969, 12, 28))
     assert decision.outcome == BrpOutcome.FOUND
+
+
+# --- however a creditor writes the name (generated) ----------------------------------------------
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyzëéèïöüçşğłıñ"
+
+
+@settings(max_examples=300, deadline=None)
+@given(prefix=st.sampled_from(["", *normalise.SURNAME_PREFIXES]),
+       surname=st.text(alphabet=_LETTERS, min_size=2, max_size=12).filter(
+           lambda s: s not in normalise.SURNAME_PREFIXES and not s.startswith(("d'", "l'"))),
+       second=st.one_of(st.just(""), st.text(alphabet=_LETTERS, min_size=2, max_size=8)))
+def test_every_way_of_writing_a_surname_folds_to_the_same_whole_name(prefix, surname, second):
+    name = surname.capitalize() + (f"-{second.capitalize()}" if second else "")
+    whole = f"{prefix} {name}".strip()
+    brp = PersonSummary(bsn="1", prefix=prefix, surname=name)
+    written = [(name, prefix), (whole, ""), (whole.upper(), ""), (whole.title(), ""), (name, prefix.upper()),
+               (without_diacritics(whole), ""), (whole.replace("'", "\u2019"), ""), (f"  {whole}  ", "")]
+    if prefix:
+        written.append((f"{name}, {prefix}", ""))
+    for surname_field, prefix_field in written:
+        wanted = Wanted.from_signal(surname=surname_field, prefix=prefix_field, initials="X")
+        assert wanted.full == name_key(whole), (surname_field, prefix_field)
+        assert _surname_level(brp, wanted) == WHOLE, (surname_field, prefix_field)
+    # the BRP holding the whole name as geslachtsnaam, without voorvoegsel, is the same person
+    assert _surname_level(PersonSummary(bsn="2", surname=whole), Wanted.from_signal(surname=name, prefix=prefix)) \
+        == WHOLE

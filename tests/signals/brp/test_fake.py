@@ -105,8 +105,20 @@ def test_search_by_surname_and_birth_date(http):
     assert bsns(post(http, {**query, "voorvoegsel": "van"})) == []
 
 
-def test_narrowing_by_surname_ignores_case_and_diacritics(http):
-    assert bsns(post(http, address_query(postcode="2516BD", huisnummer=32, geslachtsnaam="crooÿ"))) == ["999995455"]
+def test_narrowing_by_surname_ignores_case_and_follows_the_brps_diacritics_rule(http):
+    # RvIG's feature "zoeken met diakriet en wildcard en case insensitive": without diacritics finds
+    # the name with them; a diacritic in the question must be in the name.
+    assert bsns(post(http, address_query(postcode="2516BD", huisnummer=32, geslachtsnaam="CROOY"))) == ["999995455"]
+    assert bsns(post(http, address_query(postcode="2516BD", huisnummer=32, geslachtsnaam="crooÿ"))) == []
+    for written, found in (("Bilgic", True), ("BILGIÇ", True), ("bilgiç", True), ("Bilgìç", False), ("Bilgi*", True)):
+        query = address_query(postcode="9731HM", huisnummer=60, geslachtsnaam=written)
+        assert ("999990032" in bsns(post(http, query))) is found, written
+    assert bsns(post(http, address_query(postcode="1019MB", huisnummer=16, geslachtsnaam="haci"))) == ["999990834"]
+    name = {"type": "ZoekMetGeslachtsnaamEnGeboortedatum", "geboortedatum": "1965-09-17",
+            "fields": ["burgerservicenummer"]}
+    assert bsns(post(http, {**name, "geslachtsnaam": "zywialowska"})) == ["999990172"]
+    assert bsns(post(http, {**name, "geslachtsnaam": "Żywiałowska"})) == ["999990172"]
+    assert bsns(post(http, {**name, "geslachtsnaam": "Zywiałowska"})) == []
     assert bsns(post(http, address_query(postcode="2516BD", huisnummer=32, geslachtsnaam="Verh*"))) == ["999995467"]
     assert bsns(post(http, address_query(postcode="2516BD", huisnummer=32, geboortedatum="1972-09-29"))) == [
         "999995467"]
@@ -217,3 +229,16 @@ def test_run_fake_brp_command_serves_until_interrupted():
     finally:
         if process.poll() is None:
             process.kill()
+
+
+def test_search_by_name_in_the_municipality(http):
+    query = {"type": "ZoekMetNaamEnGemeenteVanInschrijving", "geslachtsnaam": "crooy", "voornamen": "ELEONORA",
+             "gemeenteVanInschrijving": "0518", "fields": ["burgerservicenummer"]}
+    assert "999995455" in bsns(post(http, query))
+    assert "999995455" in bsns(post(http, {**query, "voornamen": "Ele*", "geslachtsnaam": "Cro*"}))
+    assert bsns(post(http, {**query, "gemeenteVanInschrijving": "0344"})) == []
+    assert bsns(post(http, {**query, "voornamen": "Eleonor"})) == []  # all given names, or a wildcard
+    refused = post(http, {**query, "voornamen": "El*"})  # a wildcard needs three letters
+    assert refused.status_code == 400 and refused.json()["invalidParams"][0]["name"] == "voornamen"
+    missing = post(http, {k: v for k, v in query.items() if k != "voornamen"})
+    assert missing.status_code == 400 and missing.json()["code"] == "paramsCombination"

@@ -2,7 +2,7 @@
 import datetime as dt
 
 from signals.brp.records import PersonSummary
-from signals.brp.suggest import WantedName, rank, rank_candidates
+from signals.brp.suggest import WantedName, rank, rank_candidates, summary_from_evidence
 
 REINIER = PersonSummary("999996381", "Reinier Lodivicus Maria", "", "Jacobs", dt.date(1973, 8, 13), "1973-08-13")
 MURIEL = PersonSummary("999996290", "Muriel", "", "Jacobs", dt.date(2005, 8, 18), "2005-08-18")
@@ -83,3 +83,15 @@ def test_rank_candidates_for_a_signal_from_stored_evidence():
     ranked = rank_candidates(signal, stored)
     assert [candidate["bsn"] for candidate, _, _ in ranked] == ["999996381", "999996290"]
     assert ranked[0][2][0] == "Voornaam en achternaam lijken omgedraaid"
+
+
+def test_a_partners_name_counts_for_the_ranking_also_from_stored_evidence():
+    wife = PersonSummary(bsn="1", first_names="Fatma", surname="Yılmaz", partner_names=(("", "Demir"),))
+    daughter = PersonSummary(bsn="2", first_names="Fatma Elif", surname="Yilmaz")
+    stranger = PersonSummary(bsn="3", first_names="Fatma", surname="Demirel")
+    ranked = rank([stranger, daughter, wife], surname="Demir", first_names="Fatma")
+    assert ranked[0].candidate.bsn == "1"
+    assert "Achternaam komt overeen met de naam van de partner (naamgebruik)" in ranked[0].reasons
+    stored = {"bsn": "1", "voornamen": "Fatma", "voorvoegsel": "", "geslachtsnaam": "Yılmaz",
+              "partnernamen": [{"voorvoegsel": "", "geslachtsnaam": "Demir"}]}
+    assert summary_from_evidence(stored).partner_names == (("", "Demir"),)
