@@ -43,6 +43,7 @@ from .models import (
     Case,
     CaseEvent,
     CaseHistory,
+    CasePolicy,
     CaseSignal,
     CaseStatus,
     FirstReaction,
@@ -937,4 +938,27 @@ def tray_capacity_update(*, capacities: dict[Tray, int | None], by, now: dt.date
             changed.append(tray)
             logger.info("Capacity of tray %s (%s) changed from %s to %s by %s at %s", tray.pk, tray.code, before,
                         tray.monthly_capacity, _actor_name(by), now.isoformat())
+    return changed
+
+
+# --- the operator's settings per municipality ------------------------------------------------------
+
+
+def case_policy_update(*, municipality: Municipality, by=None, **changes) -> list[str]:
+    """Change a municipality's case policy (``repeat_window_months``, ``reopen_term_months``,
+    ``default_tray``), creating it when absent; validated first, all or nothing (``ValidationError``
+    with Dutch messages per field). Returns the names of the fields that changed."""
+    allowed = {"repeat_window_months", "reopen_term_months", "default_tray"}
+    if set(changes) - allowed:
+        raise ValueError(f"Unknown case policy settings: {', '.join(sorted(set(changes) - allowed))}")
+    with transaction.atomic():
+        policy, _ = CasePolicy.objects.select_for_update().get_or_create(municipality=municipality)
+        changed = [name for name, value in changes.items() if getattr(policy, name) != value]
+        for name in changed:
+            setattr(policy, name, changes[name])
+        if changed:
+            policy.full_clean()  # raises ValidationError: the transaction rolls back
+            policy.save(update_fields=changed)
+            logger.info("Case policy of %s changed by %s: %s", municipality.cbs_code, _actor_name(by),
+                        ", ".join(changed))
     return changed
