@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -5,20 +6,54 @@ from django.db.models import Q
 from rest_framework_api_key.admin import APIKeyModelAdmin
 
 from vroegsignalering.common.admin import FunctionalAdminMixin
+from vroegsignalering.common.vocab import CreditorKind
 
 from .models import API_ROLES, Municipality, User, UserAPIKey
 from .services import user_token_issue, user_token_outside_scope, user_token_revoke
 
 
+class MunicipalityForm(forms.ModelForm):
+    """The policy an operator sets, with choices instead of raw JSON where the values are a vocabulary."""
+
+    threshold_exempt_kinds = forms.MultipleChoiceField(
+        label="soorten vaste last zonder drempel", choices=CreditorKind.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Signalen van deze soorten worden ook onder het drempelbedrag opgepakt (vaak drinkwater).",
+    )
+
+    class Meta:
+        model = Municipality
+        fields = ("cbs_code", "name", "inhabitants", "period_closing_day", "threshold_amount",
+                  "threshold_exempt_kinds", "arrear_age_windows", "retention_months")
+
+
 @admin.register(Municipality)
 class MunicipalityAdmin(FunctionalAdminMixin, admin.ModelAdmin):
-    list_display = ("name", "cbs_code", "inhabitants", "threshold_amount", "retention_months")
+    """Municipalities and their policy. A functional administrator sees and changes only their own
+    municipalities; adding one is for superusers (the installation's administrator)."""
+
+    form = MunicipalityForm
+    list_display = ("name", "cbs_code", "inhabitants", "period_closing_day", "threshold_amount", "exempt_kinds",
+                    "retention_months")
     search_fields = ("name", "cbs_code")
     fieldsets = (
         (None, {"fields": ("cbs_code", "name", "inhabitants")}),
-        ("Beleid", {"fields": ("threshold_amount", "threshold_exempt_kinds", "arrear_age_windows",
-                               "period_closing_day", "retention_months")}),
+        ("Beleid", {"fields": ("period_closing_day", "threshold_amount", "threshold_exempt_kinds",
+                               "arrear_age_windows", "retention_months")}),
     )
+
+    @admin.display(description="zonder drempel")
+    def exempt_kinds(self, obj):
+        return ", ".join(obj.threshold_exempt_kinds or []) or "—"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(pk__in=request.user.municipalities.values("pk"))
+
+    def has_add_permission(self, request, *args):
+        return request.user.is_superuser
 
 
 class UserAPIKeyInline(FunctionalAdminMixin, admin.TabularInline):

@@ -73,9 +73,12 @@ class Municipality(models.Model):
     def clean(self) -> None:
         errors = {}
         kinds = set(CreditorKind.values)
+        if self.threshold_amount is not None and self.threshold_amount < 0:
+            errors["threshold_amount"] = "Het drempelbedrag kan niet negatief zijn (0 = geen drempel)."
         exempt = self.threshold_exempt_kinds or []
-        if not isinstance(exempt, list) or not set(exempt) <= kinds:
-            errors["threshold_exempt_kinds"] = "Geef een lijst van bekende soorten vaste last."
+        if not isinstance(exempt, list) or not all(isinstance(k, str) for k in exempt) or not set(exempt) <= kinds:
+            errors["threshold_exempt_kinds"] = (
+                f"Geef een lijst van bekende soorten vaste last: {', '.join(CreditorKind.values)}.")
         windows = self.arrear_age_windows or {}
         if not isinstance(windows, dict) or not _valid_windows(windows, kinds):
             errors["arrear_age_windows"] = (

@@ -11,7 +11,7 @@ logger = logging.getLogger(__name__)
 
 
 def municipality_create_or_update(
-    *, cbs_code: str, name: str, inhabitants: int, threshold_amount: Decimal | None = None,
+    *, cbs_code: str, name: str, inhabitants: int | None = None, threshold_amount: Decimal | None = None,
     retention_months: int | None = None,
 ) -> tuple[Municipality, bool]:
     with transaction.atomic():
@@ -20,7 +20,8 @@ def municipality_create_or_update(
         if created:
             municipality = Municipality(cbs_code=cbs_code)
         municipality.name = name
-        municipality.inhabitants = inhabitants
+        if inhabitants is not None:
+            municipality.inhabitants = inhabitants
         if threshold_amount is not None:
             municipality.threshold_amount = threshold_amount
         if retention_months is not None:
@@ -28,6 +29,31 @@ def municipality_create_or_update(
         municipality.full_clean()
         municipality.save()
     return municipality, created
+
+
+# The municipality's own settings an operator may change (``municipality_settings_update``).
+MUNICIPALITY_SETTINGS = ("name", "inhabitants", "period_closing_day", "threshold_amount", "threshold_exempt_kinds",
+                         "arrear_age_windows", "retention_months")
+
+
+def municipality_settings_update(*, municipality: Municipality, by=None, **changes) -> list[str]:
+    """Change a municipality's settings (names in ``MUNICIPALITY_SETTINGS``), all or nothing: every
+    value is validated first (``ValidationError`` with Dutch messages per field, nothing changed).
+    Returns the names of the fields that changed; logged with who changed them."""
+    unknown = set(changes) - set(MUNICIPALITY_SETTINGS)
+    if unknown:
+        raise ValueError(f"Unknown municipality settings: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        municipality = Municipality.objects.select_for_update().get(pk=municipality.pk)
+        changed = [name for name, value in changes.items() if getattr(municipality, name) != value]
+        for name in changed:
+            setattr(municipality, name, changes[name])
+        if changed:
+            municipality.full_clean()
+            municipality.save(update_fields=changed)
+            logger.info("Municipality %s settings changed by %s: %s", municipality.cbs_code, _actor(by),
+                        ", ".join(changed))
+    return changed
 
 
 def _actor(by) -> str:

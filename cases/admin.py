@@ -1,16 +1,51 @@
 """Functional administrators edit the afwegingskader here: trays, rules, allocations, policy.
 Cases are shown read-only (they change only through the services)."""
+from django import forms
 from django.contrib import admin, messages
 
+from accounts.admin import MunicipalityAdmin
+from accounts.models import Municipality
 from vroegsignalering.common.admin import FunctionalAdminMixin, MunicipalityScopedAdminMixin, ReadOnlyAdminMixin
 
 from .models import Case, CaseHistory, CasePolicy, CaseSignal, PeriodClose, RoutingRule, Tray, TrayAllocation
 from .presets import PRESETS, routing_preset_install
 from .routing import describe_conditions
+from .services import MAX_TRAY_CAPACITY
+
+
+class OwnMunicipalitiesMixin(MunicipalityScopedAdminMixin):
+    """Configuration of a municipality: a functional administrator sees and chooses only their own
+    municipalities (and their trays). Superusers: all."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if not request.user.is_superuser:
+            own = request.user.municipalities.all()
+            if db_field.related_model is Municipality:
+                kwargs["queryset"] = own
+            elif db_field.related_model is Tray:
+                kwargs["queryset"] = Tray.objects.filter(municipality__in=own)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def _capacity_in_range(value):
+    if value is not None and value > MAX_TRAY_CAPACITY:
+        raise forms.ValidationError(f"Hoogstens {MAX_TRAY_CAPACITY:,} per periode.".replace(",", "."))
+    return value
+
+
+class TrayForm(forms.ModelForm):
+    class Meta:
+        model = Tray
+        fields = ("municipality", "code", "name", "description", "contact_kind", "monthly_capacity",
+                  "capacity_fallback", "requires_contact", "missing_contact_fallback", "end_outcome", "is_active")
+
+    def clean_monthly_capacity(self):
+        return _capacity_in_range(self.cleaned_data.get("monthly_capacity"))
 
 
 @admin.register(Tray)
-class TrayAdmin(FunctionalAdminMixin, admin.ModelAdmin):
+class TrayAdmin(OwnMunicipalitiesMixin, FunctionalAdminMixin, admin.ModelAdmin):
+    form = TrayForm
     list_display = ("name", "code", "municipality", "contact_kind", "monthly_capacity", "capacity_fallback",
                     "requires_contact", "missing_contact_fallback", "end_outcome", "is_active")
     list_filter = ("municipality", "is_active")
@@ -20,7 +55,7 @@ class TrayAdmin(FunctionalAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(FunctionalAdminMixin, admin.ModelAdmin):
+class RoutingRuleAdmin(OwnMunicipalitiesMixin, FunctionalAdminMixin, admin.ModelAdmin):
     list_display = ("position", "name", "municipality", "conditions", "tray", "priority", "is_active")
     list_display_links = ("name",)
     list_filter = ("municipality", "is_active", "tray")
@@ -41,7 +76,7 @@ class RoutingRuleAdmin(FunctionalAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(TrayAllocation)
-class TrayAllocationAdmin(FunctionalAdminMixin, admin.ModelAdmin):
+class TrayAllocationAdmin(OwnMunicipalitiesMixin, FunctionalAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "municipality", "position", "is_active")
     list_filter = ("municipality",)
 
@@ -61,7 +96,7 @@ def _preset_action(key):
 
 
 @admin.register(CasePolicy)
-class CasePolicyAdmin(FunctionalAdminMixin, admin.ModelAdmin):
+class CasePolicyAdmin(OwnMunicipalitiesMixin, FunctionalAdminMixin, admin.ModelAdmin):
     list_display = ("municipality", "reopen_term_months", "repeat_window_months", "default_tray")
     actions = [_preset_action(key) for key in sorted(PRESETS)]
 
@@ -101,3 +136,68 @@ class CaseAdmin(MunicipalityScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdm
     list_select_related = ("municipality", "tray")
     inlines = [CaseSignalInline, CaseHistoryInline]
     show_full_result_count = False
+
+
+# --- the municipality's page: its policy, routing preset, trays and capacity in one place -------------
+
+
+class CasePolicyInline(FunctionalAdminMixin, admin.StackedInline):
+    model = CasePolicy
+    can_delete = False
+    fields = ("repeat_window_months", "reopen_term_months", "default_tray")
+    verbose_name_plural = "meldingenbeleid"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "default_tray":
+            municipality_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Tray.objects.filter(municipality_id=municipality_id, is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class TrayInlineForm(forms.ModelForm):
+    class Meta:
+        model = Tray
+        fields = ("code", "name", "contact_kind", "monthly_capacity", "is_active")
+
+    def clean_monthly_capacity(self):
+        return _capacity_in_range(self.cleaned_data.get("monthly_capacity"))
+
+
+class TrayInline(FunctionalAdminMixin, admin.TabularInline):
+    """Capacity per tray per period; fallbacks and contact requirements on the tray's own page."""
+
+    model = Tray
+    form = TrayInlineForm
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name_plural = "bakjes (capaciteit per periode; leeg = onbeperkt; terugvalbakjes op de pagina van het bakje)"
+
+
+class MunicipalityRoutingForm(MunicipalityAdmin.form):
+    routing_preset = forms.ChoiceField(
+        label="voorinstelling routering installeren", required=False,
+        choices=[("", "— niet wijzigen —"), *((key, preset.title) for key, preset in sorted(PRESETS.items()))],
+        help_text="Installeert de bakjes en regels van de voorinstelling en vervangt de huidige regels en "
+                  "aanvullingen (bakjes met meldingen blijven bestaan).",
+    )
+
+
+class MunicipalityWithRoutingAdmin(MunicipalityAdmin):
+    """accounts' municipality page plus what the cases app configures per municipality."""
+
+    form = MunicipalityRoutingForm
+    inlines = [CasePolicyInline, TrayInline]
+    fieldsets = (*MunicipalityAdmin.fieldsets, ("Routering (afwegingskader)", {"fields": ("routing_preset",)}))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        key = form.cleaned_data.get("routing_preset")
+        if key:
+            result = routing_preset_install(municipality=form.instance, preset=key)
+            self.message_user(request, f"Voorinstelling {result.preset.title} geïnstalleerd: {result.trays} bakjes, "
+                                       f"{result.rules} regels.", messages.SUCCESS)
+
+
+admin.site.unregister(Municipality)
+admin.site.register(Municipality, MunicipalityWithRoutingAdmin)

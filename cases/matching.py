@@ -7,8 +7,10 @@ it from the database and stores the result.
 Readings:
 
 - **Arrear**: one creditor's claim under one contract number. Two signals of the same creditor
-  with the same (non-empty) contract number are one arrear: the later one *updates* it. Signals
-  without a contract number are each their own arrear.
+  with the same (non-empty) contract number are one arrear: the later one *updates* it. Without a
+  contract number, two signals of the same creditor about the same customer (BSN found by the
+  checks), the same kind of fixed cost and the same due date of the oldest unpaid invoice are one
+  arrear; a signal without contract number and without a known customer is its own arrear.
 - **enkelvoudig / meervoudig**: one arrear at the address in the period / two or more (different
   creditors, or the same creditor under two contract numbers, e.g. two insured adults).
 - **opeenvolgend (recidive)**: the address had at least one signal, of any status (picked up or
@@ -54,18 +56,23 @@ class SignalFacts:
     creditor_kind: str = ""
     signal_kind: str = "vroegsignaal"
     received_at: dt.datetime | None = None
+    oldest_due_date: dt.date | None = None
+    customer: str = ""  # BSN, when the checks found the person
 
     @classmethod
     def of(cls, signal: Signal) -> SignalFacts:
         return cls(id=signal.pk, address_key=signal.address_key, creditor_id=signal.creditor_id,
                    contract_number=signal.contract_number, signal_date=signal.signal_date, amount=signal.amount,
                    creditor_kind=signal.creditor_kind, signal_kind=signal.signal_kind,
-                   received_at=signal.received_at)
+                   received_at=signal.received_at, oldest_due_date=signal.oldest_due_date,
+                   customer=signal.bsn or "")
 
     @property
     def arrear(self) -> tuple[Any, ...]:
         if self.contract_number:
             return (self.creditor_id, self.contract_number)
+        if self.customer and self.oldest_due_date is not None:
+            return (self.creditor_id, "", self.customer, self.creditor_kind, self.oldest_due_date)
         return ("signal", self.id)
 
     @property
@@ -160,16 +167,20 @@ def split(groups: Iterable[Group]) -> dict[tuple[str, bool], int]:
 
 @dataclass(frozen=True, slots=True)
 class PriorArrear:
-    """A signal already picked up in a case: the arrear, its amount, when, and the case."""
+    """An earlier signal of a creditor that passed the checks: waiting for the period close
+    (``case_id`` None) or in a case. The arrear, its amount, when it was signalled, and the case."""
 
     signal_id: int
     creditor_id: int
     contract_number: str
     amount: Decimal
-    picked_up_on: dt.date
-    case_id: int
-    case_is_active: bool
+    signalled_on: dt.date
+    case_id: int | None = None
+    case_is_active: bool = False
     case: Case | None = None
+    creditor_kind: str = ""
+    oldest_due_date: dt.date | None = None
+    customer: str = ""  # the person's BSN (the BRP found it in the checks); "" when unknown
 
 
 @dataclass(frozen=True)
@@ -184,6 +195,29 @@ class RepeatDecision:
     prior: PriorArrear | None = None
 
 
+def same_arrear(signal: Any, prior: PriorArrear) -> bool:
+    """Whether ``prior`` reports the same arrear as ``signal``: the same creditor and, when both carry
+    a contract number, the same contract number; otherwise the same customer (BSN), the same kind of
+    fixed cost and the same due date of the oldest unpaid invoice."""
+    if prior.signal_id == signal.pk or prior.creditor_id != signal.creditor_id:
+        return False
+    if signal.contract_number and prior.contract_number:
+        return prior.contract_number == signal.contract_number
+    customer = getattr(signal, "bsn", "") or ""
+    due = getattr(signal, "oldest_due_date", None)
+    return bool(customer) and prior.customer == customer and due is not None and prior.oldest_due_date == due \
+        and prior.creditor_kind == getattr(signal, "creditor_kind", None)
+
+
+def repeat_window(signal_date: dt.date, window_months: int) -> tuple[dt.date, dt.date]:
+    """The signal dates an earlier signal of the same arrear counts in: ``window_months`` either side."""
+    return deadlines.add_months(signal_date, -window_months), deadlines.add_months(signal_date, window_months)
+
+
+def _where(prior: PriorArrear) -> str:
+    if prior.case_id is None:
+        return "wacht op de periodeafsluiting"
+    return f"in melding {prior.case_id}"
 
 
 def repeat_decision(
@@ -192,21 +226,23 @@ def repeat_decision(
     *,
     window_months: int | None = None,
 ) -> RepeatDecision | None:
-    """The repeat rule for a signal that passed the other checks.
+    """The repeat rule (contract: "same arrear already signalled recently by this creditor and not
+    higher") for a signal that passed the other checks.
 
-    Same creditor and same arrear (non-empty contract number) already picked up in a case on or
-    after ``signal_date`` minus ``window_months`` (default: the municipality's ``CasePolicy``,
-    3 months):
+    Counts every earlier signal of the same arrear (:func:`same_arrear`) that passed the checks:
+    waiting for the period close or in a case (open or closed), with a signal date within
+    ``window_months`` of this one (default: the municipality's ``CasePolicy``, 3 months):
 
-    - amount not higher than the most recent picked-up amount → ``HERHAALDE_MELDING``;
+    - amount not higher than the most recent such signal's amount → ``HERHAALDE_MELDING``;
     - higher, and an active case holds that arrear → update that case (``outcome`` None, ``case``);
-    - higher, but its case is closed → None: a new signal, matched as usual.
+    - higher otherwise → None: a new signal, matched as usual (a waiting one and this one become
+      one arrear of one case at the period close).
 
-    None as well when there is no such prior. Pure when ``priors`` (and ``window_months``) are
-    given; otherwise they are read from the database (``cases.selectors.prior_arrears``).
+    None as well when there is no such signal. Pure when ``priors`` (and ``window_months``) are
+    given; otherwise they are read from the database (``cases.selectors.prior_arrears``). The
+    caller serialises decisions about one arrear (``signals.checks.checks_finish``), so of two
+    identical signals exactly one passes.
     """
-    if not signal.contract_number:
-        return None
     if priors is None or window_months is None:
         from . import selectors
 
@@ -214,31 +250,30 @@ def repeat_decision(
             window_months = selectors.policy_for(signal.municipality_id).repeat_window_months
         if priors is None:
             priors = selectors.prior_arrears(signal, window_months=window_months)
-    since = deadlines.add_months(signal.signal_date, -window_months)
-    same = [
-        p for p in priors
-        if p.signal_id != signal.pk and p.creditor_id == signal.creditor_id
-        and p.contract_number == signal.contract_number and p.picked_up_on >= since
-    ]
+    since, until = repeat_window(signal.signal_date, window_months)
+    same = [p for p in priors if same_arrear(signal, p) and since <= p.signalled_on <= until]
     if not same:
         return None
-    latest = max(same, key=lambda p: (p.picked_up_on, p.signal_id))
-    when = deadlines.format_short(latest.picked_up_on)
+    latest = max(same, key=lambda p: (p.signalled_on, p.signal_id))
+    what = f"contract {signal.contract_number}" if signal.contract_number and latest.contract_number else \
+        f"vervaldatum oudste factuur {deadlines.format_short(latest.oldest_due_date)}" \
+        if latest.oldest_due_date else "zelfde klant"
+    when = deadlines.format_short(latest.signalled_on)
     if signal.amount <= latest.amount:
         return RepeatDecision(
             outcome=Outcome.HERHAALDE_MELDING,
-            reason=(f"Dezelfde achterstand (contract {signal.contract_number}) van deze vastelastenpartner is op "
-                    f"{when} al opgepakt in melding {latest.case_id}; het bedrag is niet hoger "
+            reason=(f"Dezelfde achterstand ({what}) is door deze vastelastenpartner al gesignaleerd op {when} "
+                    f"({_where(latest)}); het bedrag is niet hoger "
                     f"({euro(signal.amount)} tegen {euro(latest.amount)})."),
             case_id=latest.case_id,
             prior=latest,
         )
-    active = [p for p in same if p.case_is_active]
+    active = [p for p in same if p.case_id is not None and p.case_is_active]
     if active:
-        target = max(active, key=lambda p: (p.picked_up_on, p.signal_id))
+        target = max(active, key=lambda p: (p.signalled_on, p.signal_id))
         return RepeatDecision(
             outcome=None,
-            reason=(f"Hoger bedrag voor dezelfde achterstand (contract {signal.contract_number}): "
+            reason=(f"Hoger bedrag voor dezelfde achterstand ({what}): "
                     f"{euro(signal.amount)} tegen {euro(latest.amount)}; werkt open melding {target.case_id} bij."),
             case=target.case,
             case_id=target.case_id,

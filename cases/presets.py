@@ -1,5 +1,6 @@
 """Routing presets: the afwegingskader of municipalities 3, 4 and 6 of the Signaalreis (seed 004,
-Bijlage 1), as read in ``shared/examples/routing-presets.md``.
+Bijlage 1), as read in ``shared/examples/routing-presets.md``, and ``basis``, the default of a new
+municipality (crisis and debt assistance apart, everything else in one tray to judge per case).
 
 Every preset also places households known to debt assistance (SHV check "bekend") in the tray
 ``schuldhulpverlening``, closed at once with the end result "Inwoner al bekend bij
@@ -160,7 +161,39 @@ GEMEENTE_6 = Preset(
     allocations=(("huisbezoek", "brief"),),
 )
 
-PRESETS: dict[str, Preset] = {p.key: p for p in (GEMEENTE_3, GEMEENTE_4, GEMEENTE_6)}
+BASIS = Preset(
+    key="basis",
+    title="Basis (standaard bij een nieuwe gemeente): schuldhulpverlening en nazorg apart, crisissignalen direct, "
+          "de rest beoordelen per melding",
+    trays=(
+        *SHV_TRAYS,
+        TraySpec("crisis", "Crisis", description="Crisissignalen: direct oppakken."),
+        TraySpec("algemeen", "Algemeen", description="Beoordelen per melding: brief, telefoon of huisbezoek."),
+    ),
+    rules=(
+        *SHV_RULES,
+        RuleSpec(10, "Crisissignaal", "crisis", {"crisis": True}, Priority.HOOG,
+                 "Dreigende huisuitzetting, afsluiting of einde levering: direct oppakken."),
+    ),
+    default_tray="algemeen",
+)
+
+PRESETS: dict[str, Preset] = {p.key: p for p in (BASIS, GEMEENTE_3, GEMEENTE_4, GEMEENTE_6)}
+# What a new municipality gets (``create_municipality``) unless told otherwise: no policy of its own
+# (threshold and windows stay as set), only what keeps every signal moving (docs/adr/0006).
+DEFAULT_PRESET = BASIS.key
+
+
+def preset_key(value: str) -> str:
+    """The preset meant by an operator's input: its key in any case, or the municipality's number of
+    the Signaalreis ("4" → "gemeente4"). Raises ValueError with a Dutch message."""
+    text = (value or "").strip().lower()
+    if text.isdigit() and f"gemeente{text}" in PRESETS:
+        return f"gemeente{text}"
+    if text in PRESETS:
+        return text
+    raise ValueError(f"Onbekende voorinstelling {value!r}; kies uit {', '.join(sorted(PRESETS))} "
+                     "(of het nummer van de gemeente: 3, 4 of 6).")
 
 
 @dataclass(frozen=True)
@@ -175,10 +208,7 @@ def routing_preset_install(*, municipality: Municipality, preset: str) -> Instal
     """Install a preset for a municipality: its trays (created or updated by code; other trays are
     kept, cases may be in them), its rules and allocations (replacing the municipality's current
     ones), its default tray and, where the preset has one, its threshold policy."""
-    try:
-        spec = PRESETS[preset]
-    except KeyError:
-        raise ValueError(f"Onbekende voorinstelling {preset!r}; kies uit {', '.join(sorted(PRESETS))}.") from None
+    spec = PRESETS[preset_key(preset)]
     with transaction.atomic():
         municipality = Municipality.objects.select_for_update().get(pk=municipality.pk)
         trays: dict[str, Tray] = {}

@@ -5,11 +5,16 @@ query, so it is testable without a database; ``cases.services`` loads and stores
 
 How a case is placed:
 
-1. The first active rule (by position) whose conditions all hold chooses a tray and priority;
-   no rule → the municipality's default tray.
-2. Fallbacks, repeated until the tray fits (each tray at most once): the tray needs contact data
-   the case lacks (e.g. ``telefoon`` without a phone number) → its ``missing_contact_fallback``;
-   the tray's capacity for the period is used up → its ``capacity_fallback``.
+0. A household known to debt assistance (a signal with SHV status ``bekend``) always goes to the
+   municipality's SHV tray (end result "Inwoner al bekend bij schuldhulpverlening", closed at once),
+   whatever the rules say (``shv_tray``; docs/adr/0007-no-configuration-loses-a-signal.md).
+1. The first active rule (by position) whose conditions all hold and whose tray is active chooses
+   a tray and priority (a rule whose tray was deactivated is passed over, and the explanation says
+   so); no rule → the municipality's default tray.
+2. Fallbacks, repeated until the tray fits (each tray at most once; an inactive fallback counts as
+   none): the tray needs contact data the case lacks (e.g. ``telefoon`` without a phone number) →
+   its ``missing_contact_fallback``; the tray's capacity for the period is used up (capacity 0
+   included) → its ``capacity_fallback``; without one the case stays, overbooked, with a warning.
 3. In a period close, capacity goes to earlier rules first and, within a rule, to the highest
    summed amount first (municipality 6: "the 80 matches, then the 5 rent cases with the highest
    amounts").
@@ -26,7 +31,7 @@ from decimal import Decimal
 from typing import Any
 
 from vroegsignalering.common.formats import euro
-from vroegsignalering.common.vocab import CreditorKind
+from vroegsignalering.common.vocab import CreditorKind, Outcome, ShvStatus
 
 from .matching import ENKELVOUDIG, MEERVOUDIG
 
@@ -163,11 +168,36 @@ def describe_conditions(rule: Any) -> str:
     return ", ".join(parts) or "alle meldingen"
 
 
+def tray_is_active(tray: Any) -> bool:
+    """Whether a tray may receive new cases (a deactivated tray keeps its cases, gets no new ones)."""
+    return tray is not None and getattr(tray, "is_active", True)
+
+
+def is_shv_tray(tray: Any) -> bool:
+    return tray is not None and getattr(tray, "end_outcome", "") == Outcome.BEKEND_BIJ_SHV
+
+
+def known_to_shv(facts: CaseFacts) -> bool:
+    return ShvStatus.BEKEND in facts.shv_statuses
+
+
 def first_rule(rules: Iterable[Any], facts: CaseFacts) -> Any | None:
+    """The first active rule that matches and whose tray is active."""
     for rule in rules:
-        if rule.is_active and rule_matches(rule, facts):
+        if rule.is_active and rule_matches(rule, facts) and tray_is_active(rule.tray):
             return rule
     return None
+
+
+def passed_over(rules: Iterable[Any], facts: CaseFacts, chosen: Any | None) -> list[str]:
+    """Explanation lines for matching rules before ``chosen`` whose tray is not active."""
+    lines = []
+    for rule in rules:
+        if rule is chosen:
+            break
+        if rule.is_active and rule_matches(rule, facts) and not tray_is_active(rule.tray):
+            lines.append(f"{_rule_text(rule)} past, maar bakje {rule.tray.name} is niet actief: overgeslagen.")
+    return lines
 
 
 # --- capacity ------------------------------------------------------------------------------------
@@ -226,9 +256,16 @@ def _rule_text(rule: Any) -> str:
 
 
 def place(facts: CaseFacts, rule: Any | None, default_tray: Any, ledger: CapacityLedger,
-          *, normal_priority: int = 2) -> Decision:
-    """Apply the fallbacks to the rule's tray (or the default tray) and take capacity."""
-    lines = [facts.describe()]
+          *, normal_priority: int = 2, shv_tray: Any | None = None, notes: Sequence[str] = ()) -> Decision:
+    """Apply the fallbacks to the rule's tray (or the default tray) and take capacity. A household
+    known to debt assistance goes to ``shv_tray`` (when given) unless the rule already chose such a
+    tray; capacity does not apply there (the case is closed at once)."""
+    lines = [facts.describe(), *notes]
+    if shv_tray is not None and known_to_shv(facts) and not (rule is not None and is_shv_tray(rule.tray)):
+        lines.append(f"Inwoner bekend bij schuldhulpverlening → altijd bakje {shv_tray.name}, ongeacht de regels "
+                     "(de betrokken schuldhulpverlener pakt het op).")
+        ledger.take(shv_tray)
+        return Decision(tray=shv_tray, priority=normal_priority, rule=None, explanation="\n".join(lines))
     if rule is not None:
         tray, priority = rule.tray, rule.priority
         lines.append(f"{_rule_text(rule)} → bakje {tray.name}.")
@@ -244,6 +281,9 @@ def place(facts: CaseFacts, rule: Any | None, default_tray: Any, ledger: Capacit
         nxt = tray.missing_contact_fallback if reason else tray.capacity_fallback if full else None
         if nxt is not None and nxt.pk in seen:
             nxt = None  # a cycle of fallbacks: stay here
+        if nxt is not None and not tray_is_active(nxt):
+            lines.append(f"Bakje {nxt.name} (terugval van bakje {tray.name}) is niet actief: overgeslagen.")
+            nxt = None
         if reason and nxt is not None:
             lines.append(f"Bakje {tray.name}: {reason} → bakje {nxt.name}.")
         elif reason:
@@ -262,8 +302,10 @@ def place(facts: CaseFacts, rule: Any | None, default_tray: Any, ledger: Capacit
     return Decision(tray=tray, priority=priority, rule=rule, explanation="\n".join(lines))
 
 
-def route_one(facts: CaseFacts, rules: Sequence[Any], default_tray: Any, ledger: CapacityLedger) -> Decision:
-    return place(facts, first_rule(rules, facts), default_tray, ledger)
+def route_one(facts: CaseFacts, rules: Sequence[Any], default_tray: Any, ledger: CapacityLedger,
+              shv_tray: Any | None = None) -> Decision:
+    rule = first_rule(rules, facts)
+    return place(facts, rule, default_tray, ledger, shv_tray=shv_tray, notes=passed_over(rules, facts, rule))
 
 
 def route_period(
@@ -272,6 +314,7 @@ def route_period(
     default_tray: Any,
     ledger: CapacityLedger,
     allocations: Sequence[Any] = (),
+    shv_tray: Any | None = None,
 ) -> dict[Hashable, Decision]:
     """Place a period's cases: earlier rules claim capacity first, then higher amounts; then the
     allocation steps. ``items`` are (key, facts); keys must sort (ties on amount go by key)."""
@@ -282,7 +325,9 @@ def route_period(
         rank = active.index(rule) if rule is not None else len(active)
         chosen.append((rank, -facts.amount, key, facts, rule))
     chosen.sort(key=lambda c: (c[0], c[1], c[2]))
-    decisions = {key: place(facts, rule, default_tray, ledger) for _, _, key, facts, rule in chosen}
+    decisions = {key: place(facts, rule, default_tray, ledger, shv_tray=shv_tray,
+                            notes=passed_over(active, facts, rule))
+                 for _, _, key, facts, rule in chosen}
     facts_by_key = dict(items)
     for allocation in allocations:
         if allocation.is_active:
@@ -296,10 +341,11 @@ def allocate(decisions: dict[Hashable, Decision], facts: dict[Hashable, CaseFact
     highest amount first. Returns the keys moved (in order)."""
     target, source = allocation.target, allocation.source
     remaining = ledger.remaining(target)
-    if not remaining:
+    if not remaining or not tray_is_active(target):
         return []
     candidates = sorted(
-        (key for key, d in decisions.items() if d.tray.pk == source.pk and missing_contact(target, facts[key]) is None),
+        (key for key, d in decisions.items() if d.tray.pk == source.pk and missing_contact(target, facts[key]) is None
+         and not (known_to_shv(facts[key]) and shv_tray_chosen(d))),
         key=lambda key: (-facts[key].amount, key),
     )
     moved = candidates[:remaining]
@@ -314,7 +360,12 @@ def allocate(decisions: dict[Hashable, Decision], facts: dict[Hashable, CaseFact
     return moved
 
 
+def shv_tray_chosen(decision: Decision) -> bool:
+    return is_shv_tray(decision.tray)
+
+
 __all__ = [
     "MEERVOUDIG", "CaseFacts", "CapacityLedger", "Decision", "allocate", "describe_conditions", "first_rule",
-    "missing_contact", "place", "route_one", "route_period", "rule_matches",
+    "is_shv_tray", "known_to_shv", "missing_contact", "passed_over", "place", "route_one", "route_period",
+    "rule_matches", "tray_is_active",
 ]

@@ -340,27 +340,39 @@ def active_case_at(municipality_id: int, address_key: str) -> Case | None:
 
 
 def prior_arrears(signal, *, window_months: int):
-    """Signals of the same creditor and contract number already picked up in a case of this
-    municipality, joined on or after ``signal_date`` minus ``window_months`` (for ``repeat_decision``)."""
-    from .matching import PriorArrear
+    """The creditor's earlier signals in this municipality that passed the checks (waiting for the
+    period close, or in a case) and may report the same arrear as ``signal``: the same contract
+    number, or the same customer (BSN), kind and due date; dated within ``window_months`` of it
+    (for ``repeat_decision``, which applies the exact rule)."""
+    from signals.models import Signal, SignalStatus
 
-    if not signal.contract_number:
+    from .matching import PriorArrear, repeat_window
+
+    since, until = repeat_window(signal.signal_date, window_months)
+    same = Q()
+    if signal.contract_number:
+        same |= Q(contract_number=signal.contract_number)
+    if signal.bsn and signal.oldest_due_date:
+        same |= Q(bsn=signal.bsn, creditor_kind=signal.creditor_kind, oldest_due_date=signal.oldest_due_date)
+    if not same:
         return []
-    since = deadlines.start_of_day(deadlines.add_months(signal.signal_date, -window_months))
-    links = (CaseSignal.objects
-             .filter(case__municipality_id=signal.municipality_id, signal__creditor_id=signal.creditor_id,
-                     signal__contract_number=signal.contract_number, joined_at__gte=since)
-             .exclude(signal_id=signal.pk)
-             .select_related("case", "signal"))
-    return [
-        PriorArrear(
-            signal_id=link.signal_id, creditor_id=link.signal.creditor_id,
-            contract_number=link.signal.contract_number, amount=link.signal.amount,
-            picked_up_on=deadlines.local_date(link.joined_at), case_id=link.case_id,
-            case_is_active=link.case.status in ACTIVE_STATUSES, case=link.case,
-        )
-        for link in links
-    ]
+    rows = (Signal.objects
+            .filter(same, municipality_id=signal.municipality_id, creditor_id=signal.creditor_id,
+                    status__in=[SignalStatus.GECONTROLEERD, SignalStatus.IN_MELDING],
+                    signal_date__gte=since, signal_date__lte=until)
+            .exclude(pk=signal.pk)
+            .select_related("case_link__case"))
+    priors = []
+    for row in rows:
+        link = getattr(row, "case_link", None)
+        case = link.case if link is not None else None
+        priors.append(PriorArrear(
+            signal_id=row.pk, creditor_id=row.creditor_id, contract_number=row.contract_number, amount=row.amount,
+            signalled_on=row.signal_date, case_id=case.pk if case else None,
+            case_is_active=bool(case and case.status in ACTIVE_STATUSES), case=case,
+            creditor_kind=row.creditor_kind, oldest_due_date=row.oldest_due_date, customer=row.bsn,
+        ))
+    return priors
 
 
 def tray_usage(municipality_id: int, period_end: dt.date) -> dict[int, int]:

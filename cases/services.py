@@ -31,6 +31,7 @@ from vroegsignalering.common.vocab import (
     OUTCOMES,
     MonitorCategory,
     Outcome,
+    ShvStatus,
     SignalKind,
 )
 
@@ -42,6 +43,7 @@ from .models import (
     Case,
     CaseEvent,
     CaseHistory,
+    CasePolicy,
     CaseSignal,
     CaseStatus,
     FirstReaction,
@@ -192,28 +194,78 @@ class _RoutingSetup:
     rules: list[RoutingRule]
     default_tray: Tray
     allocations: list[TrayAllocation]
+    municipality: Municipality
+    trays: dict[int, Tray]
+    shv_tray: Tray | None = None
+
+    def shv_tray_for(self, facts: Iterable[routing.CaseFacts]) -> Tray | None:
+        """The SHV tray, created (or set up) only when one of these cases needs it."""
+        if self.shv_tray is None and any(routing.known_to_shv(f) for f in facts):
+            self.shv_tray = _tray_on_demand(self.municipality, self.trays, SHV_TRAY,
+                                            end_outcome=Outcome.BEKEND_BIJ_SHV)
+        return self.shv_tray
+
+
+# Trays the routing creates (or reactivates) on demand, so that no configuration leaves a case without
+# a tray (docs/adr/0007-no-configuration-loses-a-signal.md).
+FALLBACK_TRAY = {"code": "algemeen", "name": "Algemeen",
+                 "description": "Voor meldingen zonder (actief) standaardbakje; beoordelen per melding."}
+SHV_TRAY = {"code": "schuldhulpverlening", "name": "Bekend bij schuldhulpverlening",
+            "description": "De betrokken schuldhulpverlener pakt het op; niet via vroegsignalering."}
+
+
+def _tray_on_demand(municipality: Municipality, trays: dict[int, Tray], spec: dict, **fields) -> Tray:
+    tray, created = Tray.objects.get_or_create(municipality=municipality, code=spec["code"],
+                                               defaults={"name": spec["name"], "description": spec["description"],
+                                                         **fields})
+    changed = {name: value for name, value in {"is_active": True, **fields}.items() if getattr(tray, name) != value}
+    if changed:
+        for name, value in changed.items():
+            setattr(tray, name, value)
+        tray.save(update_fields=list(changed))
+        logger.warning("Tray %s of %s changed for routing (%s): no usable tray otherwise", tray.code,
+                       municipality.cbs_code, ", ".join(changed))
+    elif created:
+        logger.info("Tray %s created for %s: no usable tray otherwise", tray.code, municipality.cbs_code)
+    trays[tray.pk] = tray
+    return tray
 
 
 def _routing_setup(municipality: Municipality) -> _RoutingSetup:
-    """The municipality's rules with their trays and fallback chains loaded (no queries while routing)."""
+    """The municipality's rules with their trays and fallback chains loaded (no queries while routing).
+
+    Whatever the configuration, routing has somewhere to go: without an active default tray the tray
+    ``algemeen`` (created or reactivated), and for households known to debt assistance the active
+    tray with end result "bekend bij schuldhulpverlening" (else ``schuldhulpverlening``, created or
+    set up so). Rules and allocations pointing at another municipality's tray are left out."""
     trays = {t.pk: t for t in Tray.objects.filter(municipality=municipality)}
     policy = selectors.policy_for(municipality.pk)
     default = trays.get(policy.default_tray_id) if policy.default_tray_id else None
-    if default is None:
-        default, _ = Tray.objects.get_or_create(municipality=municipality, code="algemeen",
-                                                defaults={"name": "Algemeen"})
-        trays[default.pk] = default
+    if default is None or not default.is_active:
+        default = _tray_on_demand(municipality, trays, FALLBACK_TRAY)
+    shv = min((t for t in trays.values() if t.is_active and routing.is_shv_tray(t)),
+              key=lambda t: (t.code != SHV_TRAY["code"], t.pk), default=None)
     for tray in trays.values():
         tray.capacity_fallback = trays.get(tray.capacity_fallback_id)
         tray.missing_contact_fallback = trays.get(tray.missing_contact_fallback_id)
-    rules = list(RoutingRule.objects.filter(municipality=municipality, is_active=True).order_by("position"))
-    for rule in rules:
+    rules = []
+    for rule in RoutingRule.objects.filter(municipality=municipality, is_active=True).order_by("position"):
+        if rule.tray_id not in trays:
+            logger.warning("Routing rule %s of %s points at another municipality's tray: left out", rule.pk,
+                           municipality.cbs_code)
+            continue
         rule.tray = trays[rule.tray_id]
-    allocations = list(TrayAllocation.objects.filter(municipality=municipality, is_active=True).order_by("position"))
-    for allocation in allocations:
+        rules.append(rule)
+    allocations = []
+    for allocation in TrayAllocation.objects.filter(municipality=municipality, is_active=True).order_by("position"):
+        if allocation.target_id not in trays or allocation.source_id not in trays:
+            logger.warning("Allocation %s of %s points at another municipality's tray: left out", allocation.pk,
+                           municipality.cbs_code)
+            continue
         allocation.target = trays[allocation.target_id]
         allocation.source = trays[allocation.source_id]
-    return _RoutingSetup(rules, default, allocations)
+        allocations.append(allocation)
+    return _RoutingSetup(rules, default, allocations, municipality, trays, shv)
 
 
 def _facts(case: Case, signals: Sequence[Signal]) -> routing.CaseFacts:
@@ -322,7 +374,8 @@ def period_close(*, municipality: Municipality, today: dt.date | None = None, no
             ))
             items.append((len(items), _facts(case, members)))
             counts[f"{group.match_type}_{'opeenvolgend' if group.recidive else 'niet_opeenvolgend'}"] += 1
-        decisions = routing.route_period(items, setup.rules, setup.default_tray, ledger, setup.allocations)
+        decisions = routing.route_period(items, setup.rules, setup.default_tray, ledger, setup.allocations,
+                                         setup.shv_tray_for(f for _, f in items))
         trays: Counter = Counter()
         for index, case in enumerate(writes.new_cases):
             _apply_routing(case, decisions[index], writes)
@@ -344,8 +397,16 @@ def _chunks(values, size: int = 2000):
         yield values[start:start + size]
 
 
+def _known_to_shv(signal: Signal) -> bool:
+    """The signal's resident is known to debt assistance: it never joins a case being worked, but
+    gets its own case, routed to the SHV tray and closed at once (feedback 'bekend bij
+    schuldhulpverlening'), whatever the routing (docs/adr/0007-no-configuration-loses-a-signal.md)."""
+    return (signal.shv_evidence or {}).get("status") == ShvStatus.BEKEND
+
+
 def _joins_into_active_cases(municipality: Municipality, signals: Sequence[Signal]) -> dict[int, list]:
-    """Case id → [(signal, role)] for signals that belong to an already active case."""
+    """Case id → [(signal, role)] for signals that belong to an already active case (never a signal
+    of a resident known to debt assistance)."""
     if not signals:
         return {}
     active_by_address: dict[str, int] = {}
@@ -364,6 +425,8 @@ def _joins_into_active_cases(municipality: Municipality, signals: Sequence[Signa
             arrear_case[(creditor_id, contract)] = case_id
     joins: dict[int, list] = defaultdict(list)
     for s in signals:
+        if _known_to_shv(s):
+            continue  # gets a case of its own, closed at once as known to debt assistance
         arrear = (s.creditor_id, s.contract_number)
         if s.contract_number and arrear in arrear_case:
             joins[arrear_case[arrear]].append((s, SignalRole.UPDATE))
@@ -413,7 +476,8 @@ def _add_signals(case: Case, pairs: Sequence[tuple[Signal, str]], writes: _Write
     if crisis_joined and case.status == CaseStatus.OPEN and setup is not None:
         if case.tray is not None:
             ledger.release(case.tray)
-        decision = routing.route_one(_facts(case, members), setup.rules, setup.default_tray, ledger)
+        facts = _facts(case, members)
+        decision = routing.route_one(facts, setup.rules, setup.default_tray, ledger, setup.shv_tray_for([facts]))
         changed = (case.tray_id, case.priority, case.routing_rule_id) != (
             decision.tray.pk, decision.priority, decision.rule.pk if decision.rule else None)
         if changed:  # another tray, or the same tray with another priority or rule (crisis first)
@@ -451,7 +515,7 @@ def case_open_for_crisis(*, signal: Signal, now: dt.datetime | None = None) -> C
             raise CaseActionError("Dit is geen crisissignaal; het wacht op de periodeafsluiting.")
         writes = _Writes(now)
         setup = _routing_setup(municipality)
-        active = selectors.active_case_at(municipality.pk, signal.address_key)
+        active = None if _known_to_shv(signal) else selectors.active_case_at(municipality.pk, signal.address_key)
         if active is not None:
             case = Case.objects.select_for_update(of=("self",)).select_related("tray").get(pk=active.pk)
             ledger = routing.CapacityLedger(selectors.tray_usage(municipality.pk, case.period_end))
@@ -470,7 +534,8 @@ def case_open_for_crisis(*, signal: Signal, now: dt.datetime | None = None) -> C
                     f"({signal.get_creditor_kind_display().lower()}). Eerste actie: {case.crisis_due_basis}"),
         ))
         ledger = routing.CapacityLedger(selectors.tray_usage(municipality.pk, period.end))
-        decision = routing.route_one(_facts(case, [signal]), setup.rules, setup.default_tray, ledger)
+        facts = _facts(case, [signal])
+        decision = routing.route_one(facts, setup.rules, setup.default_tray, ledger, setup.shv_tray_for([facts]))
         _apply_routing(case, decision, writes)
         writes.flush()
         return case
@@ -486,7 +551,8 @@ def case_update_with_signal(*, case: Case, signal: Signal, now: dt.datetime | No
         if signal.status == SignalStatus.IN_MELDING:
             return _case_of(signal)
         case = Case.objects.select_for_update(of=("self",)).select_related("tray").get(pk=case.pk)
-        if case.status not in ACTIVE_STATUSES or case.municipality_id != signal.municipality_id:
+        if (case.status not in ACTIVE_STATUSES or case.municipality_id != signal.municipality_id
+                or _known_to_shv(signal)):
             if signal.is_crisis:
                 return case_open_for_crisis(signal=signal, now=now)
             return None
@@ -872,4 +938,27 @@ def tray_capacity_update(*, capacities: dict[Tray, int | None], by, now: dt.date
             changed.append(tray)
             logger.info("Capacity of tray %s (%s) changed from %s to %s by %s at %s", tray.pk, tray.code, before,
                         tray.monthly_capacity, _actor_name(by), now.isoformat())
+    return changed
+
+
+# --- the operator's settings per municipality ------------------------------------------------------
+
+
+def case_policy_update(*, municipality: Municipality, by=None, **changes) -> list[str]:
+    """Change a municipality's case policy (``repeat_window_months``, ``reopen_term_months``,
+    ``default_tray``), creating it when absent; validated first, all or nothing (``ValidationError``
+    with Dutch messages per field). Returns the names of the fields that changed."""
+    allowed = {"repeat_window_months", "reopen_term_months", "default_tray"}
+    if set(changes) - allowed:
+        raise ValueError(f"Unknown case policy settings: {', '.join(sorted(set(changes) - allowed))}")
+    with transaction.atomic():
+        policy, _ = CasePolicy.objects.select_for_update().get_or_create(municipality=municipality)
+        changed = [name for name, value in changes.items() if getattr(policy, name) != value]
+        for name in changed:
+            setattr(policy, name, changes[name])
+        if changed:
+            policy.full_clean()  # raises ValidationError: the transaction rolls back
+            policy.save(update_fields=changed)
+            logger.info("Case policy of %s changed by %s: %s", municipality.cbs_code, _actor_name(by),
+                        ", ".join(changed))
     return changed

@@ -6,8 +6,9 @@ One signal at a time, in this order:
 2. the BRP (population register): found, deceased, moved (forwarded), emigrated, minor, or not
    decidable → fallout (uitval) for a person to decide;
 3. the SHV (debt-assistance) register: known, aftercare or unknown (evidence for routing);
-4. the repeat rule against open and recent cases: a repeat is not picked up, a higher amount
-   updates the open case;
+4. the repeat rule against every earlier signal of the same arrear that passed the checks (waiting
+   for the period close or in a case, within the municipality's repeat window): not higher → not
+   picked up ("herhaalde melding"), higher → updates the open case;
 5. passed: the signal waits for the period close (matching); a crisis signal opens its case now.
 
 Every step is idempotent: it locks the signal, checks its state and does nothing when another
@@ -16,10 +17,11 @@ answer is applied in a new one, only if the signal is still where it was. A sign
 stalled (worker lost) has a due ``next_check_at`` and is picked up again by the sweeper.
 """
 import datetime as dt
+import hashlib
 import logging
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -259,6 +261,31 @@ def checks_apply_shv(*, signal_id: int, result, now=None) -> Step:
         return Step(signal.status, result.status)
 
 
+def _advisory_key(*parts) -> int:
+    digest = hashlib.blake2b(repr(("vroegsignalering.arrear", *parts)).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def _serialise_arrear(signal: Signal) -> None:
+    """Inside the transaction: wait until no other worker is deciding about the same arrear, so that
+    of two identical signals checked at once exactly one passes and the other is its repeat.
+
+    PostgreSQL: transaction-level advisory locks on the creditor's customer (BSN) and on the
+    creditor's contract number, always taken in that order (no deadlock between them); held until
+    commit, so the next decision sees this one's result. SQLite runs every writing transaction one
+    at a time (``transaction_mode`` IMMEDIATE), which serialises them already."""
+    if connection.vendor != "postgresql":
+        return
+    keys = []
+    if signal.bsn:
+        keys.append(_advisory_key(signal.creditor_id, "bsn", signal.bsn))
+    if signal.contract_number:
+        keys.append(_advisory_key(signal.creditor_id, "contract", signal.contract_number))
+    with connection.cursor() as cursor:
+        for key in keys:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
 def checks_finish(*, signal_id: int, now=None) -> Step:
     """Steps 4–5: the repeat rule, then passed (a crisis signal opens its case at once)."""
     now = now or timezone.now()
@@ -266,6 +293,7 @@ def checks_finish(*, signal_id: int, now=None) -> Step:
         signal = _locked(signal_id)
         if signal.status != SignalStatus.IN_CONTROLE:
             return Step(signal.status, "niet meer in controle")
+        _serialise_arrear(signal)
         repeat = repeat_decision(signal)
         if repeat is not None and repeat.outcome == Outcome.HERHAALDE_MELDING:
             return _end(signal, Outcome.HERHAALDE_MELDING, repeat.reason, now)

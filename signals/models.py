@@ -186,6 +186,11 @@ class Signal(FSMModelMixin, models.Model):
         indexes = [
             models.Index(fields=["municipality", "address_key"], name="signal_muni_address"),
             models.Index(fields=["status", "next_check_at"], name="signal_status_due"),
+            # The repeat rule (cases.selectors.prior_arrears): a creditor's earlier signals of the same
+            # contract, or of the same customer.
+            models.Index(fields=["creditor", "contract_number"], name="signal_creditor_contract",
+                         condition=~models.Q(contract_number="")),
+            models.Index(fields=["creditor", "bsn"], name="signal_creditor_bsn", condition=~models.Q(bsn="")),
         ]
 
     def __str__(self) -> str:

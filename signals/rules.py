@@ -4,7 +4,8 @@ Pure functions over a signal (a :class:`signals.models.Signal` or anything with 
 attributes) and its :class:`accounts.models.Municipality`; nothing is read from or written to the
 database. The check task calls :func:`not_picked_up` and, when it returns a decision, ends the
 signal with the decision's DDAS end result and stores the rule and the reason with it. The rule
-"herhaalde melding" needs earlier cases and lives with the cases.
+"herhaalde melding" needs earlier signals and cases: ``cases.matching.repeat_decision``, applied by
+``signals.checks.checks_finish`` after the BRP and SHV checks.
 
 Readings of the rules (DOMAIN.md "Checks on arrival" 3–4, Leidraad §3.4, §3.6 and §5.4, DDAS
 EnumEindresultaat):

@@ -127,7 +127,8 @@ class _Signal:
 
 def prior(amount, day=dt.date(2026, 5, 2), active=True, case_id=10, signal_id=5, contract="POL-1", creditor=7):
     return PriorArrear(signal_id=signal_id, creditor_id=creditor, contract_number=contract, amount=Decimal(amount),
-                       picked_up_on=day, case_id=case_id, case_is_active=active, case=f"case-{case_id}")
+                       signalled_on=day, case_id=case_id, case_is_active=active,
+                       case=f"case-{case_id}" if case_id else None)
 
 
 def test_repeat_not_higher_is_herhaalde_melding():
@@ -159,7 +160,8 @@ def test_repeat_compares_with_the_most_recent_pick_up():
     ({"contract": ""}, [prior("250.00", contract="")]),  # no contract number: never "the same arrear"
     ({}, [prior("250.00", contract="POL-2")]),
     ({}, [prior("250.00", creditor=8)]),
-    ({}, [prior("250.00", day=dt.date(2026, 3, 14))]),  # picked up before the three-month window
+    ({}, [prior("250.00", day=dt.date(2026, 3, 14))]),  # signalled before the three-month window
+    ({}, [prior("250.00", day=dt.date(2026, 9, 16))]),  # or more than three months after it
 ])
 def test_no_repeat(kwargs, priors):
     assert matching.repeat_decision(_Signal("100.00", **kwargs), priors, window_months=3) is None
@@ -169,3 +171,38 @@ def test_repeat_window_boundary_is_inclusive():
     decision = matching.repeat_decision(_Signal("100.00"), [prior("250.00", day=dt.date(2026, 3, 15))],
                                         window_months=3)
     assert decision.outcome == Outcome.HERHAALDE_MELDING
+
+
+def test_a_signal_waiting_for_the_period_close_counts_as_signalled():
+    waiting = prior("250.00", day=dt.date(2026, 6, 5), case_id=None, active=False)
+    decision = matching.repeat_decision(_Signal("250.00"), [waiting], window_months=3)
+    assert decision.outcome == Outcome.HERHAALDE_MELDING and decision.case_id is None
+    assert "wacht op de periodeafsluiting" in decision.reason
+    # Higher than a waiting signal: passes; at the period close both are one arrear of one case.
+    assert matching.repeat_decision(_Signal("300.00"), [waiting], window_months=3) is None
+
+
+class _Plain(_Signal):
+    """A signal without contract number: the arrear is the customer, the kind and the due date."""
+
+    def __init__(self, amount, bsn="999990019", kind="huur", due=dt.date(2026, 4, 1), **kwargs):
+        super().__init__(amount, contract="", **kwargs)
+        self.bsn, self.creditor_kind, self.oldest_due_date = bsn, kind, due
+
+
+def plain_prior(amount, bsn="999990019", kind="huur", due=dt.date(2026, 4, 1), **kwargs):
+    base = prior(amount, contract="", **kwargs)
+    return PriorArrear(**{**{name: getattr(base, name) for name in PriorArrear.__slots__},
+                          "customer": bsn, "creditor_kind": kind, "oldest_due_date": due})
+
+
+@pytest.mark.parametrize(("signal", "expected"), [
+    (_Plain("250.00"), Outcome.HERHAALDE_MELDING),
+    (_Plain("250.00", bsn="999990020"), None),  # another customer
+    (_Plain("250.00", kind="gas"), None),  # another kind of fixed cost
+    (_Plain("250.00", due=dt.date(2026, 5, 1)), None),  # another invoice
+    (_Plain("250.00", bsn=""), None),  # customer unknown: never the same arrear
+])
+def test_without_contract_number_the_arrear_is_customer_kind_and_due_date(signal, expected):
+    decision = matching.repeat_decision(signal, [plain_prior("250.00")], window_months=3)
+    assert (decision.outcome if decision else None) == expected

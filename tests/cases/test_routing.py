@@ -143,3 +143,58 @@ def test_tray_and_allocation_validation():
     allocation.source = Tray(pk=8, municipality_id=1, code="d", name="D")
     with pytest.raises(ValidationError, match="geen capaciteit"):
         allocation.clean()
+
+
+# --- no configuration loses a case (issue 9, point 5) -------------------------------------------------
+
+
+def shv_tray():
+    t = tray("Bekend bij SHV")
+    t.end_outcome = "Inwoner al bekend bij schuldhulpverlening"
+    return t
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"crisis": True}, {"match_type": "meervoudig", "amount": Decimal(900)}])
+def test_known_to_debt_assistance_goes_to_the_shv_tray_whatever_the_rules(kwargs):
+    shv = shv_tray()
+    visits = tray("Huisbezoek", capacity=0)
+    rules = [rule(1, visits), rule(2, tray("Brief"))]
+    case = facts(shv_statuses=frozenset({"bekend"}), **kwargs)
+    decision = routing.route_one(case, rules, tray("Algemeen"), CapacityLedger(), shv)
+    assert decision.tray is shv and decision.rule is None
+    assert "bekend bij schuldhulpverlening" in decision.explanation
+    # nazorg is no reason to leave the rules
+    assert routing.route_one(facts(shv_statuses=frozenset({"nazorg"})), rules, tray("A"), CapacityLedger(),
+                             shv).tray is visits
+
+
+def test_a_rule_whose_tray_is_deactivated_is_passed_over_and_said_so():
+    visits = tray("Huisbezoek")
+    visits.is_active = False
+    letters = tray("Brief")
+    decision = routing.route_one(facts(), [rule(1, visits), rule(2, letters)], tray("Algemeen"), CapacityLedger())
+    assert decision.tray is letters and decision.rule.position == 2
+    assert "bakje Huisbezoek is niet actief: overgeslagen" in decision.explanation
+
+
+def test_a_deactivated_fallback_is_no_fallback():
+    letters = tray("Brief")
+    letters.is_active = False
+    calls = tray("Telefoon", requires="telefoon", missing_fallback=letters)
+    decision = routing.place(facts(has_phone=False), rule(1, calls), tray("Algemeen"), CapacityLedger())
+    assert decision.tray is calls
+    assert "Bakje Brief (terugval van bakje Telefoon) is niet actief: overgeslagen." in decision.explanation
+
+
+def test_allocation_never_moves_a_case_out_of_the_shv_tray_nor_into_an_inactive_tray():
+    shv = shv_tray()
+    letters = tray("Brief")
+    calls = tray("Telefoon", capacity=5)
+    items = [("a", facts(shv_statuses=frozenset({"bekend"}))), ("b", facts())]
+    decisions = routing.route_period(items, [rule(1, letters)], tray("D"), CapacityLedger(),
+                                     [SimpleNamespace(target=calls, source=shv, is_active=True)], shv)
+    assert decisions["a"].tray is shv
+    calls.is_active = False
+    decisions = routing.route_period(items, [rule(1, letters)], tray("D"), CapacityLedger(),
+                                     [SimpleNamespace(target=calls, source=letters, is_active=True)], shv)
+    assert decisions["b"].tray is letters
