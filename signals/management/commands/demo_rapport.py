@@ -96,6 +96,35 @@ class Command(BaseCommand):
             for s in fallout.only("brp_evidence"))
         for cause, n in causes.most_common():
             write(f"  {n:>6}  {cause}")
+        write("Uitval naar wat de partner stuurde (vergeleken met de demobevolking op het adres):")
+        for kind, n in Counter(_fallout_kind(s) for s in fallout).most_common():
+            write(f"  {n:>6}  {kind}")
+
+
+def _folded(prefix: str, surname: str) -> str:
+    if ", " in surname:  # "Berg, van der"
+        surname, _, after = surname.partition(", ")
+        prefix = f"{after} {prefix}".strip()
+    return "".join(c for c in demo._fold(f"{prefix}{surname}").lower() if c.isalnum())
+
+
+def _fallout_kind(signal: Signal) -> str:
+    """Why the generator's signal did not match its resident: deliberate noise or a name variant."""
+    municipality = signal.municipality
+    home = demo.household_at(municipality.cbs_code, municipality.inhabitants, signal.postcode, signal.house_number)
+    persons = home.persons if home else ()
+    sent = (signal.surname_prefix, signal.surname)
+    for person in persons:
+        own = (person.voorvoegsel, person.geslachtsnaam)
+        if sent == own or (sent[0].lower(), sent[1].lower()) == (own[0].lower(), own[1].lower()):
+            return "naam zoals in de BRP (zie de BRP-toelichting: voornamen, geboortedatum of meerdere kandidaten)"
+        if _folded(*sent) == _folded(*own):
+            if demo._fold(sent[1]) != sent[1] or demo._fold(own[1]) != own[1]:
+                return "naamvariant: diakrieten weggelaten of voorvoegsel/partikel anders geschreven"
+            return "naamvariant: voorvoegsel los, in of achter de geslachtsnaam, of partikel (El, Ben) los"
+        if signal.first_names and signal.first_names.split()[0] == person.geslachtsnaam:
+            return "voornaam en geslachtsnaam omgedraaid (opzettelijke ruis)"
+    return "geen bewoner van het adres met die naam (opzettelijke ruis: klant buiten de bevolking)"
 
 
 def _pct(part: int, whole: int) -> str:
