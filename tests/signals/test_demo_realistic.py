@@ -3,10 +3,13 @@
 foreign numbers, internationalised e-mail addresses, surname prefix variants, the Netherlands'
 communities), and every signal of it accepted by the intake."""
 import datetime as dt
+import re
 from collections import Counter
+from io import StringIO
 
 import phonenumbers
 import pytest
+from django.core.management import CommandError, call_command
 from email_validator import validate_email
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -126,3 +129,20 @@ def test_the_demo_month_is_accepted_completely():
         refused = {i: payloads[i]["klant"] for i in payloads if i not in stored}
     assert counts.received > 1000
     assert counts.refused == 0, list(refused.items())[:5]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_rapport_measures_acceptance_and_fallout():
+    out = StringIO()
+    call_command("demo_rapport", scale=0.02, history=0, today="2026-06-30", stdout=out)
+    text = out.getvalue()
+    total = int(re.search(r"4 gemeenten, (\d+) signalen", text).group(1))
+    counts = {status: int(n) for status, n in re.findall(r"^  (ontvangen|al_ontvangen|geweigerd)\s+(\d+)", text, re.M)}
+    assert total > 100 and sum(counts.values()) == total
+    assert counts["ontvangen"] == Signal.objects.count()
+    fallout = int(re.search(r"^Uitval: (\d+) van (\d+)", text, re.M).group(1))
+    assert fallout == Signal.objects.filter(status="uitval").count()
+    kinds = re.findall(r"^\s+(\d+)  (?:naam|geen bewoner|voornaam)", text, re.M)
+    assert sum(int(n) for n in kinds) == fallout
+    with pytest.raises(CommandError, match="lege database"):
+        call_command("demo_rapport", scale=0.02, history=0, stdout=StringIO())
