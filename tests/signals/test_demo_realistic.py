@@ -10,13 +10,17 @@ from io import StringIO
 import phonenumbers
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from email_validator import validate_email
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cases.models import Case
+from cases.services import case_open_for_crisis
 from signals import demo
 from signals.models import Signal
 from tests.factories import MunicipalityFactory
+from vroegsignalering.common.vocab import CRISIS_SIGNAL_KINDS
 
 CODE, INHABITANTS = "0599", 400_000
 
@@ -146,3 +150,28 @@ def test_demo_rapport_measures_acceptance_and_fallout():
     assert sum(int(n) for n in kinds) == fallout
     with pytest.raises(CommandError, match="lege database"):
         call_command("demo_rapport", scale=0.02, history=0, stdout=StringIO())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("days_ago", [0, 17, 95, 250])
+def test_delivered_on_any_day_no_open_crisis_case_is_about_a_crisis_in_the_past(days_ago):
+    """The demo's months delivered on ``today`` (not after the real today: the intake refuses a
+    signaaldatum in the future), the crisis signals through the checks into cases (as the pipeline does
+    when the BRP finds the resident): every open crisis case's crisis lies ahead."""
+    today = timezone.localdate() - dt.timedelta(days=days_ago)
+    municipality = MunicipalityFactory(cbs_code="0518", name="'s-Gravenhage", inhabitants=566_221)
+    month = f"{today.year:04d}-{today.month:02d}"
+    for label in [*demo.previous_months(month, 6), month]:
+        demo.deliver_month(municipality=municipality, month=label, scale=0.25, today=today)
+    crisis = Signal.objects.filter(signal_kind__in=list(CRISIS_SIGNAL_KINDS))
+    crisis.update(status="gecontroleerd")
+    now = dt.datetime.combine(today, dt.time(9), tzinfo=dt.UTC)
+    for signal in crisis:
+        case_open_for_crisis(signal=signal, now=now)
+    cases = Case.objects.filter(is_crisis=True, status__in=["open", "in_behandeling", "heropend"])
+    assert cases.exists()
+    for case in cases:
+        for signal in Signal.objects.filter(case_link__case=case):
+            when = signal.end_of_supply_date or signal.disconnection_date or signal.eviction_date
+            assert when is None or when >= today, (case.pk, signal.signal_id, when)
+            assert signal.signal_date >= today - dt.timedelta(days=demo.CRISIS_FRESH_DAYS)
