@@ -1,9 +1,12 @@
 """Synthetic demo data: a seeded population and monthly signal deliveries calibrated to Divosa 2024.
 
-Nothing here is real personal data. Persons combine common Dutch first names and surnames at
-random; addresses are synthetic street names with made-up postcodes; phone numbers are random
-mobile numbers (the demo never calls or texts them) and e-mail addresses use the reserved
-``example.com/.net/.org`` domains (RFC 2606). Person keys are stable, so that a later fake BRP can
+Nothing here is real personal data. Persons combine common first names and surnames of the
+Netherlands' communities at random (:data:`COMMUNITIES`); addresses are synthetic street names with
+made-up postcodes; phone numbers are random mobile, fixed-line or foreign mobile numbers (the demo
+never calls or texts them) and e-mail addresses use the reserved ``example.com/.net/.org`` domains
+(RFC 2606), some with an internationalised subdomain and local part. Signals carry the notations
+creditors really send (:func:`_klant`, :func:`_phone_notation`), and what is delivered on a day is
+relative to that day (:func:`delivery_state`). Person keys are stable, so that a later fake BRP can
 assign test BSNs to them; no BSNs are generated here.
 
 Calibration, from the Divosa Monitor Vroegsignalering Schulden, Jaarrapportage 2024
