@@ -43,16 +43,11 @@ chromium:
 
 browser-deps: node_modules/.installed chromium
 
+# migrate, demo data, the fake BRP (Haal Centraal) on loopback with the official test persons and the demo
+# population, and the web server: supervised by `manage.py run_demo`, which stops all of them on Ctrl-C
+# (or kill, or a closed terminal) and leaves no process behind. RUN_ARGS=--zonder-signalen starts in seconds.
 run: $(VENV)/.installed
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --no-input
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo --zonder-signalen --stil
-	# The fake BRP (Haal Centraal) on loopback, serving the official test persons and the demo population.
-	$(BIN)/python manage.py run_fake_brp --port $(BRP_PORT) & FAKE=$$!; \
-	trap "kill $$FAKE 2>/dev/null" EXIT INT TERM; \
-	$(BIN)/python -c "import socket,time;[time.sleep(0.2) for _ in range(100) if socket.socket().connect_ex(('127.0.0.1',$(BRP_PORT)))]"; \
-	export BRP_BASE_URL=$${BRP_BASE_URL:-http://127.0.0.1:$(BRP_PORT)/haalcentraal/api/brp}; \
-	DEBUG=$${DEBUG:-1} SHV_ACCEPT_TEST_BSNS=1 $(BIN)/python manage.py seed_demo && \
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
+	exec $(BIN)/python manage.py run_demo --host $(HOST) --port $(PORT) --brp-port $(BRP_PORT) $(RUN_ARGS)
 
 test: $(VENV)/.installed browser-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

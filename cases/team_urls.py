@@ -1,10 +1,11 @@
-"""The team lead's screens (under /team/): assigning, capacity, the home-visit planner, the dashboard."""
+"""The team lead's screens (under /team/): the overview, assigning, capacity, the home-visit planner, the dashboard."""
 from django.urls import path
 
 from . import team_views
 
 app_name = "team"
 urlpatterns = [
+    path("", team_views.overview, name="overview"),
     path("toewijzen", team_views.assign, name="assign"),
     path("capaciteit", team_views.capacity, name="capacity"),
     path("huisbezoeken", team_views.visits, name="visits"),

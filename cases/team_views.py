@@ -1,5 +1,5 @@
-"""The team lead's screens (under /team/): assigning, capacity, the home-visit planner and its
-printable list, and the dashboard. Thin: forms parse, selectors read (scoped to the lead's
+"""The team lead's screens (under /team/): the overview, assigning, capacity, the home-visit planner
+and its printable list, and the dashboard. Thin: forms parse, selectors read (scoped to the lead's
 municipalities), services write. Only team leads get in (others: 403); a case or visit of another
 municipality is not found (404)."""
 from __future__ import annotations
@@ -28,6 +28,7 @@ from .exceptions import CaseActionError
 from .models import ACTIVE_STATUSES, WINDOW_STATUSES
 from .services import cases_assign_bulk, tray_capacity_update
 from .team_forms import (
+    UNASSIGNED,
     AssignFilterForm,
     AssignForm,
     CapacityForm,
@@ -37,6 +38,7 @@ from .team_forms import (
     parse_week,
     safe_next,
 )
+from .team_overview import team_overview_for_user
 
 CASES_PER_PAGE = 100
 
@@ -76,6 +78,30 @@ def _add_action_error(form, exc: CaseActionError) -> None:
             form.add_error(name, message)
     if not placed or full not in (*placed, " ".join(placed)):
         form.add_error(None, full)  # the whole story (e.g. which cases failed) at the top
+
+
+# --- the overview ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def overview(request):
+    """The team's start page: trays with running and unassigned cases and the capacity used, overdue
+    crisis cases, this week's planned home visits per worker, and the way to the other team pages."""
+    _require_team_lead(request)
+    now = _now()
+    board = team_overview_for_user(request.user, now=now)
+    monday = board.today - dt.timedelta(days=board.today.weekday())
+    sunday = monday + dt.timedelta(days=6)
+    per_worker: dict[int, dict] = {}
+    for visit in contact_selectors.visits_for_user(request.user, start=monday, end=sunday):
+        row = per_worker.setdefault(visit.worker_id, {"worker": visit.worker, "count": 0})
+        row["count"] += 1
+    visits_total = sum(row["count"] for row in per_worker.values())
+    return render(request, "cases/team/overview.html", {
+        "board": board, "monday": monday, "sunday": sunday, "visit_rows": list(per_worker.values()),
+        "visits_total": visits_total, "unassigned": UNASSIGNED,
+    })
 
 
 # --- assigning ---------------------------------------------------------------------------------------

@@ -1,9 +1,12 @@
 """Synthetic demo data: a seeded population and monthly signal deliveries calibrated to Divosa 2024.
 
-Nothing here is real personal data. Persons combine common Dutch first names and surnames at
-random; addresses are synthetic street names with made-up postcodes; phone numbers are random
-mobile numbers (the demo never calls or texts them) and e-mail addresses use the reserved
-``example.com/.net/.org`` domains (RFC 2606). Person keys are stable, so that a later fake BRP can
+Nothing here is real personal data. Persons combine common first names and surnames of the
+Netherlands' communities at random (:data:`COMMUNITIES`); addresses are synthetic street names with
+made-up postcodes; phone numbers are random mobile, fixed-line or foreign mobile numbers (the demo
+never calls or texts them) and e-mail addresses use the reserved ``example.com/.net/.org`` domains
+(RFC 2606), some with an internationalised subdomain and local part. Signals carry the notations
+creditors really send (:func:`_klant`, :func:`_phone_notation`), and what is delivered on a day is
+relative to that day (:func:`delivery_state`). Person keys are stable, so that a later fake BRP can
 assign test BSNs to them; no BSNs are generated here.
 
 Calibration, from the Divosa Monitor Vroegsignalering Schulden, Jaarrapportage 2024
@@ -58,6 +61,7 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
+import phonenumbers
 from stdnum.nl import postcode as nl_postcode
 
 from vroegsignalering.common.vocab import DEFAULT_ARREAR_AGE_WINDOWS, CreditorKind, SignalKind
@@ -297,7 +301,7 @@ def household(municipality_code: str, index: int, seed: int = 0) -> Household:
         huisletter=letter,
         huisnummertoevoeging=addition,
         straatnaam=streets[street % len(streets)],
-        persons=_persons(rng, f"{municipality_code}-{index:07d}"),
+        persons=_community(municipality_code, _persons(rng, f"{municipality_code}-{index:07d}")),
     )
 
 
@@ -365,6 +369,99 @@ def _persons(rng: _Rng, key: str) -> tuple[Person, ...]:
     return tuple(persons)
 
 
+# --- communities ------------------------------------------------------------------------------
+#
+# Names as the Netherlands' communities carry them, with the spellings creditors meet: Dutch names
+# with prefixes ("'t Hart", "van der Berg"), Moroccan ("El Idrissi", "Ben Ali": the particle is part
+# of the geslachtsnaam in the BRP), Turkish (diacritics: "Öztürk", "Şahin"), Surinamese, Antillean and
+# Polish. A household's community is a stable function of its key, drawn apart from the main stream
+# (ages, sizes and addresses are the same as without communities). Shares are assumptions.
+# (community, share, male names, female names, (voorvoegsel, geslachtsnaam) pairs, foreign country code)
+COMMUNITIES = (
+    ("nederlands", 0.76, (), (), (), ""),
+    ("nederlands-voorvoegsel", 0.04, (), (),
+     (("'t", "Hart"), ("van der", "Berg"), ("ten", "Brink"), ("d'", "Ancona"), ("van 't", "Hof"),
+      ("in 't", "Veld"), ("van der", "Zee"), ("de la", "Rive")), ""),
+    ("marokkaans", 0.05, ("Mohamed", "Youssef", "Hamza", "Bilal", "Soufiane", "Anouar", "Karim"),
+     ("Fatima", "Khadija", "Nora", "Samira", "Imane", "Hafsa", "Naima"),
+     (("", "El Idrissi"), ("", "El Amrani"), ("", "Ben Ali"), ("", "Bouzid"), ("", "El Khatib"),
+      ("", "Ait Taleb"), ("", "Benali")), "212"),
+    ("turks", 0.05, ("Mehmet", "Mustafa", "Emre", "Burak", "Hüseyin", "Şükrü", "Oğuz"),
+     ("Ayşe", "Elif", "Zeynep", "Emine", "Gülsen", "Özlem", "Büşra"),
+     (("", "Yılmaz"), ("", "Kaya"), ("", "Şahin"), ("", "Çelik"), ("", "Yıldız"), ("", "Öztürk"),
+      ("", "Doğan"), ("", "Aydın")), "90"),
+    ("surinaams", 0.05, ("Ravi", "Dewkoemar", "Glenn", "Sunil", "Rudie", "Anand"),
+     ("Anjali", "Sunita", "Rowena", "Shanti", "Marisca", "Priya"),
+     (("", "Ramdin"), ("", "Jaggan"), ("", "Kartodikromo"), ("", "Bhagwandin"), ("", "Ritfeld"),
+      ("", "Lie A Fo"), ("", "Pinas")), "597"),
+    ("antilliaans", 0.02, ("Shurandy", "Giovanni", "Jurgen", "Ruthsel", "Edsel"),
+     ("Rosalie", "Shanaira", "Jeanette", "Ivonne", "Gisette"),
+     (("", "Martina"), ("", "Isenia"), ("", "Maduro"), ("", "Rosaria"), ("", "Sillé"), ("de", "Windt")), "5999"),
+    ("pools", 0.03, ("Piotr", "Krzysztof", "Tomasz", "Paweł", "Łukasz", "Michał"),
+     ("Agnieszka", "Małgorzata", "Katarzyna", "Joanna", "Zofia", "Ewa"),
+     (("", "Nowak"), ("", "Wójcik"), ("", "Kowalczyk"), ("", "Woźniak"), ("", "Mazur"), ("", "Krawczyk")), "48"),
+)
+_COMMUNITY_CUMULATIVE = _cumulative(share for _, share, *_ in COMMUNITIES)
+# Fictitious numbers in each country's mobile ranges (possible and valid per phonenumbers' metadata).
+_FOREIGN_MOBILE = {"212": ("61", 7), "90": ("53", 8), "597": ("8", 6), "5999": ("51", 5), "48": ("51", 7),
+                   "32": ("47", 7), "49": ("151", 8)}
+# Area codes of the demo municipalities (fixed lines); others get one of these.
+_AREA_CODES = {"0518": "70", "0363": "20", "0216": "345", "0281": "344"}
+_IDN_DOMAINS = ("örnek.example.com", "poczta.example.org", "müller.example.net", "bücher.example.com")
+LANDLINE_SHARE = 0.10  # adults with a fixed line instead of a mobile number
+FOREIGN_NUMBER_SHARE = 0.25  # adults of a migrant community with a number from the country of origin
+NON_ASCII_EMAIL_SHARE = 0.5  # of e-mail addresses of names with letters outside ASCII
+
+
+def _community(municipality_code: str, persons: tuple[Person, ...]) -> tuple[Person, ...]:
+    """The household's names and contact data per its community (see :data:`COMMUNITIES`)."""
+    key = persons[0].key.rsplit("-", 1)[0]
+    rng = _Rng(int.from_bytes(hashlib.blake2b(f"demo-community:{key}".encode(), digest_size=8).digest(), "big"))
+    name, _, males, females, surnames, country = rng.weighted(COMMUNITIES, _COMMUNITY_CUMULATIVE)
+    renamed: dict[tuple[str, str], tuple[str, str]] = {}
+    result = []
+    for person in persons:
+        voornamen, surname = person.voornamen, (person.voorvoegsel, person.geslachtsnaam)
+        if surnames:
+            surname = renamed.setdefault(surname, rng.pick(surnames))
+        if males:
+            names = males if person.geslacht == "M" else females
+            given = [rng.pick(names) for _ in voornamen.split()]
+            voornamen = " ".join(dict.fromkeys(given))
+        phone = person.telefoonnummer
+        if phone and person.key.endswith(("-1", "-2")):  # the adults of the household
+            draw = rng.random()
+            if country and draw < FOREIGN_NUMBER_SHARE:
+                phone = _foreign_mobile(rng, country)
+            elif draw > 1 - LANDLINE_SHARE:
+                phone = f"0{_AREA_CODES.get(municipality_code, '20')}"
+                phone += str(rng.between(2, 9)) + "".join(str(rng.below(10)) for _ in range(9 - len(phone)))
+            elif name == "nederlands" and draw < 0.01:  # a Belgian or German contract
+                phone = _foreign_mobile(rng, rng.pick(("32", "49")))
+        email = person.emailadres
+        if email:
+            email = _email(rng, voornamen.split()[0], surname, email)
+        result.append(Person(key=person.key, voornamen=voornamen, voorvoegsel=surname[0], geslachtsnaam=surname[1],
+                             geslacht=person.geslacht, geboortedatum=person.geboortedatum, telefoonnummer=phone,
+                             emailadres=email))
+    return tuple(result)
+
+
+def _foreign_mobile(rng: _Rng, country: str) -> str:
+    start, digits = _FOREIGN_MOBILE[country]
+    return f"+{country}{start}" + "".join(str(rng.below(10)) for _ in range(digits))
+
+
+def _email(rng: _Rng, given: str, surname: tuple[str, str], email: str) -> str:
+    """The person's address for these names: ASCII-folded as before, or (half of the names with
+    letters outside ASCII) with those letters kept and an internationalised domain."""
+    full = (surname[0] + surname[1]).replace(" ", "").replace("'", "")
+    suffix = "".join(c for c in email.split("@")[0] if c.isdigit())
+    if not (given + full).isascii() and rng.random() < NON_ASCII_EMAIL_SHARE:
+        return f"{given.lower()}.{full.lower()}{suffix}@{rng.pick(_IDN_DOMAINS)}"
+    return f"{_ascii(given)}.{_ascii(full)}{suffix}@{email.split('@')[1]}"
+
+
 def _adult_age(rng: _Rng) -> int:
     low, high = rng.weighted(_ADULT_AGE_BANDS, _ADULT_AGE_CUMULATIVE)
     return rng.between(low, high)
@@ -430,7 +527,6 @@ _ID_PREFIX = {ZORG: "ZV", HUUR: "WC", WATER: "WB", ENERGIE: "EL"}
 _GROUPS = tuple(GROUP_SHARES)
 _GROUP_WEIGHTS = tuple(GROUP_SHARES.values())
 _GROUP_CUMULATIVE = _cumulative(_GROUP_WEIGHTS)
-_PHONE_NOTATION_CUMULATIVE = _cumulative((0.45, 0.2, 0.15, 0.1, 0.1))
 _ENERGY_KINDS = tuple(ENERGY_KIND_SHARES)
 _ENERGY_WEIGHTS = tuple(ENERGY_KIND_SHARES.values())
 _CONTRACT_PREFIX = {ZORG: "POL", HUUR: "HUUR", WATER: "KLANT", "elektriciteit": "EAN-E", "gas": "EAN-G",
@@ -458,12 +554,14 @@ def generate_month(
     scale: float = 1.0,
     kinds: Iterable[str] | None = None,
     place: str = "",
+    today: dt.date | None = None,
 ) -> list[dict[str, Any]]:
     """The month's signals for one municipality as contract ``<Signaal>`` dicts.
 
     Deterministic for (code, inhabitants, month, seed, scale); ``kinds`` keeps only signals of
     those creditor kinds (without changing them); ``place`` is sent as ``adres.woonplaats``.
     ``signaaldatum`` lies inside the month; ``signaalId`` is unique per creditor and stable.
+    With ``today``, only what creditors have sent by that day (see :func:`delivery_state`).
     """
     year, number = parse_month(month)
     context = _Month(month, f"{year:04d}{number:02d}", dt.date(year, number, 1), calendar.monthrange(year, number)[1])
@@ -473,7 +571,38 @@ def generate_month(
         for payload in _household_signals(municipality_code, seed, context, index, tier, place):
             if wanted is None or payload["soortVasteLast"] in wanted:
                 payloads.append(payload)
+    if today is not None:
+        payloads = [p for p in payloads if delivery_state(p, today) == DUE]
     return payloads
+
+
+# What a creditor has sent by a given day. A crisis signal (eindelevering, afsluiting, ontruiming) is
+# sent at most CRISIS_FRESH_DAYS before "today" and its crisis date is today or later: older ones were
+# dealt with when they arrived (in a system that ran then), and replaying them today would show
+# cases as urgent whose supply ended or whose eviction took place months ago.
+DUE, LATER, CRISIS_OVER = "due", "later", "crisis_over"
+CRISIS_FRESH_DAYS = 7
+_CRISIS_DATE_FIELDS = ("datumEindeLevering", "datumAfsluiting", "datumOntruiming")
+
+
+def crisis_date(payload: dict[str, Any]) -> dt.date | None:
+    """The date of the crisis (end of supply, disconnection, eviction), or None for a vroegsignaal."""
+    for name in _CRISIS_DATE_FIELDS:
+        if payload.get(name):
+            return dt.date.fromisoformat(payload[name])
+    return None
+
+
+def delivery_state(payload: dict[str, Any], today: dt.date) -> str:
+    """DUE (sent by ``today``), LATER (signaaldatum after today) or CRISIS_OVER (a crisis signal that
+    is not fresh on ``today``: sent more than CRISIS_FRESH_DAYS before, or its crisis date passed)."""
+    signal_date = dt.date.fromisoformat(payload["signaaldatum"])
+    if signal_date > today:
+        return LATER
+    crisis = crisis_date(payload)
+    if crisis is not None and (crisis < today or signal_date < today - dt.timedelta(days=CRISIS_FRESH_DAYS)):
+        return CRISIS_OVER
+    return DUE
 
 
 @lru_cache(maxsize=256)
@@ -650,23 +779,37 @@ def _arrear_age(rng: _Rng, kind: str, signal_kind: str) -> int:
 
 
 def _klant(rng: _Rng, person: Person) -> dict[str, Any]:
-    """A person as a creditor knows them, with the notation noise creditors send."""
+    """A person as a creditor knows them, with the notation noise creditors send: the prefix inside
+    the surname ("van der Berg"), after it ("Berg, van der"), capitalised ("Van Der Berg"), a particle
+    split off that the BRP keeps in the surname ("El" + "Idrissi"), diacritics dropped ("Ozturk"),
+    capitals, or name parts reversed."""
     klant: dict[str, Any] = {}
     draw = rng.random()
     if draw < 0.01:  # name parts reversed
         klant["geslachtsnaam"] = person.voornamen.split()[0]
         klant["voornamen"] = person.geslachtsnaam
     else:
-        surname = person.geslachtsnaam.upper() if draw > 0.98 else person.geslachtsnaam
-        if person.voorvoegsel and draw < 0.15:  # prefix inside the surname: "van der Berg"
-            klant["geslachtsnaam"] = f"{person.voorvoegsel} {surname}"
+        surname, voornamen, prefix = person.geslachtsnaam, person.voornamen, person.voorvoegsel
+        if 0.90 <= draw < 0.97:  # diacritics dropped by the creditor's system
+            surname, voornamen, prefix = _fold(surname), _fold(voornamen), _fold(prefix)
+        surname = surname.upper() if draw > 0.98 else surname
+        first, _, rest = surname.partition(" ")
+        if prefix and draw < 0.10:  # prefix inside the surname: "van der Berg"
+            klant["geslachtsnaam"] = f"{prefix} {surname}" if not prefix.endswith("'") else f"{prefix}{surname}"
+        elif prefix and draw < 0.14:  # "Berg, van der"
+            klant["geslachtsnaam"] = f"{surname}, {prefix}"
+        elif prefix and draw < 0.18:  # "Van Der Berg"
+            klant["geslachtsnaam"] = f"{_title(prefix)} {surname}"
+        elif not prefix and rest and first in _PARTICLES and draw < 0.15:  # "El" split off "El Idrissi"
+            klant["geslachtsnaam"] = rest
+            klant["voorvoegsel"] = first if draw < 0.08 else first.lower()
         else:
             klant["geslachtsnaam"] = surname
-            if person.voorvoegsel:
-                klant["voorvoegsel"] = person.voorvoegsel
+            if prefix:
+                klant["voorvoegsel"] = prefix.capitalize() if 0.18 <= draw < 0.22 else prefix
         names = rng.random()
         if names < 0.9:
-            klant["voornamen"] = person.voornamen
+            klant["voornamen"] = voornamen
         if names >= 0.7:
             klant["voorletters"] = person.voorletters if rng.random() < 0.5 else person.voorletters.lower()
     birth = rng.random()
@@ -676,6 +819,22 @@ def _klant(rng: _Rng, person: Person) -> dict[str, Any]:
         klant["geboortedatum"] = person.geboortedatum.isoformat()
     _contact(rng, klant, person)
     return klant
+
+
+_PARTICLES = frozenset({"El", "Ben", "Ait", "Lie"})
+_NOT_DECOMPOSED = str.maketrans({"ı": "i", "İ": "I", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss"})
+
+
+def _fold(text: str) -> str:
+    """Diacritics dropped as older systems do: 'Öztürk' → 'Ozturk', 'Yılmaz' → 'Yilmaz'."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_NOT_DECOMPOSED))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _title(prefix: str) -> str:
+    """'van der' → 'Van Der', "'t" → "'T"."""
+    return " ".join(word[:1].upper() + word[1:] if word[0].isalpha() else word[:2].upper() + word[2:]
+                    for word in prefix.split())
 
 
 def _trade_klant(rng: _Rng, person: Person) -> dict[str, Any]:
@@ -708,11 +867,24 @@ def _contact(rng: _Rng, klant: dict[str, Any], person: Person) -> None:
 
 
 def _phone_notation(rng: _Rng, number: str) -> str:
-    """'0612345678' in one of the notations creditors use."""
-    subscriber = number[2:]
-    notations = (number, f"06-{subscriber}", f"06 {subscriber}", f"+31 6 {subscriber[:4]} {subscriber[4:]}",
-                 f"+316{subscriber}")
-    return rng.weighted(notations, _PHONE_NOTATION_CUMULATIVE)
+    """A number ('0612345678', '0701234567' or '+212612345678') in one of the notations creditors use:
+    '06-12345678', '06 12 34 56 78', '+31 (0)6 1234 5678', '0031612345678', '(070) 123 4567',
+    '+212 612-345678', '00212612345678', …"""
+    draw = rng.random()
+    if number.startswith("06"):
+        sub = number[2:]
+        notations = (number, f"06-{sub}", f"06 {sub}", f"+31 6 {sub[:4]} {sub[4:]}", f"+316{sub}",
+                     "06 " + " ".join(sub[i:i + 2] for i in range(0, 8, 2)), f"+31 (0)6 {sub[:4]} {sub[4:]}",
+                     f"00316{sub}")
+        return _pick(draw, notations, (0.33, 0.15, 0.12, 0.1, 0.08, 0.09, 0.07, 0.06))
+    parsed = phonenumbers.parse(number, "NL")
+    international = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    if number.startswith("0"):  # a Dutch fixed line
+        national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+        area, _, local = national.partition(" ")
+        notations = (national, f"({area}) {local}", number, f"{area}-{local.replace(' ', '')}", international)
+        return _pick(draw, notations, (0.3, 0.25, 0.2, 0.15, 0.1))
+    return _pick(draw, (international, number, "00" + number[1:]), (0.5, 0.3, 0.2))
 
 
 def _adres(rng: _Rng, home: Household, place: str) -> dict[str, Any]:
@@ -761,12 +933,14 @@ class DeliveryCounts:
     already_received: int = 0  # al_ontvangen
     refused: int = 0  # geweigerd
     not_yet_sent: int = 0  # signaaldatum after today: the creditor has not sent these yet
+    crisis_over: int = 0  # crisis signals no longer fresh today: not replayed (see delivery_state)
 
     def __iadd__(self, other: DeliveryCounts) -> DeliveryCounts:
         self.received += other.received
         self.already_received += other.already_received
         self.refused += other.refused
         self.not_yet_sent += other.not_yet_sent
+        self.crisis_over += other.crisis_over
         return self
 
 
@@ -796,7 +970,8 @@ def deliver_month(
 ) -> DeliveryCounts:
     """Generate a month for ``municipality`` (accounts.Municipality) and deliver it through
     ``delivery_create``, in batches of 1,000 per creditor. Signals dated after ``today`` are not
-    sent yet (re-run later in the month to send them); ``limit`` caps the month's signals."""
+    sent yet (re-run later in the month to send them), nor crisis signals that are over by ``today``
+    (:func:`delivery_state`); ``limit`` caps the month's signals."""
     from django.utils import timezone
 
     from .models import Source
@@ -807,9 +982,9 @@ def deliver_month(
                               place=municipality.name)
     if limit is not None:
         payloads = payloads[:limit]
-    cutoff = today.isoformat()
-    due = [p for p in payloads if p["signaaldatum"] <= cutoff]
-    counts = DeliveryCounts(not_yet_sent=len(payloads) - len(due))
+    states = [delivery_state(p, today) for p in payloads]
+    due = [p for p, state in zip(payloads, states, strict=True) if state == DUE]
+    counts = DeliveryCounts(not_yet_sent=states.count(LATER), crisis_over=states.count(CRISIS_OVER))
     creditors = creditors or demo_creditors()
     per_creditor: dict[int, tuple[Creditor, list[dict]]] = {}
     for payload in due:

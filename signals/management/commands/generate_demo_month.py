@@ -3,6 +3,8 @@
 See :mod:`signals.demo` for the calibration and the population. Idempotent: a second run stores
 nothing new (every signal comes back as ``al_ontvangen``).
 """
+import datetime as dt
+
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -28,9 +30,16 @@ class Command(BaseCommand):
         parser.add_argument("--scale", type=float, default=1.0,
                             help="Vermenigvuldig het landelijke volume van 4,8 signalen per 1000 inwoners per maand")
         parser.add_argument("--limit", type=int, default=None, help="Hoogstens N signalen per gemeente per maand")
+        parser.add_argument("--vandaag", dest="today", metavar="JJJJ-MM-DD", default=None,
+                            help="De dag waarop de partners leveren (standaard vandaag); data liggen ervóór")
 
     def handle(self, *args, **options):
         today = timezone.localdate()
+        if options["today"]:
+            try:
+                today = dt.date.fromisoformat(options["today"])
+            except ValueError:
+                raise CommandError(f"Ongeldige datum {options['today']!r}; gebruik JJJJ-MM-DD.") from None
         current = f"{today.year:04d}-{today.month:02d}"
         month = options["month"] or current
         try:
@@ -81,4 +90,6 @@ def _summary(counts: DeliveryCounts) -> str:
             f"{counts.refused} geweigerd")
     if counts.not_yet_sent:
         text += f", {counts.not_yet_sent} nog niet verzonden (signaaldatum na vandaag)"
+    if counts.crisis_over:
+        text += f", {counts.crisis_over} crisissignalen van vóór deze week niet opnieuw geleverd"
     return text
