@@ -254,7 +254,7 @@ def test_signals_are_about_residents_of_the_population_except_deliberate_noise(t
 def test_command_stores_the_months_once_and_a_second_run_stores_nothing():
     MunicipalityFactory(cbs_code="0216", name="Culemborg", inhabitants=29_876)
     today = timezone.localdate()  # crisis signals that are over by today are not replayed
-    expected = sum(len(demo.generate_month("0216", 29_876, m, seed=3, today=today))
+    expected = sum(len(demo.generate_month("0216", 29_876, m, seed=3, today=today, place="Culemborg"))
                    for m in ("2025-04", "2025-05", "2025-06"))
 
     out = StringIO()
@@ -277,14 +277,20 @@ def test_signals_dated_after_today_are_sent_on_a_later_run():
     town = MunicipalityFactory(cbs_code="0216", name="Culemborg", inhabitants=29_876)
     payloads = demo.generate_month("0216", 29_876, MONTH, place="Culemborg")
     early = sum(p["signaaldatum"] <= "2025-06-15" for p in payloads)
+    # A crisis signal that is over by the 15th was dealt with then and is not replayed.
+    over = sum(demo.delivery_state(p, dt.date(2025, 6, 15)) == demo.CRISIS_OVER for p in payloads)
 
     first = demo.deliver_month(municipality=town, month=MONTH, today=dt.date(2025, 6, 15))
-    assert (first.received, first.not_yet_sent) == (early, len(payloads) - early)
+    assert (first.received, first.crisis_over, first.not_yet_sent) == (early - over, over, len(payloads) - early)
     assert not Signal.objects.filter(signal_date__gt=dt.date(2025, 6, 15)).exists()
 
+    july = [demo.delivery_state(p, dt.date(2025, 7, 1)) for p in payloads]
+    sent_late = sum(p["signaaldatum"] > "2025-06-15" and state == demo.DUE for p, state in zip(payloads, july))
+    sent_again = sum(p["signaaldatum"] <= "2025-06-15" and state == demo.DUE for p, state in zip(payloads, july))
     later = demo.deliver_month(municipality=town, month=MONTH, today=dt.date(2025, 7, 1))
-    assert (later.received, later.already_received, later.refused) == (len(payloads) - early, early, 0)
-    assert Signal.objects.count() == len(payloads)
+    assert (later.received, later.already_received, later.refused, later.not_yet_sent) == (
+        sent_late, sent_again, 0, 0)
+    assert Signal.objects.count() == first.received + later.received
 
 
 @pytest.mark.django_db
