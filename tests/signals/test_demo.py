@@ -285,8 +285,9 @@ def test_signals_dated_after_today_are_sent_on_a_later_run():
     assert not Signal.objects.filter(signal_date__gt=dt.date(2025, 6, 15)).exists()
 
     july = [demo.delivery_state(p, dt.date(2025, 7, 1)) for p in payloads]
-    sent_late = sum(p["signaaldatum"] > "2025-06-15" and state == demo.DUE for p, state in zip(payloads, july))
-    sent_again = sum(p["signaaldatum"] <= "2025-06-15" and state == demo.DUE for p, state in zip(payloads, july))
+    pairs = list(zip(payloads, july, strict=True))
+    sent_late = sum(p["signaaldatum"] > "2025-06-15" and state == demo.DUE for p, state in pairs)
+    sent_again = sum(p["signaaldatum"] <= "2025-06-15" and state == demo.DUE for p, state in pairs)
     later = demo.deliver_month(municipality=town, month=MONTH, today=dt.date(2025, 7, 1))
     assert (later.received, later.already_received, later.refused, later.not_yet_sent) == (
         sent_late, sent_again, 0, 0)
