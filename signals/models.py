@@ -3,6 +3,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
 from rest_framework_api_key.models import AbstractAPIKey, APIKeyManager
 
@@ -270,6 +271,8 @@ class CsvImport(models.Model):
     file_name = models.CharField("bestandsnaam", max_length=255)
     content = models.BinaryField("inhoud")
     created_at = models.DateTimeField("geüpload", auto_now_add=True)
+    # The upload or the last processed step; an open import without progress for long has stalled.
+    progress_at = models.DateTimeField("laatste voortgang", default=timezone.now)
     state = models.CharField("stand", max_length=16, choices=State.choices, default=State.WACHTEND)
     rows_total = models.PositiveIntegerField("aantal regels", default=0)
     rows_done = models.PositiveIntegerField("verwerkte regels", default=0)

@@ -2,6 +2,7 @@
 import logging
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import DatabaseError
 
 from . import csv_import
@@ -16,26 +17,38 @@ CSV_IMPORT_TIME_BUDGET = 240
 @shared_task(
     acks_late=True,
     reject_on_worker_lost=True,
-    autoretry_for=(DatabaseError,),
+    autoretry_for=(*csv_import.TRANSIENT_ERRORS, SoftTimeLimitExceeded),
     retry_backoff=True,
     retry_backoff_max=300,
     max_retries=5,
 )
 def csv_import_process(import_id: str) -> None:
-    """Process a CSV import (or the rest of it). Idempotent: a finished import is left alone."""
+    """Process a CSV import (or the rest of it). Idempotent: a finished import is left alone.
+
+    Ends the import (``klaar`` or ``mislukt``) unless the database is unreachable or the worker's
+    soft time limit strikes: then it retries, and after that the sweeper takes over.
+    """
     eager = csv_import_process.request.is_eager
-    finished = csv_import.csv_import_run(import_id=import_id, time_budget=None if eager else CSV_IMPORT_TIME_BUDGET)
+    finished = csv_import.csv_import_run(
+        import_id=import_id,
+        time_budget=None if eager else CSV_IMPORT_TIME_BUDGET,
+        reraise=(SoftTimeLimitExceeded,),
+    )
     if not finished:
         csv_import_process.delay(import_id)
 
 
 @shared_task(acks_late=True)
 def csv_import_sweep() -> None:
-    """Re-enqueue imports that have waited or run suspiciously long (a lost message, a killed worker).
+    """Every import ends: fail those without progress for long, re-enqueue those that stalled.
 
-    Safe even when the import is in fact still running: runs continue where the work stands.
-    Meant for the beat schedule, e.g. every 15 minutes.
+    Re-enqueueing is safe even when the import is in fact still running: runs continue where the
+    work stands. An import that makes no progress for ``GIVE_UP_AFTER`` (a message lost again and
+    again, an import that kills its worker) ends ``mislukt`` with the rows done and not done.
+    Meant for the beat schedule, every 15 minutes.
     """
+    for import_id in csv_import.csv_imports_give_up():
+        logger.warning("Stalled CSV import %s failed.", import_id)
     for import_id in csv_import.csv_import_ids_stalled():
         logger.warning("Re-enqueueing stalled CSV import %s", import_id)
         csv_import_process.delay(str(import_id))

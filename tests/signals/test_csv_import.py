@@ -264,8 +264,9 @@ def test_a_row_with_too_many_cells_is_refused(creditor, municipality):
         (make_csv([]), "Het bestand bevat geen signalen"),
         (b"", "Het bestand is leeg."),
         (b"PK\x03\x04rest-of-a-zip", "Dit is een Excel-bestand"),
-        (b"signaalId\tgemeentecode\r\n", "geen puntkomma (;) of komma (,)"),
-        (make_csv([]) + b'A-1;"0363\r\n', "Regel 2 kan niet worden gelezen"),
+        (b"signaalId\r\nA-1\r\n", "In de kopregel staat geen scheidingsteken"),
+        (make_csv([]) + b'A-1;"0363\r\n', "Op regel 2 begint een waarde met een aanhalingsteken"),
+        (make_csv([]) + b'A-1;"0363"x\r\n', "Regel 2 kan niet worden gelezen"),
     ],
 )
 def test_an_invalid_file_is_refused_as_a_whole(creditor, content, message):
@@ -315,7 +316,7 @@ def test_chunks_progress_and_resume(creditor, municipality, monkeypatch):
 def test_the_sweeper_re_enqueues_a_stalled_import(creditor, municipality):
     csv_import = csv_import_create(creditor=creditor, file_name="x.csv",
                                    content=make_csv([flatten(signal_payload(1))]), enqueue=False)
-    CsvImport.objects.filter(pk=csv_import.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    CsvImport.objects.filter(pk=csv_import.pk).update(progress_at=timezone.now() - timedelta(hours=1))
 
     csv_import_sweep()
 
