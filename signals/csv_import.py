@@ -251,8 +251,9 @@ def _is_control(char: str) -> bool:
 
 def _printable(text: str, limit: int = 80) -> str:
     """``text`` safe to show and to store: controls and lone surrogates become U+FFFD, at most ``limit`` chars."""
-    cleaned = "".join("\ufffd" if _is_control(char) else char for char in text[:limit])
-    return cleaned + ("…" if len(text) > limit else "")
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return "".join("\ufffd" if _is_control(char) else char for char in text)
 
 
 def _looks_binary(sample: str) -> bool:

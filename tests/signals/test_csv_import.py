@@ -1,5 +1,4 @@
 """CSV import of signals: the file format, the command, the web upload and its background task."""
-import csv
 import io
 from datetime import timedelta
 
@@ -17,40 +16,9 @@ from signals.csv_import import COLUMNS, CsvFileError, csv_import_create, csv_imp
 from signals.models import CsvImport, Delivery, Signal, Source
 from signals.tasks import csv_import_process, csv_import_sweep
 from tests.factories import CreditorFactory, UserFactory, signal_payload
+from tests.signals.csvfiles import flatten, make_csv
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def flatten(payload: dict) -> dict[str, str]:
-    """A contract `<Signaal>` → the cells of one CSV row (the inverse of the import's mapping)."""
-    cells: dict[str, str] = {}
-    for key, value in payload.items():
-        if isinstance(value, dict):
-            for field, inner in value.items():
-                cells[f"{key}.{field}"] = _cell(inner)
-        else:
-            cells[key] = _cell(value)
-    return cells
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "ja" if value else "nee"
-    if isinstance(value, list):
-        return "|".join(value)
-    return str(value)
-
-
-def make_csv(rows: list[dict], *, delimiter=";", encoding="utf-8", bom=False, columns=COLUMNS) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([row.get(column, "") for column in columns])
-    data = buffer.getvalue().encode(encoding)
-    return (b"\xef\xbb\xbf" + data) if bom else data
 
 
 def run_import(creditor, content: bytes) -> CsvImport:
