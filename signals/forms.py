@@ -23,9 +23,14 @@ class CsvImportForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, upload_too_large: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        if upload_too_large:  # the file was dropped while uploading (signals.views._UploadSizeLimit)
+            self.fields["file"].error_messages["required"] = (
+                f"Het bestand is te groot; het maximum is {format_size(settings.CSV_IMPORT_MAX_BYTES)}. "
+                "Splits het bestand in delen."
+            )
         if user.is_functional_admin:
             self.fields["creditor"].queryset = csv_import_creditors_for_user(user=user)
         else:

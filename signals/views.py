@@ -3,12 +3,15 @@ import csv
 import io
 from pathlib import PurePath
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .csv_import import (
@@ -49,12 +52,37 @@ def _get_import(request, import_id, *, with_results: bool = False) -> CsvImport:
     return csv_import
 
 
+class _UploadSizeLimit(FileUploadHandler):
+    """Drops an uploaded file the moment it passes the import's limit, so that it is never stored.
+
+    First in the chain: a 2 GB upload neither fills the temporary directory nor memory; the form
+    then says the file is too large.
+    """
+
+    def receive_data_chunk(self, raw_data, start):
+        if start + len(raw_data) > settings.CSV_IMPORT_MAX_BYTES:
+            self.request.csv_upload_too_large = True
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+@csrf_exempt  # the upload handler must be in place before anything reads the body; checked below
 @login_required
 @require_http_methods(["GET", "POST"])
 def csv_import_upload(request):
+    request.upload_handlers.insert(0, _UploadSizeLimit(request))
+    return _csv_import_upload(request)
+
+
+@csrf_protect
+def _csv_import_upload(request):
     _require_import_role(request.user)
     if request.method == "POST":
-        form = CsvImportForm(request.POST, request.FILES, user=request.user)
+        form = CsvImportForm(request.POST, request.FILES, user=request.user,
+                             upload_too_large=getattr(request, "csv_upload_too_large", False))
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:

@@ -18,6 +18,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, assume, event, given, settings
@@ -462,7 +463,7 @@ def creditor_client(client, creditor):
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "Dit is een afbeelding (PNG), geen CSV-bestand."),
         (b"PK\x03\x04" + bytes(100), "Dit is een Excel-bestand"),
         (random.Random(3).randbytes(1000), "Dit is geen CSV-bestand (geen tekst)."),
-        (b"x" * 2048, "Het bestand is te groot (2 kB); het maximum is 1 kB."),
+        (b"x" * 2048, "Het bestand is te groot; het maximum is 1 kB. Splits het bestand in delen."),
     ],
     ids=["empty", "bom-only", "png", "xlsx", "random", "too-large"],
 )
@@ -516,3 +517,13 @@ def test_the_results_download_never_starts_a_cell_with_a_formula(creditor_client
     for cells in lines[1:]:
         for cell in cells:
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cells
+
+
+def test_the_upload_still_checks_the_csrf_token(creditor):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(UserFactory(role=Role.VASTELASTENPARTNER, creditor=creditor))
+
+    response = client.post(reverse("csv_import"), {"file": SimpleUploadedFile("s.csv", make_text(rows(1)).encode())})
+
+    assert response.status_code == 403
+    assert not CsvImport.objects.exists()
