@@ -671,7 +671,7 @@ def csv_import_create(*, creditor: Creditor, uploaded_by=None, file_name: str, c
         csv_import = CsvImport.objects.create(
             creditor=creditor,
             uploaded_by=uploaded_by,
-            file_name=_printable(file_name or "import.csv", 255)[-255:],
+            file_name=_printable((file_name or "import.csv")[-255:], 255),
             content=content,
             rows_total=layout.rows_total,
         )
