@@ -84,11 +84,11 @@ def main() -> None:
     print(f"inspect_csv: {layout.rows_total} rows in {inspected:.1f} s; peak RSS {peak_rss_mb():.0f} MB")
 
     started = time.perf_counter()
-    csv_import = csv_import_create(creditor=creditor, file_name="bench.csv", content=content, enqueue=False)
+    import_id = csv_import_create(creditor=creditor, file_name="bench.csv", content=content, enqueue=False).pk
     del content
-    csv_import_run(import_id=csv_import.pk)
+    csv_import_run(import_id=import_id)
     elapsed = time.perf_counter() - started
-    csv_import = CsvImport.objects.get(pk=csv_import.pk)
+    csv_import = CsvImport.objects.get(pk=import_id)
     print(f"import: {csv_import.state}, {csv_import.count_received} received of {csv_import.rows_total} in "
           f"{elapsed:.0f} s ({csv_import.rows_total / elapsed:.0f} rows/s); peak RSS {peak_rss_mb():.0f} MB; "
           f"file kept: {len(bytes(csv_import.content))} bytes")

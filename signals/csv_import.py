@@ -726,10 +726,11 @@ def _failure_message(in_hand: list[int]) -> str:
 
 
 def _run(import_id, time_budget: float | None, in_hand: list[int]) -> bool:
-    csv_import = CsvImport.objects.select_related("creditor", "uploaded_by").filter(pk=import_id).first()
+    csv_import = (CsvImport.objects.select_related("creditor", "uploaded_by").defer("content", "results")
+                  .filter(pk=import_id).first())
     if csv_import is None or csv_import.state in FINISHED_STATES:
         return True
-    content = bytes(csv_import.content)
+    content = bytes(CsvImport.objects.values_list("content", flat=True).get(pk=import_id))  # one copy kept
     layout = inspect_csv(content)
     actor = csv_import.uploaded_by.get_username() if csv_import.uploaded_by else ""
     CsvImport.objects.filter(pk=import_id, state=CsvImport.State.WACHTEND).update(state=CsvImport.State.BEZIG)
