@@ -71,8 +71,7 @@ def ends(creditor, content: bytes) -> CsvImport | list[str]:
             assert isinstance(result["regel"], int) and result["regel"] >= 2
             assert result["status"] in ("ontvangen", "al_ontvangen", "geweigerd")
             if result["status"] == "geweigerd":
-                assert result["fouten"] and all(DUTCH.search(error["reden"]) or error["reden"]
-                                                for error in result["fouten"])
+                assert result["fouten"] and all(error["naam"] and error["reden"] for error in result["fouten"])
     else:
         assert DUTCH.search(csv_import.error), csv_import.error
     return csv_import
