@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('signals', '0004_forwarding_and_fallout'),
+        ('signals', '0006_repeat_rule_indexes'),
     ]
 
     operations = [
