@@ -29,7 +29,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Role
@@ -644,6 +644,9 @@ def process_rows(*, creditor: Creditor, columns: tuple[str, ...], rows: list[tup
 STALLED_AFTER = dt.timedelta(minutes=30)
 # Still no progress after this long (a lost worker, an import that kills its worker): failed.
 GIVE_UP_AFTER = dt.timedelta(hours=2)
+# An import still waiting for its first step after this long is failed too (no worker takes it). A queue
+# that is merely busy reaches it well within this; a waiting import is re-enqueued after STALLED_AFTER.
+GIVE_UP_WAITING_AFTER = dt.timedelta(hours=24)
 OPEN_STATES = (CsvImport.State.WACHTEND, CsvImport.State.BEZIG)
 FINISHED_STATES = (CsvImport.State.KLAAR, CsvImport.State.MISLUKT)
 # Database errors worth another try (a lost connection, a deadlock or serialization failure): the
@@ -813,32 +816,42 @@ def _finish(import_id, state: str, *, error: str = "") -> None:
     )
 
 
-def csv_imports_give_up(*, older_than: dt.timedelta = GIVE_UP_AFTER) -> list:
-    """Fail the open imports without progress for ``older_than``; drop any file a finished import kept.
+def csv_imports_give_up(*, older_than: dt.timedelta = GIVE_UP_AFTER,
+                        waiting_longer_than: dt.timedelta = GIVE_UP_WAITING_AFTER) -> list:
+    """Fail the open imports that stopped; drop any file a finished import kept.
 
     For the sweeper: so that no import stays ``wachtend`` or ``bezig`` for ever, whatever stopped it.
+    An import ``bezig`` without progress for ``older_than`` stalled; one still ``wachtend`` after
+    ``waiting_longer_than`` was never taken up (a queue that is only busy gets there long before).
     Returns the ids of the imports failed.
     """
-    cutoff = timezone.now() - older_than
+    now = timezone.now()
     stalled = list(
-        CsvImport.objects.filter(state__in=OPEN_STATES, progress_at__lt=cutoff)
-        .values_list("pk", "rows_done", "rows_total")[:100]
+        CsvImport.objects.filter(
+            Q(state=CsvImport.State.BEZIG, progress_at__lt=now - older_than)
+            | Q(state=CsvImport.State.WACHTEND, progress_at__lt=now - waiting_longer_than)
+        ).values_list("pk", "state", "rows_done", "rows_total")[:100]
     )
-    for import_id, rows_done, rows_total in stalled:
+    for import_id, state, rows_done, rows_total in stalled:
         results = CsvImport.objects.values_list("results", flat=True).get(pk=import_id)
         last_row = max((result["regel"] for result in results[:rows_done]), default=None)
-        hours = f"{older_than.total_seconds() / 3600:g}".replace(".", ",")
         if last_row is None:
             done = "Er is geen enkele regel verwerkt."
         else:
             done = (f"Verwerkt zijn {rows_done} van de {rows_total} signalen, tot en met regel {last_row}; "
                     f"regel {last_row + 1} en verder zijn niet verwerkt.")
-        _finish(import_id, CsvImport.State.MISLUKT, error=(
-            f"De verwerking is blijven steken en na {hours} uur zonder voortgang afgebroken. {done} {RESUBMIT}"
-        ))
+        if state == CsvImport.State.WACHTEND:
+            why = f"De verwerking is na {_hours(waiting_longer_than)} uur nog niet begonnen."
+        else:
+            why = f"De verwerking is blijven steken en na {_hours(older_than)} uur zonder voortgang afgebroken."
+        _finish(import_id, CsvImport.State.MISLUKT, error=f"{why} {done} {RESUBMIT}")
         logger.warning("Gave up on stalled CSV import %s after %s rows.", import_id, rows_done)
     CsvImport.objects.filter(state__in=FINISHED_STATES).exclude(content=b"").update(content=b"")
-    return [import_id for import_id, _, _ in stalled]
+    return [import_id for import_id, *_ in stalled]
+
+
+def _hours(period: dt.timedelta) -> str:
+    return f"{period.total_seconds() / 3600:g}".replace(".", ",")
 
 
 def csv_import_ids_stalled(*, older_than: dt.timedelta = STALLED_AFTER) -> list:
