@@ -864,6 +864,21 @@ def _contact(rng: _Rng, klant: dict[str, Any], person: Person) -> None:
         klant["telefoonnummers"] = [_phone_notation(rng, person.telefoonnummer)]
     if email:
         klant["emailadres"] = person.emailadres if rng.random() < 0.97 else person.emailadres.capitalize()
+    _unusable_contact(klant, person)
+
+
+# What creditors' files also hold: a few values nobody can use (kept apart from the random draws, so the
+# rest of a generated month does not change). The intake stores them as delivered, with a warning.
+_UNUSABLE_PHONES = ("onbekend", "06-1234", "tel. via dochter", "0000000000", "n.v.t.")
+_UNUSABLE_EMAILS = ("geen", "jansen@", "info@@example.com", "n.v.t.")
+
+
+def _unusable_contact(klant: dict[str, Any], person: Person) -> None:
+    draw = int.from_bytes(hashlib.sha256(f"contact|{person.key}".encode()).digest()[:4], "big") % 1000
+    if draw < 20:  # 2%: an extra phone entry that is no number
+        klant["telefoonnummers"] = [*klant.get("telefoonnummers", []), _UNUSABLE_PHONES[draw % 5]]
+    elif draw < 30 and "emailadres" not in klant:  # 1%: something in the e-mail field
+        klant["emailadres"] = _UNUSABLE_EMAILS[draw % 4]
 
 
 def _phone_notation(rng: _Rng, number: str) -> str:

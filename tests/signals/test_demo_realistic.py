@@ -57,7 +57,9 @@ def month() -> list[dict]:
 
 
 def test_phone_numbers_come_in_the_notations_creditors_use_and_are_all_possible(month):
-    phones = [n for p in month for n in p["klant"].get("telefoonnummers", [])]
+    every = [n for p in month for n in p["klant"].get("telefoonnummers", [])]
+    phones = [n for n in every if n not in demo._UNUSABLE_PHONES]
+    assert 0.005 < (len(every) - len(phones)) / len(every) < 0.05  # a few entries that are no number
     for number in phones:
         parsed = phonenumbers.parse(number, "NL")
         assert phonenumbers.is_possible_number(parsed), number
@@ -78,7 +80,9 @@ def test_phone_numbers_come_in_the_notations_creditors_use_and_are_all_possible(
 
 
 def test_e_mail_addresses_include_internationalised_ones_on_reserved_domains(month):
-    addresses = [p["klant"]["emailadres"] for p in month if p["klant"].get("emailadres")]
+    every = [p["klant"]["emailadres"] for p in month if p["klant"].get("emailadres")]
+    addresses = [a for a in every if a not in demo._UNUSABLE_EMAILS]
+    assert 0 < len(every) - len(addresses) < 0.05 * len(every)  # a few that are no address
     non_ascii = [a for a in addresses if not a.isascii()]
     assert 0.005 < len(non_ascii) / len(addresses) < 0.2
     assert any(not a.split("@")[0].isascii() for a in non_ascii) and any(not a.split("@")[1].isascii()
@@ -133,6 +137,11 @@ def test_the_demo_month_is_accepted_completely():
         refused = {i: payloads[i]["klant"] for i in payloads if i not in stored}
     assert counts.received > 1000
     assert counts.refused == 0, list(refused.items())[:5]
+    # The values nobody can use are kept as delivered, with a note for the worker.
+    warned = [s for s in Signal.objects.exclude(intake_warnings=[]) if s.intake_warnings]
+    assert 0.005 * counts.received < len(warned) < 0.05 * counts.received
+    assert {w["naam"].split("[")[0] for s in warned for w in s.intake_warnings} == {
+        "klant.telefoonnummers", "klant.emailadres"}
 
 
 @pytest.mark.django_db(transaction=True)

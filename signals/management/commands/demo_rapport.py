@@ -66,8 +66,8 @@ class Command(BaseCommand):
                                 statuses[result.status] += 1
                                 for error in result.errors:
                                     refusals[(error.name, error.code, error.reason)] += 1
-                                for warning in getattr(result, "warnings", ()) or ():
-                                    warnings[(getattr(warning, "name", ""), getattr(warning, "code", ""))] += 1
+                                for warning in result.warnings:
+                                    warnings[(warning.name, warning.code)] += 1
         self._print(statuses, refusals, warnings, today, options["scale"], len(months))
 
     def _print(self, statuses, refusals, warnings, today, scale, months) -> None:
@@ -80,8 +80,7 @@ class Command(BaseCommand):
             write("Weigeringen per veld en code:")
             for (name, code, reason), n in refusals.most_common():
                 write(f"  {n:>6}  {name} ({code}): {reason}")
-        write("Waarschuwingen per veld en code:" if warnings
-              else "Waarschuwingen: geen (of niet gemeld door de intake).")
+        write("Waarschuwingen per veld en code:" if warnings else "Waarschuwingen: geen.")
         for (name, code), n in warnings.most_common():
             write(f"  {n:>6}  {name} ({code})")
         checked = Signal.objects.all()
