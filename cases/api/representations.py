@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from django.utils import timezone
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 from pydantic_core import PydanticCustomError
 
 from cases import deadlines
@@ -229,7 +229,7 @@ class AfsluitingNieuw(_Request):
     welkeHulp: Annotated[str, StringConstraints(max_length=300), AfterValidator(_no_nul)] = Field(
         "", description="Alleen bij aanvaarde hulp: wat er is afgesproken.")
     redenGeenHulp: ShortText = Field("", description="Alleen als de inwoner geen hulp wil.")
-    toestemmingGeenHulpGewenst: bool = Field(
+    toestemmingGeenHulpGewenst: StrictBool = Field(  # JSON true/false only, not 0, 1 or "yes"
         False, description="De inwoner gaf toestemming om de vastelastenpartner 'geen hulp gewenst' te melden; "
                            "alleen bij 'Inwoner hoeft geen hulp vanuit vroegsignalering'.")
     toelichting: ShortText = Field("", description="Komt in de geschiedenis van de melding.")

@@ -53,6 +53,9 @@ def _openapi30(node):
                     node.update(options[0])
                 else:
                     node["anyOf"] = options
+        if node.get("nullable") and "enum" in node and None not in node["enum"]:
+            # OpenAPI 3.0: `nullable` does not extend an `enum`; null must be one of its values.
+            node["enum"] = [*node["enum"], None]
         for value in list(node.values()):
             _openapi30(value)
     elif isinstance(node, list):
