@@ -80,7 +80,7 @@ class MeldingenPagina(BaseModel):
     vorige: str | None = Field(description="Pad en query van de vorige pagina; null op de eerste pagina.")
 
 
-class Klant(BaseModel):
+class MeldingKlant(BaseModel):  # not `Klant`: that is the creditor API's request shape (one name, one schema)
     geslachtsnaam: str | None = None
     voorvoegsel: str | None = None
     voornamen: str | None = None
@@ -96,7 +96,7 @@ class MeldingSignaal(BaseModel):
     vastelastenpartner: str
     soortVasteLast: Literal[tuple(CreditorKind.values)]  # type: ignore[valid-type]
     soortSignaal: Literal[tuple(SignalKind.values)]  # type: ignore[valid-type]
-    klant: Klant
+    klant: MeldingKlant
     bedrag: str = Field(description="De achterstand in euro's, bv. \"312.50\".")
     vervaldatumOudsteFactuur: dt.date
     aantalTermijnen: int | None = None

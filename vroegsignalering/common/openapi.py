@@ -81,11 +81,33 @@ class PydanticModelExtension(OpenApiSerializerExtension):
             schema_generator=OpenApi30JsonSchema,
         )
         for name, sub_schema in schema.pop("$defs", {}).items():
-            auto_schema.registry.register_on_missing(
-                ResolvedComponent(name=name, type=ResolvedComponent.SCHEMA, object=name,
-                                  schema=_openapi30(sub_schema))
-            )
-        return _openapi30(schema)
+            _register(auto_schema.registry, name, _openapi30(sub_schema))
+        schema = _openapi30(schema)
+        _refuse_collision(auto_schema.registry, self.target.__name__, schema, model=self.target)
+        return schema
+
+
+def _component(name: str) -> ResolvedComponent:
+    return ResolvedComponent(name=name, type=ResolvedComponent.SCHEMA, object=name)
+
+
+def _refuse_collision(registry, name: str, schema: dict, model=None) -> None:
+    """Components are named after their pydantic model; two different models with one name (a request's
+    `Klant` and a response's `Klant`) would silently share one schema, so the document would be wrong."""
+    component = _component(name)
+    if component not in registry:
+        return
+    existing = registry[component]
+    if existing.object is not model and existing.schema != schema:
+        raise ValueError(f"Two different pydantic models are both named {name!r} in the OpenAPI document; "
+                         "rename one of them.")
+
+
+def _register(registry, name: str, schema: dict) -> None:
+    _refuse_collision(registry, name, schema)
+    component = _component(name)
+    component.schema = schema
+    registry.register_on_missing(component)
 
 
 def postprocess(result, generator, request, public):
