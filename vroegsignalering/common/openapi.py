@@ -2,12 +2,18 @@
 
 drf-spectacular builds the document from the views; the hook below adds what the Dutch API
 Design Rules ask of every operation: the `API-Version` header on every 2xx/3xx answer and a
-problem+json 400 on every operation that takes input.
+problem+json 400 on every operation that takes input. The document is served by
+:class:`OpenApiDocumentView`, which generates it once per process.
 """
+import threading
+
 from drf_spectacular.drainage import set_override
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.views import SpectacularJSONAPIView
 from pydantic.json_schema import GenerateJsonSchema, model_json_schema
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
 
 API_VERSION_HEADER = {
     "API-Version": {
@@ -123,3 +129,35 @@ def postprocess(result, generator, request, public):
                     response.setdefault("headers", {}).update(RETRY_AFTER_HEADER)
     result["security"] = [{"apiKey": []}]
     return result
+
+
+class OpenApiDocumentView(SpectacularJSONAPIView):
+    """`GET /api/v1/openapi.json` (no key needed): the document, generated once per process and then served as is.
+
+    drf-spectacular's generation is not thread-safe: it loads its extension classes lazily, in place, on first use
+    (``OpenApiGeneratorExtension._load_class``), and keeps global statistics (``GENERATOR_STATS``, drf-spectacular
+    issue #1368). In a fresh threaded worker (gunicorn's gthread) concurrent first requests for the document raced
+    in that loading and some answered 500. So one thread generates the document under a lock while the others
+    wait for it, and every later request gets that same document. It depends on nothing in the request.
+    """
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = []
+
+    _lock = threading.Lock()
+    _document: dict | None = None
+
+    def _get_schema_response(self, request):
+        return Response(self.document(request),
+                        headers={"Content-Disposition": 'inline; filename="openapi.json"'})
+
+    @classmethod
+    def document(cls, request=None) -> dict:
+        if cls._document is None:
+            with cls._lock:
+                if cls._document is None:
+                    generator = cls.generator_class(urlconf=cls.urlconf, api_version=cls.api_version,
+                                                    patterns=cls.patterns)
+                    cls._document = generator.get_schema(request=request, public=cls.serve_public)
+        return cls._document
