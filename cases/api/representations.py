@@ -7,6 +7,7 @@ household (names, ages; no BSNs).
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from typing import Annotated, Literal
 
 from django.utils import timezone
@@ -196,14 +197,23 @@ class Bakjes(BaseModel):
 # --- requests -----------------------------------------------------------------------------------------
 
 
-def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise PydanticCustomError("invalid", "De tekst bevat een ongeldig teken (NUL).")
-    return value
+_ALLOWED_CONTROLS = {"\t", "\n", "\r"}  # a note may have lines and tabs
 
 
-Note = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_no_nul)]
-ShortText = Annotated[str, StringConstraints(max_length=500), AfterValidator(_no_nul)]
+def _storable_text(value: str) -> str:
+    """NFC-normalised text without NUL, other control characters or lone surrogates (neither is text, and
+    PostgreSQL refuses NUL and lone surrogates: a refusal here, not a 500 there)."""
+    for char in value:
+        kind = unicodedata.category(char)
+        if kind == "Cs":
+            raise PydanticCustomError("invalid", "De tekst bevat een ongeldig teken (een losse surrogaat).")
+        if kind == "Cc" and char not in _ALLOWED_CONTROLS:
+            raise PydanticCustomError("invalid", f"De tekst bevat een ongeldig teken (stuurteken U+{ord(char):04X}).")
+    return unicodedata.normalize("NFC", value)
+
+
+Note = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_storable_text)]
+ShortText = Annotated[str, StringConstraints(max_length=500), AfterValidator(_storable_text)]
 
 
 class _Request(BaseModel):
@@ -226,7 +236,7 @@ class ReactieNieuw(_Request):
 class AfsluitingNieuw(_Request):
     eindresultaat: OutcomeValue = Field(description="Een eindresultaat uit de DDAS-lijst.")
     eersteReactie: FirstReactionValue | None = None
-    welkeHulp: Annotated[str, StringConstraints(max_length=300), AfterValidator(_no_nul)] = Field(
+    welkeHulp: Annotated[str, StringConstraints(max_length=300), AfterValidator(_storable_text)] = Field(
         "", description="Alleen bij aanvaarde hulp: wat er is afgesproken.")
     redenGeenHulp: ShortText = Field("", description="Alleen als de inwoner geen hulp wil.")
     toestemmingGeenHulpGewenst: StrictBool = Field(  # JSON true/false only, not 0, 1 or "yes"
@@ -236,11 +246,11 @@ class AfsluitingNieuw(_Request):
 
 
 class HeropeningNieuw(_Request):
-    reden: Annotated[str, StringConstraints(min_length=1, max_length=500), AfterValidator(_no_nul)] = Field(
+    reden: Annotated[str, StringConstraints(min_length=1, max_length=500), AfterValidator(_storable_text)] = Field(
         description="Waarom de melding wordt heropend (late hulpacceptatie).")
 
 
-Username = Annotated[str, StringConstraints(min_length=1, max_length=150), AfterValidator(_no_nul)]
+Username = Annotated[str, StringConstraints(min_length=1, max_length=150), AfterValidator(_storable_text)]
 
 
 class ToewijzingNieuw(_Request):
