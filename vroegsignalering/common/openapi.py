@@ -78,19 +78,33 @@ class PydanticModelExtension(OpenApiSerializerExtension):
     def get_name(self, auto_schema, direction):
         # Nested models are registered by name from pydantic's $defs; same name, same schema.
         set_override(self.target, "suppress_collision_warning", True)
-        return self.target.__name__
+        name = self.target.__name__
+        component = _component(name)
+        if component in auto_schema.registry:  # then drf-spectacular reuses that component for this model
+            existing = auto_schema.registry[component]
+            if existing.object is not self.target and (
+                    isinstance(existing.object, type) or existing.schema != _model_schema(self.target, direction)[0]):
+                raise ValueError(_COLLISION.format(name=name))
+        return name
 
     def map_serializer(self, auto_schema, direction):
-        mode = "validation" if direction == "request" else "serialization"
-        schema = model_json_schema(
-            self.target, ref_template="#/components/schemas/{model}", mode=mode,
-            schema_generator=OpenApi30JsonSchema,
-        )
-        for name, sub_schema in schema.pop("$defs", {}).items():
-            _register(auto_schema.registry, name, _openapi30(sub_schema))
-        schema = _openapi30(schema)
+        schema, definitions = _model_schema(self.target, direction)
+        for name, sub_schema in definitions.items():
+            _register(auto_schema.registry, name, sub_schema)
         _refuse_collision(auto_schema.registry, self.target.__name__, schema, model=self.target)
         return schema
+
+
+_COLLISION = "Two different pydantic models are both named {name!r} in the OpenAPI document; rename one of them."
+
+
+def _model_schema(model, direction) -> tuple[dict, dict]:
+    """The model's schema and those of the models it nests (by name), OpenAPI 3.0 style."""
+    mode = "validation" if direction == "request" else "serialization"
+    schema = model_json_schema(model, ref_template="#/components/schemas/{model}", mode=mode,
+                               schema_generator=OpenApi30JsonSchema)
+    definitions = {name: _openapi30(sub) for name, sub in schema.pop("$defs", {}).items()}
+    return _openapi30(schema), definitions
 
 
 def _component(name: str) -> ResolvedComponent:
@@ -105,8 +119,7 @@ def _refuse_collision(registry, name: str, schema: dict, model=None) -> None:
         return
     existing = registry[component]
     if existing.object is not model and existing.schema != schema:
-        raise ValueError(f"Two different pydantic models are both named {name!r} in the OpenAPI document; "
-                         "rename one of them.")
+        raise ValueError(_COLLISION.format(name=name))
 
 
 def _register(registry, name: str, schema: dict) -> None:
