@@ -116,7 +116,9 @@ class World:
         # A delivery through the API itself.
         client = APIClient()
         client.credentials(HTTP_X_API_KEY=self.creditor_key)
-        client.post("/api/v1/leveringen", {"signalen": [signal_payload(1), signal_payload(2)]}, format="json")
+        delivered = client.post("/api/v1/leveringen", {"signalen": [signal_payload(1), signal_payload(2)]},
+                                format="json")
+        assert delivered.json()["aantalOntvangen"] == 2, delivered.content
         self.case_ids = [c.pk for c in cases]
         self.attempt = (cases[0].pk, letter.pk)
         self.delivery_ids = [str(pk) for pk in Delivery.objects.filter(creditor=creditor).values_list("pk", flat=True)]
