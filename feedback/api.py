@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from signals.api.representations import Problem
 from signals.schemas import FieldError
+from vroegsignalering.common.params import parse_id
 from vroegsignalering.common.problems import InvalidParams
 from vroegsignalering.common.vocab import ContactKind
 
@@ -25,10 +26,12 @@ from .representations import feed_item
 PROBLEM = "application/problem+json"
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 100
-_MUNICIPALITY_CODE = re.compile(r"^\d{4}$")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-CODE_SCHEMA = {"type": "string", "pattern": r"^\d{4}$"}
-MONTH_SCHEMA = {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$"}
+# ASCII digits only (\d also matches e.g. Arabic-Indic digits), the whole value (`$` also matches before a final
+# newline): checked with fullmatch.
+_MUNICIPALITY_CODE = re.compile(r"[0-9]{4}")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+CODE_SCHEMA = {"type": "string", "pattern": r"^[0-9]{4}$"}
+MONTH_SCHEMA = {"type": "string", "pattern": r"^[0-9]{4}-(0[1-9]|1[0-2])$"}
 LIMIT_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}
 
 
@@ -97,7 +100,7 @@ def _municipality_code(value: str | None, errors: list[FieldError], *, required:
         if required:
             errors.append(FieldError("gemeentecode", "required", "Deze parameter is verplicht."))
         return None
-    if not _MUNICIPALITY_CODE.match(value):
+    if not _MUNICIPALITY_CODE.fullmatch(value):
         errors.append(FieldError("gemeentecode", "invalid", "Geef een CBS-gemeentecode van 4 cijfers, bv. 0363."))
         return None
     return value
@@ -133,10 +136,11 @@ class TerugkoppelingenView(APIView):
         limit = DEFAULT_LIMIT
         raw = _single(request, "limiet", errors)
         if raw is not None:
-            if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+            number = parse_id(raw)
+            if number is None or not 1 <= number <= MAX_LIMIT:
                 errors.append(FieldError("limiet", "invalid", f"Geef een geheel getal van 1 tot {MAX_LIMIT}."))
             else:
-                limit = int(raw)
+                limit = number
         code = _municipality_code(_single(request, "gemeentecode", errors), errors, required=False)
         if errors:
             raise InvalidParams(errors)
@@ -166,7 +170,7 @@ class InspanningenView(APIView):
         if raw is None:
             errors.append(FieldError("maand", "required", "Deze parameter is verplicht."))
         else:
-            match = _MONTH.match(raw)
+            match = _MONTH.fullmatch(raw)
             if match and 1 <= int(match[2]) <= 12 and int(match[1]) >= 1:
                 month = dt.date(int(match[1]), int(match[2]), 1)
             else:

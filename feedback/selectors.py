@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q
@@ -15,6 +16,7 @@ from .models import DeliveryStatus, FeedbackEvent, WebhookDelivery, WebhookEndpo
 
 SUPPRESS_BELOW = 10
 _CURSOR_PREFIX = "v1:"
+_CURSOR = re.compile(r"v1:([0-9]{1,19})")
 
 
 def cursor_encode(seq: int) -> str:
@@ -27,10 +29,10 @@ def cursor_decode(value: str) -> int | None:
         text = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
-    if not text.startswith(_CURSOR_PREFIX) or not text[len(_CURSOR_PREFIX):].isdigit():
-        return None
-    seq = int(text[len(_CURSOR_PREFIX):])
-    return seq if seq < 2**63 else None
+    # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+    match = _CURSOR.fullmatch(text)
+    seq = int(match[1]) if match else None
+    return seq if seq is not None and seq < 2**63 else None
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,11 @@ household (names, ages; no BSNs).
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from typing import Annotated, Literal
 
 from django.utils import timezone
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 from pydantic_core import PydanticCustomError
 
 from cases import deadlines
@@ -80,7 +81,7 @@ class MeldingenPagina(BaseModel):
     vorige: str | None = Field(description="Pad en query van de vorige pagina; null op de eerste pagina.")
 
 
-class Klant(BaseModel):
+class MeldingKlant(BaseModel):  # not `Klant`: that is the creditor API's request shape (one name, one schema)
     geslachtsnaam: str | None = None
     voorvoegsel: str | None = None
     voornamen: str | None = None
@@ -96,7 +97,7 @@ class MeldingSignaal(BaseModel):
     vastelastenpartner: str
     soortVasteLast: Literal[tuple(CreditorKind.values)]  # type: ignore[valid-type]
     soortSignaal: Literal[tuple(SignalKind.values)]  # type: ignore[valid-type]
-    klant: Klant
+    klant: MeldingKlant
     bedrag: str = Field(description="De achterstand in euro's, bv. \"312.50\".")
     vervaldatumOudsteFactuur: dt.date
     aantalTermijnen: int | None = None
@@ -196,14 +197,23 @@ class Bakjes(BaseModel):
 # --- requests -----------------------------------------------------------------------------------------
 
 
-def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise PydanticCustomError("invalid", "De tekst bevat een ongeldig teken (NUL).")
-    return value
+_ALLOWED_CONTROLS = {"\t", "\n", "\r"}  # a note may have lines and tabs
 
 
-Note = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_no_nul)]
-ShortText = Annotated[str, StringConstraints(max_length=500), AfterValidator(_no_nul)]
+def _storable_text(value: str) -> str:
+    """NFC-normalised text without NUL, other control characters or lone surrogates (neither is text, and
+    PostgreSQL refuses NUL and lone surrogates: a refusal here, not a 500 there)."""
+    for char in value:
+        kind = unicodedata.category(char)
+        if kind == "Cs":
+            raise PydanticCustomError("invalid", "De tekst bevat een ongeldig teken (een losse surrogaat).")
+        if kind == "Cc" and char not in _ALLOWED_CONTROLS:
+            raise PydanticCustomError("invalid", f"De tekst bevat een ongeldig teken (stuurteken U+{ord(char):04X}).")
+    return unicodedata.normalize("NFC", value)
+
+
+Note = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_storable_text)]
+ShortText = Annotated[str, StringConstraints(max_length=500), AfterValidator(_storable_text)]
 
 
 class _Request(BaseModel):
@@ -226,21 +236,21 @@ class ReactieNieuw(_Request):
 class AfsluitingNieuw(_Request):
     eindresultaat: OutcomeValue = Field(description="Een eindresultaat uit de DDAS-lijst.")
     eersteReactie: FirstReactionValue | None = None
-    welkeHulp: Annotated[str, StringConstraints(max_length=300), AfterValidator(_no_nul)] = Field(
+    welkeHulp: Annotated[str, StringConstraints(max_length=300), AfterValidator(_storable_text)] = Field(
         "", description="Alleen bij aanvaarde hulp: wat er is afgesproken.")
     redenGeenHulp: ShortText = Field("", description="Alleen als de inwoner geen hulp wil.")
-    toestemmingGeenHulpGewenst: bool = Field(
+    toestemmingGeenHulpGewenst: StrictBool = Field(  # JSON true/false only, not 0, 1 or "yes"
         False, description="De inwoner gaf toestemming om de vastelastenpartner 'geen hulp gewenst' te melden; "
                            "alleen bij 'Inwoner hoeft geen hulp vanuit vroegsignalering'.")
     toelichting: ShortText = Field("", description="Komt in de geschiedenis van de melding.")
 
 
 class HeropeningNieuw(_Request):
-    reden: Annotated[str, StringConstraints(min_length=1, max_length=500), AfterValidator(_no_nul)] = Field(
+    reden: Annotated[str, StringConstraints(min_length=1, max_length=500), AfterValidator(_storable_text)] = Field(
         description="Waarom de melding wordt heropend (late hulpacceptatie).")
 
 
-Username = Annotated[str, StringConstraints(min_length=1, max_length=150), AfterValidator(_no_nul)]
+Username = Annotated[str, StringConstraints(min_length=1, max_length=150), AfterValidator(_storable_text)]
 
 
 class ToewijzingNieuw(_Request):

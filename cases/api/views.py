@@ -97,6 +97,7 @@ _MESSAGES = {
     "bool_parsing": ("invalid", "Geef true of false."),
     "timezone_aware": ("invalid", "Geef het tijdstip met tijdzone, bv. 2026-06-02T19:15:00+02:00."),
     "string_too_short": ("required", "Dit veld mag niet leeg zijn."),
+    "string_unicode": ("invalid", "De tekst bevat een ongeldig teken (een losse surrogaat)."),
 }
 
 

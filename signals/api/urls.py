@@ -1,6 +1,6 @@
 from django.urls import include, path, register_converter
-from drf_spectacular.views import SpectacularJSONAPIView
-from rest_framework.permissions import AllowAny
+
+from vroegsignalering.common.openapi import OpenApiDocumentView
 
 from . import views
 
@@ -25,10 +25,5 @@ urlpatterns = [
     path("signalen", views.SignalenView.as_view(), name="api-signalen"),
     path("signalen/<signaal_id:signaalId>", views.SignaalDetailView.as_view(), name="api-signaal"),
     path("", include("feedback.api")),
-    path(
-        "openapi.json",
-        SpectacularJSONAPIView.as_view(authentication_classes=[], permission_classes=[AllowAny],
-                                       throttle_classes=[]),
-        name="api-openapi",
-    ),
+    path("openapi.json", OpenApiDocumentView.as_view(), name="api-openapi"),
 ]
