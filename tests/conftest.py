@@ -69,23 +69,31 @@ def other_api(db, municipality):
 
 
 @pytest.fixture(scope="session")
-def fake_brp_server():
-    """The fake BRP on loopback (official mock persons + the demo population), one per test run."""
+def brp_population():
+    """The fake BRP's persons (official mock persons + the demo population), built once per test run."""
     from signals.brp.fake import FakeBrpServer
 
-    with FakeBrpServer(inhabitants={"0518": 566_221, "0363": 931_298, "0344": 374_238, "0935": 121_000}) as server:
+    return FakeBrpServer(inhabitants={"0518": 566_221, "0363": 931_298, "0344": 374_238, "0935": 121_000}).store
+
+
+@pytest.fixture
+def fake_brp_server(brp_population):
+    """A fake BRP on loopback of this test's own: its own port, request log, counters and faults, so a
+    late question of an earlier test (a client that timed out and is still sending) can never be
+    counted here. It shares the session's population, so starting one costs about a millisecond."""
+    from signals.brp.fake import FakeBrpServer
+
+    with FakeBrpServer(store=brp_population) as server:
         yield server
 
 
 @pytest.fixture
 def brp(fake_brp_server, settings):
-    """Point the checks at the fake BRP, with quick retries; faults are reset after each test."""
+    """Point the checks at this test's fake BRP, with quick retries."""
     settings.BRP_BASE_URL = fake_brp_server.url
     settings.BRP_RETRIES = 1
     settings.BRP_TIMEOUT = 2.0
-    fake_brp_server.reset()
-    yield fake_brp_server
-    fake_brp_server.reset()
+    return fake_brp_server
 
 
 @pytest.fixture

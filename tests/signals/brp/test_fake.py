@@ -22,12 +22,18 @@ SPEC = default_mock_data_path().parent / "brp-personen-v2.7.0-openapi.resolved.j
 
 
 @pytest.fixture(scope="module")
-def brp():
-    with FakeBrpServer(inhabitants=INHABITANTS, today=TODAY) as fake:
+def population():
+    return FakeBrpServer(inhabitants=INHABITANTS).store
+
+
+@pytest.fixture
+def brp(population):
+    """A fake BRP of this test's own (its own port, counters and faults), sharing the module's persons."""
+    with FakeBrpServer(today=TODAY, store=population) as fake:
         yield fake
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def http(brp):
     with httpx.Client(base_url=brp.url, timeout=5) as client:
         yield client
