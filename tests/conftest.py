@@ -1,15 +1,16 @@
 import pytest
 from rest_framework.test import APIClient
 
+from tests.caches import own_caches
 from tests.factories import CreditorFactory, MunicipalityFactory, issued_key
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
+def _own_cache(settings):
+    """A cache of this test's own: a fresh key prefix (Django recreates the cache connections when
+    CACHES changes). Nothing an earlier test stored (throttle counters...) is seen, and nothing is
+    flushed under a parallel test process (xdist) that shares the Redis cache (CACHE_URL)."""
+    settings.CACHES = own_caches(settings.CACHES)
 
 
 @pytest.fixture(autouse=True)
@@ -104,3 +105,18 @@ def e2e_worker(brp, checks_on_intake):
 
     with celery_worker_running():
         yield
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """After pytest-randomly's shuffle: the browser tests as one block at the end (in their random
+    order), so their package-scoped browser starts once, not once per stretch of browser modules."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """The seed of the random order, at the end where a failure is read, to replay it exactly."""
+    seed = config.getoption("randomly_seed", None) if config.pluginmanager.hasplugin("randomly") else None
+    if isinstance(seed, int):
+        terminalreporter.write_line(f"Test order: pytest-randomly seed {seed}; replay with "
+                                    f"--randomly-seed={seed} (same tests, same -n), or -p no:randomly for file order.")
