@@ -54,8 +54,11 @@ run: $(VENV)/.installed
 	DEBUG=$${DEBUG:-1} SHV_ACCEPT_TEST_BSNS=1 $(BIN)/python manage.py seed_demo && \
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
 
+# The suite in parallel processes (pytest-xdist; auto = one per CPU core, PYTEST_WORKERS=0 for one
+# process) and in a random order (pytest-randomly; the seed is printed at the start and the end).
+PYTEST_WORKERS ?= auto
 test: $(VENV)/.installed browser-deps
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

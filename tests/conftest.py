@@ -1,8 +1,14 @@
 import pytest
+from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
 from tests.caches import own_caches
 from tests.factories import CreditorFactory, MunicipalityFactory, issued_key
+
+# No deadline per example: how fast a shared CI machine runs an example is not a property of the code
+# (a slow example would fail as DeadlineExceeded or Flaky). A failure prints its reproduction blob.
+hypothesis_settings.register_profile("suite", deadline=None, print_blob=True)
+hypothesis_settings.load_profile("suite")
 
 
 @pytest.fixture(autouse=True)
