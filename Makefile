@@ -49,8 +49,11 @@ browser-deps: node_modules/.installed chromium
 run: $(VENV)/.installed
 	exec $(BIN)/python manage.py run_demo --host $(HOST) --port $(PORT) --brp-port $(BRP_PORT) $(RUN_ARGS)
 
+# The suite in parallel processes (pytest-xdist; auto = one per CPU core, PYTEST_WORKERS=0 for one
+# process) and in a random order (pytest-randomly; the seed is printed at the start and the end).
+PYTEST_WORKERS ?= auto
 test: $(VENV)/.installed browser-deps
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

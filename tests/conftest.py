@@ -1,15 +1,22 @@
 import pytest
+from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
+from tests.caches import own_caches
 from tests.factories import CreditorFactory, MunicipalityFactory, issued_key
+
+# No deadline per example: how fast a shared CI machine runs an example is not a property of the code
+# (a slow example would fail as DeadlineExceeded or Flaky). A failure prints its reproduction blob.
+hypothesis_settings.register_profile("suite", deadline=None, print_blob=True)
+hypothesis_settings.load_profile("suite")
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
+def _own_cache(settings):
+    """A cache of this test's own: a fresh key prefix (Django recreates the cache connections when
+    CACHES changes). Nothing an earlier test stored (throttle counters...) is seen, and nothing is
+    flushed under a parallel test process (xdist) that shares the Redis cache (CACHE_URL)."""
+    settings.CACHES = own_caches(settings.CACHES)
 
 
 @pytest.fixture(autouse=True)
@@ -69,23 +76,31 @@ def other_api(db, municipality):
 
 
 @pytest.fixture(scope="session")
-def fake_brp_server():
-    """The fake BRP on loopback (official mock persons + the demo population), one per test run."""
+def brp_population():
+    """The fake BRP's persons (official mock persons + the demo population), built once per test run."""
     from signals.brp.fake import FakeBrpServer
 
-    with FakeBrpServer(inhabitants={"0518": 566_221, "0363": 931_298, "0344": 374_238, "0935": 121_000}) as server:
+    return FakeBrpServer(inhabitants={"0518": 566_221, "0363": 931_298, "0344": 374_238, "0935": 121_000}).store
+
+
+@pytest.fixture
+def fake_brp_server(brp_population):
+    """A fake BRP on loopback of this test's own: its own port, request log, counters and faults, so a
+    late question of an earlier test (a client that timed out and is still sending) can never be
+    counted here. It shares the session's population, so starting one costs about a millisecond."""
+    from signals.brp.fake import FakeBrpServer
+
+    with FakeBrpServer(store=brp_population) as server:
         yield server
 
 
 @pytest.fixture
 def brp(fake_brp_server, settings):
-    """Point the checks at the fake BRP, with quick retries; faults are reset after each test."""
+    """Point the checks at this test's fake BRP, with quick retries."""
     settings.BRP_BASE_URL = fake_brp_server.url
     settings.BRP_RETRIES = 1
     settings.BRP_TIMEOUT = 2.0
-    fake_brp_server.reset()
-    yield fake_brp_server
-    fake_brp_server.reset()
+    return fake_brp_server
 
 
 @pytest.fixture
@@ -96,3 +111,18 @@ def e2e_worker(brp, checks_on_intake):
 
     with celery_worker_running():
         yield
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """After pytest-randomly's shuffle: the browser tests as one block at the end (in their random
+    order), so their package-scoped browser starts once, not once per stretch of browser modules."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """The seed of the random order, at the end where a failure is read, to replay it exactly."""
+    seed = config.getoption("randomly_seed", None) if config.pluginmanager.hasplugin("randomly") else None
+    if isinstance(seed, int):
+        terminalreporter.write_line(f"Test order: pytest-randomly seed {seed}; replay with "
+                                    f"--randomly-seed={seed} (same tests, same -n), or -p no:randomly for file order.")

@@ -394,7 +394,7 @@ def _error_from_response(response: httpx.Response) -> BrpError:
 
 # --- from Django settings ---------------------------------------------------------------------
 
-_shared: dict[tuple, BrpClient] = {}
+_shared: dict[tuple, BrpClient] = {}  # at most one: the client of the current configuration
 _shared_lock = threading.Lock()
 
 
@@ -427,11 +427,16 @@ def client_from_settings() -> BrpClient:
 
 
 def shared_client() -> BrpClient:
-    """One client per process and configuration (keeps connections and the token between tasks)."""
+    """One client per process for the current configuration (keeps connections and the token between
+    tasks). When the BRP_* settings change (tests, one fake BRP each) the client of the old
+    configuration is closed, so no connections to an old address are kept."""
     values = settings_values()
     key = tuple(sorted(values.items()))
     with _shared_lock:
         client = _shared.get(key)
         if client is None:
+            for old in _shared.values():
+                old.close()
+            _shared.clear()
             client = _shared[key] = client_from_settings()
         return client

@@ -143,9 +143,13 @@ class FakeBrpServer:
         token_lifetime: float = 300.0,
         seed: int = 0,
         today: dt.date | Callable[[], dt.date] | None = None,
+        store: PersonStore | None = None,
     ):
         """``mock_data``: True for :func:`default_mock_data_path`, a path, or False/None for none.
-        ``today`` fixes the date ``leeftijd`` is computed on (default: the real date)."""
+        ``today`` fixes the date ``leeftijd`` is computed on (default: the real date). ``store``: the
+        persons of another server (``other.store``), so a fresh server (its own port, request log
+        and faults, e.g. one per test) needs no new population; ``mock_data``, ``inhabitants``,
+        ``municipality_names`` and ``seed`` are then not used."""
         self.host = host
         self.base_path = "/" + base_path.strip("/") if base_path.strip("/") else ""
         self.api_key = api_key
@@ -157,8 +161,8 @@ class FakeBrpServer:
             self._today = lambda: today
         else:
             self._today = today
-        self.store = PersonStore(self._mock_persons(mock_data), inhabitants=inhabitants,
-                                 names=municipality_names, seed=seed)
+        self.store = store if store is not None else PersonStore(
+            self._mock_persons(mock_data), inhabitants=inhabitants, names=municipality_names, seed=seed)
         self._requested_port = port
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -187,7 +191,8 @@ class FakeBrpServer:
         self._stopping.clear()
         self._server = ThreadingHTTPServer((self.host, self._requested_port), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+        # A short poll interval: stop() returns within 10 ms (the tests start a server per test).
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.01},
                                         name="fake-brp", daemon=True)
         self._thread.start()
         return self

@@ -138,7 +138,11 @@ def test_page_shows_household_signals_routing_contact_details_and_earlier_cases(
     eerder = html.split('id="kop-eerder"', 1)[1].split("</section>", 1)[0]
     assert f"Melding {earlier.pk}" in eerder and Outcome.ZELF_BETAALD.label in eerder
     assert f"Melding {too_old.pk}" not in eerder  # beyond the 12-month retention term
-    assert "nog 27 dagen" in html or "nog 28 dagen" in html
+    # The 28-day window from the (local) day the case was opened, and the days left from today: opened
+    # "an hour ago" is yesterday between 00:00 and 01:00, so the days left are derived, not fixed.
+    last_day = deadlines.last_day(case.deadline_at)
+    assert (last_day - deadlines.local_date(case.opened_at)).days in (27, 28)
+    assert f"nog {(last_day - deadlines.local_date(timezone.now())).days} dagen" in html
 
 
 def test_unusable_contact_data_is_shown_as_delivered_with_a_note(client_w, gemeente):

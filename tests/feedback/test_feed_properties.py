@@ -22,8 +22,9 @@ import json
 import os
 
 import pytest
-from django.core.cache import cache
+from django.conf import settings as django_settings
 from django.db import transaction
+from django.test import override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
@@ -36,6 +37,7 @@ from contacts.services import contact_attempt_register
 from feedback.models import FeedbackCode
 from signals import checks
 from signals.models import SignalStatus
+from tests.caches import own_caches
 from tests.cases.factories import aware, make_signal
 from tests.factories import CreditorFactory, issued_key
 from tests.feedback.helpers import OPENED
@@ -195,7 +197,7 @@ def _run(history: dict, municipality, worker) -> None:
                                  HealthCheck.data_too_large])
 @given(history=histories)
 def test_feed_over_random_case_histories(history, municipality, worker):
-    cache.clear()  # rate limits and cached keys: a clean state per example
-    with transaction.atomic():
+    # Rate limits and cached keys: a clean cache per example.
+    with override_settings(CACHES=own_caches(django_settings.CACHES)), transaction.atomic():
         _run(history, municipality, worker)
         transaction.set_rollback(True)

@@ -83,8 +83,9 @@ class FakeShvServer:
         self.thread.join(5)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def shv_server():
+    """A server of this test's own: its request log never holds another test's (late) request."""
     with FakeShvServer() as server:
         yield server
 

@@ -43,7 +43,9 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Kan niet luisteren op {options['host']}:{options['port']}: {exc}") from exc
         stop = threading.Event()
-        previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        # SIGINT (Ctrl-C) explicitly too: a process started in the background by a non-interactive
+        # shell (make run, CI) inherits SIGINT as ignored, and Python then never raises KeyboardInterrupt.
+        previous = {number: signal.signal(number, lambda *_: stop.set()) for number in (signal.SIGINT, signal.SIGTERM)}
         self.stdout.write(f"Nep-BRP luistert op {server.url}", ending="\n")
         self.stdout.write(
             f"{server.store.mock_count} testpersonen; demobevolking van {len(inhabitants)} gemeente(n). "
@@ -53,10 +55,9 @@ class Command(BaseCommand):
         try:
             while not stop.wait(0.5):
                 pass
-        except KeyboardInterrupt:
-            pass
         finally:
-            signal.signal(signal.SIGTERM, previous)
+            for number, handler in previous.items():
+                signal.signal(number, handler)
             server.stop()
             self.stdout.write("Nep-BRP gestopt.")
 

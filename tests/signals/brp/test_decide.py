@@ -29,20 +29,21 @@ INHABITANTS = {"0518": 566_221}
 
 
 @pytest.fixture(scope="module")
-def brp():
-    with FakeBrpServer(inhabitants=INHABITANTS, today=TODAY) as fake:
+def population():
+    return FakeBrpServer(inhabitants=INHABITANTS).store
+
+
+@pytest.fixture
+def brp(population):
+    """A fake BRP of this test's own (its own port, counters and faults), sharing the module's persons."""
+    with FakeBrpServer(today=TODAY, store=population) as fake:
         yield fake
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def client(brp):
     with BrpClient(brp.url, retries=2, backoff=0.01, timeout=2) as brp_client:
         yield brp_client
-
-
-@pytest.fixture(autouse=True)
-def _clean(brp):
-    brp.reset()
 
 
 def check(client, **signal):

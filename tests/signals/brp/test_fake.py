@@ -15,6 +15,7 @@ from signals import demo
 from signals.brp import fieldpaths
 from signals.brp.fake import FakeBrpServer, default_mock_data_path
 from signals.brp.population import convert_mock_person, demo_bsn, is_elfproef_valid, load_mock_persons, v2_date
+from tests.e2e_support import wait_until
 
 TODAY = dt.date(2026, 6, 1)
 INHABITANTS = {"0518": 566_221, "0216": 29_876}
@@ -22,12 +23,18 @@ SPEC = default_mock_data_path().parent / "brp-personen-v2.7.0-openapi.resolved.j
 
 
 @pytest.fixture(scope="module")
-def brp():
-    with FakeBrpServer(inhabitants=INHABITANTS, today=TODAY) as fake:
+def population():
+    return FakeBrpServer(inhabitants=INHABITANTS).store
+
+
+@pytest.fixture
+def brp(population):
+    """A fake BRP of this test's own (its own port, counters and faults), sharing the module's persons."""
+    with FakeBrpServer(today=TODAY, store=population) as fake:
         yield fake
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def http(brp):
     with httpx.Client(base_url=brp.url, timeout=5) as client:
         yield client
@@ -200,6 +207,24 @@ def test_without_mock_data_only_demo_persons(tmp_path, caplog):
             assert len(bsns(post(client, address_query(postcode=household.postcode,
                                                        huisnummer=household.huisnummer)))) == len(household.persons)
     assert "testpersonen niet gevonden" in caplog.text
+
+
+def test_a_late_question_of_a_timed_out_client_stays_with_its_own_server(population):
+    """Why every test gets its own fake (tests/conftest.py): a question whose client gave up is still
+    answered, and counted, later; only by the server it was sent to, never by the next test's."""
+    with FakeBrpServer(store=population, today=TODAY) as earlier:
+        earlier.set_delay(30.0)
+        with httpx.Client(base_url=earlier.url, timeout=0.2) as client, pytest.raises(httpx.TimeoutException):
+            post(client, address_query(postcode="2516BD", huisnummer=32))
+        with FakeBrpServer(store=population, today=TODAY) as later:
+            earlier.stop()  # the earlier test ends: its late question is answered now
+            wait_until(lambda: earlier.queries, timeout=10, step=0.01)
+            with httpx.Client(base_url=later.url, timeout=5) as client:
+                post(client, {"type": "RaadpleegMetBurgerservicenummer", "burgerservicenummer": ["999993112"],
+                              "fields": ["naam"]})
+            assert [q["type"] for q in later.queries] == ["RaadpleegMetBurgerservicenummer"]
+            assert later.request_count == 1
+    assert earlier.request_count == 1 and [q["type"] for q in earlier.queries] == ["ZoekMetPostcodeEnHuisnummer"]
 
 
 def test_counters(brp, http):
