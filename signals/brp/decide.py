@@ -376,6 +376,17 @@ def _fitting(persons: Sequence[PersonSummary], wanted: Wanted) -> list[PersonSum
     return [person for level, person in levels if level == best]
 
 
+def _swapped(surname: str, prefix: str, first_names: str, birth_date: dt.date | None) -> Wanted | None:
+    """The signal's name with given names and surname swapped ('Haddad' as voornamen, 'Mohammed' as
+    geslachtsnaam), when both are written out (initials cannot be swapped)."""
+    given = _given_tokens(first_names)
+    # Initials ('J.P.', 'J P') cannot be a surname; a one-letter part inside one ('Jong A Lock') can.
+    if not surname.strip() or not given or "." in first_names or all(abbreviated for _, abbreviated in given):
+        return None
+    whole = " ".join(part for part in (prefix, surname) if part.strip())
+    return Wanted.from_signal(surname=first_names, first_names=whole, birth_date=birth_date)
+
+
 def _name_matches(persons: Sequence[PersonSummary], wanted: Wanted) -> list[PersonSummary]:
     """The persons whose surname fits (whatever the given names and birth date)."""
     return [person for person in persons if wanted.has_name and _surname_level(person, wanted)]
@@ -638,6 +649,14 @@ def check_person(
     if len(fitting) > 1:
         return check.fallout(BrpOutcome.AMBIGUOUS, living, ranking, matches=fitting,
                              note=f"{len(fitting)} personen op dit adres passen bij het signaal.")
+    # 3b. Given name and surname reversed by the creditor (a known cause of false fallout, often with
+    #     the names of refugees): written out in full and swapped, they must fit one person here.
+    if (swapped := _swapped(surname, prefix, first_names, birth_date)) is not None:
+        if not with_names and at_home:
+            dwelling, with_names = _with_name_use(check, dwelling, living), True
+        reversed_fit = _fitting(dwelling, swapped)
+        if len(reversed_fit) == 1 and (decision := decide(reversed_fit[0], dwelling_checked=False)):
+            return decision
     named = _name_matches(everybody, wanted)
     if fitting or [p for p in named if p not in dwelling and _given_names_agree(p, wanted)
                    and _birth_date_agrees(p, wanted)]:

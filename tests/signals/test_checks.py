@@ -141,9 +141,9 @@ def test_legal_entity_and_threshold_end_before_the_brp_is_asked(brp, municipalit
     assert brp.request_count == 0
 
 
-def test_reversed_name_lands_in_fallout_and_a_reviewer_decides(brp, municipalities, insurer, client,
-                                                               django_capture_on_commit_callbacks):
-    signal = deliver(insurer, klant={"voornamen": "Crooy", "geslachtsnaam": "Eleonora", "geboortedatum": "2000-01-01"},
+def test_a_misspelt_name_lands_in_fallout_and_a_reviewer_decides(brp, municipalities, insurer, client,
+                                                            django_capture_on_commit_callbacks):
+    signal = deliver(insurer, klant={"voornamen": "Eleonora", "geslachtsnaam": "Croij", "geboortedatum": "2000-01-01"},
                      adres=EVELIEN["adres"])
     run_checks(signal_id=signal.pk)
     signal.refresh_from_db()
