@@ -105,7 +105,8 @@ def checks_begin(*, signal_id: int, now=None) -> bool:
 
 def _wake_later_of_arrear(signal: Signal, now) -> None:
     """This signal's checks ended: later signals that may be of the same arrear and wait for it
-    (``repeat_decision`` ``wait``) are due again at once (the sweeper picks them up)."""
+    (``repeat_decision`` ``wait``) are due again and checked once this transaction commits (the
+    sweeper would otherwise pick them up)."""
     same = Q()
     if signal.contract_number:
         same |= Q(contract_number=signal.contract_number)
@@ -113,9 +114,13 @@ def _wake_later_of_arrear(signal: Signal, now) -> None:
         same |= Q(bsn=signal.bsn)
     if not same:
         return
-    (Signal.objects.filter(same, municipality_id=signal.municipality_id, creditor_id=signal.creditor_id,
-                           status=SignalStatus.WACHT_OP_BRP, next_check_at__gt=now)
-     .exclude(pk=signal.pk).update(next_check_at=now))
+    waiting = (Signal.objects.filter(same, municipality_id=signal.municipality_id, creditor_id=signal.creditor_id,
+                                     status=SignalStatus.WACHT_OP_BRP, next_check_at__gt=now)
+               .exclude(pk=signal.pk))
+    ids = list(waiting.values_list("pk", flat=True))
+    if ids:
+        Signal.objects.filter(pk__in=ids).update(next_check_at=now)
+        transaction.on_commit(lambda: enqueue_checks(ids))
 
 
 def _end(signal: Signal, outcome: Outcome, reason: str, now) -> Step:
@@ -314,7 +319,7 @@ def checks_finish(*, signal_id: int, now=None) -> Step:
         repeat = repeat_decision(signal)
         if repeat is not None and repeat.wait:
             # An earlier signal of the same arrear is not decided yet: decide again after it is
-            # (the sweeper re-runs waiting signals; ``wake_later_of_arrear`` calls them at once).
+            # (``_wake_later_of_arrear`` checks it again then; else the sweeper, after the back-off).
             before = signal.status
             signal.wait_for_brp()
             signal.next_check_at = now + _retry_delay(signal.check_attempts)
