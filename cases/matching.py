@@ -44,6 +44,37 @@ ENKELVOUDIG, MEERVOUDIG = "enkelvoudig", "meervoudig"  # = models.MatchType valu
 
 
 @dataclass(frozen=True, slots=True)
+class ArrearIdentity:
+    """What says which arrear a signal reports. The ONE definition of "the same arrear", used by the
+    repeat rule (:func:`same_arrear`) and by the grouping at the period close (:func:`arrears`)."""
+
+    creditor_id: int
+    contract_number: str = ""
+    customer: str = ""  # the BSN the checks found; "" while unknown (e.g. in fallout before the BRP)
+    creditor_kind: str = ""
+    oldest_due_date: dt.date | None = None
+
+    @classmethod
+    def of_signal(cls, signal: Any) -> ArrearIdentity:
+        return cls(creditor_id=signal.creditor_id, contract_number=signal.contract_number or "",
+                   customer=getattr(signal, "bsn", "") or "", creditor_kind=getattr(signal, "creditor_kind", "") or "",
+                   oldest_due_date=getattr(signal, "oldest_due_date", None))
+
+    def same(self, other: ArrearIdentity) -> bool:
+        """The same creditor and, when both carry a contract number, the same contract number;
+        otherwise (one or neither carries one) the same customer (BSN, known to both), the same
+        kind of fixed cost and the same due date of the oldest unpaid invoice. Without a BSN the
+        contract number is the only way to know: no guessing by address or name."""
+        if self.creditor_id != other.creditor_id:
+            return False
+        if self.contract_number and other.contract_number:
+            return self.contract_number == other.contract_number
+        return bool(self.customer) and self.customer == other.customer \
+            and self.oldest_due_date is not None and self.oldest_due_date == other.oldest_due_date \
+            and self.creditor_kind == other.creditor_kind
+
+
+@dataclass(frozen=True, slots=True)
 class SignalFacts:
     """What matching needs of a signal (no database)."""
 
@@ -68,12 +99,10 @@ class SignalFacts:
                    customer=signal.bsn or "")
 
     @property
-    def arrear(self) -> tuple[Any, ...]:
-        if self.contract_number:
-            return (self.creditor_id, self.contract_number)
-        if self.customer and self.oldest_due_date is not None:
-            return (self.creditor_id, "", self.customer, self.creditor_kind, self.oldest_due_date)
-        return ("signal", self.id)
+    def identity(self) -> ArrearIdentity:
+        return ArrearIdentity(creditor_id=self.creditor_id, contract_number=self.contract_number,
+                              customer=self.customer, creditor_kind=self.creditor_kind,
+                              oldest_due_date=self.oldest_due_date)
 
     @property
     def is_crisis(self) -> bool:
@@ -84,12 +113,35 @@ def _order(s: SignalFacts) -> tuple:
     return (s.signal_date, s.received_at or dt.datetime.min.replace(tzinfo=dt.UTC), s.id)
 
 
-def arrears(signals: Iterable[SignalFacts]) -> dict[tuple, SignalFacts]:
-    """Arrear key → its most recent signal."""
-    latest: dict[tuple, SignalFacts] = {}
+def arrear_groups(signals: Iterable[SignalFacts]) -> list[list[SignalFacts]]:
+    """The signals per arrear, each in signal order. Signals are one arrear when
+    :meth:`ArrearIdentity.same` links them (directly or through others), except that an arrear never
+    holds two different contract numbers: a signal without one that fits two contracts' arrears joins
+    the first of them only."""
+    groups: list[list[SignalFacts]] = []
     for s in sorted(signals, key=_order):
-        latest[s.arrear] = s
-    return latest
+        merged: list[SignalFacts] | None = None
+        contracts = {s.contract_number} - {""}
+        for group in [g for g in groups if any(s.identity.same(o.identity) for o in g)]:
+            theirs = {o.contract_number for o in group} - {""}
+            if contracts and theirs and contracts != theirs:
+                continue  # would put two contract numbers in one arrear
+            contracts |= theirs
+            if merged is None:
+                merged = group
+            else:
+                merged.extend(group)
+                groups.remove(group)
+        if merged is None:
+            groups.append([s])
+        else:
+            merged.append(s)
+    return groups
+
+
+def arrears(signals: Iterable[SignalFacts]) -> dict[tuple, SignalFacts]:
+    """Arrear → its most recent signal (:func:`arrear_groups`); the key is the arrear's first signal's id."""
+    return {("arrear", g[0].id): max(g, key=_order) for g in arrear_groups(signals)}
 
 
 def match_type_for(signals: Iterable[SignalFacts]) -> str:
@@ -181,6 +233,14 @@ class PriorArrear:
     creditor_kind: str = ""
     oldest_due_date: dt.date | None = None
     customer: str = ""  # the person's BSN (the BRP found it in the checks); "" when unknown
+    decided: bool = True  # False: the earlier signal is still in its checks or in fallout
+    received_at: dt.datetime | None = None
+
+    @property
+    def identity(self) -> ArrearIdentity:
+        return ArrearIdentity(creditor_id=self.creditor_id, contract_number=self.contract_number,
+                              customer=self.customer, creditor_kind=self.creditor_kind,
+                              oldest_due_date=self.oldest_due_date)
 
 
 @dataclass(frozen=True)
@@ -193,25 +253,23 @@ class RepeatDecision:
     case: Case | None = None
     case_id: int | None = None
     prior: PriorArrear | None = None
+    wait: bool = False  # True: an earlier signal of the same arrear is not decided yet; decide later
 
 
 def same_arrear(signal: Any, prior: PriorArrear) -> bool:
-    """Whether ``prior`` reports the same arrear as ``signal``: the same creditor and, when both carry
-    a contract number, the same contract number; otherwise the same customer (BSN), the same kind of
-    fixed cost and the same due date of the oldest unpaid invoice."""
-    if prior.signal_id == signal.pk or prior.creditor_id != signal.creditor_id:
-        return False
-    if signal.contract_number and prior.contract_number:
-        return prior.contract_number == signal.contract_number
-    customer = getattr(signal, "bsn", "") or ""
-    due = getattr(signal, "oldest_due_date", None)
-    return bool(customer) and prior.customer == customer and due is not None and prior.oldest_due_date == due \
-        and prior.creditor_kind == getattr(signal, "creditor_kind", None)
+    """Whether ``prior`` reports the same arrear as ``signal`` (:meth:`ArrearIdentity.same`)."""
+    return prior.signal_id != signal.pk and ArrearIdentity.of_signal(signal).same(prior.identity)
 
 
 def repeat_window(signal_date: dt.date, window_months: int) -> tuple[dt.date, dt.date]:
     """The signal dates an earlier signal of the same arrear counts in: ``window_months`` either side."""
     return deadlines.add_months(signal_date, -window_months), deadlines.add_months(signal_date, window_months)
+
+
+def _sequence(day: dt.date, received_at: dt.datetime | None, pk: int | None) -> tuple:
+    """Which of two signals came first: signal date, then receipt, then id (a total order, so two
+    undecided signals never wait for each other)."""
+    return (day, received_at or dt.datetime.min.replace(tzinfo=dt.UTC), pk or 0)
 
 
 def _where(prior: PriorArrear) -> str:
@@ -238,6 +296,12 @@ def repeat_decision(
     - higher otherwise → None: a new signal, matched as usual (a waiting one and this one become
       one arrear of one case at the period close).
 
+    An earlier signal of the same arrear whose checks have not ended (in its checks, waiting for a
+    register, or in fallout waiting for a person) decides whether this one is a repeat, and it may
+    still end without being picked up (e.g. fallout decided "geen inwoner"): then ``wait`` — this
+    signal waits (``signals.checks.checks_finish``) and is decided again once that one is. "Earlier":
+    signal date, then receipt, then id, so the first of two undecided signals never waits.
+
     None as well when there is no such signal. Pure when ``priors`` (and ``window_months``) are
     given; otherwise they are read from the database (``cases.selectors.prior_arrears``). The
     caller serialises decisions about one arrear (``signals.checks.checks_finish``), so of two
@@ -252,6 +316,17 @@ def repeat_decision(
             priors = selectors.prior_arrears(signal, window_months=window_months)
     since, until = repeat_window(signal.signal_date, window_months)
     same = [p for p in priors if same_arrear(signal, p) and since <= p.signalled_on <= until]
+    mine = _sequence(signal.signal_date, getattr(signal, "received_at", None), signal.pk)
+    pending = [p for p in same if not p.decided and _sequence(p.signalled_on, p.received_at, p.signal_id) < mine]
+    if pending:
+        first = min(pending, key=lambda p: _sequence(p.signalled_on, p.received_at, p.signal_id))
+        return RepeatDecision(
+            outcome=None, wait=True, prior=first,
+            reason=(f"Wacht op het besluit over eerder signaal {first.signal_id} van dezelfde achterstand "
+                    f"(gesignaleerd op {deadlines.format_short(first.signalled_on)}): pas daarna is bekend "
+                    "of dit signaal een herhaalde melding is."),
+        )
+    same = [p for p in same if p.decided]
     if not same:
         return None
     latest = max(same, key=lambda p: (p.signalled_on, p.signal_id))

@@ -180,7 +180,8 @@ BASIS = Preset(
 
 PRESETS: dict[str, Preset] = {p.key: p for p in (BASIS, GEMEENTE_3, GEMEENTE_4, GEMEENTE_6)}
 # What a new municipality gets (``create_municipality``) unless told otherwise: no policy of its own
-# (threshold and windows stay as set), only what keeps every signal moving (docs/adr/0006).
+# (threshold and windows stay as set), only what keeps every signal moving
+# (docs/adr/0007-no-configuration-loses-a-signal.md).
 DEFAULT_PRESET = BASIS.key
 
 

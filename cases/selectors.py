@@ -10,11 +10,13 @@ from django.db.models.fields.tuple_lookups import TupleGreaterThan, TupleLessTha
 from django.db.models.functions import Coalesce
 
 from accounts.models import CASEWORK_ROLES
+from signals.models import Signal, SignalStatus
 from signals.selectors import signal_unusable_values
 from vroegsignalering.common.formats import add_months
 from vroegsignalering.common.vocab import CreditorKind
 
 from . import deadlines
+from .matching import PriorArrear, repeat_window
 from .models import ACTIVE_STATUSES, WINDOW_STATUSES, Case, CaseEvent, CasePolicy, CaseSignal, CaseStatus, Tray
 
 # Roles that work with case data (a functional administrator configures, an auditor reads the
@@ -283,7 +285,6 @@ def case_page_data(user, pk: int, *, now: dt.datetime) -> CasePageData | None:
     the case (another municipality's, or a role that does not work cases)."""
     from accounts.models import Role, User
     from contacts.models import ContactAttempt, FollowUp
-    from signals.models import Signal
 
     case = (case_list_for_user(user).select_related("routing_rule", "feedback_consent_by", "municipality")
             .filter(pk=pk).first())
@@ -313,7 +314,6 @@ def case_page_data(user, pk: int, *, now: dt.datetime) -> CasePageData | None:
 
 def case_signals(case: Case) -> list:
     """The case's signals with their creditors, oldest first."""
-    from signals.models import Signal
 
     return list(Signal.objects.filter(case_link__case=case).select_related("creditor")
                 .order_by("signal_date", "received_at", "pk"))
@@ -321,7 +321,6 @@ def case_signals(case: Case) -> list:
 
 def case_signals_by_case(case_ids) -> dict[int, list]:
     """The signals of several cases at once (one query), per case id, oldest first."""
-    from signals.models import Signal
 
     grouped: dict[int, list] = {case_id: [] for case_id in case_ids}
     signals = (Signal.objects.filter(case_link__case_id__in=list(grouped))
@@ -339,15 +338,13 @@ def active_case_at(municipality_id: int, address_key: str) -> Case | None:
             .order_by("-opened_at", "-pk").first())
 
 
-def prior_arrears(signal, *, window_months: int):
-    """The creditor's earlier signals in this municipality that passed the checks (waiting for the
-    period close, or in a case) and may report the same arrear as ``signal``: the same contract
-    number, or the same customer (BSN), kind and due date; dated within ``window_months`` of it
-    (for ``repeat_decision``, which applies the exact rule)."""
-    from signals.models import Signal, SignalStatus
-
-    from .matching import PriorArrear, repeat_window
-
+def prior_arrears(signal, *, window_months: int) -> list[PriorArrear]:
+    """The creditor's other signals in this municipality that may report the same arrear as
+    ``signal`` (the same contract number, or the same customer, kind and due date), dated within
+    ``window_months`` of it: those that passed the checks (waiting for the period close, or in a
+    case) and those not decided yet (``decided`` False: received, in their checks, waiting for a
+    register, or in fallout). Signals that ended without being picked up do not count. For
+    ``repeat_decision``, which applies the exact rule."""
     since, until = repeat_window(signal.signal_date, window_months)
     same = Q()
     if signal.contract_number:
@@ -358,7 +355,7 @@ def prior_arrears(signal, *, window_months: int):
         return []
     rows = (Signal.objects
             .filter(same, municipality_id=signal.municipality_id, creditor_id=signal.creditor_id,
-                    status__in=[SignalStatus.GECONTROLEERD, SignalStatus.IN_MELDING],
+                    status__in=[*PASSED_STATUSES, *UNDECIDED_STATUSES],
                     signal_date__gte=since, signal_date__lte=until)
             .exclude(pk=signal.pk)
             .select_related("case_link__case"))
@@ -371,8 +368,15 @@ def prior_arrears(signal, *, window_months: int):
             signalled_on=row.signal_date, case_id=case.pk if case else None,
             case_is_active=bool(case and case.status in ACTIVE_STATUSES), case=case,
             creditor_kind=row.creditor_kind, oldest_due_date=row.oldest_due_date, customer=row.bsn,
+            decided=row.status in PASSED_STATUSES, received_at=row.received_at,
         ))
     return priors
+
+
+# A signal that passed the checks / one whose checks have not ended yet (it may still pass or not).
+PASSED_STATUSES = (SignalStatus.GECONTROLEERD, SignalStatus.IN_MELDING)
+UNDECIDED_STATUSES = (SignalStatus.ONTVANGEN, SignalStatus.IN_CONTROLE, SignalStatus.WACHT_OP_BRP,
+                      SignalStatus.UITVAL)
 
 
 def tray_usage(municipality_id: int, period_end: dt.date) -> dict[int, int]:

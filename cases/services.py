@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -201,7 +201,7 @@ class _RoutingSetup:
     def shv_tray_for(self, facts: Iterable[routing.CaseFacts]) -> Tray | None:
         """The SHV tray, created (or set up) only when one of these cases needs it."""
         if self.shv_tray is None and any(routing.known_to_shv(f) for f in facts):
-            self.shv_tray = _tray_on_demand(self.municipality, self.trays, SHV_TRAY,
+            self.shv_tray = _tray_on_demand(self.municipality, self.trays, SHV_TRAY, fits=routing.is_shv_tray,
                                             end_outcome=Outcome.BEKEND_BIJ_SHV)
         return self.shv_tray
 
@@ -214,8 +214,21 @@ SHV_TRAY = {"code": "schuldhulpverlening", "name": "Bekend bij schuldhulpverleni
             "description": "De betrokken schuldhulpverlener pakt het op; niet via vroegsignalering."}
 
 
-def _tray_on_demand(municipality: Municipality, trays: dict[int, Tray], spec: dict, **fields) -> Tray:
-    tray, created = Tray.objects.get_or_create(municipality=municipality, code=spec["code"],
+def _tray_on_demand(municipality: Municipality, trays: dict[int, Tray], spec: dict, *, fits: Callable[[Tray], bool],
+                    **fields) -> Tray:
+    """The tray ``spec`` describes, created or reactivated. Only a tray that already is such a tray
+    (``fits``) is ever changed: when an operator gave the code to another tray (e.g. one that closes
+    with another end result), that tray is left alone and a new one gets the next free code
+    (``schuldhulpverlening-2``, …); reusing it could tell creditors something untrue."""
+    taken = {t.code: t for t in Tray.objects.filter(municipality=municipality, code__startswith=spec["code"])}
+    code, number = spec["code"], 1
+    while code in taken and not fits(taken[code]):
+        number += 1
+        code = f"{spec['code']}-{number}"
+    if code != spec["code"]:
+        logger.warning("Tray code %s of %s is used by another kind of tray: routing uses %s", spec["code"],
+                       municipality.cbs_code, code)
+    tray, created = Tray.objects.get_or_create(municipality=municipality, code=code,
                                                defaults={"name": spec["name"], "description": spec["description"],
                                                          **fields})
     changed = {name: value for name, value in {"is_active": True, **fields}.items() if getattr(tray, name) != value}
@@ -231,6 +244,11 @@ def _tray_on_demand(municipality: Municipality, trays: dict[int, Tray], spec: di
     return tray
 
 
+def _is_plain_tray(tray: Tray) -> bool:
+    """A tray where cases are worked (no end result that closes them at once)."""
+    return not tray.end_outcome
+
+
 def _routing_setup(municipality: Municipality) -> _RoutingSetup:
     """The municipality's rules with their trays and fallback chains loaded (no queries while routing).
 
@@ -242,7 +260,7 @@ def _routing_setup(municipality: Municipality) -> _RoutingSetup:
     policy = selectors.policy_for(municipality.pk)
     default = trays.get(policy.default_tray_id) if policy.default_tray_id else None
     if default is None or not default.is_active:
-        default = _tray_on_demand(municipality, trays, FALLBACK_TRAY)
+        default = _tray_on_demand(municipality, trays, FALLBACK_TRAY, fits=_is_plain_tray)
     shv = min((t for t in trays.values() if t.is_active and routing.is_shv_tray(t)),
               key=lambda t: (t.code != SHV_TRAY["code"], t.pk), default=None)
     for tray in trays.values():

@@ -103,8 +103,29 @@ def checks_begin(*, signal_id: int, now=None) -> bool:
     return True
 
 
+def _wake_later_of_arrear(signal: Signal, now) -> None:
+    """This signal's checks ended: later signals that may be of the same arrear and wait for it
+    (``repeat_decision`` ``wait``) are due again and checked once this transaction commits (the
+    sweeper would otherwise pick them up)."""
+    same = Q()
+    if signal.contract_number:
+        same |= Q(contract_number=signal.contract_number)
+    if signal.bsn:
+        same |= Q(bsn=signal.bsn)
+    if not same:
+        return
+    waiting = (Signal.objects.filter(same, municipality_id=signal.municipality_id, creditor_id=signal.creditor_id,
+                                     status=SignalStatus.WACHT_OP_BRP, next_check_at__gt=now)
+               .exclude(pk=signal.pk))
+    ids = list(waiting.values_list("pk", flat=True))
+    if ids:
+        Signal.objects.filter(pk__in=ids).update(next_check_at=now)
+        transaction.on_commit(lambda: enqueue_checks(ids))
+
+
 def _end(signal: Signal, outcome: Outcome, reason: str, now) -> Step:
     before = signal.status
+    _wake_later_of_arrear(signal, now)
     signal.end(outcome)
     signal.outcome_at = now
     signal.next_check_at = None
@@ -218,6 +239,7 @@ def _forward(signal: Signal, other, decision, now) -> Step:
     if other is not None and address is None:
         other = None  # no usable address there: forward by hand
     before = signal.status
+    _wake_later_of_arrear(signal, now)
     signal.forward(other)
     signal.outcome_at = now
     signal.next_check_at = None
@@ -295,9 +317,19 @@ def checks_finish(*, signal_id: int, now=None) -> Step:
             return Step(signal.status, "niet meer in controle")
         _serialise_arrear(signal)
         repeat = repeat_decision(signal)
+        if repeat is not None and repeat.wait:
+            # An earlier signal of the same arrear is not decided yet: decide again after it is
+            # (``_wake_later_of_arrear`` checks it again then; else the sweeper, after the back-off).
+            before = signal.status
+            signal.wait_for_brp()
+            signal.next_check_at = now + _retry_delay(signal.check_attempts)
+            signal.save(update_fields=["status", "next_check_at"])
+            _record(signal, before, repeat.reason, now=now)
+            return Step(signal.status, "wacht op eerder signaal")
         if repeat is not None and repeat.outcome == Outcome.HERHAALDE_MELDING:
             return _end(signal, Outcome.HERHAALDE_MELDING, repeat.reason, now)
         before = signal.status
+        _wake_later_of_arrear(signal, now)
         signal.pass_checks()
         signal.next_check_at = None
         signal.save(update_fields=["status", "next_check_at"])
@@ -431,6 +463,7 @@ def fallout_decide(*, signal_id: int, decided_by, decision: str, bsn: str = "", 
 
 def _end_by_person(signal, outcome, reason, actor, now):
     before = signal.status
+    _wake_later_of_arrear(signal, now)
     signal.end(outcome)
     signal.outcome_at = now
     signal.save(update_fields=["status", "outcome", "outcome_at"])

@@ -1,9 +1,13 @@
 """Matching without the database: grouping per address, the four Divosa types, the repeat rule."""
+import dataclasses
 import datetime as dt
 from collections import Counter
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cases import deadlines, matching
 from cases.matching import ENKELVOUDIG, MEERVOUDIG, PriorArrear, SignalFacts
@@ -206,3 +210,85 @@ def plain_prior(amount, bsn="999990019", kind="huur", due=dt.date(2026, 4, 1), *
 def test_without_contract_number_the_arrear_is_customer_kind_and_due_date(signal, expected):
     decision = matching.repeat_decision(signal, [plain_prior("250.00")], window_months=3)
     assert (decision.outcome if decision else None) == expected
+
+
+# --- one definition of "the same arrear" (repeat rule = period-close grouping) ---------------------
+
+_contracts = st.sampled_from(["", "", "POL-1", "POL-2"])
+_customers = st.sampled_from(["", "999990019", "999990020"])
+_dues = st.sampled_from([None, dt.date(2026, 4, 1), dt.date(2026, 5, 1)])
+_kinds = st.sampled_from(["energie", "water"])
+
+
+_SOME = st.integers(2, 6)
+
+
+@st.composite
+def _arrear_signals(draw, n=_SOME):
+    """Signals of one or two creditors at one address, every combination of contract number
+    (same, different, one side only, neither), customer, kind and due date."""
+    out = []
+    for i in range(1, draw(n) + 1):
+        out.append(SignalFacts(
+            id=i, address_key="A", creditor_id=draw(st.sampled_from([1, 1, 2])), contract_number=draw(_contracts),
+            signal_date=dt.date(2026, 6, 1) + dt.timedelta(days=draw(st.integers(0, 20))),
+            amount=Decimal(draw(st.integers(10, 900))), creditor_kind=draw(_kinds),
+            oldest_due_date=draw(_dues), customer=draw(_customers)))
+    return out
+
+
+def _as_signal(f: SignalFacts) -> SimpleNamespace:
+    return SimpleNamespace(pk=f.id, creditor_id=f.creditor_id, contract_number=f.contract_number, bsn=f.customer,
+                           creditor_kind=f.creditor_kind, oldest_due_date=f.oldest_due_date)
+
+
+def _as_prior(f: SignalFacts) -> PriorArrear:
+    return PriorArrear(signal_id=f.id, creditor_id=f.creditor_id, contract_number=f.contract_number, amount=f.amount,
+                       signalled_on=f.signal_date, creditor_kind=f.creditor_kind, oldest_due_date=f.oldest_due_date,
+                       customer=f.customer)
+
+
+@settings(max_examples=300, deadline=None)
+@given(a=_arrear_signals(n=st.just(1)), b=_arrear_signals(n=st.just(1)))
+def test_two_signals_are_one_arrear_at_the_period_close_exactly_when_the_repeat_rule_says_so(a, b):
+    first, second = a[0], dataclasses.replace(b[0], id=2)
+    repeat_says_same = matching.same_arrear(_as_signal(second), _as_prior(first))
+    assert repeat_says_same == matching.same_arrear(_as_signal(first), _as_prior(second))  # symmetric
+    grouped_as_one = len(matching.arrears([first, second])) == 1
+    assert grouped_as_one == repeat_says_same, (first, second)
+    assert matching.match_type_for([first, second]) == (ENKELVOUDIG if repeat_says_same else MEERVOUDIG)
+
+
+@settings(max_examples=300, deadline=None)
+@given(signals=_arrear_signals())
+def test_every_pair_the_repeat_rule_calls_one_arrear_is_grouped_as_one(signals):
+    groups = matching.arrear_groups(signals)
+    assert sorted(s.id for g in groups for s in g) == sorted(s.id for s in signals)  # each in exactly one
+    group_of = {s.id: index for index, g in enumerate(groups) for s in g}
+    contracts = [{s.contract_number for s in g} - {""} for g in groups]
+    assert all(len(numbers) <= 1 for numbers in contracts)  # an arrear never holds two contract numbers
+    for x in signals:
+        for y in signals:
+            if x.id == y.id:
+                continue
+            same = matching.same_arrear(_as_signal(x), _as_prior(y))
+            gx, gy = group_of[x.id], group_of[y.id]
+            if same and gx != gy:  # only when joining would put two contract numbers in one arrear
+                assert contracts[gx] and contracts[gy] and contracts[gx] != contracts[gy], (x, y)
+            if not same and gx == gy:  # linked through others of the same arrear
+                assert len(groups[gx]) > 2
+
+
+def test_a_higher_amount_without_contract_number_is_one_arrear_with_the_waiting_signal():
+    """The creditor sent the contract number once, not the second time: one arrear, one case."""
+    due = dt.date(2026, 4, 1)
+    first = SignalFacts(id=1, address_key="A", creditor_id=1, contract_number="POL-1",
+                        signal_date=dt.date(2026, 6, 2), amount=Decimal("100.00"), creditor_kind="energie",
+                        oldest_due_date=due, customer="999990019")
+    higher = SignalFacts(id=2, address_key="A", creditor_id=1, contract_number="", signal_date=dt.date(2026, 6, 12),
+                         amount=Decimal("160.00"), creditor_kind="energie", oldest_due_date=due, customer="999990019")
+    signal = SimpleNamespace(**vars(_as_signal(higher)), signal_date=higher.signal_date, amount=higher.amount,
+                             received_at=None)
+    assert matching.repeat_decision(signal, [_as_prior(first)], window_months=3) is None  # higher: not a repeat
+    assert matching.match_type_for([first, higher]) == ENKELVOUDIG
+    assert matching.summed_amount([first, higher]) == Decimal("160.00")

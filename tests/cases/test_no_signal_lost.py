@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Municipality
 from cases import deadlines, services
-from cases.models import CasePolicy, CaseStatus, RoutingRule, Tray
+from cases.models import Case, CasePolicy, CaseStatus, RoutingRule, Tray
 from cases.presets import PRESETS, routing_preset_install
 from feedback.models import FeedbackEvent
 from feedback.services import feedback_code
@@ -66,8 +66,17 @@ def _default_tray_deleted(municipality):
     assert CasePolicy.objects.get(municipality=municipality).default_tray is None
 
 
-CONFIGURATIONS = [_empty, *(_preset(key) for key in sorted(PRESETS)), _capacity_zero, _trays_deactivated,
-                  _rules_match_nothing, _default_tray_deleted]
+def _tray_codes_reused(municipality):
+    """An operator gave the codes the routing uses on demand to trays of their own: ``schuldhulpverlening``
+    is a plain intake tray every case goes to, ``algemeen`` closes at once as "andere reden"."""
+    intake = Tray.objects.create(municipality=municipality, code="schuldhulpverlening", name="Intake schuldhulp")
+    Tray.objects.create(municipality=municipality, code="algemeen", name="Algemeen afwijzen",
+                        end_outcome=Outcome.ANDERE_REDEN)
+    RoutingRule.objects.create(municipality=municipality, position=1, name="Alles naar intake", tray=intake)
+
+
+CONFIGURATIONS = [_empty, _tray_codes_reused, *(_preset(key) for key in sorted(PRESETS)), _capacity_zero,
+                  _trays_deactivated, _rules_match_nothing, _default_tray_deleted]
 
 
 def _deliver(payloads):
@@ -145,6 +154,14 @@ def test_every_signal_ends_exactly_once_with_its_feedback(brp, configure):
     signals = list(Signal.objects.filter(forwarded_from__isnull=True).select_related("case_link__case"))
     assert len(signals) == len(payloads)
     shv_known = 0
+    for case in Case.objects.filter(outcome=Outcome.BEKEND_BIJ_SHV):  # never said of a household not known
+        assert any(link.signal.shv_evidence.get("status") == ShvStatus.BEKEND
+                   for link in case.case_signals.select_related("signal")), case.pk
+    if configure is _tray_codes_reused:  # the operator's trays are left as they were, and only they
+        trays = {t.code: t for t in Tray.objects.filter(municipality=municipality)}
+        assert (trays["schuldhulpverlening"].end_outcome, trays["algemeen"].end_outcome) == ("", Outcome.ANDERE_REDEN)
+        assert trays["schuldhulpverlening-2"].end_outcome == Outcome.BEKEND_BIJ_SHV
+        assert not Case.objects.filter(tray=trays["algemeen"]).exists()
     for signal in signals:
         if signal.status == S.IN_MELDING:
             case = signal.case_link.case
