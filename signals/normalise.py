@@ -124,10 +124,8 @@ def split_name(surname: str, prefix: str = "") -> tuple[str, str, str]:
                     tail = ""
                 else:
                     tail, found = _split_trailing_prefix(tail)
-                if found and not prefix:
+                if found and not prefix:  # a second one (or the voorvoegsel again) is dropped
                     prefix = found
-                elif found:  # a second prefix: not the surname's, keep it with the rest
-                    tail = f"{tail} {found}".strip()
                 if tail:
                     rest.append(tail)
     rest_text = " ".join(rest)

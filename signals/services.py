@@ -97,7 +97,7 @@ def _signal_fields(signal: Signaal) -> dict[str, Any]:
 # The model's text columns with their lengths: no value may be longer (PostgreSQL refuses it).
 _COLUMN_LENGTHS = {
     field.name: field.max_length for field in Signal._meta.get_fields()
-    if getattr(field, "max_length", None) and isinstance(field, (models.CharField, models.EmailField))
+    if isinstance(field, models.CharField) and field.max_length
 }
 # Optional values (left out and reported when too long) and required ones (refuse the signal).
 _OPTIONAL_COLUMNS = {

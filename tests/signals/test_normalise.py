@@ -197,3 +197,9 @@ def test_a_split_never_makes_up_a_prefix(surname, prefix):
 ])
 def test_the_reported_comma_forms(written, expected):
     assert normalise.split_name(written) == expected
+
+
+@given(st.sampled_from(normalise.SURNAME_PREFIXES), surnames, st.sampled_from(("", "J.", "Jan Piet")))
+def test_a_prefix_after_the_comma_beside_a_given_voorvoegsel_is_never_a_given_name(prefix, surname, given_part):
+    written = ", ".join(filter(None, (surname, prefix, given_part)))
+    assert normalise.split_name(written, prefix) == (surname, prefix, given_part)
