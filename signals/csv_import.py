@@ -103,7 +103,8 @@ COLUMN_HELP: tuple[tuple[str, str, str], ...] = (
     ("gemeentecode", "ja", "CBS-code van de gemeente, 4 cijfers, bv. 0363 voor Amsterdam."),
     ("soortVasteLast", "ja", "huur, hypotheek, zorgverzekering, drinkwater, elektriciteit, gas, warmte, duo, "
                             "belastingdienst, toeslagen, cak_eigen_bijdrage of overig."),
-    ("soortSignaal", "nee", "vroegsignaal (standaard), eindelevering, afsluiting of ontruiming."),
+    ("soortSignaal", "nee", "vroegsignaal (standaard, als de cel leeg is), eindelevering, afsluiting of ontruiming. "
+                            "Een andere waarde weigert de rij."),
     ("warmeOverdracht", "nee", "ja of nee: u heeft al contact met de huurder en vraagt de gemeente het op te pakken."),
     ("klant.geslachtsnaam", "ja, tenzij bedrijfsnaam", "Achternaam zonder voorvoegsel, bv. Berg."),
     ("klant.voorvoegsel", "nee", "Bv. van den."),

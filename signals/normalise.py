@@ -77,29 +77,93 @@ def surname_prefix(value: str) -> str:
     return collapse(apostrophes(value)).lower()
 
 
-def split_surname(surname: str, prefix: str = "") -> tuple[str, str]:
-    """Split a prefix written inside the surname: ('van der Berg', '') → ('Berg', 'van der'),
-    ('Berg, van der', '') → ('Berg', 'van der'), ("d'Ancona", '') → ('Ancona', "d'").
+_TITLES = frozenset({
+    "dhr", "hr", "heer", "de heer", "mevr", "mw", "mevrouw", "mej", "mejuffrouw", "mr", "dr", "drs", "ir", "ing",
+    "prof", "bc", "ds", "fam", "familie",
+})
+_INITIAL_WORD = re.compile(r"^(?:[^\W\d_]\.)+[^\W\d_]?$|^[^\W\d_]$")
 
-    A given prefix is kept; a surname that is only a prefix word ("de") is left alone. Only a
-    hint for the BRP's split (see ``SURNAME_PREFIXES``).
+
+def _prefix_of(text: str) -> str:
+    """The text as a known prefix ('Van Der' → 'van der'), or '' when it is none."""
+    folded = surname_prefix(text)
+    return folded if folded in _PREFIX_SET else ""
+
+
+def _split_trailing_prefix(text: str) -> tuple[str, str]:
+    """'J.P. van der' → ('J.P.', 'van der'): the Dutch index form puts the prefix after the given names."""
+    words = text.split(" ")
+    for size in range(min(3, len(words) - 1), 0, -1):
+        prefix = _prefix_of(" ".join(words[-size:]))
+        if prefix:
+            return " ".join(words[:-size]), prefix
+    return text, ""
+
+
+def split_name(surname: str, prefix: str = "") -> tuple[str, str, str]:
+    """(surname, prefix, rest): the surname field as creditors write it, taken apart.
+
+    'van der Berg' → ('Berg', 'van der', ''); 'Berg, van der' → ('Berg', 'van der', ''); 'Jansen, J.P.'
+    → ('Jansen', '', 'J.P.'); 'Berg, J. van der' and 'Berg, van der, J.' → ('Berg', 'van der', 'J.');
+    "d'Ancona" → ('Ancona', "d'", ''). After a comma only a known prefix (``SURNAME_PREFIXES``) is
+    taken as the prefix; anything else there (initials, given names, a title) is not part of the
+    surname and comes back as ``rest`` (see :func:`given_from_rest`). A given prefix is kept; a
+    surname that is only a prefix word ("de") is left alone. The prefix table is only a hint for
+    the BRP's split.
     """
     name = collapse(apostrophes(surname))
     prefix = surname_prefix(prefix) if prefix else ""
-    if "," in name:  # 'Berg, van der': the prefix after a comma
-        head, _, tail = name.partition(",")
-        if head.strip():
-            name, prefix = head.strip(), prefix or surname_prefix(tail)
+    rest: list[str] = []
+    if "," in name:
+        head, *tails = (collapse(part) for part in name.split(","))
+        if head:
+            name = head
+            for tail in filter(None, tails):
+                found = _prefix_of(tail)
+                if found:
+                    tail = ""
+                else:
+                    tail, found = _split_trailing_prefix(tail)
+                if found and not prefix:  # a second one (or the voorvoegsel again) is dropped
+                    prefix = found
+                if tail:
+                    rest.append(tail)
+    rest_text = " ".join(rest)
     if prefix:
-        return name, prefix
+        return name, prefix, rest_text
     lowered = name.lower()
     for candidate in SURNAME_PREFIXES:
         glued = candidate.endswith("'") and lowered.startswith(candidate) and lowered[len(candidate):][:1].isalpha()
         if lowered.startswith(candidate + " ") and len(name) > len(candidate) + 1:
-            return name[len(candidate) + 1 :].strip(), candidate
+            return name[len(candidate) + 1 :].strip(), candidate, rest_text
         if glued:  # "d'Ancona", "l'Orange": no space after an apostrophe
-            return name[len(candidate) :].strip(), candidate
-    return name, ""
+            return name[len(candidate) :].strip(), candidate, rest_text
+    return name, "", rest_text
+
+
+def split_surname(surname: str, prefix: str = "") -> tuple[str, str]:
+    """(surname, prefix) of :func:`split_name`: ('van der Berg', '') → ('Berg', 'van der'),
+    ('Berg, van der', '') → ('Berg', 'van der'), ('Jansen, J.P.', '') → ('Jansen', '')."""
+    name, prefix, _ = split_name(surname, prefix)
+    return name, prefix
+
+
+def given_from_rest(rest: str) -> tuple[str, str]:
+    """(voornamen, voorletters) from what followed the comma in a surname field, titles left out:
+    'J.P.' → ('', 'J.P.'); 'Mevrouw Anna Maria' → ('Anna Maria', ''); 'Dhr.' → ('', '')."""
+    words = [w for w in collapse(rest).split(" ") if w]
+    while words and words[0].lower().rstrip(".") in _TITLES:
+        words = words[1:]
+    if len(words) >= 2 and f"{words[0]} {words[1]}".lower().rstrip(".") in _TITLES:
+        words = words[2:]
+    text = " ".join(words)
+    if not any(c.isalpha() for c in text):
+        return "", ""
+    letters = sum(c.isalpha() for c in text)
+    if letters <= 20 and (all(_INITIAL_WORD.match(w) for w in words)
+                          or (len(words) == 1 and text.isalpha() and text.isupper() and letters <= 3)):
+        return "", initials(text)
+    return text, ""
 
 
 def initials(value: str) -> str:

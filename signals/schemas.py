@@ -216,7 +216,8 @@ def _message(error: dict) -> tuple[str, str]:
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         return "invalid", "Geef een object."
     if kind == "literal_error":
-        return "invalid_choice", f"Ongeldige waarde; kies uit: {ctx.get('expected', '')}."
+        expected = str(ctx.get("expected", "")).replace(" or ", " of ")
+        return "invalid_choice", f"Ongeldige waarde; kies uit: {expected}."
     if kind == "string_too_short":
         return "required", "Dit veld mag niet leeg zijn."
     if kind == "string_too_long":
@@ -353,8 +354,10 @@ def clean_item(item: Any) -> tuple[Any, list[FieldError]]:
 # ones: signaalId, gemeentecode, soortVasteLast, klant, adres (postcode, huisnummer) and
 # achterstand (bedrag, vervaldatumOudsteFactuur); also klant.geslachtsnaam or klant.bedrijfsnaam
 # (one of them must be usable) and the date a crisis soortSignaal requires (see _requirements).
+# soortSignaal is vroegsignaal only when it is absent: a value that is present but not one of the
+# four refuses the signal, for a misspelt "ontruimming" must not turn an eviction into a vroegsignaal.
 OPTIONAL_FIELDS = frozenset({
-    ("soortSignaal",), ("warmeOverdracht",), ("contractnummer",), ("signaaldatum",),
+    ("warmeOverdracht",), ("contractnummer",), ("signaaldatum",),
     ("datumEindeLevering",), ("datumAfsluiting",), ("datumOntruiming",),
     ("klant", "geslachtsnaam"), ("klant", "bedrijfsnaam"), ("klant", "voorvoegsel"), ("klant", "voornamen"),
     ("klant", "voorletters"), ("klant", "geboortedatum"), ("klant", "telefoonnummers"), ("klant", "emailadres"),
@@ -488,6 +491,10 @@ _CRISIS_DATES = {
 }
 
 
+# The code of a warning about a value that IS used but does not fit another one (not in the content hash).
+INCONSISTENT = "inconsistent"
+
+
 def _promote(warnings: list[Unusable], names: set[str]) -> list[FieldError]:
     """Warnings about values a rule turned out to need: now they refuse the signal."""
     promoted = [w for w in warnings if w.name in names]
@@ -509,6 +516,13 @@ def _requirements(signal: Signaal, warnings: list[Unusable], *, today: dt.date) 
         errors += _promote(warnings, {date_field}) or [
             FieldError(date_field, "required", f"Verplicht bij soortSignaal '{signal.soortSignaal}'.")
         ]
+    if not date_field:  # a crisis date on a vroegsignaal: kept, and the creditor is told
+        for kind, name in _CRISIS_DATES.items():
+            if getattr(signal, name) is not None:
+                warnings.append(Unusable(name, INCONSISTENT, (
+                    f"Een {name} hoort bij soortSignaal '{kind}'; dit signaal is ontvangen als "
+                    f"'{signal.soortSignaal}' (de datum is bewaard). Gaat het om {kind}? Lever het dan opnieuw "
+                    f"aan met soortSignaal '{kind}' en een nieuw signaalId."), getattr(signal, name).isoformat()))
     if signal.achterstand.vervaldatumOudsteFactuur.year < 1990:
         errors.append(
             FieldError("achterstand.vervaldatumOudsteFactuur", "invalid", "De vervaldatum ligt vóór 1990.")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from accounts.models import Municipality
@@ -15,7 +15,7 @@ from vroegsignalering.common.bulk import bulk_insert
 
 from . import normalise
 from .models import Creditor, CreditorAPIKey, Delivery, Signal, SignalHistory, SignalStatus, Source
-from .schemas import FieldError, Judgement, Signaal, Unusable, judge_signals
+from .schemas import INCONSISTENT, FieldError, Judgement, Signaal, Unusable, judge_signals
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +48,7 @@ def content_hash(signal: Signaal, unusable: tuple[Unusable, ...] = ()) -> str:
     hashes as it always did.
     """
     text = signal.model_dump_json(exclude_none=True)
+    unusable = tuple(u for u in unusable if u.code != INCONSISTENT)  # notes on values that are kept
     if unusable:
         raw = sorted(([u.name, u.value] for u in unusable), key=lambda pair: pair[0])
         text += "\n" + json.dumps(raw, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
@@ -56,7 +57,10 @@ def content_hash(signal: Signaal, unusable: tuple[Unusable, ...] = ()) -> str:
 
 def _signal_fields(signal: Signaal) -> dict[str, Any]:
     klant, adres, achterstand = signal.klant, signal.adres, signal.achterstand
-    surname, prefix = normalise.split_surname(klant.geslachtsnaam or "", klant.voorvoegsel or "")
+    surname, prefix, rest = normalise.split_name(klant.geslachtsnaam or "", klant.voorvoegsel or "")
+    first_names, initials = klant.voornamen or "", klant.voorletters or ""
+    if rest and not (first_names or initials):  # 'Jansen, J.P.': given names written after the surname
+        first_names, initials = normalise.given_from_rest(rest)
     letter = adres.huisletter or ""
     addition = adres.huisnummertoevoeging or ""
     return {
@@ -66,8 +70,8 @@ def _signal_fields(signal: Signaal) -> dict[str, Any]:
         "warm_handover": signal.warmeOverdracht,
         "surname": surname,
         "surname_prefix": prefix,
-        "first_names": klant.voornamen or "",
-        "initials": klant.voorletters or "",
+        "first_names": first_names,
+        "initials": initials,
         "trade_name": klant.bedrijfsnaam or "",
         "birth_date": klant.geboortedatum,
         "phone_numbers": list(dict.fromkeys(klant.telefoonnummers or [])),
@@ -88,6 +92,42 @@ def _signal_fields(signal: Signaal) -> dict[str, Any]:
         "disconnection_date": signal.datumAfsluiting,
         "eviction_date": signal.datumOntruiming,
     }
+
+
+# The model's text columns with their lengths: no value may be longer (PostgreSQL refuses it).
+_COLUMN_LENGTHS = {
+    field.name: field.max_length for field in Signal._meta.get_fields()
+    if isinstance(field, models.CharField) and field.max_length
+}
+# Optional values (left out and reported when too long) and required ones (refuse the signal).
+_OPTIONAL_COLUMNS = {
+    "surname": "klant.geslachtsnaam", "surname_prefix": "klant.voorvoegsel", "first_names": "klant.voornamen",
+    "initials": "klant.voorletters", "trade_name": "klant.bedrijfsnaam", "email": "klant.emailadres",
+    "house_letter": "adres.huisletter", "house_number_addition": "adres.huisnummertoevoeging",
+    "street": "adres.straatnaam", "city": "adres.woonplaats", "contract_number": "contractnummer",
+}
+_REQUIRED_COLUMNS = {"signal_id": "signaalId", "creditor_kind": "soortVasteLast", "signal_kind": "soortSignaal",
+                     "postcode": "adres.postcode", "address_key": "adres"}
+
+
+def _fit_columns(fields: dict[str, Any]) -> tuple[list[Unusable], list[FieldError]]:
+    """Every value within its column's length, whatever the normalisation made of it: a longer
+    optional value is left out (a warning), a longer required one refuses the signal (a field
+    error). The schema's limits already keep delivered values short; this makes it hold for every
+    derived value too, so that storing a delivery never fails on a length."""
+    warnings, errors = [], []
+    for name, limit in _COLUMN_LENGTHS.items():
+        value = fields.get(name)
+        if not isinstance(value, str) or len(value) <= limit:
+            continue
+        reason = f"Maximaal {limit} tekens."
+        if name in _OPTIONAL_COLUMNS:
+            warnings.append(Unusable(_OPTIONAL_COLUMNS[name], "max_length", f"{reason} Deze waarde is niet gebruikt.",
+                                     value))
+            fields[name] = ""
+        else:
+            errors.append(FieldError(_REQUIRED_COLUMNS.get(name, "signaal"), "max_length", reason))
+    return warnings, errors
 
 
 def _municipalities_by_code(codes: set[str]) -> dict[str, Municipality]:
@@ -154,6 +194,10 @@ def _store(creditor, judged: list[Judgement], *, source, actor, now, today, reco
                     "soortVasteLast", "not_allowed",
                     f"Deze vastelastenpartner levert geen signalen van soort '{signal.soortVasteLast}'.",
                 ))
+            fields = _signal_fields(signal)
+            too_long, refusing = _fit_columns(fields)
+            warnings = (*warnings, *too_long)
+            errors += refusing
             if errors:
                 results[index] = ItemResult(signal.signaalId, GEWEIGERD, tuple(errors), warnings)
                 continue
@@ -178,7 +222,7 @@ def _store(creditor, judged: list[Judgement], *, source, actor, now, today, reco
                 received_at=now,
                 signal_date=signal.signaaldatum or today,
                 intake_warnings=[w.as_stored() for w in warnings],
-                **_signal_fields(signal),
+                **fields,
             ))
 
         counts = Counter(r.status for r in results)

@@ -603,6 +603,9 @@ def check_person(
     postcode = postcode.replace(" ", "").upper()
     letter = house_letter if _LETTER.match(house_letter or "") else ""
     addition = addition if _ADDITION.match(addition or "") else ""
+    rest = normalise.split_name(surname, prefix)[2]
+    if rest and not (first_names or initials):  # 'Jansen, J.P.': the given names written after the surname
+        first_names, initials = normalise.given_from_rest(rest)
     wanted = Wanted.from_signal(surname=surname, prefix=prefix, first_names=first_names, initials=initials,
                                 birth_date=birth_date)
     forms = _search_forms(surname, prefix)

@@ -150,6 +150,10 @@ FIELD_RULES = [
     ("gemeentecode", "9999", "gemeentecode", "unknown"),
     ("soortVasteLast", _DELETE, "soortVasteLast", "required"),
     ("soortVasteLast", "telefoon", "soortVasteLast", "invalid_choice"),
+    # Present but not one of the four: refused (the default vroegsignaal is only for an absent one).
+    ("soortSignaal", "laatsignaal", "soortSignaal", "invalid_choice"),
+    ("soortSignaal", "ontruimming", "soortSignaal", "invalid_choice"),
+    ("soortSignaal", None, "soortSignaal", "invalid_choice"),
     ("soortSignaal", "eindelevering", "datumEindeLevering", "required"),
     ("soortSignaal", "afsluiting", "datumAfsluiting", "required"),
     ("soortSignaal", "ontruiming", "datumOntruiming", "required"),
@@ -208,7 +212,6 @@ def test_field_rule_refuses_with_a_dutch_field_error(api, field, value, name, co
 # Optional values that cannot be used: the signal is stored without them, with a warning (issue 9).
 OPTIONAL_RULES = [
     # (field, value, warning name, code)
-    ("soortSignaal", "laatsignaal", "soortSignaal", "invalid_choice"),
     ("warmeOverdracht", "misschien", "warmeOverdracht", "invalid"),
     ("klant.voorletters", "..", "klant.voorletters", "invalid"),
     ("klant.geboortedatum", "01-04-1980", "klant.geboortedatum", "invalid"),
@@ -228,6 +231,8 @@ OPTIONAL_RULES = [
     ("contractnummer", "x" * 65, "contractnummer", "max_length"),
     ("datumEindeLevering", "morgen", "datumEindeLevering", "invalid"),
     ("signaaldatum", "2999-01-01", "signaaldatum", "invalid"),
+    # A crisis date on a vroegsignaal is kept, and the creditor is told it does not fit.
+    ("datumOntruiming", "2026-12-01", "datumOntruiming", "inconsistent"),
 ]
 
 

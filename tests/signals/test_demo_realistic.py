@@ -164,9 +164,10 @@ def test_demo_rapport_measures_acceptance_and_fallout():
 @pytest.mark.django_db
 @pytest.mark.parametrize("days_ago", [0, 17, 95, 250])
 def test_delivered_on_any_day_no_open_crisis_case_is_about_a_crisis_in_the_past(days_ago):
-    """The demo's months delivered on ``today`` (not after the real today: the intake refuses a
-    signaaldatum in the future), the crisis signals through the checks into cases (as the pipeline does
-    when the BRP finds the resident): every open crisis case's crisis lies ahead."""
+    """The demo's months delivered on ``today`` (not after the real today: the intake would set a
+    signaaldatum in the future aside with a warning and date the signal on the day received), the
+    crisis signals through the checks into cases (as the pipeline does when the BRP finds the
+    resident): every open crisis case's crisis lies ahead."""
     today = timezone.localdate() - dt.timedelta(days=days_ago)
     municipality = MunicipalityFactory(cbs_code="0518", name="'s-Gravenhage", inhabitants=566_221)
     month = f"{today.year:04d}-{today.month:02d}"

@@ -14,7 +14,7 @@ import unicodedata
 
 import phonenumbers
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from signals import normalise
@@ -50,10 +50,11 @@ json_values = st.recursive(
                                                                       max_size=4),
     max_leaves=10,
 )
-# geslachtsnaam stays valid (it is required when there is no bedrijfsnaam); soortSignaal must not
-# become a valid crisis kind without its date, which would be a required-field error.
+# geslachtsnaam stays valid (it is required when there is no bedrijfsnaam).
 ARBITRARY_FIELDS = sorted(OPTIONAL_FIELDS - {("klant", "geslachtsnaam")})
-CRISIS = {"eindelevering", "afsluiting", "ontruiming"}
+KINDS = ("vroegsignaal", "eindelevering", "afsluiting", "ontruiming")
+CRISIS_DATES = {"eindelevering": "datumEindeLevering", "afsluiting": "datumAfsluiting",
+                "ontruiming": "datumOntruiming"}
 
 
 def _put(payload: dict, path: tuple, value) -> None:
@@ -96,7 +97,6 @@ def test_arbitrary_optional_values_never_cost_a_signal(api, data, size):
         fields = data.draw(st.lists(st.sampled_from(ARBITRARY_FIELDS), unique=True, min_size=1, max_size=8))
         for path in fields:
             value = data.draw(json_values)
-            assume(not (path == ("soortSignaal",) and isinstance(value, str) and value in CRISIS))
             _put(payload, path, value)
         payloads.append(payload)
 
@@ -167,12 +167,42 @@ def test_an_unusable_surname_is_a_warning_when_the_trade_name_names_the_customer
     assert Signal.objects.get().trade_name == "Proef B.V."
 
 
-def test_an_unusable_soort_signaal_is_stored_as_vroegsignaal_with_the_value_kept(api):
-    result = deliver(api, signal_payload(1, soortSignaal="ontruimen", datumOntruiming="2026-12-01"))["resultaten"][0]
-    assert result["status"] == "ontvangen" and result["waarschuwingen"][0]["naam"] == "soortSignaal"
-    signal = Signal.objects.get()
-    assert signal.signal_kind == "vroegsignaal" and signal.eviction_date.isoformat() == "2026-12-01"
-    assert signal.intake_warnings[0]["waarde"] == "ontruimen"
+def test_soort_signaal_is_not_optional_data():
+    assert ("soortSignaal",) not in OPTIONAL_FIELDS
+
+
+@PROPERTY
+@given(kind=json_values.filter(lambda v: v not in KINDS), date_field=st.sampled_from(sorted(CRISIS_DATES.values())))
+def test_a_present_soort_signaal_that_is_none_of_the_four_refuses_the_signal(api, kind, date_field):
+    """A misspelt kind ("ontruimming") never turns an eviction into a vroegsignaal: the default is for
+    an absent soortSignaal only. The rest of the delivery is stored."""
+    payload = signal_payload(next(_ids), soortSignaal=kind, **{date_field: "2026-12-01"})
+    other = signal_payload(next(_ids))
+    refused, accepted = deliver(api, payload, other)["resultaten"]
+    assert refused["status"] == "geweigerd" and accepted["status"] == "ontvangen"
+    error = {e["naam"]: e for e in refused["fouten"]}["soortSignaal"]
+    assert error["code"] == "invalid_choice"
+    assert error["reden"].startswith("Ongeldige waarde; kies uit:") and all(k in error["reden"] for k in KINDS)
+    assert " or " not in error["reden"]
+    assert not Signal.objects.filter(signal_id=payload["signaalId"]).exists()
+
+
+@PROPERTY
+@given(kind=st.sampled_from((None, "vroegsignaal")), dates=st.sets(st.sampled_from(sorted(CRISIS_DATES.values())),
+                                                                   min_size=1))
+def test_a_crisis_date_without_a_crisis_kind_is_kept_with_a_warning(api, kind, dates):
+    payload = signal_payload(next(_ids), **{name: "2026-12-01" for name in dates})
+    if kind is not None:
+        payload["soortSignaal"] = kind
+    result = deliver(api, payload)["resultaten"][0]
+    assert result["status"] == "ontvangen"
+    assert {w["naam"]: w["code"] for w in result["waarschuwingen"]} == {name: "inconsistent" for name in dates}
+    signal = Signal.objects.get(signal_id=payload["signaalId"])
+    stored = {"datumEindeLevering": signal.end_of_supply_date, "datumAfsluiting": signal.disconnection_date,
+              "datumOntruiming": signal.eviction_date}
+    assert signal.signal_kind == "vroegsignaal"
+    assert all(stored[name] == dt.date(2026, 12, 1) for name in dates)
+    assert deliver(api, payload)["resultaten"][0]["status"] == "al_ontvangen"
 
 
 def test_usable_phone_numbers_are_kept_beside_unusable_ones_and_at_most_five(api):

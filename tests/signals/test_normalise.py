@@ -2,7 +2,7 @@
 import string
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from signals import normalise
@@ -144,3 +144,62 @@ def test_invalid_values_are_refused_in_dutch(function, value):
     with pytest.raises(ValueError) as exc:
         function(value)
     assert any(word in str(exc.value) for word in ("Geen", "Een", "Voorletters"))
+
+
+# "Surname, <given names>": what follows a comma is the prefix only when it is one.
+given_words = st.text(alphabet=string.ascii_lowercase + "éëï", min_size=2, max_size=10).map(str.title).filter(
+    lambda w: w.lower() not in normalise.SURNAME_PREFIXES and w.lower().rstrip(".") not in normalise._TITLES)
+given_names = st.lists(given_words, min_size=1, max_size=4).map(" ".join)
+initials_written = st.lists(st.sampled_from(string.ascii_uppercase), min_size=1, max_size=5).flatmap(
+    lambda ls: st.sampled_from(("".join(f"{c}." for c in ls), " ".join(f"{c}." for c in ls))))
+titles = st.sampled_from(("", "Dhr. ", "Mevrouw ", "mevr. ", "De heer ", "Mw. "))
+
+
+@given(surnames, given_names | initials_written)
+def test_given_names_after_a_comma_are_never_the_prefix(surname, given_part):
+    assert normalise.split_name(f"{surname}, {given_part}") == (surname, "", given_part)
+
+
+@given(st.sampled_from(normalise.SURNAME_PREFIXES), surnames, initials_written, st.booleans(), st.booleans())
+def test_prefix_and_initials_after_a_comma_in_either_order(prefix, surname, initials, prefix_first, title):
+    written_prefix = prefix.title() if title else prefix
+    tail = f"{written_prefix}, {initials}" if prefix_first else f"{initials} {written_prefix}"
+    assert normalise.split_name(f"{surname}, {tail}") == (surname, prefix, initials)
+
+
+@given(titles, initials_written)
+def test_initials_after_the_comma_become_voorletters(title, initials):
+    letters = [c for c in initials if c.isalpha()]
+    assert normalise.given_from_rest(f"{title}{initials}") == ("", "".join(f"{c}." for c in letters))
+
+
+@given(titles, given_names)
+def test_given_names_after_the_comma_become_voornamen_without_the_title(title, names):
+    assume(len(names) > 3 or " " in names)  # 'Jan' alone is a name; 'JP' would be initials
+    assert normalise.given_from_rest(f"{title}{names}") == (names, "")
+
+
+@given(st.text(max_size=300), st.text(max_size=30))
+def test_a_split_never_makes_up_a_prefix(surname, prefix):
+    """Whatever the surname field holds, the prefix is the one given (folded) or one from the table:
+    never the rest of a sentence after a comma, and never longer than the given one or the table's."""
+    _, found, _ = normalise.split_name(surname, prefix)
+    if prefix.strip():
+        assert found == normalise.surname_prefix(prefix)
+    else:
+        assert found == "" or found in normalise.SURNAME_PREFIXES
+
+
+@pytest.mark.parametrize(("written", "expected"), [
+    ("Jansen, J.P.", ("Jansen", "", "J.P.")), ("Vries, de, J.", ("Vries", "de", "J.")),
+    ("Berg, J. van der", ("Berg", "van der", "J.")), ("Bakker, Mevrouw Anna Maria Theodora",
+                                                      ("Bakker", "", "Mevrouw Anna Maria Theodora")),
+])
+def test_the_reported_comma_forms(written, expected):
+    assert normalise.split_name(written) == expected
+
+
+@given(st.sampled_from(normalise.SURNAME_PREFIXES), surnames, st.sampled_from(("", "J.", "Jan Piet")))
+def test_a_prefix_after_the_comma_beside_a_given_voorvoegsel_is_never_a_given_name(prefix, surname, given_part):
+    written = ", ".join(filter(None, (surname, prefix, given_part)))
+    assert normalise.split_name(written, prefix) == (surname, prefix, given_part)

@@ -6,7 +6,7 @@ whose children share a parent's first name, twins with the same initials) at gen
 some house numbers holding several dwellings (letters and additions). :func:`mock_persons`
 writes them in the format of the official mock's test data, so that the fake BRP serves them as
 it serves the mock persons. :func:`variants` gives, per person, the signals creditors really send
-(prefix split off or not, after a comma, capitals, no diacritics, typographic apostrophes,
+(prefix split off or not, after a comma, given names after a comma, capitals, no diacritics, typographic apostrophes,
 initials only, first name only, a partner's name, no birth date or the placeholder 1-1-2000, a
 letter delivered as an addition); :func:`near_misses` gives signals that must NOT find anybody
 automatically (a similar name at another address, another given name, another birth date).
@@ -325,6 +325,20 @@ def variants(households: list[Household], seed: int = 3) -> list[Variant]:
                     person, house, f"{label}/{given_kind}/{birth_kind}",
                     {**address, "surname": written, "prefix": prefix, **given, "birth_date": birth},
                     names, given_kind, person.birth if birth_kind == "known" else None))
+            # The given names written after the surname, in the surname field ("Jansen, J.P.",
+            # "Berg, J. van der", "Vries, de, Mevr. Anna Maria"), nothing in voornamen or voorletters.
+            letters = "".join(f"{g[0]}." for g in person.given)
+            title = rng.choice(("", "Dhr. ", "Mevr. ", "De heer "))
+            comma = {"comma-initials": (f"{person.surname}, {title}{letters} {person.prefix}".strip(), "initials"),
+                     "comma-names": (", ".join(filter(None, (person.surname, person.prefix,
+                                                             title + " ".join(person.given)))), "all")}
+            for label, (written, given_kind) in comma.items():
+                birth_kind = rng.choice(("known", "missing"))
+                found.append(Variant(
+                    person, house, f"{label}/{given_kind}/{birth_kind}",
+                    {**address, "surname": written, "prefix": "",
+                     "birth_date": person.birth if birth_kind == "known" else None},
+                    frozenset({person.own}), given_kind, person.birth if birth_kind == "known" else None))
     return found
 
 
