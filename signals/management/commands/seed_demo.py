@@ -12,6 +12,8 @@ from accounts.services import municipality_create_or_update
 from signals.models import Creditor, CreditorAPIKey, Signal
 from signals.services import api_key_issue, api_key_revoke, creditor_create
 
+HELD = "Wacht op het besluit over eerder signaal"
+
 # Synthetic setting: two large cities and two small towns sharing one team.
 DEMO_MUNICIPALITIES = [
     ("0518", "'s-Gravenhage", 566_221),
@@ -76,10 +78,16 @@ class Command(BaseCommand):
             api_key_revoke(api_key=old)
         _, key = api_key_issue(creditor=creditor, name=DEMO_KEY_NAME)
 
-        pending = Signal.objects.filter(status__in=["ontvangen", "wacht_op_brp"]).count()
-        if pending:
+        pending = Signal.objects.filter(status__in=["ontvangen", "wacht_op_brp"])
+        # Held by the repeat rule until an earlier signal of the same arrear (in fallout) is decided.
+        held = sum(1 for signal in pending.prefetch_related("history")
+                   if max(signal.history.all(), key=lambda row: (row.at, row.pk)).reason.startswith(HELD))
+        if held:
+            self.stdout.write(f"{held} signalen wachten op het besluit over een eerder signaal van dezelfde "
+                              "achterstand (in de uitvalbak): pas daarna is bekend of het een herhaalde melding is.")
+        if len(pending) - held:
             self.stdout.write(self.style.WARNING(
-                f"{pending} signalen wachten nog op de controle (draait de nep-BRP?); "
+                f"{len(pending) - held} signalen wachten nog op de controle (draait de nep-BRP?); "
                 "`manage.py run_job checks-sweep` probeert het opnieuw."))
         self.stdout.write(self.style.SUCCESS("\nDemo klaar. Open http://127.0.0.1:8000/ en log in met:"))
         for username, _name, role, codes, _creditor in DEMO_USERS:
