@@ -302,11 +302,15 @@ def repeat_decision(
     signal waits (``signals.checks.checks_finish``) and is decided again once that one is. "Earlier":
     signal date, then receipt, then id, so the first of two undecided signals never waits.
 
-    None as well when there is no such signal. Pure when ``priors`` (and ``window_months``) are
-    given; otherwise they are read from the database (``cases.selectors.prior_arrears``). The
-    caller serialises decisions about one arrear (``signals.checks.checks_finish``), so of two
-    identical signals exactly one passes.
+    None as well when there is no such signal, and always for a crisis signal. Pure when ``priors``
+    (and ``window_months``) are given; otherwise they are read from the database
+    (``cases.selectors.prior_arrears``). The caller serialises decisions about one arrear
+    (``signals.checks.checks_finish``), so of two identical signals exactly one passes.
     """
+    if getattr(signal, "signal_kind", "") in CRISIS_SIGNAL_KINDS:
+        # A crisis signal (eviction, disconnection, end of supply) escalates the arrear: it is never
+        # a repeat and never waits; it opens a case at once or joins the active one at the address.
+        return None
     if priors is None or window_months is None:
         from . import selectors
 

@@ -45,6 +45,9 @@ SYSTEM = "controles"
 STALE_AFTER = dt.timedelta(minutes=10)
 # A check that stalled this often (a crash each time) is handed to a person instead.
 MAX_STALLED_ATTEMPTS = 5
+# A signal held behind an earlier undecided signal of the same arrear is woken when that one ends;
+# the sweeper looks again after this long in case the wake-up was lost.
+HELD_RECHECK_AFTER = dt.timedelta(days=1)
 
 
 def _retry_delay(attempts: int) -> dt.timedelta:
@@ -117,9 +120,11 @@ def _wake_later_of_arrear(signal: Signal, now) -> None:
     waiting = (Signal.objects.filter(same, municipality_id=signal.municipality_id, creditor_id=signal.creditor_id,
                                      status=SignalStatus.WACHT_OP_BRP, next_check_at__gt=now)
                .exclude(pk=signal.pk))
-    ids = list(waiting.values_list("pk", flat=True))
+    # A row another worker holds is in its checks already and decides for itself: skipped, never
+    # waited for (it may wait for this arrear's lock, which this transaction holds).
+    ids = list(waiting.select_for_update(skip_locked=True, of=("self",)).values_list("pk", flat=True))
     if ids:
-        Signal.objects.filter(pk__in=ids).update(next_check_at=now)
+        Signal.objects.filter(pk__in=ids, status=SignalStatus.WACHT_OP_BRP).update(next_check_at=now)
         transaction.on_commit(lambda: enqueue_checks(ids))
 
 
@@ -319,10 +324,11 @@ def checks_finish(*, signal_id: int, now=None) -> Step:
         repeat = repeat_decision(signal)
         if repeat is not None and repeat.wait:
             # An earlier signal of the same arrear is not decided yet: decide again after it is
-            # (``_wake_later_of_arrear`` checks it again then; else the sweeper, after the back-off).
+            # (``_wake_later_of_arrear`` checks it again then; the sweeper once a day as a safety net,
+            # not every hour: each round would ask the SHV register again).
             before = signal.status
             signal.wait_for_brp()
-            signal.next_check_at = now + _retry_delay(signal.check_attempts)
+            signal.next_check_at = now + HELD_RECHECK_AFTER
             signal.save(update_fields=["status", "next_check_at"])
             _record(signal, before, repeat.reason, now=now)
             return Step(signal.status, "wacht op eerder signaal")

@@ -773,7 +773,9 @@ def _run(import_id, time_budget: float | None, in_hand: list[int]) -> bool:
             results.extend(step_results)
             position += len(step)
             statuses = [result["status"] for result in step_results]
-            CsvImport.objects.filter(pk=import_id).update(
+            # An import the sweeper gave up on meanwhile stays failed: stop (a new upload of the file
+            # answers al_ontvangen for the rows already stored).
+            updated = CsvImport.objects.filter(pk=import_id).exclude(state__in=FINISHED_STATES).update(
                 state=CsvImport.State.BEZIG,
                 rows_total=layout.rows_total,
                 rows_done=position,
@@ -783,6 +785,8 @@ def _run(import_id, time_budget: float | None, in_hand: list[int]) -> bool:
                 count_already_received=F("count_already_received") + statuses.count(AL_ONTVANGEN),
                 count_refused=F("count_refused") + statuses.count(GEWEIGERD),
             )
+            if not updated:
+                return True
         in_hand.clear()
         if time_budget is not None and time.monotonic() - started > time_budget:
             return False

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from cases import deadlines, matching
 from cases.matching import ENKELVOUDIG, MEERVOUDIG, PriorArrear, SignalFacts
 from signals import demo, normalise
-from vroegsignalering.common.vocab import Outcome
+from vroegsignalering.common.vocab import CRISIS_SIGNAL_KINDS, Outcome
 
 JUNE = deadlines.period_for(dt.date(2026, 6, 1))
 
@@ -141,6 +141,23 @@ def test_repeat_not_higher_is_herhaalde_melding():
     assert "melding 10" in decision.reason and "niet hoger" in decision.reason
     assert matching.repeat_decision(_Signal("200.00"), [prior("250.00", active=False)],
                                     window_months=3).outcome == Outcome.HERHAALDE_MELDING
+
+
+@settings(max_examples=60, deadline=None)
+@given(kind=st.sampled_from(sorted(CRISIS_SIGNAL_KINDS)),
+       amounts=st.lists(st.sampled_from(["100.00", "250.00", "400.00"]), min_size=1, max_size=4),
+       decided=st.lists(st.booleans(), min_size=4, max_size=4),
+       amount=st.sampled_from(["100.00", "250.00", "400.00"]))
+def test_a_crisis_signal_is_never_a_repeat_and_never_waits(kind, amounts, decided, amount):
+    """An eviction, disconnection or end of supply about an arrear already signalled escalates it:
+    whatever came before (lower, equal or higher, decided or still in fallout), it opens or joins a case."""
+    signal = _Signal(amount)
+    signal.signal_kind = kind
+    priors = [dataclasses.replace(prior(a, signal_id=i + 1, case_id=10 + i), decided=decided[i])
+              for i, a in enumerate(amounts)]
+    assert matching.repeat_decision(signal, priors, window_months=3) is None
+    signal.signal_kind = "vroegsignaal"  # the same signal as a vroegsignaal is judged by the rule
+    assert matching.repeat_decision(signal, priors, window_months=3) is not None
 
 
 def test_repeat_higher_updates_the_active_case():
