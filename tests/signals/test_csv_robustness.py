@@ -33,7 +33,6 @@ from signals.csv_import import (
     CsvFileError,
     csv_import_create,
     csv_import_run,
-    csv_imports_give_up,
     inspect_csv,
     iter_rows,
 )
@@ -445,22 +444,6 @@ def test_the_sweeper_fails_an_import_without_progress_and_names_the_rows_not_don
     # Waiting for 3 hours in a busy queue is no failure: enqueued again, it runs to the end.
     assert (queued.state, queued.rows_done, bytes(queued.content)) == ("klaar", 5, b"")
     assert recent.state == "wachtend" and bytes(recent.content) == content  # not stalled: left alone
-
-
-def test_a_late_worker_never_turns_a_given_up_import_back(creditor, municipality, monkeypatch):
-    monkeypatch.setattr(csv_module, "CHUNK_SIZE", 2)
-    content = make_text(rows(5)).encode()
-    late = csv_import_create(creditor=creditor, file_name="x.csv", content=content, enqueue=False)
-    assert csv_import_run(import_id=late.pk, time_budget=0) is False  # one step, then the worker hangs
-    CsvImport.objects.filter(pk=late.pk).update(progress_at=timezone.now() - timedelta(hours=3))
-    assert csv_imports_give_up() == [late.pk]
-    CsvImport.objects.filter(pk=late.pk).update(content=content)  # the hanging worker still holds the file
-
-    assert csv_import_run(import_id=late.pk) is True  # it wakes up and finds the import ended
-
-    late.refresh_from_db()
-    assert (late.state, late.rows_done) == ("mislukt", 2)
-    assert "regel 4 en verder zijn niet verwerkt" in late.error
 
 
 def test_the_sweeper_drops_a_file_a_finished_import_kept(creditor, municipality):
