@@ -29,22 +29,24 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import holidays
 
-from vroegsignalering.common.formats import add_months  # noqa: F401 (also used by callers)
+# The calendar helpers live in common (every app uses them); the rules here build on them.
+from vroegsignalering.common.dates import (  # noqa: F401 (re-exported for the case app's modules)
+    TZ,
+    add_months,
+    add_months_to_moment,
+    format_date,
+    format_short,
+    local_date,
+    start_of_day,
+)
 
-TZ = ZoneInfo("Europe/Amsterdam")
 WINDOW_DAYS = 28
 CRISIS_WORKING_DAYS = 3
 DEFAULT_REOPEN_TERM_MONTHS = 3
 RECIDIVE_MONTHS = 6
-
-_WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
-_MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-           "oktober", "november", "december")
-
 
 @dataclass(frozen=True)
 class Deadline:
@@ -52,37 +54,6 @@ class Deadline:
 
     at: dt.datetime
     basis: str
-
-
-# --- dates and moments --------------------------------------------------------------------------
-
-
-def local_date(moment: dt.datetime) -> dt.date:
-    """The calendar date of an aware moment in the Netherlands."""
-    if moment.tzinfo is None:
-        raise ValueError("naive datetime")
-    return moment.astimezone(TZ).date()
-
-
-def start_of_day(day: dt.date) -> dt.datetime:
-    """00:00 local time on ``day``, aware (DST-safe: midnight exists on every Dutch day)."""
-    return dt.datetime(day.year, day.month, day.day, tzinfo=TZ)
-
-
-def add_months_to_moment(moment: dt.datetime, months: int) -> dt.datetime:
-    local = moment.astimezone(TZ)
-    day = add_months(local.date(), months)
-    return dt.datetime.combine(day, local.timetz().replace(tzinfo=None), tzinfo=TZ)
-
-
-def format_date(day: dt.date) -> str:
-    """'donderdag 9 april 2026'."""
-    return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
-def format_short(day: dt.date) -> str:
-    """'9 april 2026'."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 # --- the 28-day window --------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from accounts.models import CASEWORK_ROLES
 from signals.models import Signal, SignalStatus
 from signals.selectors import signal_unusable_values
-from vroegsignalering.common.formats import add_months
+from vroegsignalering.common.dates import add_months
 from vroegsignalering.common.vocab import CreditorKind
 
 from . import deadlines

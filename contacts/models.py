@@ -1,39 +1,15 @@
 """Contact attempts (contactpogingen) on a case, with DDAS contact kind, reached and dagdeel."""
-import datetime as dt
-
 from django.conf import settings
 from django.db import models
 
-from cases.deadlines import TZ
-from vroegsignalering.common.vocab import ContactKind
-
-# Kinds of attempt a written reply can come back on (the reply is registered on the attempt).
-REPLY_KINDS = frozenset({ContactKind.BRIEF, ContactKind.KAARTJE, ContactKind.MAIL, ContactKind.SMS})
-
-
-class Reached(models.TextChoices):
-    """DDAS ``bereikt``: the resident opened the door, picked up, or responded (even to refuse)."""
-
-    JA = "ja", "Bereikt"
-    NEE = "nee", "Niet bereikt"
-    ONBEKEND = "onbekend", "Onbekend"
-
-
-class Dagdeel(models.TextChoices):
-    """DDAS dagdeel of an attempt, local time: Ochtend < 12:00, Middag 12–18, Avond ≥ 18:00."""
-
-    OCHTEND = "Ochtend", "Ochtend"
-    MIDDAG = "Middag", "Middag"
-    AVOND = "Avond", "Avond"
-
-
-def dagdeel_for(at: dt.datetime) -> Dagdeel:
-    hour = at.astimezone(TZ).hour
-    if hour < 12:
-        return Dagdeel.OCHTEND
-    if hour < 18:
-        return Dagdeel.MIDDAG
-    return Dagdeel.AVOND
+from vroegsignalering.common.vocab import (  # noqa: F401 (re-exported: the contact vocabulary)
+    REPLY_KINDS,
+    Arranged,
+    ContactKind,
+    Dagdeel,
+    Reached,
+    dagdeel_for,
+)
 
 
 class ContactAttempt(models.Model):
@@ -63,14 +39,6 @@ class ContactAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} op {self.at:%d-%m-%Y %H:%M}"
-
-
-class Arranged(models.TextChoices):
-    """Follow-up answer: is the arrangement made when help was accepted actually in place?"""
-
-    JA = "ja", "Ja, de afspraak loopt"
-    NEE = "nee", "Nee, de afspraak loopt niet"
-    ONBEKEND = "onbekend", "Onbekend (niet bereikt)"
 
 
 class FollowUp(models.Model):

@@ -10,6 +10,7 @@ from cases import deadlines
 from cases.exceptions import CaseActionError
 from cases.models import WINDOW_STATUSES, Case, CaseEvent
 from cases.services import case_history_append, case_lock, case_start_work, ensure_open_for_work
+from vroegsignalering.common import dates
 from vroegsignalering.common.vocab import ContactKind
 
 from .models import REPLY_KINDS, Arranged, ContactAttempt, Dagdeel, FollowUp, PlannedVisit, Reached, dagdeel_for
@@ -29,8 +30,8 @@ def _check_moment(at: dt.datetime, now: dt.datetime) -> None:
 
 
 def _when(at: dt.datetime) -> str:
-    local = timezone.localtime(at, deadlines.TZ)
-    return f"{deadlines.format_short(local.date())} {local:%H:%M}"
+    local = timezone.localtime(at, dates.TZ)
+    return f"{dates.format_short(local.date())} {local:%H:%M}"
 
 
 def _visit_mark_made(case: Case, attempt: ContactAttempt) -> None:
@@ -39,7 +40,7 @@ def _visit_mark_made(case: Case, attempt: ContactAttempt) -> None:
     same_dagdeel = models.Case(models.When(dagdeel=attempt.dagdeel, then=0), default=1)
     visitor_first = models.Case(models.When(worker_id=getattr(attempt.by, "pk", None), then=0), default=1)
     visit = (PlannedVisit.objects.select_for_update()
-             .filter(case=case, date=deadlines.local_date(attempt.at), cancelled_at__isnull=True, attempt__isnull=True)
+             .filter(case=case, date=dates.local_date(attempt.at), cancelled_at__isnull=True, attempt__isnull=True)
              .order_by(visitor_first, same_dagdeel, "pk").first())
     if visit is not None:
         visit.attempt = attempt
@@ -141,10 +142,10 @@ def follow_up_record(*, follow_up: FollowUp, kind: str, at: dt.datetime, reached
         if follow_up.done_at is not None:
             raise CaseActionError(f"Dit vervolgcontact is al vastgelegd ({_when(follow_up.done_at)}).",
                                   code="al_vastgelegd")
-        if deadlines.local_date(at) < follow_up.due_on - FOLLOW_UP_EARLY:
+        if dates.local_date(at) < follow_up.due_on - FOLLOW_UP_EARLY:
             raise CaseActionError(
                 "Het vervolgcontact is bedoeld rond het einde van de incassorust "
-                f"({deadlines.format_short(follow_up.due_on)}); registreer eerder contact als contactpoging op de "
+                f"({dates.format_short(follow_up.due_on)}); registreer eerder contact als contactpoging op de "
                 "melding.", code="te_vroeg",
                 fields={"tijdstip": "Dit tijdstip ligt ruim vóór het einde van de incassorust."},
             )
@@ -166,7 +167,7 @@ VISIT_NOTE_MAX = 300
 
 
 def _visit_label(visit: PlannedVisit) -> str:
-    return (f"{deadlines.format_date(visit.date)} ({Dagdeel(visit.dagdeel).label.lower()}) door "
+    return (f"{dates.format_date(visit.date)} ({Dagdeel(visit.dagdeel).label.lower()}) door "
             f"{visit.worker.get_full_name() or visit.worker.get_username()}")
 
 
@@ -182,7 +183,7 @@ def visit_plan(*, case: Case, worker, date: dt.date, dagdeel: str, note: str = "
     from accounts.models import CASEWORK_ROLES, User
 
     now = now or timezone.now()
-    today = deadlines.local_date(now)
+    today = dates.local_date(now)
     note = (note or "").strip()
     errors = {}
     if worker is None:
@@ -193,7 +194,7 @@ def visit_plan(*, case: Case, worker, date: dt.date, dagdeel: str, note: str = "
     if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
         errors["datum"] = "Geef een datum."
     elif date < today:
-        errors["datum"] = f"De datum ligt in het verleden; kies vandaag ({deadlines.format_short(today)}) of later."
+        errors["datum"] = f"De datum ligt in het verleden; kies vandaag ({dates.format_short(today)}) of later."
     if dagdeel not in Dagdeel.values:
         errors["dagdeel"] = "Kies ochtend, middag of avond."
     if len(note) > VISIT_NOTE_MAX:
@@ -207,7 +208,7 @@ def visit_plan(*, case: Case, worker, date: dt.date, dagdeel: str, note: str = "
             last = deadlines.last_day(case.deadline_at)
             if date > last:
                 text = (f"De termijn van {deadlines.WINDOW_DAYS} dagen van deze melding eindigt op "
-                        f"{deadlines.format_date(last)}; plan het huisbezoek uiterlijk op die dag.")
+                        f"{dates.format_date(last)}; plan het huisbezoek uiterlijk op die dag.")
                 raise CaseActionError(text, code="na_termijn", fields={"datum": text})
         # Lock the worker: two leads planning the same worker at once cannot both pass the clash check.
         worker = User.objects.select_for_update().get(pk=worker.pk)
@@ -220,7 +221,7 @@ def visit_plan(*, case: Case, worker, date: dt.date, dagdeel: str, note: str = "
             case__municipality_id=case.municipality_id, case__address_key=case.address_key,
         ).first()
         if clash is not None:
-            text = (f"{name} heeft op {deadlines.format_date(date)} ({Dagdeel(dagdeel).label.lower()}) al een "
+            text = (f"{name} heeft op {dates.format_date(date)} ({Dagdeel(dagdeel).label.lower()}) al een "
                     f"huisbezoek op dit adres (melding {clash.case_id}).")
             raise CaseActionError(text, code="dubbel", fields={"dagdeel": text})
         visit = PlannedVisit.objects.create(case=case, worker=worker, date=date, dagdeel=dagdeel, note=note,

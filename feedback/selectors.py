@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q
 
-from cases import deadlines
+from vroegsignalering.common import dates
 from vroegsignalering.common.vocab import HELP_ACCEPTED, ContactKind
 
 from .models import DeliveryStatus, FeedbackEvent, WebhookDelivery, WebhookEndpoint
@@ -75,9 +75,9 @@ def efforts_for_creditor(*, creditor, municipality_code: str, month: dt.date) ->
     from contacts.models import ContactAttempt, Reached
     from signals.models import Signal
 
-    start = deadlines.start_of_day(month.replace(day=1))
+    start = dates.start_of_day(month.replace(day=1))
     following = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    end = deadlines.start_of_day(following)
+    end = dates.start_of_day(following)
     signals = Signal.objects.filter(creditor=creditor, municipality__cbs_code=municipality_code,
                                     forwarded_from__isnull=True, received_at__gte=start, received_at__lt=end)
     received = signals.count()

@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from cases import deadlines
+from vroegsignalering.common import dates
 from vroegsignalering.common.bulk import bulk_insert
 from vroegsignalering.common.vocab import HELP_ACCEPTED, OUTCOMES, Outcome
 
@@ -52,7 +52,7 @@ def _case_consent(case) -> bool:
 def _event(*, signal_pk: int, creditor_id: int, municipality_id: int, outcome: str, issued_at: dt.datetime,
            at: dt.datetime, consent: bool = False) -> FeedbackEvent:
     code = feedback_code(outcome, consent=consent)
-    day = deadlines.local_date(at)
+    day = dates.local_date(at)
     return FeedbackEvent(
         signal_id=signal_pk, creditor_id=creditor_id, municipality_id=municipality_id, code=code,
         issued_at=issued_at, date=day,

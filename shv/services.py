@@ -30,7 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Municipality
-from vroegsignalering.common.formats import add_months
+from vroegsignalering.common.dates import add_months
 from vroegsignalering.common.vocab import Outcome, ShvStatus
 
 from .adapters import ShvAdapter, ShvProductRecord, get_adapter

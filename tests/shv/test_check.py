@@ -9,7 +9,7 @@ from django.utils import timezone
 from shv.adapters import HttpAdapter, RegisterAdapter, ShvProductRecord, get_adapter
 from shv.models import ShvRegistration
 from shv.services import ShvStatus, shv_check, shv_decide
-from vroegsignalering.common.formats import add_months
+from vroegsignalering.common.dates import add_months
 from vroegsignalering.common.vocab import Outcome
 
 TODAY = dt.date(2026, 11, 22)

@@ -1,5 +1,9 @@
 """Shared vocabularies (one source of truth each). Values are the public API's Dutch terms."""
+import datetime as dt
+
 from django.db import models
+
+from .dates import TZ
 
 
 class CreditorKind(models.TextChoices):
@@ -131,3 +135,42 @@ class ShvStatus(models.TextChoices):
     BEKEND = "bekend", "Bekend bij schuldhulpverlening"
     NAZORG = "nazorg", "Nazorg (eindbeschikking korter dan 6 maanden geleden)"
     ONBEKEND = "onbekend", "Onbekend bij schuldhulpverlening"
+
+
+# --- contact attempts (DDAS bereikt, dagdeel) ----------------------------------------------------
+
+# Kinds of attempt a written reply can come back on (the reply is registered on the attempt).
+REPLY_KINDS = frozenset({ContactKind.BRIEF, ContactKind.KAARTJE, ContactKind.MAIL, ContactKind.SMS})
+
+
+class Reached(models.TextChoices):
+    """DDAS ``bereikt``: the resident opened the door, picked up, or responded (even to refuse)."""
+
+    JA = "ja", "Bereikt"
+    NEE = "nee", "Niet bereikt"
+    ONBEKEND = "onbekend", "Onbekend"
+
+
+class Dagdeel(models.TextChoices):
+    """DDAS dagdeel of an attempt, local time: Ochtend < 12:00, Middag 12–18, Avond ≥ 18:00."""
+
+    OCHTEND = "Ochtend", "Ochtend"
+    MIDDAG = "Middag", "Middag"
+    AVOND = "Avond", "Avond"
+
+
+def dagdeel_for(at: dt.datetime) -> Dagdeel:
+    hour = at.astimezone(TZ).hour
+    if hour < 12:
+        return Dagdeel.OCHTEND
+    if hour < 18:
+        return Dagdeel.MIDDAG
+    return Dagdeel.AVOND
+
+
+class Arranged(models.TextChoices):
+    """Follow-up answer: is the arrangement made when help was accepted actually in place?"""
+
+    JA = "ja", "Ja, de afspraak loopt"
+    NEE = "nee", "Nee, de afspraak loopt niet"
+    ONBEKEND = "onbekend", "Onbekend (niet bereikt)"

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
 from accounts.services import user_token_issue
-from cases.deadlines import start_of_day
+from vroegsignalering.common.dates import start_of_day
 
 
 class Command(BaseCommand):
