@@ -7,7 +7,7 @@ Each domain lists its codes as a ``TextChoices`` enum beside its services (for e
 from django.core.exceptions import ValidationError
 
 
-class Refusal(ValidationError):
+class Refusal(ValidationError):  # noqa: N818 (a refusal is not an error of the system)
     """The action is not allowed now. ``fields`` maps input names to a Dutch message when the
     refusal is about particular fields (forms and the APIs show them next to the field)."""
 
