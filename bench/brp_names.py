@@ -28,9 +28,9 @@ import django  # noqa: E402
 
 django.setup()
 
+from demo.brp_fake.server import FakeBrpServer  # noqa: E402
 from signals.brp.client import BrpClient  # noqa: E402
 from signals.brp.decide import BrpOutcome, check_person  # noqa: E402
-from signals.brp.fake import FakeBrpServer  # noqa: E402
 from tests.signals.brp.names_population import mock_persons, near_misses, population, variants  # noqa: E402
 
 TODAY = dt.date(2026, 6, 1)

@@ -4,7 +4,7 @@
     .venv/bin/python bench/intake.py [--signals 100000] [--workers 2] [--clients 2]
 
 Creates (drops first) the database named by --database-url, migrates it, generates N synthetic
-signals with the demo generator (signals/demo.py), starts gunicorn with the project's
+signals with the demo generator (demo/generator.py), starts gunicorn with the project's
 gunicorn.conf.py, POSTs them in batches of 1,000 (`POST /api/v1/leveringen`) from --clients
 concurrent connections, and prints:
 
@@ -74,13 +74,13 @@ def prepare(args) -> tuple[list[tuple[str, bytes]], float]:
     from django.core.management import call_command
 
     from accounts.services import municipality_create_or_update
-    from signals import demo
+    from demo import deliveries, generator
     from signals.services import api_key_issue
 
     call_command("migrate", verbosity=0)
     for code, name, inhabitants in BENCH_MUNICIPALITIES:
         municipality_create_or_update(cbs_code=code, name=name, inhabitants=inhabitants)
-    creditors = demo.demo_creditors()
+    creditors = deliveries.demo_creditors()
     keys = {c.pk: api_key_issue(creditor=c, name="bench")[1] for c in set(creditors.values())}
 
     started = time.perf_counter()
@@ -88,8 +88,8 @@ def prepare(args) -> tuple[list[tuple[str, bytes]], float]:
     month = "2026-10"
     while len(payloads) < args.signals:
         for code, _, inhabitants in BENCH_MUNICIPALITIES:
-            payloads.extend(demo.generate_month(code, inhabitants, month, seed=7))
-        month = demo.previous_months(month, 1)[0]
+            payloads.extend(generator.generate_month(code, inhabitants, month, seed=7))
+        month = generator.previous_months(month, 1)[0]
     payloads = payloads[: args.signals]
     generation = time.perf_counter() - started
 

@@ -100,9 +100,9 @@ def main():
     from cases.models import Case
     from cases.presets import routing_preset_install
     from cases.services import cases_close_expired, period_close
-    from signals import demo
+    from demo import deliveries, generator
+    from demo.brp_fake.server import FakeBrpServer
     from signals.brp.client import BrpClient
-    from signals.brp.fake import FakeBrpServer
     from signals.models import Signal
     from signals.services import delivery_create
 
@@ -112,12 +112,12 @@ def main():
     today = timezone.localdate()
     period = deadlines.last_ended_period(today)
     month = f"{period.end.year:04d}-{period.end.month:02d}"
-    payloads = demo.generate_month("0518", INHABITANTS, month, place=municipality.name)
+    payloads = generator.generate_month("0518", INHABITANTS, month, place=municipality.name)
     while len(payloads) < args.signals:  # top up from earlier months' households, dated in this month
         payloads += [p | {"signaalId": p["signaalId"] + "-x", "signaaldatum": period.end.isoformat()}
-                     for p in demo.generate_month("0518", INHABITANTS, demo.previous_months(month, 1)[0])]
+                     for p in generator.generate_month("0518", INHABITANTS, generator.previous_months(month, 1)[0])]
     payloads = payloads[: args.signals]
-    creditors = demo.demo_creditors()
+    creditors = deliveries.demo_creditors()
     per_creditor: dict = {}
     for payload in payloads:
         per_creditor.setdefault(creditors[payload["soortVasteLast"]], []).append(payload)

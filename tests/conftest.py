@@ -78,7 +78,7 @@ def other_api(db, municipality):
 @pytest.fixture(scope="session")
 def brp_population():
     """The fake BRP's persons (official mock persons + the demo population), built once per test run."""
-    from signals.brp.fake import FakeBrpServer
+    from demo.brp_fake.server import FakeBrpServer
 
     return FakeBrpServer(inhabitants={"0518": 566_221, "0363": 931_298, "0344": 374_238, "0935": 121_000}).store
 
@@ -88,7 +88,7 @@ def fake_brp_server(brp_population):
     """A fake BRP on loopback of this test's own: its own port, request log, counters and faults, so a
     late question of an earlier test (a client that timed out and is still sending) can never be
     counted here. It shares the session's population, so starting one costs about a millisecond."""
-    from signals.brp.fake import FakeBrpServer
+    from demo.brp_fake.server import FakeBrpServer
 
     with FakeBrpServer(store=brp_population) as server:
         yield server

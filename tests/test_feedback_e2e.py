@@ -19,9 +19,9 @@ from cases.models import Case, CaseSignal, CaseStatus, FirstReaction, PeriodClos
 from cases.presets import routing_preset_install
 from contacts.models import Reached
 from contacts.services import contact_attempt_register
+from demo import population
 from feedback import services as feedback_services
 from feedback.models import DeliveryStatus, WebhookDelivery
-from signals import demo
 from signals.models import Signal, SignalStatus
 from tests.e2e_support import Receiver, wait_until
 from tests.factories import CreditorFactory, UserFactory, issued_key
@@ -40,11 +40,11 @@ def signal_date() -> dt.date:
     return (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=11)
 
 
-def adult_households(count: int) -> list[demo.Household]:
+def adult_households(count: int) -> list[population.Household]:
     """Households of the fake BRP's demo population in The Hague, each with an adult main occupant."""
     found = []
     for index in range(1000):
-        home = demo.household(THE_HAGUE, index)
+        home = population.household(THE_HAGUE, index)
         if home.persons[0].age_on(timezone.localdate()) >= 25:
             found.append(home)
         if len(found) == count:
@@ -62,7 +62,7 @@ def payload(signal_id: str, *, kind: str, klant: dict, adres: dict, amount: str 
     }
 
 
-def resident(home: demo.Household, signal_id: str, *, kind: str, amount: str = "312.50") -> dict:
+def resident(home: population.Household, signal_id: str, *, kind: str, amount: str = "312.50") -> dict:
     person = home.persons[0]
     klant = {"voornamen": person.voornamen, "geslachtsnaam": person.geslachtsnaam,
              "geboortedatum": person.geboortedatum.isoformat()}

@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 from accounts.models import Municipality
 from cases.models import Case, CaseSignal, PeriodClose
 from cases.presets import routing_preset_install
-from signals import demo
+from demo import deliveries, generator
 from signals.models import Signal, SignalHistory, SignalStatus
 from tests.e2e_support import wait_until
 from tests.factories import issued_key
@@ -42,9 +42,9 @@ def checked_all(ids) -> bool:
 
 def deliver_month(month: str, scale: float) -> list[int]:
     municipality = Municipality.objects.get(cbs_code="0518")
-    payloads = demo.generate_month("0518", municipality.inhabitants, month, seed=0, scale=scale,
-                                   place=municipality.name)
-    creditors = demo.demo_creditors()
+    payloads = generator.generate_month("0518", municipality.inhabitants, month, seed=0, scale=scale,
+                                        place=municipality.name)
+    creditors = deliveries.demo_creditors()
     clients = {}
     for creditor in set(creditors.values()):
         clients[creditor.pk] = APIClient()

@@ -4,7 +4,7 @@
   ``BrpUnavailable`` (try again later) and ``BrpRequestError`` (do not retry).
 - :mod:`.decide` — ``check_person(client, …, today) -> BrpDecision`` with ``BrpOutcome``.
 - :mod:`.suggest` — ``rank(candidates, …)``: suggestions for the fallout reviewer.
-- :mod:`.fake` — ``FakeBrpServer``: a fake BRP on loopback (tests, ``manage.py run_fake_brp``).
-- :mod:`.records`, :mod:`.population`, :mod:`.fieldpaths` — reading answers, the fake's persons,
-  the spec's ``fields`` paths.
+- :mod:`.records` — reading answers.
+
+The fake BRP (tests, ``manage.py run_fake_brp``) is the demo's: :mod:`demo.brp_fake`.
 """

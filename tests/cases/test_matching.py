@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from cases import deadlines, matching
 from cases.matching import ENKELVOUDIG, MEERVOUDIG, PriorArrear, SignalFacts
-from signals import demo, normalise
+from demo import generator
+from signals import normalise
 from vroegsignalering.common.vocab import CRISIS_SIGNAL_KINDS, Outcome
 
 JUNE = deadlines.period_for(dt.date(2026, 6, 1))
@@ -94,12 +95,12 @@ def test_a_generated_city_gives_the_national_four_type_split():
     split: 39.5 / 51.7 / 6.4 / 2.4%."""
     month = "2025-06"
     history, serial = {}, 0
-    for label in demo.previous_months(month, 6):
-        for p in demo.generate_month("0599", 1_000_000, label):
+    for label in generator.previous_months(month, 6):
+        for p in generator.generate_month("0599", 1_000_000, label):
             serial += 1
             history.setdefault(_address_key(p), []).append((serial, dt.date.fromisoformat(p["signaaldatum"])))
     current = []
-    for p in demo.generate_month("0599", 1_000_000, month):
+    for p in generator.generate_month("0599", 1_000_000, month):
         serial += 1
         current.append(SignalFacts(
             id=serial, address_key=_address_key(p), creditor_id=_CREDITOR[p["soortVasteLast"]],

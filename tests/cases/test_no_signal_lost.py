@@ -16,10 +16,10 @@ from accounts.models import Municipality
 from cases import deadlines, services
 from cases.models import Case, CasePolicy, CaseStatus, RoutingRule, Tray
 from cases.presets import PRESETS, routing_preset_install
+from demo import deliveries, generator, population
 from feedback.models import FeedbackEvent
 from feedback.services import feedback_code
 from shv.models import ShvRegistration
-from signals import demo
 from signals.checks import fallout_decide, run_checks
 from signals.models import FalloutDecision, Signal, SignalStatus
 from signals.services import delivery_create
@@ -80,7 +80,7 @@ CONFIGURATIONS = [_empty, _tray_codes_reused, *(_preset(key) for key in sorted(P
 
 
 def _deliver(payloads):
-    creditors = demo.demo_creditors()
+    creditors = deliveries.demo_creditors()
     for payload in payloads:
         _, results = delivery_create(creditor=creditors[payload["soortVasteLast"]], items=[payload])
         assert results[0].status == "ontvangen", results[0]
@@ -113,7 +113,7 @@ def _register_shv(brp, municipality, payloads, every: int = 3):
             seen.append(address)
     known = set()
     for postcode, number in seen[::every]:
-        home = demo.household_at("0518", municipality.inhabitants, postcode, number)
+        home = population.household_at("0518", municipality.inhabitants, postcode, number)
         if home is None:
             continue
         for person in home.persons:
@@ -130,8 +130,8 @@ def test_every_signal_ends_exactly_once_with_its_feedback(brp, configure):
     configure(municipality)
     municipality.refresh_from_db()
     reviewer = UserFactory(municipalities=[municipality])
-    payloads = demo.generate_month("0518", municipality.inhabitants, MONTH, seed=0, scale=0.02,
-                                   place="'s-Gravenhage")
+    payloads = generator.generate_month("0518", municipality.inhabitants, MONTH, seed=0, scale=0.02,
+                                        place="'s-Gravenhage")
     period = deadlines.period_for(dt.date.fromisoformat(f"{MONTH}-15"), municipality.period_closing_day)
     late = payloads[-6:]  # these arrive after the period close, dated in the closed period
     known = _register_shv(brp, municipality, payloads)

@@ -8,7 +8,8 @@ import pytest
 from cases import deadlines, services
 from cases.exceptions import CaseActionError
 from cases.models import Case, CaseHistory, CaseSignal, CaseStatus, SignalRole, Urgency
-from signals import demo, normalise
+from demo import deliveries, generator
+from signals import normalise
 from signals.models import Signal, SignalHistory, SignalStatus
 from tests.cases.factories import aware, make_signal, make_signals
 from tests.factories import MunicipalityFactory
@@ -161,15 +162,15 @@ def test_generated_months_match_the_known_grouping(gemeente):
     """Seven generated months delivered through the intake, checked, closed month by month (with
     the day-28 closure in between): every signal in exactly one case, and per month the cases are
     exactly the generator's households with the type their payloads give."""
-    months = [*demo.previous_months("2026-03", 6), "2026-03"]
+    months = [*generator.previous_months("2026-03", 6), "2026-03"]
     for month in months:
-        demo.deliver_month(municipality=gemeente, month=month, today=dt.date(2030, 1, 1))
+        deliveries.deliver_month(municipality=gemeente, month=month, today=dt.date(2030, 1, 1))
     Signal.objects.filter(municipality=gemeente).update(status=SignalStatus.GECONTROLEERD)  # checks passed
 
     expected, seen = {}, defaultdict(list)  # month → {address: (type, recidive)}
     for month in months:
-        payloads = demo.generate_month(gemeente.cbs_code, gemeente.inhabitants, month, place=gemeente.name,
-                                       today=dt.date(2030, 1, 1))  # as delivered: crisis signals long over
+        payloads = generator.generate_month(gemeente.cbs_code, gemeente.inhabitants, month, place=gemeente.name,
+                                            today=dt.date(2030, 1, 1))  # as delivered: crisis signals long over
         arrears = defaultdict(set)
         for p in payloads:
             arrears[_address_key(p)].add((p["soortVasteLast"], p["contractnummer"]))
@@ -178,7 +179,7 @@ def test_generated_months_match_the_known_grouping(gemeente):
             seen[key].append(month)
 
     for month in months:
-        year, number = demo.parse_month(month)
+        year, number = generator.parse_month(month)
         first_of_next = deadlines.add_months(dt.date(year, number, 1), 1)
         now = deadlines.start_of_day(first_of_next) + dt.timedelta(hours=6)
         services.cases_close_expired(now=now)

@@ -1,4 +1,4 @@
-"""Management commands an operator uses: municipalities, creditors, API keys, demo data."""
+"""Management commands an operator uses: municipalities, creditors, API keys."""
 import io
 import re
 
@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from rest_framework.test import APIClient
 
-from accounts.models import Municipality, Role, User
+from accounts.models import Municipality
 from signals.models import Creditor
 from tests.factories import signal_payload
 
@@ -56,26 +56,3 @@ def test_creditor_key_lifecycle(municipality):
     assert status_with_key(second_key) == 201
     with pytest.raises(CommandError):
         run("issue_api_key", "Bestaat Niet")
-
-
-@pytest.mark.django_db
-def test_seed_demo_refuses_without_debug(settings):
-    settings.DEBUG = False
-    with pytest.raises(CommandError, match="DEBUG"):
-        run("seed_demo")
-    assert not User.objects.exists()
-
-
-@pytest.mark.django_db
-def test_seed_demo_creates_logins_and_a_working_key():
-    output = run("seed_demo", "--force", "--zonder-signalen")
-    run("seed_demo", "--force", "--zonder-signalen")  # idempotent
-    assert User.objects.filter(username="beheerder", role=Role.FUNCTIONEEL_BEHEERDER).count() == 1
-    rivierenland = User.objects.get(username="rivierenland")
-    assert sorted(rivierenland.municipalities.values_list("cbs_code", flat=True)) == ["0216", "0281"]
-    assert APIClient().login(username="medewerker", password="demo-vroeg-2026")
-    key = KEY.search(output).group()
-    # The first run's key was revoked by the second run: only the latest key works.
-    client = APIClient()
-    client.credentials(HTTP_X_API_KEY=key)
-    assert client.get("/api/v1/signalen/x").status_code == 401

@@ -18,8 +18,8 @@ from django.db import connection
 from accounts.models import Municipality
 from cases import deadlines, services
 from cases.models import SignalRole
+from demo import deliveries, generator
 from feedback.models import FeedbackEvent
-from signals import demo
 from signals.checks import fallout_decide, run_checks
 from signals.models import Signal, SignalStatus
 from signals.services import delivery_create
@@ -41,7 +41,7 @@ def the_hague(db):
 
 
 def _deliver(payloads) -> list[Signal]:
-    creditors = demo.demo_creditors()
+    creditors = deliveries.demo_creditors()
     signals = []
     for payload in payloads:
         creditor = creditors[payload["soortVasteLast"]]
@@ -54,7 +54,7 @@ def _deliver(payloads) -> list[Signal]:
 
 def _month(month: str) -> list[dict]:
     """A generated month of signals for the fake BRP's population of 's-Gravenhage (seed 0)."""
-    return demo.generate_month("0518", 566_221, month, seed=0, scale=0.01, place="'s-Gravenhage")
+    return generator.generate_month("0518", 566_221, month, seed=0, scale=0.01, place="'s-Gravenhage")
 
 
 def _base_arrears(month: str, seed: int) -> list[dict]:

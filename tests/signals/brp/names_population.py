@@ -21,7 +21,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from signals.brp.population import demo_bsn
+from demo.brp_fake.persons import demo_bsn
 from signals.brp.records import name_key, without_diacritics
 
 MUNICIPALITY = ("0599", "Rotterdam")

@@ -6,6 +6,7 @@ import time
 import httpx
 import pytest
 
+from demo.brp_fake.server import FakeBrpServer
 from signals.brp.client import (
     BrpAuthenticationError,
     BrpClient,
@@ -15,7 +16,6 @@ from signals.brp.client import (
     client_from_settings,
 )
 from signals.brp.client import _retry_after as retry_after_of
-from signals.brp.fake import FakeBrpServer
 from tests.e2e_support import wait_until
 
 TODAY = dt.date(2026, 6, 1)

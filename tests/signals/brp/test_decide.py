@@ -17,11 +17,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from signals import demo, normalise
+import demo.population
+from demo.brp_fake.persons import is_elfproef_valid
+from demo.brp_fake.server import FakeBrpServer
+from signals import normalise
 from signals.brp.client import BrpClient, BrpUnavailable
 from signals.brp.decide import WHOLE, BrpOutcome, Wanted, _surname_level, check_person
-from signals.brp.fake import FakeBrpServer
-from signals.brp.population import is_elfproef_valid
 from signals.brp.records import PersonSummary, name_key, without_diacritics
 
 TODAY = dt.date(2026, 6, 1)
@@ -237,7 +238,7 @@ def test_a_trade_name_without_person_name_goes_to_review(client):
 def test_demo_persons_are_found_with_their_household(client, brp):
     checked = 0
     for index in range(5, 2000, 97):
-        household = demo.household("0518", index)
+        household = demo.population.household("0518", index)
         for person in household.persons:
             decision = check(client, municipality_code="0518", postcode=household.postcode,
                              house_number=household.huisnummer, house_letter=household.huisletter,

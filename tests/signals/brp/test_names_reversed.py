@@ -8,9 +8,9 @@ from collections import Counter
 
 import pytest
 
+from demo.brp_fake.server import FakeBrpServer
 from signals.brp.client import BrpClient
 from signals.brp.decide import BrpOutcome, check_person
-from signals.brp.fake import FakeBrpServer
 
 from .names_population import mock_persons, population, without_diacritics
 

@@ -11,10 +11,11 @@ import httpx
 import pytest
 from stdnum.nl import bsn as nl_bsn
 
-from signals import demo
-from signals.brp import fieldpaths
-from signals.brp.fake import FakeBrpServer, default_mock_data_path
-from signals.brp.population import convert_mock_person, demo_bsn, is_elfproef_valid, load_mock_persons, v2_date
+import demo.population
+from demo.brp_fake import fieldpaths
+from demo.brp_fake.persons import demo_bsn, is_elfproef_valid, load_mock_persons
+from demo.brp_fake.server import FakeBrpServer, default_mock_data_path
+from demo.brp_fake.v2 import convert_mock_person, v2_date
 from tests.e2e_support import wait_until
 
 TODAY = dt.date(2026, 6, 1)
@@ -172,7 +173,7 @@ def test_other_content_types_and_paths(http, brp):
 
 def test_demo_households_are_found_at_their_address_with_bsns_that_fail_the_elfproef(http, brp):
     for index in range(0, 400, 37):
-        household = demo.household("0518", index)
+        household = demo.population.household("0518", index)
         response = post(http, {**address_query(postcode=household.postcode, huisnummer=household.huisnummer),
                                "fields": ["burgerservicenummer", "naam.voornamen", "geboorte.datum.datum"]})
         found = response.json()["personen"]
@@ -201,7 +202,7 @@ def test_demo_bsns_are_deterministic_and_never_valid():
 def test_without_mock_data_only_demo_persons(tmp_path, caplog):
     with FakeBrpServer(mock_data=tmp_path / "absent.json", inhabitants={"0216": 29_876}) as brp:
         assert brp.store.mock_count == 0
-        household = demo.household("0216", 3)
+        household = demo.population.household("0216", 3)
         with httpx.Client(base_url=brp.url) as client:
             assert post(client, address_query(postcode="2516BD", huisnummer=32)).json()["personen"] == []
             assert len(bsns(post(client, address_query(postcode=household.postcode,
@@ -238,7 +239,7 @@ def test_counters(brp, http):
 
 
 def test_run_fake_brp_command_serves_until_interrupted():
-    manage = Path(__file__).resolve().parents[3] / "manage.py"
+    manage = Path(__file__).resolve().parents[2] / "manage.py"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen([sys.executable, str(manage), "run_fake_brp", "--port", "0"], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, env=env)

@@ -5,7 +5,7 @@ by :func:`paths_from_spec`: every property path of ``PersoonBeperkt`` (answers t
 and ``Persoon`` (answers to RaadpleegMetBurgerservicenummer), through ``allOf``, arrays and the
 ``type`` discriminators (dates, verblijfplaats, nationaliteit, gezag). Fields the BRP delivers
 automatically (:data:`AUTOMATIC_FIELDS`) may not be asked for. A test checks that the lists below
-still equal what the spec yields; regenerate them with ``python -m signals.brp.fieldpaths SPEC``.
+still equal what the spec yields; regenerate them with ``python -m demo.brp_fake.fieldpaths SPEC``.
 Only full paths are supported (the real API also accepts some shortened ones).
 """
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Deliver a month of synthetic signals (demo), calibrated to the Divosa monitor 2024.
 
-See :mod:`signals.demo` for the calibration and the population. Idempotent: a second run stores
-nothing new (every signal comes back as ``al_ontvangen``).
+See :mod:`demo.calibration` for the calibration and :mod:`demo.population` for the population.
+Idempotent: a second run stores nothing new (every signal comes back as ``al_ontvangen``).
 """
 import datetime as dt
 
@@ -9,7 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from accounts.models import Municipality
-from signals.demo import DeliveryCounts, deliver_month, demo_creditors, parse_month, previous_months
+from demo.deliveries import DeliveryCounts, deliver_month, demo_creditors
+from demo.generator import parse_month, previous_months
 
 
 class Command(BaseCommand):

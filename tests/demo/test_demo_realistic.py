@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from cases.models import Case
 from cases.services import case_open_for_crisis
-from signals import demo
+from demo import deliveries, generator, notations, people, population
+from demo.communities import COMMUNITIES
 from signals.models import Signal
 from tests.factories import MunicipalityFactory
 from vroegsignalering.common.vocab import CRISIS_SIGNAL_KINDS
@@ -28,8 +29,8 @@ CODE, INHABITANTS = "0599", 400_000
 def delivered(today: dt.date, code: str = CODE, inhabitants: int = INHABITANTS, scale: float = 1.0) -> list[dict]:
     """What the demo's creditors have sent by ``today``: this month and the six before."""
     month = f"{today.year:04d}-{today.month:02d}"
-    return [p for m in [*demo.previous_months(month, 6), month]
-            for p in demo.generate_month(code, inhabitants, m, scale=scale, today=today)]
+    return [p for m in [*generator.previous_months(month, 6), month]
+            for p in generator.generate_month(code, inhabitants, m, scale=scale, today=today)]
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -38,15 +39,16 @@ def test_no_delivered_crisis_signal_is_over_on_the_day_of_delivery(today):
     payloads = delivered(today, scale=0.25)
     assert payloads and all(dt.date.fromisoformat(p["signaaldatum"]) <= today for p in payloads)
     for payload in payloads:
-        crisis = demo.crisis_date(payload)
+        crisis = generator.crisis_date(payload)
         if crisis is not None:
             assert crisis >= today, payload
-            assert dt.date.fromisoformat(payload["signaaldatum"]) >= today - dt.timedelta(days=demo.CRISIS_FRESH_DAYS)
+            fresh = dt.timedelta(days=generator.CRISIS_FRESH_DAYS)
+            assert dt.date.fromisoformat(payload["signaaldatum"]) >= today - fresh
 
 
 def test_the_demo_still_shows_crisis_signals():
     crisis = [p for day in range(1, 29) for p in delivered(dt.date(2026, 3, day), scale=0.25)
-              if demo.crisis_date(p)]
+              if generator.crisis_date(p)]
     assert len(crisis) > 50
     assert {p["soortSignaal"] for p in crisis} >= {"eindelevering", "afsluiting"}
 
@@ -58,7 +60,7 @@ def month() -> list[dict]:
 
 def test_phone_numbers_come_in_the_notations_creditors_use_and_are_all_possible(month):
     every = [n for p in month for n in p["klant"].get("telefoonnummers", [])]
-    phones = [n for n in every if n not in demo._UNUSABLE_PHONES]
+    phones = [n for n in every if n not in notations._UNUSABLE_PHONES]
     assert 0.005 < (len(every) - len(phones)) / len(every) < 0.05  # a few entries that are no number
     for number in phones:
         parsed = phonenumbers.parse(number, "NL")
@@ -81,7 +83,7 @@ def test_phone_numbers_come_in_the_notations_creditors_use_and_are_all_possible(
 
 def test_e_mail_addresses_include_internationalised_ones_on_reserved_domains(month):
     every = [p["klant"]["emailadres"] for p in month if p["klant"].get("emailadres")]
-    addresses = [a for a in every if a not in demo._UNUSABLE_EMAILS]
+    addresses = [a for a in every if a not in notations._UNUSABLE_EMAILS]
     assert 0 < len(every) - len(addresses) < 0.05 * len(every)  # a few that are no address
     non_ascii = [a for a in addresses if not a.isascii()]
     assert 0.005 < len(non_ascii) / len(addresses) < 0.2
@@ -89,7 +91,7 @@ def test_e_mail_addresses_include_internationalised_ones_on_reserved_domains(mon
                                                                           for a in non_ascii)
     for address in addresses:
         validate_email(address, check_deliverability=False)  # RFC 6531: internationalised is valid
-        assert address.rsplit("@", 1)[1].lower().endswith(demo._EMAIL_DOMAINS)  # reserved, never real
+        assert address.rsplit("@", 1)[1].lower().endswith(people._EMAIL_DOMAINS)  # reserved, never real
 
 
 def test_surnames_arrive_in_every_variant_creditors_write(month):
@@ -108,15 +110,15 @@ def test_surnames_arrive_in_every_variant_creditors_write(month):
 
 
 def test_the_population_holds_the_netherlands_communities():
-    households = [demo.household("0518", index) for index in range(0, 60_000, 7)]
+    households = [population.household("0518", index) for index in range(0, 60_000, 7)]
     communities = Counter()
     for home in households:
         name = home.persons[0].geslachtsnaam
-        for community, _share, _m, _f, surnames, _c in demo.COMMUNITIES:
+        for community, _share, _m, _f, surnames, _c in COMMUNITIES:
             if any(name == surname for _, surname in surnames):
                 communities[community] += 1
     shares = {c: communities[c] / len(households) for c in communities}
-    for community, share, *_ in demo.COMMUNITIES[2:]:
+    for community, share, *_ in COMMUNITIES[2:]:
         # at least the community's share (a few surnames, e.g. Kaya, were in the common pool already)
         assert share - 0.015 < shares[community] < share + 0.025, community
 
@@ -127,9 +129,9 @@ def test_the_demo_month_is_accepted_completely():
     whatever its optional contact data looks like."""
     municipality = MunicipalityFactory(cbs_code="0518", name="'s-Gravenhage", inhabitants=566_221)
     today = dt.date(2026, 6, 30)
-    counts = demo.DeliveryCounts()
-    for month in [*demo.previous_months("2026-06", 6), "2026-06"]:
-        counts += demo.deliver_month(municipality=municipality, month=month, scale=0.1, today=today)
+    counts = deliveries.DeliveryCounts()
+    for month in [*generator.previous_months("2026-06", 6), "2026-06"]:
+        counts += deliveries.deliver_month(municipality=municipality, month=month, scale=0.1, today=today)
     refused = {}
     if counts.refused:
         payloads = {p["signaalId"]: p for p in delivered(today, "0518", 566_221, scale=0.1)}
@@ -171,8 +173,8 @@ def test_delivered_on_any_day_no_open_crisis_case_is_about_a_crisis_in_the_past(
     today = timezone.localdate() - dt.timedelta(days=days_ago)
     municipality = MunicipalityFactory(cbs_code="0518", name="'s-Gravenhage", inhabitants=566_221)
     month = f"{today.year:04d}-{today.month:02d}"
-    for label in [*demo.previous_months(month, 6), month]:
-        demo.deliver_month(municipality=municipality, month=label, scale=0.25, today=today)
+    for label in [*generator.previous_months(month, 6), month]:
+        deliveries.deliver_month(municipality=municipality, month=label, scale=0.25, today=today)
     crisis = Signal.objects.filter(signal_kind__in=list(CRISIS_SIGNAL_KINDS))
     crisis.update(status="gecontroleerd")
     now = dt.datetime.combine(today, dt.time(9), tzinfo=dt.UTC)
@@ -184,4 +186,4 @@ def test_delivered_on_any_day_no_open_crisis_case_is_about_a_crisis_in_the_past(
         for signal in Signal.objects.filter(case_link__case=case):
             when = signal.end_of_supply_date or signal.disconnection_date or signal.eviction_date
             assert when is None or when >= today, (case.pk, signal.signal_id, when)
-            assert signal.signal_date >= today - dt.timedelta(days=demo.CRISIS_FRESH_DAYS)
+            assert signal.signal_date >= today - dt.timedelta(days=generator.CRISIS_FRESH_DAYS)

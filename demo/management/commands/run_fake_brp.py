@@ -10,7 +10,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from signals.brp.fake import DEFAULT_BASE_PATH, FakeBrpServer, default_mock_data_path
+from accounts.models import Municipality
+from demo.brp_fake.server import DEFAULT_BASE_PATH, FakeBrpServer, default_mock_data_path
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
@@ -62,8 +63,6 @@ class Command(BaseCommand):
             self.stdout.write("Nep-BRP gestopt.")
 
     def _municipalities(self) -> tuple[dict[str, int], dict[str, str]]:
-        from accounts.models import Municipality
-
         try:
             rows = list(Municipality.objects.values_list("cbs_code", "name", "inhabitants"))
         except DatabaseError as exc:

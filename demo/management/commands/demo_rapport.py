@@ -20,8 +20,11 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.services import municipality_create_or_update
-from signals import demo
-from signals.brp.fake import FakeBrpServer
+from demo.brp_fake.server import FakeBrpServer
+from demo.deliveries import BATCH_SIZE, demo_creditors
+from demo.generator import generate_month, previous_months
+from demo.notations import fold
+from demo.population import household_at
 from signals.models import Signal, SignalStatus, Source
 from signals.services import AL_ONTVANGEN, GEWEIGERD, ONTVANGEN, delivery_create
 
@@ -42,25 +45,25 @@ class Command(BaseCommand):
             raise CommandError("demo_rapport meet op een lege database; gebruik een aparte DATABASE_URL.")
         today = dt.date.fromisoformat(options["today"]) if options["today"] else timezone.localdate()
         month = f"{today.year:04d}-{today.month:02d}"
-        months = [*demo.previous_months(month, options["history"]), month]
+        months = [*previous_months(month, options["history"]), month]
         municipalities = [municipality_create_or_update(cbs_code=code, name=name, inhabitants=n)[0]
                           for code, name, n in DEMO_MUNICIPALITIES]
-        creditors = demo.demo_creditors()
+        creditors = demo_creditors()
         statuses, refusals, warnings = Counter(), Counter(), Counter()
         with FakeBrpServer(port=0, inhabitants={m.cbs_code: m.inhabitants for m in municipalities},
                            municipality_names={m.cbs_code: m.name for m in municipalities}) as brp, \
                 override_settings(BRP_BASE_URL=brp.url, SHV_ACCEPT_TEST_BSNS=True, CELERY_TASK_ALWAYS_EAGER=True):
             for municipality in municipalities:
                 for label in months:
-                    payloads = demo.generate_month(municipality.cbs_code, municipality.inhabitants, label,
-                                                   scale=options["scale"], place=municipality.name, today=today)
+                    payloads = generate_month(municipality.cbs_code, municipality.inhabitants, label,
+                                              scale=options["scale"], place=municipality.name, today=today)
                     per_creditor: dict[int, tuple] = {}
                     for payload in payloads:
                         creditor = creditors[payload["soortVasteLast"]]
                         per_creditor.setdefault(creditor.pk, (creditor, []))[1].append(payload)
                     for creditor, items in per_creditor.values():
-                        for start in range(0, len(items), demo.BATCH_SIZE):
-                            _, results = delivery_create(creditor=creditor, items=items[start:start + demo.BATCH_SIZE],
+                        for start in range(0, len(items), BATCH_SIZE):
+                            _, results = delivery_create(creditor=creditor, items=items[start:start + BATCH_SIZE],
                                                          source=Source.API, actor="demo_rapport")
                             for result in results:
                                 statuses[result.status] += 1
@@ -104,13 +107,13 @@ def _folded(prefix: str, surname: str) -> str:
     if ", " in surname:  # "Berg, van der"
         surname, _, after = surname.partition(", ")
         prefix = f"{after} {prefix}".strip()
-    return "".join(c for c in demo._fold(f"{prefix}{surname}").lower() if c.isalnum())
+    return "".join(c for c in fold(f"{prefix}{surname}").lower() if c.isalnum())
 
 
 def _fallout_kind(signal: Signal) -> str:
     """Why the generator's signal did not match its resident: deliberate noise or a name variant."""
     municipality = signal.municipality
-    home = demo.household_at(municipality.cbs_code, municipality.inhabitants, signal.postcode, signal.house_number)
+    home = household_at(municipality.cbs_code, municipality.inhabitants, signal.postcode, signal.house_number)
     persons = home.persons if home else ()
     sent = (signal.surname_prefix, signal.surname)
     for person in persons:
@@ -118,7 +121,7 @@ def _fallout_kind(signal: Signal) -> str:
         if sent == own or (sent[0].lower(), sent[1].lower()) == (own[0].lower(), own[1].lower()):
             return "naam zoals in de BRP (zie de BRP-toelichting: voornamen, geboortedatum of meerdere kandidaten)"
         if _folded(*sent) == _folded(*own):
-            if demo._fold(sent[1]) != sent[1] or demo._fold(own[1]) != own[1]:
+            if fold(sent[1]) != sent[1] or fold(own[1]) != own[1]:
                 return "naamvariant: diakrieten weggelaten of voorvoegsel/partikel anders geschreven"
             return "naamvariant: voorvoegsel los, in of achter de geslachtsnaam, of partikel (El, Ben) los"
         if signal.first_names and signal.first_names.split()[0] == person.geslachtsnaam:

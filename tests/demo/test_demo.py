@@ -9,15 +9,16 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from stdnum.nl import postcode as nl_postcode
 
-from signals import demo, normalise
+from demo import calibration, deliveries, generator, notations, people, population
+from signals import normalise
 from signals.models import Creditor, Signal
 from signals.schemas import validate_signals
 from tests.factories import MunicipalityFactory
 from vroegsignalering.common.vocab import DEFAULT_ARREAR_AGE_WINDOWS
 
 CODE, INHABITANTS, MONTH = "0599", 1_000_000, "2025-06"
-HISTORY = demo.previous_months(MONTH, 6)
-ENERGY = set(demo.ENERGY_KIND_SHARES)
+HISTORY = generator.previous_months(MONTH, 6)
+ENERGY = set(calibration.ENERGY_KIND_SHARES)
 
 
 def address_key(payload: dict) -> str:
@@ -37,7 +38,7 @@ def share(items, predicate) -> float:
 @pytest.fixture(scope="module")
 def months() -> dict[str, list[dict]]:
     """A city of 1,000,000 inhabitants: the month and its six previous months."""
-    return {m: demo.generate_month(CODE, INHABITANTS, m, place="Demostad") for m in [*HISTORY, MONTH]}
+    return {m: generator.generate_month(CODE, INHABITANTS, m, place="Demostad") for m in [*HISTORY, MONTH]}
 
 
 @pytest.fixture(scope="module")
@@ -50,16 +51,16 @@ def month(months) -> list[dict]:
 
 def test_volume_is_proportional_to_inhabitants(month):
     assert len(month) == pytest.approx(4.8 * INHABITANTS / 1000, rel=0.03)
-    small = demo.generate_month("0216", 100_000, MONTH)
+    small = generator.generate_month("0216", 100_000, MONTH)
     assert len(small) == pytest.approx(480, rel=0.08)
-    assert len(demo.generate_month("0216", 100_000, MONTH, scale=0.5)) == pytest.approx(240, rel=0.1)
+    assert len(generator.generate_month("0216", 100_000, MONTH, scale=0.5)) == pytest.approx(240, rel=0.1)
 
 
 def test_creditor_kind_shares(month):
     def group(p):
         return "energie" if p["soortVasteLast"] in ENERGY else p["soortVasteLast"]
 
-    shares = {g: share(month, lambda p, g=g: group(p) == g) for g in demo.GROUP_SHARES}
+    shares = {g: share(month, lambda p, g=g: group(p) == g) for g in calibration.GROUP_SHARES}
     assert shares["zorgverzekering"] == pytest.approx(0.41, abs=0.025)
     for other in ("huur", "drinkwater", "energie"):
         assert shares[other] == pytest.approx(0.20, abs=0.025)
@@ -79,7 +80,7 @@ def test_amount_classes(month):
     bounds = (Decimal(100), Decimal(250), Decimal(500), Decimal(1000))
     classes = Counter(sum(Decimal(p["achterstand"]["bedrag"]) >= b for b in bounds) for p in month)
     measured = [classes[i] / len(month) for i in range(5)]
-    for got, want in zip(measured, demo.AMOUNT_CLASS_TARGET, strict=True):
+    for got, want in zip(measured, calibration.AMOUNT_CLASS_TARGET, strict=True):
         assert got == pytest.approx(want, abs=0.03)
     water = [p for p in month if p["soortVasteLast"] == "drinkwater"]
     rent = [p for p in month if p["soortVasteLast"] == "huur"]
@@ -144,19 +145,19 @@ def test_formatting_noise_and_trade_names_are_present(month):
     klanten = [p["klant"] for p in month]
     assert any(" " in k.get("geslachtsnaam", "") and "voorvoegsel" not in k
                and normalise.split_surname(k["geslachtsnaam"])[1] for k in klanten)
-    assert 0 < share(klanten, lambda k: k.get("geboortedatum") == demo.PLACEHOLDER_BIRTH_DATE) < 0.03
+    assert 0 < share(klanten, lambda k: k.get("geboortedatum") == calibration.PLACEHOLDER_BIRTH_DATE) < 0.03
     trade = [k["bedrijfsnaam"] for k in klanten if "bedrijfsnaam" in k]
     assert 0 < len(trade) < 0.03 * len(month)
     assert any(name.endswith(("B.V.", "N.V.")) for name in trade)
-    assert any(name.split()[0] in demo._TRADES for name in trade)  # eenmanszaak, e.g. "Bakkerij Jansen"
+    assert any(name.split()[0] in notations._TRADES for name in trade)  # eenmanszaak, e.g. "Bakkerij Jansen"
 
 
 # --- determinism and identity -----------------------------------------------------------------
 
 
 def test_same_seed_gives_the_same_payloads_and_another_seed_others(month):
-    assert demo.generate_month(CODE, INHABITANTS, MONTH, place="Demostad") == month
-    other = demo.generate_month(CODE, INHABITANTS, MONTH, seed=1, place="Demostad")
+    assert generator.generate_month(CODE, INHABITANTS, MONTH, place="Demostad") == month
+    other = generator.generate_month(CODE, INHABITANTS, MONTH, seed=1, place="Demostad")
     assert {p["signaalId"] for p in other}.isdisjoint({p["signaalId"] for p in month})
 
 
@@ -168,17 +169,17 @@ def test_signal_ids_are_unique_per_creditor_across_months(months):
 
 
 def test_another_scale_or_kind_filter_never_changes_a_signals_content():
-    base = {p["signaalId"]: p for p in demo.generate_month("0216", 100_000, MONTH)}
-    doubled = demo.generate_month("0216", 100_000, MONTH, scale=2.0)
+    base = {p["signaalId"]: p for p in generator.generate_month("0216", 100_000, MONTH)}
+    doubled = generator.generate_month("0216", 100_000, MONTH, scale=2.0)
     common = [p for p in doubled if p["signaalId"] in base]
     assert len(common) > 50
     assert all(base[p["signaalId"]] == p for p in common)
-    rent = demo.generate_month("0216", 100_000, MONTH, kinds={"huur"})
+    rent = generator.generate_month("0216", 100_000, MONTH, kinds={"huur"})
     assert rent == [p for p in base.values() if p["soortVasteLast"] == "huur"]
 
 
 def test_a_very_large_scale_still_gives_the_volume():
-    payloads = demo.generate_month("0216", 10_000, MONTH, scale=20)
+    payloads = generator.generate_month("0216", 10_000, MONTH, scale=20)
     assert len(payloads) == pytest.approx(20 * 48, rel=0.1)
 
 
@@ -188,8 +189,8 @@ def test_a_very_large_scale_still_gives_the_volume():
 @pytest.fixture(scope="module")
 def town():
     code, inhabitants = "0281", 60_000
-    households = demo.population(code, inhabitants)
-    payloads = [p for m in [*HISTORY, MONTH] for p in demo.generate_month(code, inhabitants, m)]
+    households = population.population(code, inhabitants)
+    payloads = [p for m in [*HISTORY, MONTH] for p in generator.generate_month(code, inhabitants, m)]
     return households, payloads
 
 
@@ -201,23 +202,23 @@ def test_population_is_synthetic_sized_and_addressable(town):
     assert len({p.key for p in persons}) == len(persons)
     for h in households:
         assert nl_postcode.is_valid(h.postcode) and h.postcode[4:] not in ("SA", "SD", "SS")
-        assert h.persons[0].age_on(demo.REFERENCE_DATE) >= 18
-    ages = [p.age_on(demo.REFERENCE_DATE) for p in persons]
+        assert h.persons[0].age_on(people.REFERENCE_DATE) >= 18
+    ages = [p.age_on(people.REFERENCE_DATE) for p in persons]
     assert 0.1 < share(ages, lambda a: a < 18) < 0.35
     # reserved domains (RFC 2606), internationalised subdomains included ("örnek.example.com")
-    assert all(p.emailadres.rsplit("@", 1)[1].endswith(demo._EMAIL_DOMAINS) for p in persons if p.emailadres)
-    assert demo.population("0281", 1_000, seed=0) == households[: demo.household_count(1_000)]
-    assert demo.population("0281", 1_000, seed=1) != households[: demo.household_count(1_000)]
+    assert all(p.emailadres.rsplit("@", 1)[1].endswith(people._EMAIL_DOMAINS) for p in persons if p.emailadres)
+    assert population.population("0281", 1_000, seed=0) == households[: population.household_count(1_000)]
+    assert population.population("0281", 1_000, seed=1) != households[: population.household_count(1_000)]
 
 
 def test_a_household_can_be_found_by_its_address_without_building_the_population(town):
     households, _ = town
     for home in households[::997]:
         notation = f"{home.postcode[:4]} {home.postcode[4:].lower()}"
-        assert demo.household_at("0281", 60_000, notation, home.huisnummer) == home
-        assert demo.household_at("0281", 60_000, home.postcode, home.huisnummer + 1) is None
-    assert demo.household_at("0281", 60_000, households[-1].postcode, 99_999) is None
-    assert demo.household_at("0281", 60_000, "1234SS", 1) is None
+        assert population.household_at("0281", 60_000, notation, home.huisnummer) == home
+        assert population.household_at("0281", 60_000, home.postcode, home.huisnummer + 1) is None
+    assert population.household_at("0281", 60_000, households[-1].postcode, 99_999) is None
+    assert population.household_at("0281", 60_000, "1234SS", 1) is None
 
 
 def test_signals_are_about_residents_of_the_population_except_deliberate_noise(town):
@@ -230,7 +231,7 @@ def test_signals_are_about_residents_of_the_population_except_deliberate_noise(t
         if ", " in surname:
             surname, _, after = surname.partition(", ")
             prefix = f"{after} {prefix}".strip()
-        return "".join(c for c in demo._fold(f"{prefix}{surname}").lower() if c.isalnum())
+        return "".join(c for c in notations.fold(f"{prefix}{surname}").lower() if c.isalnum())
 
     def resident(klant, home) -> bool:
         for person in home.persons:
@@ -254,7 +255,7 @@ def test_signals_are_about_residents_of_the_population_except_deliberate_noise(t
 def test_command_stores_the_months_once_and_a_second_run_stores_nothing():
     MunicipalityFactory(cbs_code="0216", name="Culemborg", inhabitants=29_876)
     today = timezone.localdate()  # crisis signals that are over by today are not replayed
-    expected = sum(len(demo.generate_month("0216", 29_876, m, seed=3, today=today, place="Culemborg"))
+    expected = sum(len(generator.generate_month("0216", 29_876, m, seed=3, today=today, place="Culemborg"))
                    for m in ("2025-04", "2025-05", "2025-06"))
 
     out = StringIO()
@@ -275,20 +276,20 @@ def test_command_stores_the_months_once_and_a_second_run_stores_nothing():
 @pytest.mark.django_db
 def test_signals_dated_after_today_are_sent_on_a_later_run():
     town = MunicipalityFactory(cbs_code="0216", name="Culemborg", inhabitants=29_876)
-    payloads = demo.generate_month("0216", 29_876, MONTH, place="Culemborg")
+    payloads = generator.generate_month("0216", 29_876, MONTH, place="Culemborg")
     early = sum(p["signaaldatum"] <= "2025-06-15" for p in payloads)
     # A crisis signal that is over by the 15th was dealt with then and is not replayed.
-    over = sum(demo.delivery_state(p, dt.date(2025, 6, 15)) == demo.CRISIS_OVER for p in payloads)
+    over = sum(generator.delivery_state(p, dt.date(2025, 6, 15)) == generator.CRISIS_OVER for p in payloads)
 
-    first = demo.deliver_month(municipality=town, month=MONTH, today=dt.date(2025, 6, 15))
+    first = deliveries.deliver_month(municipality=town, month=MONTH, today=dt.date(2025, 6, 15))
     assert (first.received, first.crisis_over, first.not_yet_sent) == (early - over, over, len(payloads) - early)
     assert not Signal.objects.filter(signal_date__gt=dt.date(2025, 6, 15)).exists()
 
-    july = [demo.delivery_state(p, dt.date(2025, 7, 1)) for p in payloads]
+    july = [generator.delivery_state(p, dt.date(2025, 7, 1)) for p in payloads]
     pairs = list(zip(payloads, july, strict=True))
-    sent_late = sum(p["signaaldatum"] > "2025-06-15" and state == demo.DUE for p, state in pairs)
-    sent_again = sum(p["signaaldatum"] <= "2025-06-15" and state == demo.DUE for p, state in pairs)
-    later = demo.deliver_month(municipality=town, month=MONTH, today=dt.date(2025, 7, 1))
+    sent_late = sum(p["signaaldatum"] > "2025-06-15" and state == generator.DUE for p, state in pairs)
+    sent_again = sum(p["signaaldatum"] <= "2025-06-15" and state == generator.DUE for p, state in pairs)
+    later = deliveries.deliver_month(municipality=town, month=MONTH, today=dt.date(2025, 7, 1))
     assert (later.received, later.already_received, later.refused, later.not_yet_sent) == (
         sent_late, sent_again, 0, 0)
     assert Signal.objects.count() == first.received + later.received

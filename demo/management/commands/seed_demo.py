@@ -9,8 +9,14 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.services import municipality_create_or_update
+from cases import deadlines
+from cases.models import Case, CaseStatus
+from cases.presets import routing_preset_install
+from cases.services import case_close, cases_assign_bulk, cases_close_expired, period_close
+from contacts.services import contact_attempt_register, visit_plan
 from signals.models import Creditor, CreditorAPIKey, Signal
 from signals.services import api_key_issue, api_key_revoke, creditor_create
+from vroegsignalering.common.vocab import ContactKind, Dagdeel, Outcome, Reached
 
 HELD = "Wacht op het besluit over eerder signaal"
 
@@ -101,10 +107,6 @@ class Command(BaseCommand):
 
     def _close_periods(self, municipalities) -> None:
         """Match and route the ended months, oldest first, as the monthly job would have done."""
-        from cases import deadlines
-        from cases.presets import routing_preset_install
-        from cases.services import cases_close_expired, period_close
-
         today = timezone.localdate()
         for municipality, preset in zip(municipalities, DEMO_PRESETS, strict=False):
             routing_preset_install(municipality=municipality, preset=preset)
@@ -127,12 +129,6 @@ class Command(BaseCommand):
     def _work_done_earlier(self, municipality) -> None:
         """In The Hague, some cases of earlier months were worked as a team would: a reached call and
         help accepted, so their creditors got 'hulp_geaccepteerd' and their follow-ups are due now."""
-        from cases.models import Case, CaseStatus
-        from cases.services import case_close
-        from contacts.models import Reached
-        from contacts.services import contact_attempt_register
-        from vroegsignalering.common.vocab import ContactKind, Outcome
-
         worker = User.objects.get(username="medewerker")
         today = timezone.localdate()
         earlier = (Case.objects.filter(municipality=municipality, status=CaseStatus.OPEN,
@@ -150,11 +146,6 @@ class Command(BaseCommand):
 
     def _work_for_this_week(self, *, municipality) -> None:
         """Open cases assigned to the demo worker and two home visits planned for this week."""
-        from cases.models import Case, CaseStatus
-        from cases.services import cases_assign_bulk
-        from contacts.models import Dagdeel
-        from contacts.services import visit_plan
-
         worker = User.objects.get(username="medewerker")
         lead = User.objects.get(username="teamleider")
         now = timezone.now()
