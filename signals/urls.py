@@ -1,12 +1,8 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import fallout_views, views
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("inloggen", auth_views.LoginView.as_view(), name="login"),
-    path("uitloggen", auth_views.LogoutView.as_view(), name="logout"),
     path("signalen/importeren", views.csv_import_upload, name="csv_import"),
     path("signalen/importeren/voorbeeld.csv", views.csv_import_example, name="csv_import_example"),
     path("signalen/importeren/<uuid:import_id>", views.csv_import_detail, name="csv_import_detail"),

@@ -1,4 +1,4 @@
-"""Web pages of the intake: the start page and the CSV import of signals."""
+"""Web pages of the intake: the CSV import of signals."""
 import csv
 import io
 from pathlib import PurePath
@@ -32,11 +32,6 @@ from .models import CsvImport
 
 RESULTS_PER_PAGE = 100
 STATUS_LABELS = {"ontvangen": "Ontvangen", "al_ontvangen": "Al ontvangen", "geweigerd": "Geweigerd"}
-
-
-@login_required
-def home(request):
-    return render(request, "home.html", {"can_import_signals": user_can_import(request.user)})
 
 
 def _require_import_role(user) -> None:

@@ -73,7 +73,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "signals.context_processors.navigation",
+                "vroegsignalering.context_processors.navigation",
             ],
         },
     },

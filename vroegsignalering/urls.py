@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
+
+from . import views
 
 urlpatterns = [
     path("api/v1/gemeente/", include("cases.api.urls")),
@@ -7,6 +10,9 @@ urlpatterns = [
     path("beheer/", admin.site.urls),
     path("team/", include("cases.team_urls")),
     path("", include("cases.urls")),
+    path("", views.home, name="home"),
+    path("inloggen", auth_views.LoginView.as_view(), name="login"),
+    path("uitloggen", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("signals.urls")),
 ]
 
