@@ -7,7 +7,6 @@ import datetime as dt
 import re
 from typing import Literal
 
-from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from pydantic import BaseModel, Field
 from rest_framework.response import Response
@@ -179,9 +178,3 @@ class InspanningenView(APIView):
             raise InvalidParams(errors)
         return Response(selectors.efforts_for_creditor(creditor=request.user.creditor, municipality_code=code,
                                                        month=month))
-
-
-urlpatterns = [
-    path("terugkoppelingen", TerugkoppelingenView.as_view(), name="api-terugkoppelingen"),
-    path("inspanningen", InspanningenView.as_view(), name="api-inspanningen"),
-]

@@ -1,4 +1,4 @@
-from django.urls import include, path, register_converter
+from django.urls import path, register_converter
 
 from vroegsignalering.common.openapi import OpenApiDocumentView
 
@@ -24,6 +24,5 @@ urlpatterns = [
     path("leveringen/<uuid:leveringId>", views.LeveringDetailView.as_view(), name="api-levering"),
     path("signalen", views.SignalenView.as_view(), name="api-signalen"),
     path("signalen/<signaal_id:signaalId>", views.SignaalDetailView.as_view(), name="api-signaal"),
-    path("", include("feedback.api")),
     path("openapi.json", OpenApiDocumentView.as_view(), name="api-openapi"),
 ]
