@@ -50,6 +50,7 @@ from .rng import Rng, cumulative, pick_by, unit
 
 # --- months -----------------------------------------------------------------------------------
 
+
 def parse_month(value: str) -> tuple[int, int]:
     """'2026-05' → (2026, 5); ValueError with a Dutch message otherwise."""
     try:
@@ -195,7 +196,6 @@ def _signalled_households(code: str, seed: int, inhabitants: int, scale: float, 
             chosen.append(((a * (start + rank) + b) % households, tier))
     rng.shuffle(chosen)
     return chosen
-
 
 
 def _household_signals(code: str, seed: int, month: _Month, index: int, tier: Tier, place: str) -> list[dict]:

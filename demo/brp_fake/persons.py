@@ -54,7 +54,6 @@ def demo_bsn(key: str, attempt: int = 0) -> str:
     return number
 
 
-
 def plain_key(text: str) -> str:
     """Lower case without diacritics: the key the name index is built on."""
     return without_diacritics(text).casefold()

@@ -254,6 +254,7 @@ class FakeBrpServer:
         today = self._today()
         return {"type": kind, "personen": [render(person, query["fields"], today) for person in persons]}
 
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as a real API gateway
     disable_nagle_algorithm = True  # headers and body are separate writes: no 40 ms delayed-ACK stalls

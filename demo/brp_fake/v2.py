@@ -48,7 +48,6 @@ def age(raw_birth: str | None, today: dt.date) -> int | None:
     return max(0, today.year - year - born_later_this_year)
 
 
-
 def initials(first_names: str) -> str:
     return "".join(f"{name[0].upper()}." for name in first_names.split() if name[0].isalnum())
 
