@@ -1,4 +1,4 @@
-from .csv_import import user_can_import
+from .csv_selectors import user_can_import
 from .selectors import user_reviews_fallout
 
 

@@ -3,7 +3,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from signals.csv_import import CsvFileError, csv_import_create, csv_import_run
+from signals.csv_format import CsvFileError
+from signals.csv_services import csv_import_create, csv_import_run
 from signals.models import Creditor, CsvImport
 
 
