@@ -14,7 +14,7 @@ from signals.brp.client import (
     OAuthCredentials,
     client_from_settings,
 )
-from signals.brp.client import _retry_after as retry_after_of
+from signals.brp.errors import _retry_after as retry_after_of
 from signals.brp.fake import FakeBrpServer
 from tests.e2e_support import wait_until
 

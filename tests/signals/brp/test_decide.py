@@ -19,8 +19,9 @@ from hypothesis import strategies as st
 
 from signals import demo, normalise
 from signals.brp.client import BrpClient, BrpUnavailable
-from signals.brp.decide import WHOLE, BrpOutcome, Wanted, _surname_level, check_person
+from signals.brp.decide import BrpOutcome, check_person
 from signals.brp.fake import FakeBrpServer
+from signals.brp.matching import WHOLE, Wanted, _surname_level
 from signals.brp.population import is_elfproef_valid
 from signals.brp.records import PersonSummary, name_key, without_diacritics
 
