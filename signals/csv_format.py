@@ -19,17 +19,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from vroegsignalering.common.errors import CsvFileError
+
 from .csv_columns import COLUMNS, DELIMITERS, NAME_COLUMNS, REQUIRED_COLUMNS
 
 FIRST_DATA_ROW = 2  # the header is row 1, as in a spreadsheet
 
-
-class CsvFileError(Exception):
-    """The file as a whole cannot be imported; nothing is stored. Messages are Dutch."""
-
-    def __init__(self, messages: str | list[str]):
-        self.messages = [messages] if isinstance(messages, str) else list(messages)
-        super().__init__(" ".join(self.messages))
+__all__ = ["CsvFileError", "CsvLayout", "format_size", "inspect_csv", "iter_rows", "printable"]
 
 
 @dataclass(frozen=True, slots=True)
