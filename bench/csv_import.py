@@ -35,7 +35,7 @@ def peak_rss_mb() -> float:
 
 def generate(megabytes: float, path: Path) -> None:
     """Write the file row by row (so that generating it does not count in the peak RSS)."""
-    from signals.csv_import import COLUMNS
+    from signals.csv_columns import COLUMNS
 
     target = int(megabytes * 1024 * 1024) - 4096
     with path.open("w", encoding="utf-8-sig", newline="") as file:
@@ -64,7 +64,8 @@ def main() -> None:
     from django.core.management import call_command
 
     from accounts.services import municipality_create_or_update
-    from signals.csv_import import csv_import_create, csv_import_run, inspect_csv
+    from signals.csv_format import inspect_csv
+    from signals.csv_services import csv_import_create, csv_import_run
     from signals.models import Creditor, CsvImport
 
     call_command("migrate", verbosity=0)

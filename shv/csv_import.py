@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from stdnum.nl import bsn as stdnum_bsn
 
+from vroegsignalering.common.errors import CsvFileError
+
 from .models import normalise_product
 
 COLUMNS: tuple[str, ...] = ("bsn", "product", "startdatum", "einddatum_beschikking")
@@ -37,12 +39,8 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DUTCH_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 
 
-class ShvImportError(Exception):
+class ShvImportError(CsvFileError):
     """The file cannot be imported; nothing was changed. ``messages`` are Dutch, one per problem."""
-
-    def __init__(self, messages: str | list[str]):
-        self.messages = [messages] if isinstance(messages, str) else list(messages)
-        super().__init__(" ".join(self.messages))
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ class SignalsConfig(AppConfig):
     def ready(self):
         from vroegsignalering.common.navigation import navigation_flag_register
 
-        from .csv_import import user_can_import
+        from .csv_selectors import user_can_import
         from .selectors import user_reviews_fallout
 
         navigation_flag_register("can_import_signals", user_can_import)

@@ -2,7 +2,8 @@
 from django import forms
 from django.conf import settings
 
-from .csv_import import csv_import_creditors_for_user, format_size
+from .csv_format import format_size
+from .csv_selectors import csv_import_creditors_for_user
 
 
 class CsvImportForm(forms.Form):

@@ -5,7 +5,7 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import DatabaseError
 
-from . import csv_import
+from . import csv_selectors, csv_services
 
 logger = logging.getLogger(__name__)
 
@@ -17,7 +17,7 @@ CSV_IMPORT_TIME_BUDGET = 240
 @shared_task(
     acks_late=True,
     reject_on_worker_lost=True,
-    autoretry_for=(*csv_import.TRANSIENT_ERRORS, SoftTimeLimitExceeded),
+    autoretry_for=(*csv_services.TRANSIENT_ERRORS, SoftTimeLimitExceeded),
     retry_backoff=True,
     retry_backoff_max=300,
     max_retries=5,
@@ -29,7 +29,7 @@ def csv_import_process(import_id: str) -> None:
     soft time limit strikes: then it retries, and after that the sweeper takes over.
     """
     eager = csv_import_process.request.is_eager
-    finished = csv_import.csv_import_run(
+    finished = csv_services.csv_import_run(
         import_id=import_id,
         time_budget=None if eager else CSV_IMPORT_TIME_BUDGET,
         reraise=(SoftTimeLimitExceeded,),
@@ -47,9 +47,9 @@ def csv_import_sweep() -> None:
     again, an import that kills its worker) ends ``mislukt`` with the rows done and not done.
     Meant for the beat schedule, every 15 minutes.
     """
-    for import_id in csv_import.csv_imports_give_up():
+    for import_id in csv_services.csv_imports_give_up():
         logger.warning("Stalled CSV import %s failed.", import_id)
-    for import_id in csv_import.csv_import_ids_stalled():
+    for import_id in csv_selectors.csv_import_ids_stalled():
         logger.warning("Re-enqueueing stalled CSV import %s", import_id)
         csv_import_process.delay(str(import_id))
 

@@ -14,19 +14,17 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .csv_import import (
-    COLUMN_HELP,
-    COLUMNS,
-    EXAMPLE_ROWS,
+from .csv_columns import COLUMN_HELP, COLUMNS, EXAMPLE_ROWS
+from .csv_format import CsvFileError
+from .csv_selectors import (
     FINISHED_STATES,
     RECENT_IMPORTS,
-    CsvFileError,
-    csv_import_create,
     csv_import_get_for_user,
     csv_import_list_for_user,
     results_ordered,
     user_can_import,
 )
+from .csv_services import csv_import_create
 from .forms import CsvImportForm
 from .models import CsvImport
 

@@ -2,7 +2,7 @@
 import csv
 import io
 
-from signals.csv_import import COLUMNS
+from signals.csv_columns import COLUMNS
 
 
 def flatten(payload: dict) -> dict[str, str]:

@@ -10,9 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from signals import csv_import as csv_module
+from signals import csv_services as csv_module
 from signals.api.representations import signal_representation
-from signals.csv_import import COLUMNS, CsvFileError, csv_import_create, csv_import_run, inspect_csv
+from signals.csv_columns import COLUMNS
+from signals.csv_format import CsvFileError, inspect_csv
+from signals.csv_services import csv_import_create, csv_import_run
 from signals.models import CsvImport, Delivery, Signal, Source
 from signals.tasks import csv_import_process, csv_import_sweep
 from tests.factories import CreditorFactory, UserFactory, signal_payload

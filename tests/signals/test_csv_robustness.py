@@ -26,16 +26,10 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import Role
-from signals import csv_import as csv_module
-from signals.csv_import import (
-    COLUMNS,
-    REQUIRED_COLUMNS,
-    CsvFileError,
-    csv_import_create,
-    csv_import_run,
-    inspect_csv,
-    iter_rows,
-)
+from signals import csv_services as csv_module
+from signals.csv_columns import COLUMNS, REQUIRED_COLUMNS
+from signals.csv_format import CsvFileError, inspect_csv, iter_rows
+from signals.csv_services import csv_import_create, csv_import_run
 from signals.models import CsvImport, Signal
 from signals.tasks import csv_import_process, csv_import_sweep
 from tests.factories import UserFactory, signal_payload
@@ -406,7 +400,7 @@ def test_an_unexpected_failure_ends_the_import_mislukt_with_its_rows_and_logs_no
     content = make_text(rows(3)).encode()
     csv_import = csv_import_create(creditor=creditor, file_name="x.csv", content=content, enqueue=False)
 
-    with caplog.at_level(logging.ERROR, logger="signals.csv_import"):
+    with caplog.at_level(logging.ERROR, logger="signals.csv_services"):
         csv_import_process.delay(str(csv_import.pk))
 
     csv_import.refresh_from_db()

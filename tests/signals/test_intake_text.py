@@ -14,7 +14,8 @@ from django.utils.encoding import escape_uri_path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from signals.csv_import import COLUMNS, process_rows
+from signals.csv_columns import COLUMNS
+from signals.csv_services import process_rows
 from signals.models import Delivery, Signal
 from signals.schemas import SIGNAL_ID_PATTERN, signal_id_is_valid
 from tests.factories import signal_payload

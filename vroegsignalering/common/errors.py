@@ -14,3 +14,14 @@ class Refusal(ValidationError):  # noqa: N818 (a refusal is not an error of the 
     def __init__(self, message, code=None, params=None, *, fields: dict[str, str] | None = None):
         super().__init__(message, code=str(code) if code is not None else None, params=params)
         self.fields = dict(fields or {})
+
+
+class CsvFileError(Refusal):
+    """An uploaded file as a whole cannot be imported; nothing is stored or changed. ``messages`` are
+    Dutch, one per problem (the CSV import of signals, and of the SHV register as ``ShvImportError``)."""
+
+    def __init__(self, messages: str | list[str]):
+        super().__init__([messages] if isinstance(messages, str) else list(messages))
+
+    def __str__(self) -> str:
+        return " ".join(self.messages)

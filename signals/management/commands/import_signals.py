@@ -3,8 +3,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from signals.csv_import import CsvFileError, csv_import_create, csv_import_run
-from signals.models import Creditor, CsvImport
+from signals.creditor_selectors import creditor_get_by_name_or_id
+from signals.csv_format import CsvFileError
+from signals.csv_services import csv_import_create, csv_import_run
+from signals.models import CsvImport
 
 
 class Command(BaseCommand):
@@ -18,7 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("--creditor", required=True, help="naam of id van de vastelastenpartner")
 
     def handle(self, *args, file: str, creditor: str, **options):
-        creditor_obj = _find_creditor(creditor)
+        creditor_obj = creditor_get_by_name_or_id(creditor)
+        if creditor_obj is None:
+            raise CommandError(f"Vastelastenpartner '{creditor}' bestaat niet (geef de naam of het id).")
         path = Path(file)
         try:
             content = path.read_bytes()
@@ -56,13 +60,3 @@ class Command(BaseCommand):
                     out.write(f"    - {error['naam']}: {error['reden']}")
         out.write(self.style.SUCCESS(f"\nImport {csv_import.pk} is {csv_import.get_state_display().lower()}."))
 
-
-def _find_creditor(value: str) -> Creditor:
-    creditor = None
-    if value.isdigit():
-        creditor = Creditor.objects.filter(pk=int(value)).first()
-    if creditor is None:
-        creditor = Creditor.objects.filter(name__iexact=value.strip()).first()
-    if creditor is None:
-        raise CommandError(f"Vastelastenpartner '{value}' bestaat niet (geef de naam of het id).")
-    return creditor

@@ -15,7 +15,7 @@ from signals.brp.client import (
     OAuthCredentials,
     client_from_settings,
 )
-from signals.brp.client import _retry_after as retry_after_of
+from signals.brp.errors import _retry_after as retry_after_of
 from tests.e2e_support import wait_until
 
 TODAY = dt.date(2026, 6, 1)

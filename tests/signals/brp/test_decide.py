@@ -22,7 +22,8 @@ from demo.brp_fake.persons import is_elfproef_valid
 from demo.brp_fake.server import FakeBrpServer
 from signals import normalise
 from signals.brp.client import BrpClient, BrpUnavailable
-from signals.brp.decide import WHOLE, BrpOutcome, Wanted, _surname_level, check_person
+from signals.brp.decide import BrpOutcome, check_person
+from signals.brp.matching import WHOLE, Wanted, _surname_level
 from signals.brp.records import PersonSummary, name_key, without_diacritics
 
 TODAY = dt.date(2026, 6, 1)

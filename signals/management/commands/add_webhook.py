@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from feedback import services
-from signals.management.commands.issue_api_key import creditor_by_name_or_id
+from signals.creditor_selectors import creditor_get_by_name_or_id
 
 
 class Command(BaseCommand):
@@ -17,7 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("--inactief", action="store_true", help="Nog niet versturen (later aanzetten in beheer)")
 
     def handle(self, *args, **options):
-        creditor = creditor_by_name_or_id(options["creditor"])
+        creditor = creditor_get_by_name_or_id(options["creditor"])
+        if creditor is None:
+            raise CommandError(f"Onbekende vastelastenpartner: {options['creditor']!r}.")
         try:
             endpoint, secret = services.webhook_endpoint_create(
                 creditor=creditor, url=options["url"], description=options["omschrijving"],

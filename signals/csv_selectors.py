@@ -1,0 +1,70 @@
+"""The reads of the CSV import of signals: who may import, which imports and creditors they see,
+the report's order, and the open imports the sweeper must look at."""
+import datetime as dt
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts.models import Role
+
+from .models import Creditor, CsvImport
+from .services import AL_ONTVANGEN, GEWEIGERD, ONTVANGEN
+
+# An open import whose last progress (upload or processed step) is older than this has stalled:
+# the sweeper enqueues it again. A step takes seconds and a 50 MB file minutes.
+STALLED_AFTER = dt.timedelta(minutes=30)
+OPEN_STATES = (CsvImport.State.WACHTEND, CsvImport.State.BEZIG)
+FINISHED_STATES = (CsvImport.State.KLAAR, CsvImport.State.MISLUKT)
+
+
+def csv_import_ids_stalled(*, older_than: dt.timedelta = STALLED_AFTER) -> list:
+    """Open imports without progress for ``older_than`` (a lost message, a killed worker): for the sweeper."""
+    cutoff = timezone.now() - older_than
+    return list(
+        CsvImport.objects.filter(state__in=OPEN_STATES, progress_at__lt=cutoff).values_list("pk", flat=True)[:100]
+    )
+
+
+RECENT_IMPORTS = 20
+
+
+def user_can_import(user) -> bool:
+    """Creditor staff (for their own, active creditor) and functional administrators."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_functional_admin:
+        return True
+    return user.role == Role.VASTELASTENPARTNER and user.creditor_id is not None and user.creditor.is_active
+
+
+def csv_import_list_for_user(*, user) -> QuerySet[CsvImport]:
+    """The imports a user may see: an administrator all, creditor staff their creditor's."""
+    imports = CsvImport.objects.select_related("creditor", "uploaded_by").defer("content", "results")
+    if not user_can_import(user):
+        return imports.none()
+    if user.is_functional_admin:
+        return imports
+    return imports.filter(creditor_id=user.creditor_id)
+
+
+def csv_import_get_for_user(*, user, import_id, with_results: bool = False) -> CsvImport | None:
+    imports = csv_import_list_for_user(user=user)
+    if with_results:
+        imports = imports.defer(None).defer("content")
+    return imports.filter(pk=import_id).first()
+
+
+def csv_import_creditors_for_user(*, user) -> QuerySet[Creditor]:
+    """The creditors a user may import for."""
+    if not user_can_import(user):
+        return Creditor.objects.none()
+    creditors = Creditor.objects.filter(is_active=True)
+    if user.is_functional_admin:
+        return creditors
+    return creditors.filter(pk=user.creditor_id)
+
+
+def results_ordered(results: list[dict]) -> list[dict]:
+    """Refused rows first, then already received, then received; each in row order."""
+    rank = {GEWEIGERD: 0, AL_ONTVANGEN: 1, ONTVANGEN: 2}
+    return sorted(results, key=lambda result: (rank.get(result["status"], 3), result["regel"]))
