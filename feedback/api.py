@@ -1,10 +1,9 @@
-"""The creditor API's feedback side (Signaalpartner-API v1): the feed and aggregated efforts.
+"""The creditor API's feedback side (Signaalpartner-API v1): the feed of feedback.
 
 Thin views over ``feedback.selectors`` (scoped to the calling creditor) and ``feedback_publish``.
 Response shapes are pydantic models, documented in the OpenAPI document.
 """
 import datetime as dt
-import re
 from typing import Literal
 
 from django.urls import path
@@ -14,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from vroegsignalering.common.api import (
+    MUNICIPALITY_CODE_SCHEMA,
     FieldError,
     int_param,
     municipality_code_param,
@@ -22,7 +22,6 @@ from vroegsignalering.common.api import (
     unknown_params,
 )
 from vroegsignalering.common.problems import InvalidParams
-from vroegsignalering.common.vocab import ContactKind
 
 from . import selectors, services
 from .models import FeedbackCode
@@ -35,11 +34,6 @@ PROBLEMS = {
     401: "Geen of een ongeldige API-sleutel.",
     429: "Te veel verzoeken; zie `Retry-After`.",
 }
-# ASCII digits only (\d also matches e.g. Arabic-Indic digits), the whole value (`$` also matches before a final
-# newline): checked with fullmatch.
-_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
-CODE_SCHEMA = {"type": "string", "pattern": r"^[0-9]{4}$"}
-MONTH_SCHEMA = {"type": "string", "pattern": r"^[0-9]{4}-(0[1-9]|1[0-2])$"}
 LIMIT_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}
 
 
@@ -61,26 +55,6 @@ class TerugkoppelingenPagina(BaseModel):
         "verder met dezelfde `vanaf`."))
 
 
-class Telling(BaseModel):
-    aantal: int | None = Field(description="Het aantal; null als het onder 10 ligt.")
-    onderdrukt: bool = Field(description="true als het aantal onder 10 ligt en daarom niet wordt getoond.")
-
-
-class TellingPerSoortContact(Telling):
-    soortContact: Literal[tuple(ContactKind.values)]  # type: ignore[valid-type]
-
-
-class Inspanningen(BaseModel):
-    gemeentecode: str
-    maand: str = Field(description="JJJJ-MM")
-    signalenOntvangen: Telling
-    signalenOpgepakt: Telling
-    meldingenMetContactpoging: Telling
-    contactpogingenPerSoort: list[TellingPerSoortContact]
-    meldingenMetContact: Telling
-    meldingenHulpGeaccepteerd: Telling
-
-
 class TerugkoppelingenView(APIView):
     @extend_schema(
         operation_id="terugkoppelingenOpvragen",
@@ -94,7 +68,8 @@ class TerugkoppelingenView(APIView):
             OpenApiParameter("vanaf", str, description="Cursor uit `volgende` van een vorige pagina; "
                                                       "zonder: vanaf het begin."),
             OpenApiParameter("limiet", LIMIT_SCHEMA, description="Aantal per pagina, 1 tot 500 (standaard 100)."),
-            OpenApiParameter("gemeentecode", CODE_SCHEMA, description="Alleen terugkoppelingen voor deze gemeente."),
+            OpenApiParameter("gemeentecode", MUNICIPALITY_CODE_SCHEMA,
+                             description="Alleen terugkoppelingen voor deze gemeente."),
         ],
         responses={200: TerugkoppelingenPagina, **problem_responses(PROBLEMS, 400, 401, 429)},
         tags=["terugkoppelingen"],
@@ -118,38 +93,6 @@ class TerugkoppelingenView(APIView):
         return Response({"terugkoppelingen": [feed_item(e) for e in page.events], "volgende": page.next_cursor})
 
 
-class InspanningenView(APIView):
-    @extend_schema(
-        operation_id="inspanningenOpvragen",
-        summary="Geaggregeerde inspanningen voor de eigen signalen in een gemeente en maand",
-        description="Elk aantal onder 10 wordt getoond als `null` met `onderdrukt: true`.",
-        parameters=[
-            OpenApiParameter("gemeentecode", CODE_SCHEMA, required=True, description="CBS-gemeentecode, bv. 0363."),
-            OpenApiParameter("maand", MONTH_SCHEMA, required=True, description="De maand van ontvangst, JJJJ-MM."),
-        ],
-        responses={200: Inspanningen, **problem_responses(PROBLEMS, 400, 401, 429)},
-        tags=["inspanningen"],
-    )
-    def get(self, request):
-        errors = unknown_params(request, {"gemeentecode", "maand"})
-        code = municipality_code_param(single_param(request, "gemeentecode", errors), errors, required=True)
-        raw = single_param(request, "maand", errors)
-        month = None
-        if raw is None:
-            errors.append(FieldError("maand", "required", "Deze parameter is verplicht."))
-        else:
-            match = _MONTH.fullmatch(raw)
-            if match and 1 <= int(match[2]) <= 12 and int(match[1]) >= 1:
-                month = dt.date(int(match[1]), int(match[2]), 1)
-            else:
-                errors.append(FieldError("maand", "invalid", "Geef een maand als JJJJ-MM, bv. 2026-11."))
-        if errors:
-            raise InvalidParams(errors)
-        return Response(selectors.efforts_for_creditor(creditor=request.user.creditor, municipality_code=code,
-                                                       month=month))
-
-
 urlpatterns = [
     path("terugkoppelingen", TerugkoppelingenView.as_view(), name="api-terugkoppelingen"),
-    path("inspanningen", InspanningenView.as_view(), name="api-inspanningen"),
 ]

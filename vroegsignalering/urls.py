@@ -3,6 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("api/v1/gemeente/", include("cases.api.urls")),
+    path("api/v1/", include("monitor.urls")),
     path("api/v1/", include("signals.api.urls")),
     path("beheer/", admin.site.urls),
     path("team/", include("cases.team_urls")),

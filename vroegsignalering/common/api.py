@@ -162,6 +162,7 @@ def body_parse(request, model: type[BaseModel], *, wording: Wording = MUNICIPAL_
 # ASCII digits only (\d also matches e.g. Arabic-Indic digits), the whole value (`$` also matches
 # before a final newline): checked with fullmatch.
 _MUNICIPALITY_CODE = re.compile(r"[0-9]{4}")
+MUNICIPALITY_CODE_SCHEMA = {"type": "string", "pattern": r"^[0-9]{4}$"}  # for OpenApiParameter
 
 
 def query_params(request, allowed: Iterable[str], errors: list[FieldError]) -> dict[str, str]:
