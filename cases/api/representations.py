@@ -15,8 +15,7 @@ from pydantic import BaseModel, Field
 
 from cases import deadlines
 from cases.models import Case, CaseStatus, FirstReaction, MatchType, Priority, Urgency
-from contacts.models import ContactAttempt, Dagdeel, Reached
-from vroegsignalering.common.vocab import ContactKind, CreditorKind, Outcome, SignalKind
+from vroegsignalering.common.vocab import ContactKind, CreditorKind, Dagdeel, Outcome, Reached, SignalKind
 
 StatusValue = Literal[tuple(CaseStatus.values)]  # type: ignore[valid-type]
 OutcomeValue = Literal[tuple(Outcome.values)]  # type: ignore[valid-type]
@@ -309,7 +308,8 @@ def household(signals: list) -> dict | None:
     return None
 
 
-def attempt_representation(attempt: ContactAttempt) -> dict:
+def attempt_representation(attempt) -> dict:
+    """A contact attempt (``contacts.models.ContactAttempt``) as the contract's `Contactpoging`."""
     return {
         "contactpogingId": attempt.pk,
         "soortContact": attempt.kind,
