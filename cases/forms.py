@@ -1,8 +1,8 @@
 """Forms of the worker's screens: the queue's filters and the case page's actions.
 
 The forms check the input's shape (Dutch messages per field); the services decide what is allowed
-and refuse with ``CaseActionError``, whose messages :meth:`ActionForm.add_refusal` puts next to the
-field they concern (or above the form)."""
+and refuse with ``CaseActionError``, whose messages :meth:`ActionForm.add_refusal` (``common.forms``) puts
+next to the field they concern (or above the form)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,6 +11,7 @@ from django import forms
 from django.utils import timezone
 
 from contacts.models import Arranged, Reached
+from vroegsignalering.common.forms import error_summary, form_add_refusal
 from vroegsignalering.common.vocab import OUTCOMES, ContactKind, CreditorKind, MonitorCategory, Outcome
 
 from . import deadlines
@@ -103,37 +104,17 @@ class QueueFilterForm(forms.Form):
 
 class ActionForm(forms.Form):
     """A case action. ``refusal_fields`` maps a service's field names (``CaseActionError.fields``) and
-    codes to this form's fields."""
+    codes to this form's fields; ``anchor`` is where the error summary links an error about the whole form."""
 
     refusal_fields: dict[str, str] = {}
+    anchor = ""
 
     def add_refusal(self, exc: CaseActionError) -> None:
-        fields = getattr(exc, "fields", None) or {}
-        placed = False
-        for name, message in fields.items():
-            target = self.refusal_fields.get(name)
-            self.add_error(target if target in self.fields else None, message)
-            placed = True
-        if not placed:
-            code = getattr(exc, "code", None)
-            target = self.refusal_fields.get(code or "")
-            self.add_error(target if target in self.fields else None, exc.messages)
+        form_add_refusal(self, exc, field_map=self.refusal_fields)
 
-    def error_list(self) -> list[tuple[str, str]]:
-        """(element id, message) for the error summary; non-field errors point at the form itself."""
-        items = []
-        for name, errors in self.errors.items():
-            if name not in self.fields:
-                anchor = self.anchor
-            elif getattr(self.fields[name].widget, "input_type", "") == "radio":
-                anchor = f"{self[name].auto_id}_0"
-            else:
-                anchor = self[name].id_for_label
-            for message in errors:
-                items.append((anchor, message))
-        return items
-
-    anchor = ""
+    def error_list(self) -> list[dict]:
+        """[{id, message}] for the error summary."""
+        return error_summary(self, self.anchor)
 
 
 def _moment(day: dt.date, time: dt.time) -> dt.datetime:
