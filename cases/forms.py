@@ -17,6 +17,7 @@ from vroegsignalering.common.vocab import OUTCOMES, ContactKind, CreditorKind, M
 from . import deadlines
 from .exceptions import CaseActionError
 from .models import FirstReaction, MatchType
+from .refusals import CaseRefusal
 from .selectors import QueueFilters
 
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d-%m-%y"]
@@ -104,7 +105,8 @@ class QueueFilterForm(forms.Form):
 
 class ActionForm(forms.Form):
     """A case action. ``refusal_fields`` maps a service's field names (``CaseActionError.fields``) and
-    codes to this form's fields; ``anchor`` is where the error summary links an error about the whole form."""
+    refusal codes (``CaseRefusal``) to this form's fields; ``anchor`` is where the error summary links an
+    error about the whole form."""
 
     refusal_fields: dict[str, str] = {}
     anchor = ""
@@ -150,8 +152,8 @@ def now_initial() -> dict:
 
 class ContactAttemptForm(MomentMixin, ActionForm):
     anchor = "contactpoging"
-    refusal_fields = {"soort": "soort", "bereikt": "bereikt", "tijdstip": "datum", "tijdstip_toekomst": "datum",
-                      "tijdstip_voor": "datum"}
+    refusal_fields = {"soort": "soort", "bereikt": "bereikt", CaseRefusal.TIJDSTIP: "datum",
+                      CaseRefusal.TIJDSTIP_TOEKOMST: "datum", CaseRefusal.TIJDSTIP_VOOR: "datum"}
 
     soort = forms.ChoiceField(label="Soort contact", choices=[("", "Kies…"), *ContactKind.choices],
                               error_messages={"required": "Kies de soort contact.",
@@ -168,7 +170,8 @@ class ContactAttemptForm(MomentMixin, ActionForm):
 
 
 class ReplyForm(MomentMixin, ActionForm):
-    refusal_fields = {"tijdstip": "datum", "tijdstip_toekomst": "datum", "tijdstip_voor": "datum"}
+    refusal_fields = {CaseRefusal.TIJDSTIP: "datum", CaseRefusal.TIJDSTIP_TOEKOMST: "datum",
+                      CaseRefusal.TIJDSTIP_VOOR: "datum"}
 
     datum = _date_field("Datum reactie")
     tijd = _time_field("Tijd reactie")
@@ -193,7 +196,7 @@ class CloseForm(ActionForm):
     anchor = "sluiten"
     refusal_fields = {"eindresultaat": "eindresultaat", "eersteReactie": "eerste_reactie",
                       "welkeHulp": "welke_hulp", "redenGeenHulp": "reden_geen_hulp",
-                      "toestemming": "toestemming", "niet_bereikt": "eindresultaat"}
+                      "toestemming": "toestemming", CaseRefusal.NIET_BEREIKT: "eindresultaat"}
 
     eindresultaat = forms.ChoiceField(label="Eindresultaat", choices=_outcome_choices,
                                       error_messages={"required": "Kies een eindresultaat.",
@@ -235,7 +238,7 @@ class ReopenForm(ActionForm):
 
 class FollowUpForm(MomentMixin, ActionForm):
     refusal_fields = {"soort": "soort", "bereikt": "bereikt", "afspraakLoopt": "afspraak", "tijdstip": "datum",
-                      "tijdstip_toekomst": "datum", "te_vroeg": "datum"}
+                      CaseRefusal.TIJDSTIP_TOEKOMST: "datum", CaseRefusal.TE_VROEG: "datum"}
 
     soort = forms.ChoiceField(label="Soort contact", choices=[("", "Kies…"), *ContactKind.choices],
                               error_messages={"required": "Kies de soort contact.",
