@@ -26,8 +26,9 @@ from vroegsignalering.common.params import parse_id
 from . import deadlines, selectors
 from .dashboard import AT_RISK_DAYS, dashboard_for_user
 from .exceptions import CaseActionError
-from .models import ACTIVE_STATUSES, WINDOW_STATUSES
+from .models import WINDOW_STATUSES
 from .services import cases_assign_bulk, tray_capacity_update
+from .team_filters import assign_list_for_user
 from .team_forms import (
     UNASSIGNED,
     AssignFilterForm,
@@ -122,9 +123,7 @@ def assign(request):
             return redirect(back)
         status = 400
     filters = AssignFilterForm(request.GET or None, user=request.user)
-    if filters.is_bound:
-        filters.is_valid()
-    cases = filters.apply(selectors.team_cases_for_user(request.user).filter(status__in=ACTIVE_STATUSES))
+    cases = assign_list_for_user(request.user, filters.filters())
     page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("pagina"))
     page.object_list = list(page.object_list)
     for case in page.object_list:
