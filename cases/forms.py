@@ -10,9 +10,16 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
-from contacts.models import Arranged, Reached
 from vroegsignalering.common.forms import error_summary, form_add_refusal
-from vroegsignalering.common.vocab import OUTCOMES, ContactKind, CreditorKind, MonitorCategory, Outcome
+from vroegsignalering.common.vocab import (
+    OUTCOMES,
+    Arranged,
+    ContactKind,
+    CreditorKind,
+    MonitorCategory,
+    Outcome,
+    Reached,
+)
 
 from . import deadlines
 from .exceptions import CaseActionError

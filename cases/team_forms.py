@@ -8,9 +8,9 @@ import re
 from django import forms
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from contacts.models import Dagdeel
 from contacts.services import VISIT_NOTE_MAX
 from vroegsignalering.common.params import parse_id
+from vroegsignalering.common.vocab import Dagdeel
 
 from .selectors import case_workers_for_user, trays_for_user
 from .services import MAX_TRAY_CAPACITY

@@ -18,10 +18,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contacts import selectors as contact_selectors
-from contacts.models import Dagdeel
 from contacts.services import visit_cancel, visit_plan
 from vroegsignalering.common.forms import error_summary, form_add_refusal
 from vroegsignalering.common.params import parse_id
+from vroegsignalering.common.vocab import Dagdeel
 
 from . import deadlines, selectors
 from .dashboard import AT_RISK_DAYS, dashboard_for_user
