@@ -1,8 +1,8 @@
 """Forms of the worker's screens: the queue's filters and the case page's actions.
 
 The forms check the input's shape (Dutch messages per field); the services decide what is allowed
-and refuse with ``CaseActionError``, whose messages :meth:`ActionForm.add_refusal` puts next to the
-field they concern (or above the form)."""
+and refuse with ``CaseActionError``, whose messages :meth:`ActionForm.add_refusal` (``common.forms``) puts
+next to the field they concern (or above the form)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,12 +10,21 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
-from contacts.models import Arranged, Reached
-from vroegsignalering.common.vocab import OUTCOMES, ContactKind, CreditorKind, MonitorCategory, Outcome
+from vroegsignalering.common.forms import error_summary, form_add_refusal
+from vroegsignalering.common.vocab import (
+    OUTCOMES,
+    Arranged,
+    ContactKind,
+    CreditorKind,
+    MonitorCategory,
+    Outcome,
+    Reached,
+)
 
 from . import deadlines
 from .exceptions import CaseActionError
 from .models import FirstReaction, MatchType
+from .refusals import CaseRefusal
 from .selectors import QueueFilters
 
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d-%m-%y"]
@@ -103,37 +112,18 @@ class QueueFilterForm(forms.Form):
 
 class ActionForm(forms.Form):
     """A case action. ``refusal_fields`` maps a service's field names (``CaseActionError.fields``) and
-    codes to this form's fields."""
+    refusal codes (``CaseRefusal``) to this form's fields; ``anchor`` is where the error summary links an
+    error about the whole form."""
 
     refusal_fields: dict[str, str] = {}
+    anchor = ""
 
     def add_refusal(self, exc: CaseActionError) -> None:
-        fields = getattr(exc, "fields", None) or {}
-        placed = False
-        for name, message in fields.items():
-            target = self.refusal_fields.get(name)
-            self.add_error(target if target in self.fields else None, message)
-            placed = True
-        if not placed:
-            code = getattr(exc, "code", None)
-            target = self.refusal_fields.get(code or "")
-            self.add_error(target if target in self.fields else None, exc.messages)
+        form_add_refusal(self, exc, field_map=self.refusal_fields)
 
-    def error_list(self) -> list[tuple[str, str]]:
-        """(element id, message) for the error summary; non-field errors point at the form itself."""
-        items = []
-        for name, errors in self.errors.items():
-            if name not in self.fields:
-                anchor = self.anchor
-            elif getattr(self.fields[name].widget, "input_type", "") == "radio":
-                anchor = f"{self[name].auto_id}_0"
-            else:
-                anchor = self[name].id_for_label
-            for message in errors:
-                items.append((anchor, message))
-        return items
-
-    anchor = ""
+    def error_list(self) -> list[dict]:
+        """[{id, message}] for the error summary."""
+        return error_summary(self, self.anchor)
 
 
 def _moment(day: dt.date, time: dt.time) -> dt.datetime:
@@ -169,8 +159,8 @@ def now_initial() -> dict:
 
 class ContactAttemptForm(MomentMixin, ActionForm):
     anchor = "contactpoging"
-    refusal_fields = {"soort": "soort", "bereikt": "bereikt", "tijdstip": "datum", "tijdstip_toekomst": "datum",
-                      "tijdstip_voor": "datum"}
+    refusal_fields = {"soort": "soort", "bereikt": "bereikt", CaseRefusal.TIJDSTIP: "datum",
+                      CaseRefusal.TIJDSTIP_TOEKOMST: "datum", CaseRefusal.TIJDSTIP_VOOR: "datum"}
 
     soort = forms.ChoiceField(label="Soort contact", choices=[("", "Kies…"), *ContactKind.choices],
                               error_messages={"required": "Kies de soort contact.",
@@ -187,7 +177,8 @@ class ContactAttemptForm(MomentMixin, ActionForm):
 
 
 class ReplyForm(MomentMixin, ActionForm):
-    refusal_fields = {"tijdstip": "datum", "tijdstip_toekomst": "datum", "tijdstip_voor": "datum"}
+    refusal_fields = {CaseRefusal.TIJDSTIP: "datum", CaseRefusal.TIJDSTIP_TOEKOMST: "datum",
+                      CaseRefusal.TIJDSTIP_VOOR: "datum"}
 
     datum = _date_field("Datum reactie")
     tijd = _time_field("Tijd reactie")
@@ -212,7 +203,7 @@ class CloseForm(ActionForm):
     anchor = "sluiten"
     refusal_fields = {"eindresultaat": "eindresultaat", "eersteReactie": "eerste_reactie",
                       "welkeHulp": "welke_hulp", "redenGeenHulp": "reden_geen_hulp",
-                      "toestemming": "toestemming", "niet_bereikt": "eindresultaat"}
+                      "toestemming": "toestemming", CaseRefusal.NIET_BEREIKT: "eindresultaat"}
 
     eindresultaat = forms.ChoiceField(label="Eindresultaat", choices=_outcome_choices,
                                       error_messages={"required": "Kies een eindresultaat.",
@@ -254,7 +245,7 @@ class ReopenForm(ActionForm):
 
 class FollowUpForm(MomentMixin, ActionForm):
     refusal_fields = {"soort": "soort", "bereikt": "bereikt", "afspraakLoopt": "afspraak", "tijdstip": "datum",
-                      "tijdstip_toekomst": "datum", "te_vroeg": "datum"}
+                      CaseRefusal.TIJDSTIP_TOEKOMST: "datum", CaseRefusal.TE_VROEG: "datum"}
 
     soort = forms.ChoiceField(label="Soort contact", choices=[("", "Kies…"), *ContactKind.choices],
                               error_messages={"required": "Kies de soort contact.",

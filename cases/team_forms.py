@@ -8,15 +8,14 @@ import re
 from django import forms
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from contacts.models import Dagdeel
 from contacts.services import VISIT_NOTE_MAX
 from vroegsignalering.common.params import parse_id
+from vroegsignalering.common.vocab import Dagdeel
 
 from .selectors import case_workers_for_user, trays_for_user
 from .services import MAX_TRAY_CAPACITY
+from .team_filters import ASSIGNED, UNASSIGNED, AssignFilters
 
-UNASSIGNED = "niet_toegewezen"
-ASSIGNED = "toegewezen"
 MAX_BULK = 500
 MAX_ID = 2**63 - 1  # the largest BigAutoField id
 
@@ -79,18 +78,14 @@ class AssignFilterForm(forms.Form):
         self.fields["bakje"].queryset = trays_for_user(user)
         self.fields["medewerker"].queryset = case_workers_for_user(user)
 
-    def apply(self, qs):
-        """The case list filtered by the valid choices (invalid ones are shown as errors, not applied)."""
-        data = self.cleaned_data if self.is_bound and hasattr(self, "cleaned_data") else {}
-        if data.get("bakje"):
-            qs = qs.filter(tray=data["bakje"])
-        if data.get("toewijzing") == UNASSIGNED:
-            qs = qs.filter(assigned_to__isnull=True)
-        elif data.get("toewijzing") == ASSIGNED:
-            qs = qs.filter(assigned_to__isnull=False)
-        if data.get("medewerker"):
-            qs = qs.filter(assigned_to=data["medewerker"])
-        return qs
+    def filters(self) -> AssignFilters:
+        """The valid choices (an invalid one is left out; its error is shown)."""
+        if not self.is_bound:
+            return AssignFilters()
+        self.is_valid()
+        data = self.cleaned_data
+        return AssignFilters(tray=data.get("bakje"), assignment=data.get("toewijzing") or "",
+                             worker=data.get("medewerker"))
 
 
 class AssignForm(forms.Form):

@@ -18,15 +18,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contacts import selectors as contact_selectors
-from contacts.models import Dagdeel
 from contacts.services import visit_cancel, visit_plan
+from vroegsignalering.common.forms import error_summary, form_add_refusal
 from vroegsignalering.common.params import parse_id
+from vroegsignalering.common.vocab import Dagdeel
 
 from . import deadlines, selectors
 from .dashboard import AT_RISK_DAYS, dashboard_for_user
 from .exceptions import CaseActionError
-from .models import ACTIVE_STATUSES, WINDOW_STATUSES
+from .models import WINDOW_STATUSES
 from .services import cases_assign_bulk, tray_capacity_update
+from .team_filters import assign_list_for_user
 from .team_forms import (
     UNASSIGNED,
     AssignFilterForm,
@@ -50,34 +52,6 @@ def _require_team_lead(request) -> None:
 
 def _now() -> dt.datetime:
     return timezone.now()
-
-
-def _error_summary(form, extra: dict[str, str] | None = None) -> list[dict]:
-    """[{id, message}] for the error summary at the top of a page (each links to its field)."""
-    rows = []
-    for name, errors in form.errors.items():
-        if name == "__all__":
-            rows.extend({"id": "", "message": str(e)} for e in errors)
-            continue
-        field = form.fields.get(name)
-        target = f"id_{name}"
-        if field is not None and getattr(field.widget, "input_type", "") == "radio":
-            target = f"id_{name}_0"
-        rows.extend({"id": target, "message": str(e)} for e in errors)
-    for name, message in (extra or {}).items():
-        rows.append({"id": f"id_{name}" if name else "", "message": message})
-    return rows
-
-
-def _add_action_error(form, exc: CaseActionError) -> None:
-    """A service refusal shown next to the fields it names (else at the top)."""
-    full = exc.messages[0] if exc.messages else str(exc)
-    placed = [message for name, message in exc.fields.items() if name in form.fields]
-    for name, message in exc.fields.items():
-        if name in form.fields:
-            form.add_error(name, message)
-    if not placed or full not in (*placed, " ".join(placed)):
-        form.add_error(None, full)  # the whole story (e.g. which cases failed) at the top
 
 
 # --- the overview ------------------------------------------------------------------------------------
@@ -130,7 +104,7 @@ def assign(request):
             try:
                 result = cases_assign_bulk(cases=cases, worker=worker, by=request.user, now=_now())
             except CaseActionError as exc:
-                _add_action_error(form, exc)
+                form_add_refusal(form, exc, whole_message=True)
             else:
                 name = (worker.get_full_name() or worker.get_username()) if worker else ""
                 n = result.count
@@ -149,9 +123,7 @@ def assign(request):
             return redirect(back)
         status = 400
     filters = AssignFilterForm(request.GET or None, user=request.user)
-    if filters.is_bound:
-        filters.is_valid()
-    cases = filters.apply(selectors.team_cases_for_user(request.user).filter(status__in=ACTIVE_STATUSES))
+    cases = assign_list_for_user(request.user, filters.filters())
     page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("pagina"))
     page.object_list = list(page.object_list)
     for case in page.object_list:
@@ -164,7 +136,7 @@ def assign(request):
     return render(request, "cases/team/assign.html", {
         "filters": filters,
         "form": form or AssignForm(user=request.user),
-        "errors": _error_summary(form) if form is not None else [],
+        "errors": error_summary(form) if form is not None else [],
         "page": page,
         "chosen": chosen,
         "query": query.urlencode(),
@@ -189,7 +161,7 @@ def capacity(request):
             try:
                 changed = tray_capacity_update(capacities=form.capacities(), by=request.user, now=_now())
             except CaseActionError as exc:
-                _add_action_error(form, exc)
+                form_add_refusal(form, exc, whole_message=True)
             else:
                 if changed:
                     ids = {tray.pk for tray in changed}
@@ -220,7 +192,7 @@ def capacity(request):
             "left": None if cap is None else max(cap - used, 0), "full": cap is not None and used >= cap,
         })
     return render(request, "cases/team/capacity.html", {
-        "form": form, "groups": list(groups.values()), "errors": _error_summary(form) if form.is_bound else [],
+        "form": form, "groups": list(groups.values()), "errors": error_summary(form) if form.is_bound else [],
     }, status=status)
 
 
@@ -278,7 +250,7 @@ def visits(request):
                     visit = visit_plan(case=case, worker=data["medewerker"], date=data["datum"],
                                        dagdeel=data["dagdeel"], note=data["notitie"], by=request.user, now=now)
                 except CaseActionError as exc:
-                    _add_action_error(form, exc)
+                    form_add_refusal(form, exc, whole_message=True)
                 else:
                     worker = visit.worker.get_full_name() or visit.worker.get_username()
                     when = f"{deadlines.format_date(visit.date)} ({visit.get_dagdeel_display().lower()})"
@@ -299,7 +271,7 @@ def visits(request):
     days += [day for day in (monday + dt.timedelta(days=5), sunday) if any(v.date == day for v in planned)]
     return render(request, "cases/team/visits.html", {
         "form": form,
-        "errors": _error_summary(form) if form.is_bound else [],
+        "errors": error_summary(form) if form.is_bound else [],
         "week_error": week_error,
         "monday": monday, "sunday": sunday, "days": days, "today": today,
         "week": format_week(monday),

@@ -19,10 +19,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from contacts.models import REPLY_KINDS
 from contacts.selectors import follow_ups_due_for_user
 from contacts.services import contact_attempt_record_reply, contact_attempt_register, follow_up_record
 from vroegsignalering.common.params import parse_id
+from vroegsignalering.common.vocab import REPLY_KINDS
 
 from . import deadlines, selectors, services
 from .exceptions import CaseActionError

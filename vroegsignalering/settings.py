@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "contacts",
     "feedback",
     "shv",
+    "monitor",
     "demo",
 ]
 

@@ -1,4 +1,5 @@
-"""The municipal API's shapes (pydantic, documented in the OpenAPI document) and their builders.
+"""The municipal API's response shapes (pydantic, documented in the OpenAPI document) and their builders;
+the request bodies are in ``requests``.
 
 Field names are Dutch and camelCase (API Design Rules); values from the shared vocabularies. Personal data is
 shown as far as a municipal worker needs it to reach the household: names, contact data, amounts, the BRP
@@ -7,17 +8,14 @@ household (names, ages; no BSNs).
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
-from typing import Annotated, Literal
+from typing import Literal
 
 from django.utils import timezone
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StringConstraints
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, Field
 
 from cases import deadlines
 from cases.models import Case, CaseStatus, FirstReaction, MatchType, Priority, Urgency
-from contacts.models import ContactAttempt, Dagdeel, Reached
-from vroegsignalering.common.vocab import ContactKind, CreditorKind, Outcome, SignalKind
+from vroegsignalering.common.vocab import ContactKind, CreditorKind, Dagdeel, Outcome, Reached, SignalKind
 
 StatusValue = Literal[tuple(CaseStatus.values)]  # type: ignore[valid-type]
 OutcomeValue = Literal[tuple(Outcome.values)]  # type: ignore[valid-type]
@@ -194,71 +192,6 @@ class Bakjes(BaseModel):
     bakjes: list[Bakje]
 
 
-# --- requests -----------------------------------------------------------------------------------------
-
-
-_ALLOWED_CONTROLS = {"\t", "\n", "\r"}  # a note may have lines and tabs
-
-
-def _storable_text(value: str) -> str:
-    """NFC-normalised text without NUL, other control characters or lone surrogates (neither is text, and
-    PostgreSQL refuses NUL and lone surrogates: a refusal here, not a 500 there)."""
-    for char in value:
-        kind = unicodedata.category(char)
-        if kind == "Cs":
-            raise PydanticCustomError("invalid", "De tekst bevat een ongeldig teken (een losse surrogaat).")
-        if kind == "Cc" and char not in _ALLOWED_CONTROLS:
-            raise PydanticCustomError("invalid", f"De tekst bevat een ongeldig teken (stuurteken U+{ord(char):04X}).")
-    return unicodedata.normalize("NFC", value)
-
-
-Note = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_storable_text)]
-ShortText = Annotated[str, StringConstraints(max_length=500), AfterValidator(_storable_text)]
-
-
-class _Request(BaseModel):
-    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
-
-
-class ContactpogingNieuw(_Request):
-    soortContact: ContactKindValue
-    tijdstip: AwareDatetime = Field(description="Wanneer de poging is gedaan, met tijdzone, bv. "
-                                                "2026-06-02T19:15:00+02:00. Niet in de toekomst.")
-    bereikt: ReachedValue = Field("onbekend", description="Is de inwoner bereikt (`ja`, `nee`, `onbekend`)?")
-    notitie: Note = ""
-
-
-class ReactieNieuw(_Request):
-    tijdstip: AwareDatetime = Field(description="Wanneer de reactie binnenkwam, met tijdzone.")
-    notitie: Note = ""
-
-
-class AfsluitingNieuw(_Request):
-    eindresultaat: OutcomeValue = Field(description="Een eindresultaat uit de DDAS-lijst.")
-    eersteReactie: FirstReactionValue | None = None
-    welkeHulp: Annotated[str, StringConstraints(max_length=300), AfterValidator(_storable_text)] = Field(
-        "", description="Alleen bij aanvaarde hulp: wat er is afgesproken.")
-    redenGeenHulp: ShortText = Field("", description="Alleen als de inwoner geen hulp wil.")
-    toestemmingGeenHulpGewenst: StrictBool = Field(  # JSON true/false only, not 0, 1 or "yes"
-        False, description="De inwoner gaf toestemming om de vastelastenpartner 'geen hulp gewenst' te melden; "
-                           "alleen bij 'Inwoner hoeft geen hulp vanuit vroegsignalering'.")
-    toelichting: ShortText = Field("", description="Komt in de geschiedenis van de melding.")
-
-
-class HeropeningNieuw(_Request):
-    reden: Annotated[str, StringConstraints(min_length=1, max_length=500), AfterValidator(_storable_text)] = Field(
-        description="Waarom de melding wordt heropend (late hulpacceptatie).")
-
-
-Username = Annotated[str, StringConstraints(min_length=1, max_length=150), AfterValidator(_storable_text)]
-
-
-class ToewijzingNieuw(_Request):
-    gebruikersnaam: Username | None = Field(
-        description="De medewerker (vroegsignaleerder of teamleider van de gemeente van de melding); null heft "
-                    "de toewijzing op.")
-
-
 # --- builders ---------------------------------------------------------------------------------------
 
 
@@ -375,7 +308,8 @@ def household(signals: list) -> dict | None:
     return None
 
 
-def attempt_representation(attempt: ContactAttempt) -> dict:
+def attempt_representation(attempt) -> dict:
+    """A contact attempt (``contacts.models.ContactAttempt``) as the contract's `Contactpoging`."""
     return {
         "contactpogingId": attempt.pk,
         "soortContact": attempt.kind,

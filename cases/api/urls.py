@@ -2,7 +2,9 @@
 and scoping as the web screens."""
 from django.urls import path, register_converter
 
-from . import views
+from .bakjes import BakjesView
+from .contactpogingen import ContactpogingenView, ContactpogingView, ReactieView
+from .meldingen import AfsluitingView, HeropeningView, MeldingenView, MeldingView, ToewijzingView
 
 
 class IdConverter:
@@ -20,16 +22,16 @@ class IdConverter:
 register_converter(IdConverter, "gemeente_id")
 
 urlpatterns = [
-    path("meldingen", views.MeldingenView.as_view(), name="gemeente-meldingen"),
-    path("meldingen/<gemeente_id:meldingId>", views.MeldingView.as_view(), name="gemeente-melding"),
-    path("meldingen/<gemeente_id:meldingId>/contactpogingen", views.ContactpogingenView.as_view(),
+    path("meldingen", MeldingenView.as_view(), name="gemeente-meldingen"),
+    path("meldingen/<gemeente_id:meldingId>", MeldingView.as_view(), name="gemeente-melding"),
+    path("meldingen/<gemeente_id:meldingId>/contactpogingen", ContactpogingenView.as_view(),
          name="gemeente-contactpogingen"),
     path("meldingen/<gemeente_id:meldingId>/contactpogingen/<gemeente_id:contactpogingId>",
-         views.ContactpogingView.as_view(), name="gemeente-contactpoging"),
+         ContactpogingView.as_view(), name="gemeente-contactpoging"),
     path("meldingen/<gemeente_id:meldingId>/contactpogingen/<gemeente_id:contactpogingId>/reactie",
-         views.ReactieView.as_view(), name="gemeente-reactie"),
-    path("meldingen/<gemeente_id:meldingId>/afsluiting", views.AfsluitingView.as_view(), name="gemeente-afsluiting"),
-    path("meldingen/<gemeente_id:meldingId>/heropening", views.HeropeningView.as_view(), name="gemeente-heropening"),
-    path("meldingen/<gemeente_id:meldingId>/toewijzing", views.ToewijzingView.as_view(), name="gemeente-toewijzing"),
-    path("bakjes", views.BakjesView.as_view(), name="gemeente-bakjes"),
+         ReactieView.as_view(), name="gemeente-reactie"),
+    path("meldingen/<gemeente_id:meldingId>/afsluiting", AfsluitingView.as_view(), name="gemeente-afsluiting"),
+    path("meldingen/<gemeente_id:meldingId>/heropening", HeropeningView.as_view(), name="gemeente-heropening"),
+    path("meldingen/<gemeente_id:meldingId>/toewijzing", ToewijzingView.as_view(), name="gemeente-toewijzing"),
+    path("bakjes", BakjesView.as_view(), name="gemeente-bakjes"),
 ]

@@ -61,24 +61,6 @@ class SignaalResource(Signaal):
     waarschuwingen: list[Waarschuwing] | None = Field(default=None, description=WAARSCHUWINGEN)
 
 
-class InvalidParam(BaseModel):
-    name: str
-    code: str
-    reason: str
-
-
-class Problem(BaseModel):
-    """RFC 9457 problem details."""
-
-    type: str
-    title: str
-    status: int
-    detail: str
-    instance: str | None = None
-    code: str | None = None
-    invalidParams: list[InvalidParam] | None = None
-
-
 def delivery_representation(delivery: Delivery) -> dict:
     return {
         "leveringId": str(delivery.pk),

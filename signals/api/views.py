@@ -1,5 +1,4 @@
 """The creditor API (Signaalpartner-API v1): thin views over the intake services and selectors."""
-from django.core.exceptions import RequestDataTooBig
 from django.utils.encoding import escape_uri_path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -8,40 +7,28 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from vroegsignalering.common.problems import Conflict, InvalidParams, PayloadTooLarge
+from vroegsignalering.common.api import FieldError, body_data, problem_responses
+from vroegsignalering.common.problems import Conflict, InvalidParams
 
 from .. import selectors, services
 from ..models import Source
-from ..schemas import MAX_SIGNALS_PER_DELIVERY, FieldError, Levering, Signaal, escape_unstorable
+from ..schemas import MAX_SIGNALS_PER_DELIVERY, Levering, Signaal, escape_unstorable
 from .renderers import SafeJSONRenderer
 from .representations import (
     LeveringAntwoord,
-    Problem,
     SignaalResource,
     delivery_representation,
     signal_representation,
 )
 
-PROBLEM = "application/problem+json"
-
-
-def _problems(*codes: int) -> dict:
-    descriptions = {
-        400: "Ongeldige invoer; `invalidParams` noemt elk ongeldig veld.",
-        401: "Geen of een ongeldige API-sleutel.",
-        404: "Bestaat niet (of hoort bij een andere vastelastenpartner).",
-        409: "Dit signaalId bestaat al met andere inhoud.",
-        413: "Meer dan 1.000 signalen of een te grote inhoud.",
-        429: "Te veel verzoeken; zie `Retry-After`.",
-    }
-    return {(code, PROBLEM): OpenApiResponse(Problem, description=descriptions[code]) for code in codes}
-
-
-def _body(request) -> object:
-    try:
-        return request.data
-    except RequestDataTooBig:
-        raise PayloadTooLarge("De inhoud is groter dan toegestaan.") from None
+PROBLEMS = {
+    400: "Ongeldige invoer; `invalidParams` noemt elk ongeldig veld.",
+    401: "Geen of een ongeldige API-sleutel.",
+    404: "Bestaat niet (of hoort bij een andere vastelastenpartner).",
+    409: "Dit signaalId bestaat al met andere inhoud.",
+    413: "Meer dan 1.000 signalen of een te grote inhoud.",
+    429: "Te veel verzoeken; zie `Retry-After`.",
+}
 
 
 def _actor(request) -> str:
@@ -71,11 +58,11 @@ class LeveringenView(IntakeView):
         ),
         request=Levering,
         responses={201: OpenApiResponse(LeveringAntwoord, description="De levering is opgeslagen."),
-                   **_problems(400, 401, 413, 429)},
+                   **problem_responses(PROBLEMS, 400, 401, 413, 429)},
         tags=["leveringen"],
     )
     def post(self, request):
-        body = _body(request)
+        body = body_data(request)
         items = _signal_list(body)
         delivery, _ = services.delivery_create(
             creditor=request.user.creditor, items=items, source=Source.API, actor=_actor(request)
@@ -113,7 +100,7 @@ class LeveringDetailView(IntakeView):
         operation_id="leveringOpvragen",
         summary="De samenvatting en resultaten per signaal van een levering",
         parameters=[OpenApiParameter("leveringId", OpenApiTypes.UUID, OpenApiParameter.PATH)],
-        responses={200: LeveringAntwoord, **_problems(400, 401, 404, 429)},
+        responses={200: LeveringAntwoord, **problem_responses(PROBLEMS, 400, 401, 404, 429)},
         tags=["leveringen"],
     )
     def get(self, request, leveringId):  # noqa: N803 - the contract's path parameter name
@@ -135,12 +122,12 @@ class SignalenView(IntakeView):
         responses={
             201: OpenApiResponse(SignaalResource, description="Het signaal is opgeslagen."),
             200: OpenApiResponse(SignaalResource, description="Dit signaal was al ontvangen met dezelfde inhoud."),
-            **_problems(400, 401, 409, 413, 429),
+            **problem_responses(PROBLEMS, 400, 401, 409, 413, 429),
         },
         tags=["signalen"],
     )
     def post(self, request):
-        body = _body(request)
+        body = body_data(request)
         creditor = request.user.creditor
         _, results = services.delivery_create(
             creditor=creditor, items=[body], source=Source.API, actor=_actor(request),
@@ -165,7 +152,7 @@ class SignaalDetailView(IntakeView):
         operation_id="signaalOpvragen",
         summary="Een eigen signaal met zijn status",
         parameters=[OpenApiParameter("signaalId", str, OpenApiParameter.PATH)],
-        responses={200: SignaalResource, **_problems(400, 401, 404, 429)},
+        responses={200: SignaalResource, **problem_responses(PROBLEMS, 400, 401, 404, 429)},
         tags=["signalen"],
     )
     def get(self, request, signaalId):  # noqa: N803 - the contract's path parameter name

@@ -2,6 +2,7 @@
 
 drf-standardized-errors turns every exception into one response; the formatter below gives it
 the problem+json shape of the Dutch API Design Rules, with all field errors in ``invalidParams``.
+:class:`Problem` documents that shape in the OpenAPI document (``common.api.problem_responses``).
 """
 from http import HTTPStatus
 
@@ -9,6 +10,7 @@ from django.http import JsonResponse
 from django.views import defaults
 from drf_standardized_errors.formatter import ExceptionFormatter, flatten_errors
 from drf_standardized_errors.handler import ExceptionHandler
+from pydantic import BaseModel
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
@@ -41,6 +43,24 @@ DETAILS = {
     "not_acceptable": "Dit antwoordformaat wordt niet ondersteund; vraag application/json.",
     "error": "Er ging iets mis aan onze kant. Probeer het later opnieuw.",
 }
+
+
+class InvalidParam(BaseModel):
+    name: str
+    code: str
+    reason: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    code: str | None = None
+    invalidParams: list[InvalidParam] | None = None
 
 
 class InvalidParams(exceptions.APIException):

@@ -1,0 +1,99 @@
+"""The municipal API's contact attempts (/api/v1/gemeente/meldingen/{id}/contactpogingen…): register an
+attempt, read one, and register a reply to a letter, card, e-mail or text message."""
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+
+from cases import selectors
+from contacts.services import contact_attempt_record_reply, contact_attempt_register
+from vroegsignalering.common.api import body_parse
+
+from .base import (
+    BASE_PATH,
+    CONTACTPOGING_ID,
+    MELDING_ID,
+    ROLES_TEXT,
+    TAG,
+    TIJDSTIP_CODES,
+    MunicipalApiView,
+    act,
+    problems,
+)
+from .representations import Contactpoging, attempt_representation
+from .requests import ContactpogingNieuw, ReactieNieuw
+
+
+class ContactpogingenView(MunicipalApiView):
+    @extend_schema(
+        operation_id="contactpogingAanmaken",
+        summary="Een contactpoging registreren",
+        description=(
+            "De eerste poging zet een open melding in behandeling. Geweigerd (409) als de melding gesloten is of "
+            "de termijn van 28 dagen is verstreken; een heropende melding neemt pogingen aan. Een reactie op een "
+            f"brief, kaartje, e-mail of sms registreert u op die poging (`…/reactie`). {ROLES_TEXT}"
+        ),
+        parameters=[MELDING_ID],
+        request=ContactpogingNieuw,
+        responses={201: OpenApiResponse(Contactpoging, description="De contactpoging is geregistreerd."),
+                   **problems(400, 401, 403, 404, 409, 429)},
+        tags=[TAG],
+    )
+    def post(self, request, meldingId):  # noqa: N803 - the path parameter's name
+        case = self.get_case(request, meldingId)
+        body = body_parse(request, ContactpogingNieuw)
+        attempt = act(lambda: contact_attempt_register(
+            case=case, kind=body.soortContact, at=body.tijdstip, reached=body.bereikt, note=body.notitie.strip(),
+            by=request.user,
+        ), field_codes=TIJDSTIP_CODES)
+        attempt = selectors.case_attempt_get(case, attempt.pk)
+        return Response(attempt_representation(attempt), status=status.HTTP_201_CREATED,
+                        headers={"Location": f"{BASE_PATH}/meldingen/{case.pk}/contactpogingen/{attempt.pk}"})
+
+
+class _AttemptView(MunicipalApiView):
+    def get_attempt(self, request, meldingId, contactpogingId):  # noqa: N803 - the path parameters' names
+        case = self.get_case(request, meldingId)
+        attempt = selectors.case_attempt_get(case, contactpogingId)
+        if attempt is None:
+            raise exceptions.NotFound()
+        return case, attempt
+
+
+class ContactpogingView(_AttemptView):
+    @extend_schema(
+        operation_id="contactpogingOpvragen",
+        summary="Eén contactpoging van een melding",
+        description=ROLES_TEXT,
+        parameters=[MELDING_ID, CONTACTPOGING_ID],
+        responses={200: Contactpoging, **problems(400, 401, 403, 404, 429,
+                                                    _404="De melding of contactpoging bestaat niet (voor u).")},
+        tags=[TAG],
+    )
+    def get(self, request, meldingId, contactpogingId):  # noqa: N803 - the path parameters' names
+        return Response(attempt_representation(self.get_attempt(request, meldingId, contactpogingId)[1]))
+
+
+class ReactieView(_AttemptView):
+    @extend_schema(
+        operation_id="reactieAanmaken",
+        summary="Een reactie op een brief, kaartje, e-mail of sms registreren",
+        description=(
+            "De inwoner reageerde: de contactpoging wordt `bereikt` (er komt geen nieuwe poging bij). Geweigerd "
+            f"(409) bij een ander soort contact, een tweede reactie, of buiten de termijn. {ROLES_TEXT}"
+        ),
+        parameters=[MELDING_ID, CONTACTPOGING_ID],
+        request=ReactieNieuw,
+        responses={200: OpenApiResponse(Contactpoging, description="De reactie is geregistreerd."),
+                   **problems(400, 401, 403, 404, 409, 429,
+                               _404="De melding of contactpoging bestaat niet (voor u).")},
+        tags=[TAG],
+    )
+    def post(self, request, meldingId, contactpogingId):  # noqa: N803 - the path parameters' names
+        case, attempt = self.get_attempt(request, meldingId, contactpogingId)
+        body = body_parse(request, ReactieNieuw)
+        act(lambda: contact_attempt_record_reply(attempt=attempt, at=body.tijdstip, note=body.notitie.strip(),
+                                                  by=request.user),
+             field_codes=TIJDSTIP_CODES)
+        return Response(attempt_representation(selectors.case_attempt_get(case, attempt.pk)))
