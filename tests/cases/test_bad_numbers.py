@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from accounts.models import Role
 from cases.team_forms import VisitPlanForm
-from tests.cases.api.conftest import API, client_for, open_cases
-from tests.factories import MunicipalityFactory, UserFactory
+from tests.cases.api import API
+from tests.factories import MunicipalityFactory, UserFactory, client_for, open_cases
 from vroegsignalering.common.params import parse_id
 
 pytestmark = pytest.mark.django_db

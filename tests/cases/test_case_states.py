@@ -12,8 +12,7 @@ from cases.exceptions import CaseActionError, CaseWindowClosedError
 from cases.models import Case, CaseEvent, CaseHistory, CasePolicy, CaseStatus
 from contacts.models import Reached
 from contacts.services import contact_attempt_register
-from tests.cases.factories import aware, make_signal
-from tests.factories import MunicipalityFactory, UserFactory
+from tests.factories import MunicipalityFactory, UserFactory, aware, make_signal
 from vroegsignalering.common.vocab import ContactKind, Outcome
 
 S = CaseStatus

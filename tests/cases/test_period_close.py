@@ -10,8 +10,7 @@ from cases.exceptions import CaseActionError
 from cases.models import Case, CaseHistory, CaseSignal, CaseStatus, SignalRole, Urgency
 from signals import demo, normalise
 from signals.models import Signal, SignalHistory, SignalStatus
-from tests.cases.factories import aware, make_signal, make_signals
-from tests.factories import MunicipalityFactory
+from tests.factories import MunicipalityFactory, aware, make_signal, make_signals
 from vroegsignalering.common.vocab import CreditorKind, SignalKind
 
 pytestmark = pytest.mark.django_db

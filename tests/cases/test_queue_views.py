@@ -13,8 +13,7 @@ from accounts.models import Role
 from cases import selectors
 from cases.models import Case, CaseStatus, MatchType, Priority, Urgency
 from contacts.models import FollowUp
-from tests.cases.ui_factories import make_case, make_tray, today
-from tests.factories import MunicipalityFactory, UserFactory
+from tests.factories import MunicipalityFactory, UserFactory, make_case, make_tray, today
 from vroegsignalering.common.vocab import CreditorKind
 
 QUEUE = reverse("queue")

@@ -10,8 +10,7 @@ from cases.models import Case, CaseStatus
 from contacts.models import Arranged, Dagdeel, FollowUp, Reached
 from contacts.selectors import follow_ups_due_for_user
 from contacts.services import follow_up_record
-from tests.cases.factories import aware
-from tests.factories import MunicipalityFactory, UserFactory
+from tests.factories import MunicipalityFactory, UserFactory, aware
 from tests.feedback.helpers import NOW, open_case, reach
 from vroegsignalering.common.vocab import ContactKind, Outcome
 

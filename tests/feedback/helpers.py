@@ -5,7 +5,7 @@ from cases import services as case_services
 from cases.models import Case
 from contacts.models import Reached
 from contacts.services import contact_attempt_register
-from tests.cases.factories import aware, make_signal
+from tests.factories import aware, make_signal
 from vroegsignalering.common.vocab import ContactKind
 
 OPENED = aware(2026, 6, 1, 6)  # period close of May: the window runs 1 … 28 June

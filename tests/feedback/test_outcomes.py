@@ -14,7 +14,7 @@ from feedback.services import feedback_code
 from signals import checks
 from signals.checks import fallout_decide
 from signals.models import FalloutDecision, SignalStatus
-from tests.cases.factories import creditor_for, make_signal
+from tests.factories import creditor_for, make_signal
 from tests.feedback.helpers import DAY_28, NOW, open_case, reach
 from vroegsignalering.common.vocab import CreditorKind, Outcome
 

@@ -5,8 +5,7 @@ import datetime as dt
 import pytest
 
 from signals.models import FalloutDecision, Signal, SignalStatus
-from tests.cases.factories import make_signal
-from tests.factories import MunicipalityFactory, UserFactory
+from tests.factories import MunicipalityFactory, UserFactory, make_signal
 
 pytestmark = pytest.mark.django_db
 
