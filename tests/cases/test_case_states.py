@@ -65,11 +65,6 @@ DAY_28 = aware(2026, 6, 29, 0, 0)
 
 
 @pytest.fixture
-def gemeente(db):
-    return MunicipalityFactory(cbs_code="0100", name="Proefdorp")
-
-
-@pytest.fixture
 def worker(gemeente):
     return UserFactory(first_name="Wil", last_name="Werker", municipalities=[gemeente])
 

@@ -20,18 +20,8 @@ QUEUE = reverse("queue")
 
 
 @pytest.fixture
-def gemeente(db):
-    return MunicipalityFactory(cbs_code="0100", name="Proefdorp")
-
-
-@pytest.fixture
 def andere_gemeente(db):
     return MunicipalityFactory(cbs_code="0200", name="Anderstad")
-
-
-@pytest.fixture
-def worker(gemeente):
-    return UserFactory(municipalities=[gemeente], first_name="Wim", last_name="Werker")
 
 
 @pytest.fixture

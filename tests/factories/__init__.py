@@ -2,7 +2,8 @@
 
 ``from tests.factories import X`` works for every builder; the modules say where each one lives."""
 from tests.factories.accounts import MunicipalityFactory, UserFactory, client_for, token_for
-from tests.factories.cases import TEAM_NOW, TEAM_OPENED, make_case, make_cases, make_tray, open_cases
+from tests.factories.cases import TEAM_NOW, TEAM_OPENED, make_case, make_cases, make_tray, open_case, open_cases
+from tests.factories.contacts import reach
 from tests.factories.dates import aware, now_local, today
 from tests.factories.signals import (
     CreditorFactory,
@@ -18,5 +19,6 @@ from tests.factories.signals import (
 __all__ = [
     "TEAM_NOW", "TEAM_OPENED", "CreditorFactory", "MunicipalityFactory", "UserFactory", "address", "aware",
     "build_signal", "client_for", "creditor_for", "issued_key", "make_case", "make_cases", "make_signal",
-    "make_signals", "make_tray", "now_local", "open_cases", "signal_payload", "today", "token_for",
+    "make_signals", "make_tray", "now_local", "open_case", "open_cases", "reach", "signal_payload", "today",
+    "token_for",
 ]

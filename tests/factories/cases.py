@@ -17,8 +17,8 @@ from tests.factories.signals import make_signal
 
 _serial = itertools.count(1)
 
-# The team tests' clock: the May period closed on 1 June 2026 (the 28-day window is open up to and
-# including 28 June), and now is Wednesday 10 June, week 24.
+# The fixed clock of the team, visit and feedback tests: the May period closed on 1 June 2026 (the
+# 28-day window is open up to and including 28 June), and now is Wednesday 10 June, week 24.
 TEAM_OPENED = aware(2026, 6, 1, 6)
 TEAM_NOW = aware(2026, 6, 10, 9)
 
@@ -88,3 +88,11 @@ def make_cases(municipality, n: int, start: int = 0, month: int = 5) -> list[Cas
     (a period closes once: a second batch for one municipality takes another month)."""
     period = deadlines.period_for(dt.date(2026, month, 1))
     return open_cases(municipality, range(start, start + n), opened=TEAM_OPENED, period=period)
+
+
+def open_case(municipality, *signal_kwargs: dict) -> Case:
+    """A case (opened at the May period close) holding one signal per kwargs dict, same address."""
+    for kwargs in signal_kwargs:
+        make_signal(municipality, **{"at": 1, **kwargs})
+    services.period_close(municipality=municipality, now=TEAM_OPENED)
+    return Case.objects.order_by("-pk").first()

@@ -19,11 +19,6 @@ CANDIDATES = [
 
 
 @pytest.fixture
-def gemeente():
-    return MunicipalityFactory(cbs_code="0100", name="Proefdorp")
-
-
-@pytest.fixture
 def reviewer(gemeente, client):
     user = UserFactory(municipalities=[gemeente])
     client.force_login(user)
