@@ -51,8 +51,7 @@ def fill(args) -> tuple[list, dict, float]:
     from feedback.models import FeedbackCode, FeedbackEvent, FeedCounter
     from signals.models import Signal
     from signals.services import api_key_issue
-    from tests.cases.factories import build_signal
-    from tests.factories import CreditorFactory, MunicipalityFactory
+    from tests.factories import CreditorFactory, MunicipalityFactory, build_signal
     from vroegsignalering.common.bulk import bulk_insert
 
     started = time.perf_counter()

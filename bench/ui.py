@@ -55,8 +55,7 @@ def fill(args, rng: random.Random):
     from cases import deadlines
     from cases.models import Case, CaseSignal, MatchType, SignalRole, Tray
     from signals.models import Signal, SignalStatus
-    from tests.cases.factories import build_signal
-    from tests.factories import MunicipalityFactory, UserFactory
+    from tests.factories import MunicipalityFactory, UserFactory, build_signal
     from vroegsignalering.common.bulk import bulk_insert
     from vroegsignalering.common.vocab import CreditorKind
 

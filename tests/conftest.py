@@ -2,8 +2,9 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
+from accounts.models import Role
 from tests.caches import own_caches
-from tests.factories import CreditorFactory, MunicipalityFactory, issued_key
+from tests.factories import CreditorFactory, MunicipalityFactory, UserFactory, issued_key
 
 # No deadline per example: how fast a shared CI machine runs an example is not a property of the code
 # (a slow example would fail as DeadlineExceeded or Flaky). A failure prints its reproduction blob.
@@ -72,6 +73,35 @@ def other_api(db, municipality):
     other = CreditorFactory(name="Woningcorporatie Zuid")
     client.credentials(HTTP_X_API_KEY=issued_key(other))
     client.creditor = other
+    return client
+
+
+# --- the people of the case, team and visit tests: Proefdorp with worker Wim and team lead Tineke,
+# and Anderstad next door (a module with other people defines its own) ----------------------------------
+
+@pytest.fixture
+def gemeente(db):
+    return MunicipalityFactory(cbs_code="0100", name="Proefdorp")
+
+
+@pytest.fixture
+def andere(db):
+    return MunicipalityFactory(cbs_code="0200", name="Anderstad")
+
+
+@pytest.fixture
+def lead(gemeente):
+    return UserFactory(role=Role.TEAMLEIDER, municipalities=[gemeente], first_name="Tineke", last_name="Leider")
+
+
+@pytest.fixture
+def worker(gemeente):
+    return UserFactory(municipalities=[gemeente], first_name="Wim", last_name="Werker")
+
+
+@pytest.fixture
+def client_lead(client, lead):
+    client.force_login(lead)
     return client
 
 

@@ -14,8 +14,7 @@ from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from accounts.models import Role
-from tests.cases.api.conftest import token_for
-from tests.factories import CreditorFactory, MunicipalityFactory, UserFactory, issued_key
+from tests.factories import CreditorFactory, MunicipalityFactory, UserFactory, issued_key, token_for
 
 CREDITOR = [
     ("/api/v1/terugkoppelingen", "limiet", {}),

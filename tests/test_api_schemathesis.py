@@ -33,9 +33,15 @@ from contacts.models import Reached
 from contacts.services import contact_attempt_register
 from feedback.services import feedback_publish
 from signals.models import Delivery, Signal
-from tests.cases.api.conftest import open_cases, token_for
-from tests.cases.factories import creditor_for
-from tests.factories import MunicipalityFactory, UserFactory, issued_key, signal_payload
+from tests.factories import (
+    MunicipalityFactory,
+    UserFactory,
+    creditor_for,
+    issued_key,
+    open_cases,
+    signal_payload,
+    token_for,
+)
 from vroegsignalering.common.vocab import ContactKind, CreditorKind, Outcome
 from vroegsignalering.wsgi import application
 

@@ -25,8 +25,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts.models import Role
-from tests.cases.api.conftest import token_for
-from tests.factories import CreditorFactory, MunicipalityFactory, UserFactory, issued_key, signal_payload
+from tests.factories import CreditorFactory, MunicipalityFactory, UserFactory, issued_key, signal_payload, token_for
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUNDS = int(os.environ.get("FIRST_REQUEST_ROUNDS", "5"))

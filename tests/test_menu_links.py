@@ -9,8 +9,7 @@ from django.urls import reverse
 from accounts.models import Role
 from cases import services
 from cases.models import Case
-from tests.cases.test_team_views import make_cases
-from tests.factories import CreditorFactory, MunicipalityFactory, UserFactory
+from tests.factories import CreditorFactory, MunicipalityFactory, UserFactory, make_cases
 
 
 @pytest.fixture

@@ -13,8 +13,7 @@ from accounts.models import Role
 from cases import services
 from cases.models import Case, CaseSignal
 from signals.models import SignalStatus
-from tests.cases.factories import make_signal
-from tests.factories import MunicipalityFactory, UserFactory
+from tests.factories import MunicipalityFactory, UserFactory, make_signal
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "docs" / "screenshots"

@@ -4,8 +4,7 @@ import pytest
 from cases import services
 from cases.models import Case, CasePolicy, RoutingRule
 from cases.presets import routing_preset_install
-from tests.cases.factories import aware, make_signal
-from tests.factories import MunicipalityFactory, UserFactory
+from tests.factories import MunicipalityFactory, UserFactory, aware, make_signal
 
 pytestmark = pytest.mark.django_db
 

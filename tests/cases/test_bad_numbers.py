@@ -4,10 +4,9 @@ a clear 400 or 404, or are ignored; never a 500."""
 import pytest
 from django.urls import reverse
 
-from accounts.models import Role
 from cases.team_forms import VisitPlanForm
-from tests.cases.api.conftest import API, client_for, open_cases
-from tests.factories import MunicipalityFactory, UserFactory
+from tests.cases.api import API
+from tests.factories import client_for, open_cases
 from vroegsignalering.common.params import parse_id
 
 pytestmark = pytest.mark.django_db
@@ -17,29 +16,8 @@ IDS = ["superscript-two", "negative", "too-big", "empty", "5000-digits"]
 
 
 @pytest.fixture
-def gemeente(db):
-    return MunicipalityFactory(cbs_code="0100", name="Proefdorp")
-
-
-@pytest.fixture
-def worker(gemeente):
-    return UserFactory(municipalities=[gemeente], first_name="Wim", last_name="Werker")
-
-
-@pytest.fixture
-def lead(gemeente):
-    return UserFactory(role=Role.TEAMLEIDER, municipalities=[gemeente], first_name="Tineke", last_name="Leider")
-
-
-@pytest.fixture
 def case(gemeente):
     return open_cases(gemeente, [1])[0]
-
-
-@pytest.fixture
-def client_lead(client, lead):
-    client.force_login(lead)
-    return client
 
 
 @pytest.mark.parametrize(("value", "expected"), [

@@ -18,24 +18,13 @@ from cases.models import Case, CaseStatus, Urgency
 from contacts.models import Arranged, ContactAttempt, Dagdeel, FollowUp, Reached
 from signals.models import Signal
 from signals.schemas import judge_signals
-from tests.cases.ui_factories import make_case, open_cases
-from tests.factories import MunicipalityFactory, UserFactory, signal_payload
+from tests.factories import MunicipalityFactory, UserFactory, make_case, open_cases, signal_payload
 from vroegsignalering.common.vocab import ContactKind, CreditorKind, Outcome
-
-
-@pytest.fixture
-def gemeente(db):
-    return MunicipalityFactory(cbs_code="0100", name="Proefdorp")
 
 
 @pytest.fixture
 def andere_gemeente(db):
     return MunicipalityFactory(cbs_code="0200", name="Anderstad")
-
-
-@pytest.fixture
-def worker(gemeente):
-    return UserFactory(municipalities=[gemeente], first_name="Wim", last_name="Werker")
 
 
 @pytest.fixture
@@ -46,7 +35,7 @@ def client_w(client, worker):
 
 @pytest.fixture
 def case(gemeente):
-    return open_cases(gemeente, signals_per_address=[2])[0]
+    return open_cases(gemeente, signals_per_address=[2], kind=CreditorKind.HUUR)[0]
 
 
 def local_now() -> dt.datetime:
@@ -252,7 +241,8 @@ def test_reply_refusals(client_w, case, gemeente):
     assert "Een reactie wordt geregistreerd bij een brief, kaartje, e-mail of sms/WhatsApp" in summary(
         response.content.decode())
     assert ContactAttempt.objects.get().reply_received_at is None
-    other = open_cases(MunicipalityFactory(cbs_code="0300", name="Derde"), signals_per_address=[1])[0]
+    other = open_cases(MunicipalityFactory(cbs_code="0300", name="Derde"), signals_per_address=[1],
+                       kind=CreditorKind.HUUR)[0]
     # an attempt of another case, through this case's URL: not found
     assert client_w.post(url("case_attempt_reply", other, call.pk), moment(2)).status_code == 404
     client_w.post(url("case_attempt_create", case), attempt_data(soort=ContactKind.BRIEF, **moment(20)))
@@ -403,7 +393,7 @@ def _page_queries(client, case) -> int:
 
 
 def test_the_case_page_runs_a_constant_number_of_queries(client_w, gemeente, worker):
-    small, large = open_cases(gemeente, signals_per_address=[1, 10])
+    small, large = open_cases(gemeente, signals_per_address=[1, 10], kind=CreditorKind.HUUR)
     for case, count in ((small, 1), (large, 10)):
         for n in range(count):
             kind = [ContactKind.BRIEF, ContactKind.TELEFOON][n % 2]

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 from django.db import transaction
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
+from django_fsm import ConcurrentTransition
 
 from accounts.models import Role
 from cases import services
@@ -12,8 +12,8 @@ from cases.exceptions import CaseActionError, CaseWindowClosedError
 from cases.models import Case, CaseEvent, CaseHistory, CasePolicy, CaseStatus
 from contacts.models import Reached
 from contacts.services import contact_attempt_register
-from tests.cases.factories import aware, make_signal
-from tests.factories import MunicipalityFactory, UserFactory
+from tests.factories import MunicipalityFactory, UserFactory, aware, make_signal
+from tests.fsm import assert_transition, in_state, transition_walk
 from vroegsignalering.common.vocab import ContactKind, Outcome
 
 S = CaseStatus
@@ -26,26 +26,15 @@ TRANSITIONS = {
     "expire": ((Outcome.GEEN_CONTACT, NOW), {S.OPEN, S.IN_BEHANDELING}, S.GESLOTEN),
     "reopen": (("Inwoner belde alsnog", NOW), {S.GESLOTEN}, S.HEROPEND),
 }
-WALK = [(name, source) for name in TRANSITIONS for source in S.values]
 
 
 def case_in(status: str) -> Case:
-    case = Case()
-    case.__dict__["status"] = status  # the field is protected: set the state as a load would
-    return case
+    return in_state(Case, status)
 
 
-@pytest.mark.parametrize(("name", "source"), WALK, ids=[f"{n}-from-{s}" for n, s in WALK])
+@transition_walk(TRANSITIONS, S.values)
 def test_transition(name, source):
-    args, allowed, target = TRANSITIONS[name]
-    case = case_in(source)
-    if source in allowed:
-        getattr(case, name)(*args)
-        assert case.status == target
-    else:
-        with pytest.raises(TransitionNotAllowed):
-            getattr(case, name)(*args)
-        assert case.status == source
+    assert_transition(TRANSITIONS, case_in, name, source)
 
 
 def test_every_state_is_reachable_and_none_is_a_dead_end():
@@ -73,11 +62,6 @@ def test_transitions_record_outcome_and_moments():
 OPENED = aware(2026, 6, 1, 6)  # period close of May: the window runs 1 … 28 June
 LAST_MINUTE = aware(2026, 6, 28, 23, 59)
 DAY_28 = aware(2026, 6, 29, 0, 0)
-
-
-@pytest.fixture
-def gemeente(db):
-    return MunicipalityFactory(cbs_code="0100", name="Proefdorp")
 
 
 @pytest.fixture

@@ -8,16 +8,11 @@ from cases.exceptions import CaseActionError
 from cases.models import Case, CaseStatus
 from contacts.models import FollowUp
 from feedback.models import FeedbackEvent
-from tests.factories import MunicipalityFactory, UserFactory
-from tests.feedback.helpers import NOW, open_case, reach
+from tests.factories import UserFactory, open_case, reach
+from tests.feedback.helpers import NOW
 from vroegsignalering.common.vocab import CreditorKind, Outcome
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def gemeente():
-    return MunicipalityFactory(cbs_code="0100", name="Proefdorp")
 
 
 @pytest.fixture

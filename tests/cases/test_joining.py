@@ -12,8 +12,7 @@ from cases.presets import routing_preset_install
 from contacts.models import Reached
 from contacts.services import contact_attempt_register
 from signals.models import Signal, SignalHistory, SignalStatus
-from tests.cases.factories import aware, make_signal
-from tests.factories import MunicipalityFactory, UserFactory
+from tests.factories import MunicipalityFactory, UserFactory, aware, make_signal
 from vroegsignalering.common.vocab import ContactKind, CreditorKind, Outcome, SignalKind
 
 pytestmark = pytest.mark.django_db

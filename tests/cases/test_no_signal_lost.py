@@ -183,7 +183,7 @@ def test_every_signal_ends_exactly_once_with_its_feedback(brp, configure):
 # --- the pieces, without the BRP ------------------------------------------------------------------------
 
 def _join_scenario(configure):
-    from tests.cases.factories import aware, make_signal
+    from tests.factories import aware, make_signal
 
     municipality = Municipality.objects.create(cbs_code="0101", name="Proefstad")
     configure(municipality)
@@ -222,7 +222,7 @@ def test_a_resident_known_to_debt_assistance_never_joins_a_case_being_worked(con
 
 
 def test_a_rule_pointing_at_another_municipalitys_tray_does_not_stop_the_period_close():
-    from tests.cases.factories import aware, make_signal
+    from tests.factories import aware, make_signal
 
     here = Municipality.objects.create(cbs_code="0102", name="Hier")
     there = Municipality.objects.create(cbs_code="0103", name="Daar")

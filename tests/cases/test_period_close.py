@@ -11,8 +11,7 @@ from cases.models import Case, CaseHistory, CaseSignal, CaseStatus, SignalRole, 
 from demo import deliveries, generator
 from signals import normalise
 from signals.models import Signal, SignalHistory, SignalStatus
-from tests.cases.factories import aware, make_signal, make_signals
-from tests.factories import MunicipalityFactory
+from tests.factories import MunicipalityFactory, aware, make_signal, make_signals
 from vroegsignalering.common.vocab import CreditorKind, SignalKind
 
 pytestmark = pytest.mark.django_db

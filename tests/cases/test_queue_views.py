@@ -13,26 +13,15 @@ from accounts.models import Role
 from cases import selectors
 from cases.models import Case, CaseStatus, MatchType, Priority, Urgency
 from contacts.models import FollowUp
-from tests.cases.ui_factories import make_case, make_tray, today
-from tests.factories import MunicipalityFactory, UserFactory
+from tests.factories import MunicipalityFactory, UserFactory, make_case, make_tray, today
 from vroegsignalering.common.vocab import CreditorKind
 
 QUEUE = reverse("queue")
 
 
 @pytest.fixture
-def gemeente(db):
-    return MunicipalityFactory(cbs_code="0100", name="Proefdorp")
-
-
-@pytest.fixture
 def andere_gemeente(db):
     return MunicipalityFactory(cbs_code="0200", name="Anderstad")
-
-
-@pytest.fixture
-def worker(gemeente):
-    return UserFactory(municipalities=[gemeente], first_name="Wim", last_name="Werker")
 
 
 @pytest.fixture

@@ -13,8 +13,7 @@ from cases.presets import PRESETS, routing_preset_install
 from signals import normalise
 from signals.models import SignalStatus
 from signals.rules import not_picked_up
-from tests.cases.factories import address, aware, build_signal, make_signal, make_signals
-from tests.factories import MunicipalityFactory
+from tests.factories import MunicipalityFactory, address, aware, build_signal, make_signal, make_signals
 from vroegsignalering.common.vocab import CreditorKind, Outcome, SignalKind
 
 pytestmark = pytest.mark.django_db

@@ -11,33 +11,13 @@ from cases.models import Case, Tray
 from cases.team_overview import team_overview_for_user
 from contacts.models import Dagdeel
 from contacts.services import visit_plan
-from tests.cases.test_team_views import NOW, make_cases
-from tests.factories import MunicipalityFactory, UserFactory
+from tests.factories import TEAM_NOW as NOW
+from tests.factories import UserFactory, make_cases
 
 
 @pytest.fixture(autouse=True)
 def _clock(monkeypatch):
     monkeypatch.setattr(team_views, "_now", lambda: NOW)
-
-
-@pytest.fixture
-def gemeente(db):
-    return MunicipalityFactory(cbs_code="0100", name="Proefdorp")
-
-
-@pytest.fixture
-def andere(db):
-    return MunicipalityFactory(cbs_code="0200", name="Anderstad")
-
-
-@pytest.fixture
-def lead(gemeente):
-    return UserFactory(role=Role.TEAMLEIDER, municipalities=[gemeente], first_name="Tineke", last_name="Leider")
-
-
-@pytest.fixture
-def worker(gemeente):
-    return UserFactory(municipalities=[gemeente], first_name="Wim", last_name="Werker")
 
 
 @pytest.fixture

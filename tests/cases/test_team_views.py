@@ -16,12 +16,10 @@ from cases.exceptions import CaseActionError
 from cases.models import Case, CaseEvent, CaseHistory, Tray
 from contacts.models import Reached
 from contacts.services import contact_attempt_register
-from tests.cases.factories import aware, make_signal
-from tests.factories import MunicipalityFactory, UserFactory
+from tests.factories import TEAM_NOW, TEAM_OPENED, UserFactory, aware, make_cases
 from vroegsignalering.common.vocab import ContactKind, Outcome
 
-OPENED = aware(2026, 6, 1, 6)  # the window is open up to and including 28 June
-NOW = aware(2026, 6, 10, 9)  # a Wednesday
+OPENED, NOW = TEAM_OPENED, TEAM_NOW  # the window is open up to and including 28 June; a Wednesday
 
 
 @pytest.fixture(autouse=True)
@@ -30,45 +28,8 @@ def _clock(monkeypatch):
 
 
 @pytest.fixture
-def gemeente(db):
-    return MunicipalityFactory(cbs_code="0100", name="Proefdorp")
-
-
-@pytest.fixture
-def andere(db):
-    return MunicipalityFactory(cbs_code="0200", name="Anderstad")
-
-
-@pytest.fixture
-def lead(gemeente):
-    return UserFactory(role=Role.TEAMLEIDER, municipalities=[gemeente], first_name="Tineke", last_name="Leider")
-
-
-@pytest.fixture
-def worker(gemeente):
-    return UserFactory(municipalities=[gemeente], first_name="Wim", last_name="Werker")
-
-
-@pytest.fixture
 def worker2(gemeente):
     return UserFactory(municipalities=[gemeente], first_name="Wies", last_name="Tweede")
-
-
-@pytest.fixture
-def client_lead(client, lead):
-    client.force_login(lead)
-    return client
-
-
-def make_cases(municipality, n: int, start: int = 0, month: int = 5) -> list[Case]:
-    """``n`` new cases at distinct addresses, opened at OPENED by closing the period ``month`` of 2026
-    (a period closes once: a second batch for one municipality takes another month)."""
-    period = deadlines.period_for(dt.date(2026, month, 1))
-    for i in range(n):
-        make_signal(municipality, at=start + i, signal_date=period.start + dt.timedelta(days=9))
-    before = set(Case.objects.filter(municipality=municipality).values_list("pk", flat=True))
-    services.period_close(municipality=municipality, now=OPENED, period=period)
-    return list(Case.objects.filter(municipality=municipality).exclude(pk__in=before).order_by("pk"))
 
 
 def assigned(cases) -> list:

@@ -9,8 +9,7 @@ from cases.exceptions import CaseActionError, CaseWindowClosedError
 from cases.models import Case, CaseStatus
 from contacts.models import ContactAttempt, Dagdeel, Reached, dagdeel_for
 from contacts.services import contact_attempt_record_reply, contact_attempt_register
-from tests.cases.factories import aware, make_signal
-from tests.factories import MunicipalityFactory, UserFactory
+from tests.factories import UserFactory, aware, make_signal
 from vroegsignalering.common.vocab import ContactKind, Outcome
 
 OPENED = aware(2026, 6, 1, 6)
@@ -29,11 +28,6 @@ DAY_28 = aware(2026, 6, 29, 0, 0)
 ])
 def test_dagdeel_in_local_time(moment, dagdeel):
     assert dagdeel_for(moment) == dagdeel
-
-
-@pytest.fixture
-def gemeente(db):
-    return MunicipalityFactory(cbs_code="0100", name="Proefdorp")
 
 
 @pytest.fixture

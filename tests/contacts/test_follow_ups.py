@@ -10,18 +10,12 @@ from cases.models import Case, CaseStatus
 from contacts.models import Arranged, Dagdeel, FollowUp, Reached
 from contacts.selectors import follow_ups_due_for_user
 from contacts.services import follow_up_record
-from tests.cases.factories import aware
-from tests.factories import MunicipalityFactory, UserFactory
-from tests.feedback.helpers import NOW, open_case, reach
+from tests.factories import MunicipalityFactory, UserFactory, aware, open_case, reach
+from tests.feedback.helpers import NOW
 from vroegsignalering.common.vocab import ContactKind, Outcome
 
 pytestmark = pytest.mark.django_db
 PAUSE_END = dt.date(2026, 7, 10)  # closed on 10 June + 30 days
-
-
-@pytest.fixture
-def gemeente():
-    return MunicipalityFactory(cbs_code="0100", name="Proefdorp")
 
 
 @pytest.fixture

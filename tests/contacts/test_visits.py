@@ -14,12 +14,10 @@ from cases.exceptions import CaseActionError, CaseWindowClosedError
 from cases.models import Case, CaseEvent, CaseHistory, Tray
 from contacts.models import ContactAttempt, Dagdeel, PlannedVisit, Reached
 from contacts.services import contact_attempt_register, visit_cancel, visit_plan
-from tests.cases.factories import aware, make_signal
-from tests.factories import MunicipalityFactory, UserFactory
+from tests.factories import TEAM_NOW, TEAM_OPENED, UserFactory, aware, make_signal, open_cases
 from vroegsignalering.common.vocab import ContactKind, Outcome
 
-OPENED = aware(2026, 6, 1, 6)  # window open up to and including Sunday 28 June
-NOW = aware(2026, 6, 10, 9)  # Wednesday 10 June, week 24
+OPENED, NOW = TEAM_OPENED, TEAM_NOW  # window open up to and including Sunday 28 June; Wednesday 10 June, week 24
 WEDNESDAY, THURSDAY = dt.date(2026, 6, 10), dt.date(2026, 6, 11)
 
 
@@ -28,46 +26,13 @@ def _clock(monkeypatch):
     monkeypatch.setattr(team_views, "_now", lambda: NOW)
 
 
-@pytest.fixture
-def gemeente(db):
-    return MunicipalityFactory(cbs_code="0100", name="Proefdorp")
-
-
-@pytest.fixture
-def andere(db):
-    return MunicipalityFactory(cbs_code="0200", name="Anderstad")
-
-
-@pytest.fixture
-def lead(gemeente):
-    return UserFactory(role=Role.TEAMLEIDER, municipalities=[gemeente], first_name="Tineke", last_name="Leider")
-
-
-@pytest.fixture
-def worker(gemeente):
-    return UserFactory(municipalities=[gemeente], first_name="Wim", last_name="Werker")
-
-
-@pytest.fixture
-def client_lead(client, lead):
-    client.force_login(lead)
-    return client
-
-
 def where(postcode: str, number: int) -> dict:
     return {"postcode": postcode, "house_number": number, "house_letter": "", "house_number_addition": ""}
 
 
-def make_cases(municipality, addresses: list[dict], **signal) -> list[Case]:
-    for at in addresses:
-        make_signal(municipality, at=at, **signal)
-    services.period_close(municipality=municipality, now=OPENED)
-    return list(Case.objects.filter(municipality=municipality).order_by("pk"))
-
-
 @pytest.fixture
 def case(gemeente):
-    return make_cases(gemeente, [where("1011AB", 5)])[0]
+    return open_cases(gemeente, [where("1011AB", 5)], opened=OPENED)[0]
 
 
 def plan(case, worker, by, *, date=THURSDAY, dagdeel=Dagdeel.OCHTEND, note="", now=NOW):
@@ -279,7 +244,7 @@ def test_a_nonsense_date_is_a_field_error(client_lead, case, worker, datum):
 
 
 def test_a_case_of_another_municipality_cannot_be_planned(client_lead, andere, worker):
-    theirs, = make_cases(andere, [where("9999ZZ", 1)])
+    theirs, = open_cases(andere, [where("9999ZZ", 1)], opened=OPENED)
     response = client_lead.post(reverse("team:visits"), {
         "melding": theirs.pk, "medewerker": worker.pk, "datum": "2026-06-11", "dagdeel": "Ochtend"})
     assert response.status_code == 400
@@ -301,7 +266,7 @@ def test_cancel_through_the_screen(client_lead, case, worker, lead):
 
 
 def test_a_visit_of_another_municipality_is_not_found(client_lead, andere):
-    theirs, = make_cases(andere, [where("9999ZZ", 1)])
+    theirs, = open_cases(andere, [where("9999ZZ", 1)], opened=OPENED)
     boss = UserFactory(role=Role.TEAMLEIDER, municipalities=[andere])
     visit = plan(theirs, UserFactory(municipalities=[andere]), boss)
     assert client_lead.post(reverse("team:visit_cancel", args=[visit.pk])).status_code == 404
@@ -320,7 +285,7 @@ def test_a_worker_cannot_plan_or_cancel(client, case, worker, lead):
 
 
 def test_the_planner_lists_home_visit_cases_still_to_plan(client_lead, gemeente, worker, lead):
-    a, b, c = make_cases(gemeente, [where("1011AB", 1), where("1011AB", 2), where("1011AB", 3)])
+    a, b, c = open_cases(gemeente, [where("1011AB", 1), where("1011AB", 2), where("1011AB", 3)], opened=OPENED)
     huis = Tray.objects.create(municipality=gemeente, code="huis", name="Huisbezoek",
                                contact_kind=ContactKind.HUISBEZOEK)
     Case.objects.filter(pk__in=[a.pk, b.pk]).update(tray=huis)
@@ -332,7 +297,7 @@ def test_the_planner_lists_home_visit_cases_still_to_plan(client_lead, gemeente,
 
 
 def test_the_planner_runs_a_bounded_number_of_queries(client_lead, gemeente, worker, lead):
-    cases = make_cases(gemeente, [where("1011AB", n) for n in range(1, 13)])
+    cases = open_cases(gemeente, [where("1011AB", n) for n in range(1, 13)], opened=OPENED)
 
     def count() -> int:
         with CaptureQueriesContext(connection) as ctx:

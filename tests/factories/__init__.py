@@ -1,72 +1,24 @@
-"""Test data builders (factory_boy). Persons are synthetic."""
-import factory
+"""Test data builders, one module per app (factory_boy where a model is built). Persons are synthetic.
 
-from accounts.models import Municipality, Role, User
-from signals.models import Creditor
-from signals.services import api_key_issue
+``from tests.factories import X`` works for every builder; the modules say where each one lives."""
+from tests.factories.accounts import MunicipalityFactory, UserFactory, client_for, token_for
+from tests.factories.cases import TEAM_NOW, TEAM_OPENED, make_case, make_cases, make_tray, open_case, open_cases
+from tests.factories.contacts import reach
+from tests.factories.dates import aware, now_local, today
+from tests.factories.signals import (
+    CreditorFactory,
+    address,
+    build_signal,
+    creditor_for,
+    issued_key,
+    make_signal,
+    make_signals,
+    signal_payload,
+)
 
-
-class MunicipalityFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Municipality
-        django_get_or_create = ("cbs_code",)
-
-    cbs_code = "0363"
-    name = "Amsterdam"
-    inhabitants = 931_298
-
-
-class CreditorFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Creditor
-
-    name = factory.Sequence(lambda n: f"Zorgverzekeraar {n}")
-    kinds: list = []
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
-        skip_postgeneration_save = True
-
-    username = factory.Sequence(lambda n: f"gebruiker{n}")
-    role = Role.VROEGSIGNALEERDER
-    password = factory.PostGenerationMethodCall("set_password", "geheim-wachtwoord-42")
-
-    @factory.post_generation
-    def municipalities(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.municipalities.set(extracted)
-        if create:
-            self.save()
-
-
-def issued_key(creditor: Creditor) -> str:
-    return api_key_issue(creditor=creditor, name="test")[1]
-
-
-def signal_payload(n: int = 1, **overrides) -> dict:
-    """A valid contract `<Signaal>` for a synthetic person in Amsterdam."""
-    payload = {
-        "signaalId": f"ZV-{n:06d}",
-        "gemeentecode": "0363",
-        "soortVasteLast": "zorgverzekering",
-        "soortSignaal": "vroegsignaal",
-        "klant": {
-            "voornamen": "Test",
-            "voorvoegsel": "van der",
-            "geslachtsnaam": "Proefpersoon",
-            "geboortedatum": "1980-04-01",
-            "telefoonnummers": ["06 12345678"],
-            "emailadres": "t.proef@example.nl",
-        },
-        "adres": {"straatnaam": "Proefstraat", "huisnummer": 10 + n, "postcode": "1011 ab", "woonplaats": "Amsterdam"},
-        "achterstand": {"bedrag": "312.50", "vervaldatumOudsteFactuur": "2026-09-01"},
-        "contractnummer": f"POL-{n}",
-    }
-    for key, value in overrides.items():
-        if isinstance(value, dict) and isinstance(payload.get(key), dict):
-            payload[key] = {**payload[key], **value}
-        else:
-            payload[key] = value
-    return payload
+__all__ = [
+    "TEAM_NOW", "TEAM_OPENED", "CreditorFactory", "MunicipalityFactory", "UserFactory", "address", "aware",
+    "build_signal", "client_for", "creditor_for", "issued_key", "make_case", "make_cases", "make_signal",
+    "make_signals", "make_tray", "now_local", "open_case", "open_cases", "reach", "signal_payload", "today",
+    "token_for",
+]

@@ -10,9 +10,8 @@ from feedback.selectors import cursor_encode
 from feedback.services import feedback_issue_for_signal
 from signals import checks
 from signals.models import SignalStatus
-from tests.cases.factories import make_signal
-from tests.factories import MunicipalityFactory
-from tests.feedback.helpers import NOW, open_case, reach
+from tests.factories import MunicipalityFactory, make_signal, open_case, reach
+from tests.feedback.helpers import NOW
 from vroegsignalering.common.vocab import ContactKind, Outcome
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from feedback.models import FeedbackEvent
 from feedback.services import feedback_issue_for_signal
 from signals.models import Signal, SignalStatus
-from tests.cases.factories import make_signals
+from tests.factories import make_signals
 from tests.feedback.helpers import NOW
 from vroegsignalering.common.vocab import Outcome
 

@@ -38,8 +38,7 @@ from feedback.models import FeedbackCode
 from signals import checks
 from signals.models import SignalStatus
 from tests.caches import own_caches
-from tests.cases.factories import aware, make_signal
-from tests.factories import CreditorFactory, issued_key
+from tests.factories import CreditorFactory, aware, issued_key, make_signal
 from tests.feedback.helpers import OPENED
 from vroegsignalering.common.vocab import NOT_PICKED_UP, OUTCOMES, ContactKind, Outcome
 

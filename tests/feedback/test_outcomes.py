@@ -14,8 +14,8 @@ from feedback.services import feedback_code
 from signals import checks
 from signals.checks import fallout_decide
 from signals.models import FalloutDecision, SignalStatus
-from tests.cases.factories import creditor_for, make_signal
-from tests.feedback.helpers import DAY_28, NOW, open_case, reach
+from tests.factories import creditor_for, make_signal, open_case, reach
+from tests.feedback.helpers import DAY_28, NOW
 from vroegsignalering.common.vocab import CreditorKind, Outcome
 
 pytestmark = pytest.mark.django_db

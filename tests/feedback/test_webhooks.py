@@ -20,10 +20,9 @@ from feedback.selectors import webhook_endpoints_due
 from feedback.services import feedback_issue_for_signal
 from feedback.webhooks import ADDRESS_REFUSED
 from signals.models import SignalStatus
-from tests.cases.factories import make_signal
 from tests.e2e_support import Receiver, hanging, statuses, wait_until
-from tests.factories import CreditorFactory, UserFactory
-from tests.feedback.helpers import NOW, open_case, reach
+from tests.factories import CreditorFactory, UserFactory, make_signal, open_case, reach
+from tests.feedback.helpers import NOW
 from vroegsignalering.celery import app
 from vroegsignalering.common.vocab import Outcome
 

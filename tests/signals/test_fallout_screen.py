@@ -5,8 +5,7 @@ import datetime as dt
 import pytest
 
 from signals.models import FalloutDecision, Signal, SignalStatus
-from tests.cases.factories import make_signal
-from tests.factories import MunicipalityFactory, UserFactory
+from tests.factories import MunicipalityFactory, UserFactory, make_signal
 
 pytestmark = pytest.mark.django_db
 
@@ -17,11 +16,6 @@ CANDIDATES = [
     {"bsn": "999990020", "naam": "Test Proef", "geboortedatum": "1986-04-01", "leeftijd": 40, "minderjarig": False,
      "voornamen": "Test", "voorvoegsel": "", "geslachtsnaam": "Proef", "op_adres": True, "adres": "Proefstraat 1"},
 ]
-
-
-@pytest.fixture
-def gemeente():
-    return MunicipalityFactory(cbs_code="0100", name="Proefdorp")
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from cases import services
 from cases.models import Case, CaseHistory, CaseStatus
 from contacts.models import ContactAttempt, FollowUp, Reached
 from feedback.models import FeedbackEvent
-from tests.cases.api.conftest import API, client_for, open_cases
-from tests.factories import UserFactory
+from tests.cases.api import API
+from tests.factories import UserFactory, client_for, open_cases
 from vroegsignalering.common.vocab import Outcome
 
 PROBLEM = "application/problem+json"

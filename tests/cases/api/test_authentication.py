@@ -9,8 +9,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import Role, UserAPIKey
-from tests.cases.api.conftest import API, client_for, token_for
-from tests.factories import CreditorFactory, UserFactory
+from tests.cases.api import API
+from tests.factories import CreditorFactory, UserFactory, client_for, token_for
 
 PROBLEM = "application/problem+json"
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 from cases import selectors, services
 from cases.models import Case, CaseStatus, Priority, Tray, Urgency
 from contacts.services import contact_attempt_register
-from tests.cases.api.conftest import API, client_for, open_cases
-from tests.factories import UserFactory
+from tests.cases.api import API
+from tests.factories import UserFactory, client_for, open_cases
 from vroegsignalering.common.vocab import ContactKind, CreditorKind
 
 PROBLEM = "application/problem+json"

@@ -7,7 +7,8 @@ from rest_framework.test import APIClient
 
 from cases.models import Case, CaseHistory
 from contacts.models import ContactAttempt
-from tests.cases.api.conftest import API, client_for
+from tests.cases.api import API
+from tests.factories import client_for
 
 FIELDS = ["soortContact", "tijdstip", "bereikt", "notitie", "eindresultaat", "eersteReactie", "welkeHulp",
           "redenGeenHulp", "toestemmingGeenHulpGewenst", "toelichting", "reden", "gebruikersnaam"]

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from contacts.models import ContactAttempt
-from tests.cases.api.conftest import API
+from tests.cases.api import API
 
 ANY_TEXT = st.text(st.characters(codec=None), max_size=40) | st.text(
     st.characters(categories=["Cc", "Cs", "Mn", "Lo"]) | st.sampled_from("ae\u0301\u212b\t\n"), max_size=10)

@@ -1,17 +1,57 @@
-"""Builders for case tests: checked signals at chosen addresses, with history when asked."""
+"""Creditors, their API keys, contract payloads and checked signals at chosen addresses."""
 from __future__ import annotations
 
 import datetime as dt
 import itertools
 from decimal import Decimal
 
-from django.utils import timezone
+import factory
 
 from cases import deadlines
 from signals import normalise
 from signals.models import Creditor, Delivery, Signal, SignalStatus
-from tests.factories import CreditorFactory
+from signals.services import api_key_issue
 from vroegsignalering.common.vocab import CreditorKind, SignalKind
+
+
+class CreditorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Creditor
+
+    name = factory.Sequence(lambda n: f"Zorgverzekeraar {n}")
+    kinds: list = []
+
+
+def issued_key(creditor: Creditor) -> str:
+    return api_key_issue(creditor=creditor, name="test")[1]
+
+
+def signal_payload(n: int = 1, **overrides) -> dict:
+    """A valid contract `<Signaal>` for a synthetic person in Amsterdam."""
+    payload = {
+        "signaalId": f"ZV-{n:06d}",
+        "gemeentecode": "0363",
+        "soortVasteLast": "zorgverzekering",
+        "soortSignaal": "vroegsignaal",
+        "klant": {
+            "voornamen": "Test",
+            "voorvoegsel": "van der",
+            "geslachtsnaam": "Proefpersoon",
+            "geboortedatum": "1980-04-01",
+            "telefoonnummers": ["06 12345678"],
+            "emailadres": "t.proef@example.nl",
+        },
+        "adres": {"straatnaam": "Proefstraat", "huisnummer": 10 + n, "postcode": "1011 ab", "woonplaats": "Amsterdam"},
+        "achterstand": {"bedrag": "312.50", "vervaldatumOudsteFactuur": "2026-09-01"},
+        "contractnummer": f"POL-{n}",
+    }
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(payload.get(key), dict):
+            payload[key] = {**payload[key], **value}
+        else:
+            payload[key] = value
+    return payload
+
 
 _serial = itertools.count(1)
 
@@ -73,11 +113,3 @@ def make_signals(municipality, specs: list[dict]) -> list[Signal]:
     """Many signals at once (bulk insert)."""
     rows = [build_signal(municipality, **spec) for spec in specs]
     return Signal.objects.bulk_create(rows, batch_size=500)
-
-
-def aware(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> dt.datetime:
-    return dt.datetime(year, month, day, hour, minute, tzinfo=deadlines.TZ)
-
-
-def now_local() -> dt.datetime:
-    return timezone.localtime(timezone.now(), deadlines.TZ)
