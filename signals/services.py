@@ -16,6 +16,7 @@ from vroegsignalering.common.bulk import bulk_insert
 from . import normalise
 from .models import Creditor, CreditorAPIKey, Delivery, Signal, SignalHistory, SignalStatus, Source
 from .schemas import INCONSISTENT, FieldError, Judgement, Signaal, Unusable, judge_signals
+from .tasks import check_delivery
 
 logger = logging.getLogger(__name__)
 
@@ -247,14 +248,8 @@ def _store(creditor, judged: list[Judgement], *, source, actor, now, today, reco
                 for row in new_rows
             ])
             if settings.CHECKS_ON_INTAKE:
-                transaction.on_commit(lambda: _enqueue_checks(delivery.pk))
+                check_delivery.delay_on_commit(str(delivery.pk))
     return delivery, results
-
-
-def _enqueue_checks(delivery_id) -> None:
-    from .tasks import check_delivery
-
-    check_delivery.delay(str(delivery_id))
 
 
 def creditor_create(*, name: str, kinds: list[str], contact_name: str = "", contact_email: str = "",
