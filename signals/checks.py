@@ -36,7 +36,7 @@ from vroegsignalering.common.vocab import Outcome
 from . import normalise, rules
 from .brp.client import BrpAuthenticationError, BrpRequestError, BrpUnavailable, shared_client
 from .brp.decide import BrpOutcome, check_chosen_person, check_person
-from .models import Signal, SignalStatus
+from .models import Signal, SignalEvent, SignalStatus
 from .transitions import (
     Step,
     signal_end,
@@ -89,8 +89,7 @@ def checks_begin(*, signal_id: int, now=None) -> bool:
             if signal.next_check_at and signal.next_check_at > now:
                 return False  # another worker is on it
             if signal.check_attempts >= MAX_STALLED_ATTEMPTS:
-                signal_to_fallout(signal, f"De controle liep {signal.check_attempts} keer vast; een medewerker "
-                                          "beoordeelt het signaal.", now)
+                signal_to_fallout(signal, now, cause="vastgelopen", attempts=signal.check_attempts)
                 return False
         elif before == SignalStatus.WACHT_OP_BRP:
             if signal.next_check_at and signal.next_check_at > now:
@@ -103,8 +102,7 @@ def checks_begin(*, signal_id: int, now=None) -> bool:
             signal.save(update_fields=["check_attempts", "next_check_at"])
         else:
             signal_transition(signal, "start_checks", at=now, fields=("check_attempts", "next_check_at"),
-                              reason="Controle opnieuw gestart." if before == SignalStatus.WACHT_OP_BRP
-                              else "Controle gestart.")
+                              event=SignalEvent.CHECKS_STARTED, params={"again": before == SignalStatus.WACHT_OP_BRP})
     return True
 
 
@@ -114,16 +112,17 @@ def checks_apply_rules(signal: Signal, *, now) -> Step | None:
     decision = rules.not_picked_up(signal, signal.municipality)
     if decision is None:
         return None
-    return signal_end(signal, decision.outcome, f"{decision.reason} (regel: {decision.rule})", now)
+    return signal_end(signal, decision.outcome, decision.reason, now,
+                      params={"outcome": decision.outcome, "reason": decision.reason, "rule": decision.rule})
 
 
 @_step
 def checks_wait(signal: Signal, *, register: str, error: str, now) -> Step:
     """A register could not be asked: wait and try again later (the sweeper re-enqueues)."""
     signal.next_check_at = now + _retry_delay(signal.check_attempts)
-    signal_transition(signal, "wait_for_brp", at=now, fields=("next_check_at",),
-                      reason=f"{register} niet bereikbaar ({error[:200]}); nieuwe poging na "
-                             f"{timezone.localtime(signal.next_check_at):%d-%m-%Y %H:%M}.")
+    signal_transition(signal, "wait_for_brp", at=now, fields=("next_check_at",), event=SignalEvent.REGISTER_DOWN,
+                      params={"register": register, "error": error[:200],
+                              "retry_at": signal.next_check_at.isoformat()})
     return Step(signal.status, register)
 
 
@@ -137,8 +136,8 @@ def checks_apply_brp(signal: Signal, *, decision, now) -> Step:
     signal.save(update_fields=["brp_evidence", "bsn"])
     outcome = decision.outcome
     if outcome in (BrpOutcome.FOUND, BrpOutcome.MINOR):
-        label = "gevonden" if outcome == BrpOutcome.FOUND else "minderjarig (contact via ouder)"
-        signal_history_append(signal, at=now, reason=f"BRP: persoon {label}.")
+        signal_history_append(signal, at=now, event=SignalEvent.BRP_FOUND,
+                              params={"minor": outcome == BrpOutcome.MINOR})
         return Step(signal.status, "gevonden")
     if outcome == BrpOutcome.DECEASED:
         return signal_end(signal, Outcome.OVERLEDEN, "BRP: persoon is overleden.", now)
@@ -151,14 +150,15 @@ def checks_apply_brp(signal: Signal, *, decision, now) -> Step:
         # Keep the candidates the reviewer chose from, so another can be chosen.
         signal.brp_evidence["kandidaten"] = signal.brp_evidence.get("kandidaten") or previous_candidates
         signal.save(update_fields=["brp_evidence"])
-    signal_to_fallout(signal, f"BRP: {decision.outcome.label}; een medewerker beoordeelt het signaal.", now)
+    signal_to_fallout(signal, now, cause="brp", brp_outcome=decision.outcome)
     return Step(signal.status, "uitval")
 
 
 @_step
-def checks_refuse(signal: Signal, *, reason: str, now) -> Step:
-    """A register refused the question itself (not a passing outage): a person looks."""
-    signal_to_fallout(signal, reason, now)
+def checks_refuse(signal: Signal, *, now, **cause) -> Step:
+    """A register refused the question (or left no BSN), not a passing outage: a person looks.
+    ``cause``: ``cause`` and its details for the history (``signals.history``)."""
+    signal_to_fallout(signal, now, **cause)
     return Step(signal.status, "uitval")
 
 
@@ -189,9 +189,7 @@ def _forward(signal: Signal, other, decision, now) -> Step:
     address = _address_fields(decision.new_address or {})
     if other is not None and address is None:
         other = None  # no usable address there: forward by hand
-    signal_forward(signal, other, now=now,
-                   reason=(f"Woont in gemeente {code}: handmatig doorsturen." if other is None
-                           else f"Woont in gemeente {other.name}: doorgestuurd (Awb 2:3)."))
+    signal_forward(signal, other, code=code, now=now)
     if other is None:
         return Step(signal.status, "handmatig doorsturen")
     # A new signal there: every field as stored, but a new id and the initial status.
@@ -209,8 +207,8 @@ def _forward(signal: Signal, other, decision, now) -> Step:
     for name, value in fields.items():
         setattr(copy, name, value)
     copy.save()
-    signal_history_append(copy, at=now, from_status="",
-                          reason=f"Doorgestuurd vanuit gemeente {signal.municipality.name} (Awb 2:3).")
+    signal_history_append(copy, at=now, from_status="", event=SignalEvent.FORWARDED_HERE,
+                          params={"municipality": signal.municipality.name})
     signals_enqueue_checks([copy.pk])
     return Step(signal.status, "doorgestuurd")
 
@@ -259,15 +257,14 @@ def run_checks(*, signal_id: int, now=None, brp_client=None) -> Step:
     except (BrpUnavailable, BrpAuthenticationError) as exc:  # down, or our credentials: try again later
         return checks_wait(signal_id=signal_id, register="BRP", error=str(exc), now=now)
     except BrpRequestError as exc:  # the BRP refused this question: a person looks
-        return checks_refuse(signal_id=signal_id, reason=f"De BRP weigerde de bevraging: {exc}", now=now)
+        return checks_refuse(signal_id=signal_id, cause="brp_geweigerd", error=str(exc), now=now)
     if decision is not None:
         step = checks_apply_brp(signal_id=signal_id, decision=decision, now=now)
         if step.detail != "gevonden":
             return step
         signal.refresh_from_db(fields=["bsn"])
     if not signal.bsn:
-        return checks_refuse(signal_id=signal_id, reason="Geen BSN gevonden; een medewerker beoordeelt het signaal.",
-                             now=now)
+        return checks_refuse(signal_id=signal_id, cause="geen_bsn", now=now)
     try:
         result = shv_check(municipality=signal.municipality, bsn=signal.bsn, today=today)
     except ShvUnavailable as exc:

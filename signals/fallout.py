@@ -5,7 +5,7 @@ from django.utils import timezone
 from vroegsignalering.common.errors import Refusal
 from vroegsignalering.common.vocab import Outcome
 
-from .models import FalloutDecision, SignalStatus
+from .models import FalloutDecision, SignalEvent, SignalStatus
 from .transitions import signal_end, signal_lock, signal_transition, signals_enqueue_checks
 
 
@@ -46,13 +46,11 @@ def fallout_decide(*, signal_id: int, decided_by, decision: str, bsn: str = "", 
                 "bsn": bsn, "door": actor, "op": now.isoformat(), "persoon": candidates[bsn]}}
             signal.next_check_at = None
             signal_transition(signal, "resume_after_review", at=now, actor=actor,
-                              fields=("bsn", "brp_evidence", "next_check_at"),
-                              reason=f"Uitval beoordeeld: persoon gekozen ({candidates[bsn].get('naam', bsn)}).")
+                              fields=("bsn", "brp_evidence", "next_check_at"), event=SignalEvent.REVIEWED,
+                              params={"decision": decision, "name": candidates[bsn].get("naam", bsn)})
             signals_enqueue_checks([signal.pk])
-        elif decision == choice.NOT_RESIDENT:
-            signal_end(signal, Outcome.GEEN_INWONER, "Uitval beoordeeld: geen inwoner.", now, actor=actor,
-                       by_person=True)
         else:
-            signal_end(signal, Outcome.ANDERE_REDEN, f"Uitval beoordeeld: niet oppakken ({reason.strip()}).", now,
-                       actor=actor, by_person=True)
+            outcome = Outcome.GEEN_INWONER if decision == choice.NOT_RESIDENT else Outcome.ANDERE_REDEN
+            signal_end(signal, outcome, reason.strip(), now, actor=actor, event=SignalEvent.REVIEWED,
+                       params={"decision": decision, "reason": reason.strip()})
     return record

@@ -12,7 +12,8 @@ from django.db.models import Q
 from feedback.services import feedback_issue_for_signal
 from vroegsignalering.common.vocab import Outcome
 
-from .models import Signal, SignalHistory, SignalStatus
+from .history import signal_event_text
+from .models import Signal, SignalEvent, SignalHistory, SignalStatus
 from .tasks import check_signal
 
 SYSTEM = "controles"
@@ -36,24 +37,27 @@ def signal_lock(signal_id: int) -> Signal:
     return Signal.objects.select_for_update(of=("self",)).select_related("municipality").get(pk=signal_id)
 
 
-def signal_history_append(signal: Signal, *, at, reason: str, actor: str = SYSTEM, from_status: str | None = None,
-                          to_status: str | None = None) -> SignalHistory:
-    """Append a row to the signal's history (``from_status`` defaults to where it stands)."""
+def signal_history_append(signal: Signal, *, at, event: str, params: dict | None = None, actor: str = SYSTEM,
+                          from_status: str | None = None) -> SignalHistory:
+    """Append a row to the signal's history: ``event`` with its ``params`` (the Dutch sentence is
+    ``signals.history``'s, kept in ``reason`` too). ``from_status`` defaults to where it stands."""
+    params = params or {}
     return SignalHistory.objects.create(
-        signal=signal, at=at, actor=actor, reason=reason[:500],
-        from_status=signal.status if from_status is None else from_status,
-        to_status=signal.status if to_status is None else to_status,
+        signal=signal, at=at, actor=actor, event=event, params=params,
+        reason=signal_event_text(event, params)[:500],
+        from_status=signal.status if from_status is None else from_status, to_status=signal.status,
     )
 
 
-def signal_transition(signal: Signal, name: str, *args, at, reason: str, actor: str = SYSTEM,
-                      fields: tuple[str, ...] = ()) -> SignalHistory:
-    """Run the transition ``name`` (which checks the state graph), save the status and ``fields``,
-    and append the history row."""
+def signal_transition(signal: Signal, name: str, *args, at, event: str, params: dict | None = None,
+                      actor: str = SYSTEM, fields: tuple[str, ...] = ()) -> SignalHistory:
+    """The one way to change a signal's status: run the transition ``name`` (which checks the state
+    graph), save the status and ``fields`` (optimistic: ``ConcurrentTransition`` when the status
+    changed meanwhile) and append the history row."""
     before = signal.status
     getattr(signal, name)(*args)
     signal.save(update_fields=["status", *fields])
-    return signal_history_append(signal, at=at, reason=reason, actor=actor, from_status=before)
+    return signal_history_append(signal, at=at, event=event, params=params, actor=actor, from_status=before)
 
 
 def signals_enqueue_checks(signal_ids) -> None:
@@ -85,34 +89,38 @@ def wake_later_of_arrear(signal: Signal, now) -> None:
 
 
 def signal_end(signal: Signal, outcome: Outcome, reason: str, now, *, actor: str = SYSTEM,
-               by_person: bool = False) -> Step:
+               event: str = SignalEvent.ENDED, params: dict | None = None) -> Step:
     """Not picked up (or not a resident): the signal ends with ``outcome`` and the creditor hears.
-    The checks write "<outcome>: <reason>", a fallout reviewer's ``reason`` stands as it is."""
+    The history row: ``event`` with ``params`` (default: the outcome and ``reason``)."""
     wake_later_of_arrear(signal, now)
     signal.outcome_at = now
     signal.next_check_at = None
-    signal_transition(signal, "end", outcome, at=now, actor=actor,
-                      reason=reason if by_person else f"{outcome.label}: {reason}",
+    signal_transition(signal, "end", outcome, at=now, actor=actor, event=event,
+                      params=params if params is not None else {"outcome": outcome, "reason": reason},
                       fields=("outcome", "outcome_at", "next_check_at"))
     feedback_issue_for_signal(signal=signal, outcome=outcome, now=now)
     return Step(signal.status, outcome)
 
 
-def signal_forward(signal: Signal, municipality, reason: str, now) -> None:
-    """Awb 2:3: the person lives elsewhere (``municipality``, or None when forwarded by hand); the
-    signal ends here as not a resident and the creditor hears."""
+def signal_forward(signal: Signal, municipality, *, code: str, now) -> None:
+    """Awb 2:3: the person lives elsewhere (``municipality``, or None: forwarded by hand to the
+    municipality ``code``); the signal ends here as not a resident and the creditor hears."""
     wake_later_of_arrear(signal, now)
     signal.outcome_at = now
     signal.next_check_at = None
-    signal_transition(signal, "forward", municipality, at=now, reason=reason,
+    params = {"code": code, "manual": True} if municipality is None else {"code": code,
+                                                                          "municipality": municipality.name}
+    signal_transition(signal, "forward", municipality, at=now, event=SignalEvent.FORWARDED, params=params,
                       fields=("outcome", "outcome_at", "forwarded_to", "next_check_at"))
     feedback_issue_for_signal(signal=signal, outcome=Outcome.GEEN_INWONER, now=now)
 
 
-def signal_to_fallout(signal: Signal, reason: str, now) -> None:
-    """The checks cannot decide: a person looks (uitval)."""
+def signal_to_fallout(signal: Signal, now, **params) -> None:
+    """The checks cannot decide: a person looks (uitval). ``params``: the ``cause`` and its details
+    (``signals.history``)."""
     signal.next_check_at = None
-    signal_transition(signal, "to_fallout", at=now, reason=reason, fields=("next_check_at",))
+    signal_transition(signal, "to_fallout", at=now, event=SignalEvent.FALLOUT, params=params,
+                      fields=("next_check_at",))
 
 
 def signal_hold(signal: Signal, reason: str, now) -> Step:
@@ -120,7 +128,8 @@ def signal_hold(signal: Signal, reason: str, now) -> Step:
     (:func:`wake_later_of_arrear` checks it again then; the sweeper once a day as a safety net, not
     every hour: each round would ask the SHV register again)."""
     signal.next_check_at = now + HELD_RECHECK_AFTER
-    signal_transition(signal, "wait_for_brp", at=now, reason=reason, fields=("next_check_at",))
+    signal_transition(signal, "wait_for_brp", at=now, event=SignalEvent.HELD, params={"reason": reason},
+                      fields=("next_check_at",))
     return Step(signal.status, "wacht op eerder signaal")
 
 
@@ -128,4 +137,4 @@ def signal_pass(signal: Signal, now) -> None:
     """All checks passed: the signal waits for the period close (or the case side takes it now)."""
     wake_later_of_arrear(signal, now)
     signal.next_check_at = None
-    signal_transition(signal, "pass_checks", at=now, reason="Alle controles doorlopen.", fields=("next_check_at",))
+    signal_transition(signal, "pass_checks", at=now, event=SignalEvent.PASSED, fields=("next_check_at",))
