@@ -6,3 +6,11 @@ class CasesConfig(AppConfig):
 
     name = "cases"
     verbose_name = "Meldingen"
+
+    def ready(self) -> None:
+        # Django's idiom: the app's modules load once every app's models are ready.
+        from vroegsignalering.common import hooks
+
+        from . import taking
+
+        hooks.hook_register(hooks.SIGNAL_CHECKED, taking.signal_take)

@@ -280,16 +280,16 @@ def _where(prior: PriorArrear) -> str:
 
 def repeat_decision(
     signal: Any,
-    priors: Iterable[PriorArrear] | None = None,
+    priors: Iterable[PriorArrear],
     *,
-    window_months: int | None = None,
+    window_months: int,
 ) -> RepeatDecision | None:
     """The repeat rule (contract: "same arrear already signalled recently by this creditor and not
     higher") for a signal that passed the other checks.
 
     Counts every earlier signal of the same arrear (:func:`same_arrear`) that passed the checks:
     waiting for the period close or in a case (open or closed), with a signal date within
-    ``window_months`` of this one (default: the municipality's ``CasePolicy``, 3 months):
+    ``window_months`` of this one (the municipality's ``CasePolicy``, 3 months by default):
 
     - amount not higher than the most recent such signal's amount → ``HERHAALDE_MELDING``;
     - higher, and an active case holds that arrear → update that case (``outcome`` None, ``case``);
@@ -299,25 +299,18 @@ def repeat_decision(
     An earlier signal of the same arrear whose checks have not ended (in its checks, waiting for a
     register, or in fallout waiting for a person) decides whether this one is a repeat, and it may
     still end without being picked up (e.g. fallout decided "geen inwoner"): then ``wait`` — this
-    signal waits (``signals.checks.checks_finish``) and is decided again once that one is. "Earlier":
+    signal waits (``cases.taking.signal_take``) and is decided again once that one is. "Earlier":
     signal date, then receipt, then id, so the first of two undecided signals never waits.
 
-    None as well when there is no such signal, and always for a crisis signal. Pure when ``priors``
-    (and ``window_months``) are given; otherwise they are read from the database
-    (``cases.selectors.prior_arrears``). The caller serialises decisions about one arrear
-    (``signals.checks.checks_finish``), so of two identical signals exactly one passes.
+    None as well when there is no such signal, and always for a crisis signal. Pure: the caller
+    reads ``priors`` and ``window_months`` (``cases.taking.repeat_decision_for``) and serialises
+    decisions about one arrear (``cases.taking.signal_take``), so of two identical signals exactly
+    one passes.
     """
     if getattr(signal, "signal_kind", "") in CRISIS_SIGNAL_KINDS:
         # A crisis signal (eviction, disconnection, end of supply) escalates the arrear: it is never
         # a repeat and never waits; it opens a case at once or joins the active one at the address.
         return None
-    if priors is None or window_months is None:
-        from . import selectors
-
-        if window_months is None:
-            window_months = selectors.policy_for(signal.municipality_id).repeat_window_months
-        if priors is None:
-            priors = selectors.prior_arrears(signal, window_months=window_months)
     since, until = repeat_window(signal.signal_date, window_months)
     same = [p for p in priors if same_arrear(signal, p) and since <= p.signalled_on <= until]
     mine = _sequence(signal.signal_date, getattr(signal, "received_at", None), signal.pk)

@@ -24,6 +24,7 @@ from .csv_selectors import FINISHED_STATES
 from .models import Creditor, CsvImport, Source
 from .schemas import MAX_SIGNALS_PER_DELIVERY, FieldError, Unusable, has_unstorable_text
 from .services import AL_ONTVANGEN, GEWEIGERD, ONTVANGEN, delivery_create
+from .tasks import csv_import_process
 
 logger = logging.getLogger(__name__)
 
@@ -124,8 +125,6 @@ def csv_import_create(*, creditor: Creditor, uploaded_by=None, file_name: str, c
             rows_total=layout.rows_total,
         )
         if enqueue:
-            from .tasks import csv_import_process  # here: tasks imports this module
-
             csv_import_process.delay_on_commit(str(csv_import.pk))
     return csv_import
 

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from . import selectors
-from .checks import ReviewError, fallout_decide
+from .fallout import ReviewError, fallout_decide
 from .models import FalloutDecision
 
 

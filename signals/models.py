@@ -4,7 +4,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django_fsm import FSMField, FSMModelMixin, transition
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from rest_framework_api_key.models import AbstractAPIKey, APIKeyManager
 
 from vroegsignalering.common.models import AppendOnlyModel
@@ -94,11 +94,13 @@ class SignalStatus(models.TextChoices):
 S = SignalStatus
 
 
-class Signal(FSMModelMixin, models.Model):
+class Signal(ConcurrentTransitionMixin, models.Model):
     """One payment arrear reported by one creditor about one customer, normalised.
 
-    ``status`` is a protected state field: only transitions (later: the checks, the case) change it,
-    and each change appends a :class:`SignalHistory` row.
+    ``status`` is a protected state field: only transitions change it
+    (``signals.transitions.signal_transition``), and each change appends a :class:`SignalHistory`
+    row. Saving a signal whose status changed in the database since it was read fails
+    (``ConcurrentTransition``): concurrent edits lose cleanly.
     """
 
     # The single-column indexes on municipality and creditor are covered by the composite
@@ -197,6 +199,13 @@ class Signal(FSMModelMixin, models.Model):
     def __str__(self) -> str:
         return f"Signaal {self.signal_id} ({self.creditor_id})"
 
+    def _update_initial_state(self) -> None:
+        # ConcurrentTransitionMixin remembers the status as read. A signal read without it (``only``,
+        # ``defer``, ``refresh_from_db(fields=…)``) must not fetch it here, a query per row; such a
+        # signal is never saved.
+        if "status" not in self.get_deferred_fields():
+            super()._update_initial_state()
+
     @property
     def is_crisis(self) -> bool:
         return self.signal_kind in CRISIS_SIGNAL_KINDS
@@ -238,14 +247,37 @@ class Signal(FSMModelMixin, models.Model):
         """Matched into a case (melding); from here the case carries the work."""
 
 
+class SignalEvent(models.TextChoices):
+    """What happened to a signal (``SignalHistory.event``); ``signals.history`` words it in Dutch."""
+
+    RECEIVED = "ontvangen", "Ontvangen"
+    CHECKS_STARTED = "controle_gestart", "Controle gestart"
+    REGISTER_DOWN = "register_onbereikbaar", "Register niet bereikbaar"
+    BRP_FOUND = "brp_gevonden", "Gevonden in de BRP"
+    FALLOUT = "uitval", "Uitval"
+    REVIEWED = "beoordeeld", "Uitval beoordeeld"
+    ENDED = "afgehandeld", "Afgehandeld zonder melding"
+    FORWARDED = "doorgestuurd", "Doorgestuurd"
+    FORWARDED_HERE = "doorgestuurd_vanuit", "Doorgestuurd vanuit andere gemeente"
+    HELD = "wacht_op_eerder_signaal", "Wacht op eerder signaal"
+    PASSED = "gecontroleerd", "Gecontroleerd"
+    ATTACHED = "gekoppeld", "Gekoppeld aan melding"
+
+
 class SignalHistory(AppendOnlyModel):
-    """Append-only log of a signal's status changes: who, when, from, to, why."""
+    """Append-only log of a signal's status changes: who, when, from, to, what happened.
+
+    ``event`` and ``params`` say what happened as data; ``signals.history.signal_history_text``
+    words it in Dutch when shown. ``reason`` keeps that sentence as written at the time (rows from
+    before ``event`` existed have only ``reason``)."""
 
     signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="history")
     at = models.DateTimeField("tijdstip")
     actor = models.CharField("door", max_length=200)
     from_status = models.CharField("van", max_length=32, blank=True)
     to_status = models.CharField("naar", max_length=32)
+    event = models.CharField("gebeurtenis", max_length=32, choices=SignalEvent.choices, blank=True)
+    params = models.JSONField("gegevens", default=dict, blank=True)
     reason = models.CharField("reden", max_length=500, blank=True)
 
     class Meta:

@@ -1,5 +1,9 @@
 """Reads of the intake: for creditors scoped to their own signals, for staff to their municipalities."""
+import datetime as dt
 import json
+
+from django.db.models import Q
+from django.utils import timezone
 
 from . import normalise
 from .models import Creditor, Delivery, Signal, SignalStatus
@@ -114,3 +118,24 @@ def manual_forwarding_list_for_user(*, user):
         .select_related("municipality", "creditor")
         .order_by("-outcome_at")
     )
+
+
+# --- The checks ------------------------------------------------------------------------------
+
+def signals_due_for_checks(now=None, limit: int = 5000) -> list[int]:
+    """Received signals never enqueued, waiting ones whose retry is due, stalled ones."""
+    now = now or timezone.now()
+    return list(
+        Signal.objects.filter(
+            # the intake enqueued these itself; only those it did not reach by now
+            Q(status=SignalStatus.ONTVANGEN, received_at__lte=now - dt.timedelta(minutes=5))
+            | Q(status__in=[SignalStatus.WACHT_OP_BRP, SignalStatus.IN_CONTROLE])
+            & (Q(next_check_at__lte=now) | Q(next_check_at__isnull=True))
+        ).order_by("pk").values_list("pk", flat=True)[:limit]
+    )
+
+
+def signals_received_in_delivery(delivery_id) -> list[int]:
+    """The delivery's signals not yet in their checks (the intake's fan-out)."""
+    return list(Signal.objects.filter(delivery_id=delivery_id, status=SignalStatus.ONTVANGEN)
+                .values_list("pk", flat=True))

@@ -14,8 +14,19 @@ from accounts.models import Municipality
 from vroegsignalering.common.bulk import bulk_insert
 
 from . import normalise
-from .models import Creditor, CreditorAPIKey, Delivery, Signal, SignalHistory, SignalStatus, Source
+from .history import signal_event_text
+from .models import (
+    Creditor,
+    CreditorAPIKey,
+    Delivery,
+    Signal,
+    SignalEvent,
+    SignalHistory,
+    SignalStatus,
+    Source,
+)
 from .schemas import INCONSISTENT, FieldError, Judgement, Signaal, Unusable, judge_signals
+from .tasks import check_delivery
 
 logger = logging.getLogger(__name__)
 
@@ -240,21 +251,17 @@ def _store(creditor, judged: list[Judgement], *, source, actor, now, today, reco
             row.delivery = delivery
         if new_rows:
             bulk_insert(Signal, new_rows)
-            reason = f"Ontvangen via {Source(source).label}, levering {delivery.pk}"
+            params = {"source": source, "delivery": str(delivery.pk)}
+            reason = signal_event_text(SignalEvent.RECEIVED, params)
             bulk_insert(SignalHistory, [
-                SignalHistory(signal_id=row.pk, at=now, actor=actor or creditor.name,
-                              from_status="", to_status=SignalStatus.ONTVANGEN, reason=reason)
+                SignalHistory(signal_id=row.pk, at=now, actor=actor or creditor.name, from_status="",
+                              to_status=SignalStatus.ONTVANGEN, event=SignalEvent.RECEIVED, params=params,
+                              reason=reason)
                 for row in new_rows
             ])
             if settings.CHECKS_ON_INTAKE:
-                transaction.on_commit(lambda: _enqueue_checks(delivery.pk))
+                check_delivery.delay_on_commit(str(delivery.pk))
     return delivery, results
-
-
-def _enqueue_checks(delivery_id) -> None:
-    from .tasks import check_delivery
-
-    check_delivery.delay(str(delivery_id))
 
 
 def creditor_create(*, name: str, kinds: list[str], contact_name: str = "", contact_email: str = "",

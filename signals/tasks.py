@@ -1,13 +1,19 @@
-"""Background work of the intake. Tasks are thin: they take ids and call the services."""
+"""Background work of the intake. Tasks are thin: they take ids and call the services.
+
+The one Celery idiom: services import this module at module level and enqueue with
+``task.delay_on_commit(…)``; a task imports its service inside its body (so no import circle).
+"""
 import logging
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
-from django.db import DatabaseError
-
-from . import csv_selectors, csv_services
+from django.db import DatabaseError, InterfaceError, OperationalError
 
 logger = logging.getLogger(__name__)
+
+# The errors a CSV import run lets through to be retried: ``csv_services.TRANSIENT_ERRORS`` (a test
+# keeps the two the same; the decorator cannot import the service).
+CSV_IMPORT_RETRY_ERRORS: tuple[type[BaseException], ...] = (OperationalError, InterfaceError, SoftTimeLimitExceeded)
 
 # A worker run stops after the chunk that passes this many seconds and enqueues the rest, well
 # inside CELERY_TASK_SOFT_TIME_LIMIT (600 s); a chunk of 1,000 rows takes about a second.
@@ -17,7 +23,7 @@ CSV_IMPORT_TIME_BUDGET = 240
 @shared_task(
     acks_late=True,
     reject_on_worker_lost=True,
-    autoretry_for=(*csv_services.TRANSIENT_ERRORS, SoftTimeLimitExceeded),
+    autoretry_for=CSV_IMPORT_RETRY_ERRORS,
     retry_backoff=True,
     retry_backoff_max=300,
     max_retries=5,
@@ -28,6 +34,8 @@ def csv_import_process(import_id: str) -> None:
     Ends the import (``klaar`` or ``mislukt``) unless the database is unreachable or the worker's
     soft time limit strikes: then it retries, and after that the sweeper takes over.
     """
+    from . import csv_services
+
     eager = csv_import_process.request.is_eager
     finished = csv_services.csv_import_run(
         import_id=import_id,
@@ -47,6 +55,8 @@ def csv_import_sweep() -> None:
     again, an import that kills its worker) ends ``mislukt`` with the rows done and not done.
     Meant for the beat schedule, every 15 minutes.
     """
+    from . import csv_selectors, csv_services
+
     for import_id in csv_services.csv_imports_give_up():
         logger.warning("Stalled CSV import %s failed.", import_id)
     for import_id in csv_selectors.csv_import_ids_stalled():
@@ -60,10 +70,9 @@ def csv_import_sweep() -> None:
              max_retries=5)
 def check_delivery(delivery_id: str) -> int:
     """Fan a delivery's received signals out to one check task each (enqueued by the intake)."""
-    from .models import Signal, SignalStatus
+    from .selectors import signals_received_in_delivery
 
-    ids = list(Signal.objects.filter(delivery_id=delivery_id, status=SignalStatus.ONTVANGEN)
-               .values_list("pk", flat=True))
+    ids = signals_received_in_delivery(delivery_id)
     for signal_id in ids:
         check_signal.delay(signal_id)
     return len(ids)
@@ -81,7 +90,7 @@ def check_signal(signal_id: int) -> str:
 @shared_task(acks_late=True)
 def checks_sweep() -> int:
     """Re-enqueue signals whose check is due: never enqueued, waiting for a register, or stalled."""
-    from .checks import signals_due_for_checks
+    from .selectors import signals_due_for_checks
 
     ids = signals_due_for_checks()
     for signal_id in ids:

@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 
 from cases import selectors, services
-from cases.matching import repeat_decision
 from cases.models import Case, CaseSignal, CaseStatus, SignalRole, Urgency
 from cases.presets import routing_preset_install
+from cases.taking import repeat_decision_for
 from contacts.models import Reached
 from contacts.services import contact_attempt_register
 from signals.models import Signal, SignalHistory, SignalStatus
@@ -167,11 +167,11 @@ def test_repeat_rule_against_the_database(gemeente):
     case = Case.objects.get()
     same = make_signal(gemeente, at=1, kind=CreditorKind.ZORGVERZEKERING, amount="250", contract="POL-9",
                        signal_date=dt.date(2026, 6, 8), creditor=first.creditor)
-    decision = repeat_decision(same)
+    decision = repeat_decision_for(same)
     assert decision.outcome == Outcome.HERHAALDE_MELDING and decision.case_id == case.pk
     higher = make_signal(gemeente, at=1, kind=CreditorKind.ZORGVERZEKERING, amount="310", contract="POL-9",
                          signal_date=dt.date(2026, 6, 9), creditor=first.creditor)
-    decision = repeat_decision(higher)
+    decision = repeat_decision_for(higher)
     assert decision.outcome is None and decision.case.pk == case.pk
     updated = services.case_update_with_signal(case=decision.case, signal=higher, now=aware(2026, 6, 9, 10))
     assert updated.pk == case.pk and role_of(higher) == SignalRole.UPDATE
@@ -179,7 +179,7 @@ def test_repeat_rule_against_the_database(gemeente):
     assert (case.match_type, case.amount) == ("enkelvoudig", Decimal("310.00"))
     # Another creditor's contract with the same number is another arrear.
     other = make_signal(gemeente, at=1, kind=CreditorKind.HUUR, amount="100", contract="POL-9")
-    assert repeat_decision(other) is None
+    assert repeat_decision_for(other) is None
 
 
 def test_update_for_a_case_that_closed_meanwhile_waits_as_a_new_signal(gemeente):
@@ -189,7 +189,7 @@ def test_update_for_a_case_that_closed_meanwhile_waits_as_a_new_signal(gemeente)
     services.cases_close_expired(now=aware(2026, 6, 29))
     higher = make_signal(gemeente, at=1, contract="POL-9", amount="300", creditor=first.creditor,
                          signal_date=dt.date(2026, 6, 30))
-    assert repeat_decision(higher) is None  # higher, but its case is closed: a new signal
+    assert repeat_decision_for(higher) is None  # higher, but its case is closed: a new signal
     assert services.case_update_with_signal(case=case, signal=higher, now=aware(2026, 6, 30)) is None
     assert reload(higher).status == SignalStatus.GECONTROLEERD
 

@@ -20,7 +20,8 @@ from demo import deliveries, generator, population
 from feedback.models import FeedbackEvent
 from feedback.services import feedback_code
 from shv.models import ShvRegistration
-from signals.checks import fallout_decide, run_checks
+from signals.checks import run_checks
+from signals.fallout import fallout_decide
 from signals.models import FalloutDecision, Signal, SignalStatus
 from signals.services import delivery_create
 from tests.factories import UserFactory

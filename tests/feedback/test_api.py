@@ -8,7 +8,7 @@ from cases import services as case_services
 from feedback.models import FeedbackEvent
 from feedback.selectors import cursor_encode
 from feedback.services import feedback_issue_for_signal
-from signals import checks
+from signals import transitions
 from signals.models import SignalStatus
 from tests.factories import MunicipalityFactory, make_signal, open_case, reach
 from tests.feedback.helpers import NOW
@@ -21,7 +21,7 @@ FEED = "/api/v1/terugkoppelingen"
 
 def end(signal, outcome=Outcome.ONTERECHT_SIGNAAL, now=NOW):
     with transaction.atomic():
-        checks._end(signal, outcome, "test", now)
+        transitions.signal_end(signal, outcome, "test", now)
 
 
 def issue(municipality, creditor, n: int, outcome=Outcome.OVERLEDEN) -> list[FeedbackEvent]:

@@ -35,7 +35,7 @@ from cases.models import Case, CaseStatus
 from contacts.models import Reached
 from contacts.services import contact_attempt_register
 from feedback.models import FeedbackCode
-from signals import checks
+from signals import transitions
 from signals.models import SignalStatus
 from tests.caches import own_caches
 from tests.factories import CreditorFactory, aware, issued_key, make_signal
@@ -115,7 +115,7 @@ def _run(history: dict, municipality, worker) -> None:
         signal = make_signal(municipality, at=900, creditor=creditor, status=SignalStatus.IN_CONTROLE)
         own[creditor.pk].add(signal.signal_id)
         with transaction.atomic():
-            checks._end(signal, outcome, "test", OPENED - dt.timedelta(days=1))
+            transitions.signal_end(signal, outcome, "test", OPENED - dt.timedelta(days=1))
         expected[creditor.pk].append((signal.signal_id, OUTCOMES[outcome][1]))
 
     # One case per address (a household), each holding signals of one or more creditors.

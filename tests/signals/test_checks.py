@@ -6,8 +6,10 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Municipality
-from signals.checks import ReviewError, fallout_decide, run_checks, signals_due_for_checks
+from signals.checks import run_checks
+from signals.fallout import ReviewError, fallout_decide
 from signals.models import FalloutDecision, Signal, SignalHistory, SignalStatus
+from signals.selectors import signals_due_for_checks
 from signals.services import delivery_create
 from tests.factories import CreditorFactory, MunicipalityFactory, UserFactory
 from vroegsignalering.common.vocab import Outcome

@@ -20,7 +20,8 @@ from cases import deadlines, services
 from cases.models import SignalRole
 from demo import deliveries, generator
 from feedback.models import FeedbackEvent
-from signals.checks import fallout_decide, run_checks
+from signals.checks import run_checks
+from signals.fallout import fallout_decide
 from signals.models import Signal, SignalStatus
 from signals.services import delivery_create
 from signals.tasks import checks_sweep

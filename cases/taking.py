@@ -1,0 +1,82 @@
+"""The case side takes a signal whose checks are done (ADR 0008).
+
+The checks' last step (``signals.checks.checks_finish``) calls the hook
+``vroegsignalering.common.hooks.SIGNAL_CHECKED`` inside its transaction, on the locked signal still
+``in_controle``; :func:`signal_take` is its handler (registered in ``CasesConfig.ready``). Here the
+repeat rule decides (``matching.repeat_decision`` against ``selectors.prior_arrears``), then:
+
+- an earlier signal of the same arrear is not decided yet → the signal waits for it;
+- not higher than that arrear's latest signal → ends as "herhaalde melding";
+- otherwise it passes the checks, and: higher than an arrear in an active case → updates that
+  case; a crisis signal → opens its case at once (or joins the active one at the address);
+  arrived after its period closed → joins the open case at the address, if there is one;
+  else it waits for the period close.
+
+All in the checks' transaction, so no period close can see a checked signal before its repeat
+decision. The signal's own status changes are the signal machine's (``signals.transitions``).
+"""
+import hashlib
+
+from django.db import connection
+
+from signals import transitions
+from signals.models import Signal, SignalStatus
+from signals.transitions import Step
+from vroegsignalering.common.vocab import Outcome
+
+from . import matching, selectors, services
+
+
+def repeat_decision_for(signal: Signal) -> matching.RepeatDecision | None:
+    """The repeat rule for ``signal`` against the database: the municipality's repeat window and
+    every earlier signal of the same arrear within it."""
+    window_months = selectors.policy_for(signal.municipality_id).repeat_window_months
+    priors = selectors.prior_arrears(signal, window_months=window_months)
+    return matching.repeat_decision(signal, priors, window_months=window_months)
+
+
+def signal_take(*, signal: Signal, now) -> Step:
+    """Steps 4–5 of the checks: the repeat rule, then passed (a crisis signal opens its case at once).
+    ``signal`` is locked by the caller and ``in_controle``."""
+    _serialise_arrear(signal)
+    repeat = repeat_decision_for(signal)
+    if repeat is not None and repeat.wait:
+        return transitions.signal_hold(signal, repeat.reason, now)
+    if repeat is not None and repeat.outcome == Outcome.HERHAALDE_MELDING:
+        return transitions.signal_end(signal, Outcome.HERHAALDE_MELDING, repeat.reason, now)
+    transitions.signal_pass(signal, now)
+    if repeat is not None and repeat.case is not None:
+        if services.case_update_with_signal(case=repeat.case, signal=signal, now=now) is not None:
+            return Step(SignalStatus.IN_MELDING, "bijgewerkt in open melding")
+    if signal.is_crisis:
+        services.case_open_for_crisis(signal=signal, now=now)
+        return Step(SignalStatus.IN_MELDING, "crisismelding")
+    # Arrived after its period closed: joins the open case at the address, if there is one.
+    if services.case_join_late_signal(signal=signal, now=now) is not None:
+        return Step(SignalStatus.IN_MELDING, "toegevoegd aan open melding")
+    return Step(signal.status, "wacht op periodeafsluiting")
+
+
+def _advisory_key(*parts) -> int:
+    digest = hashlib.blake2b(repr(("vroegsignalering.arrear", *parts)).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def _serialise_arrear(signal: Signal) -> None:
+    """Inside the transaction: wait until no other worker is deciding about the same arrear, so that
+    of two identical signals checked at once exactly one passes and the other is its repeat.
+
+    PostgreSQL: transaction-level advisory locks on the creditor's customer (BSN) and on the
+    creditor's contract number, always taken in that order (no deadlock between them); held until
+    commit, so the next decision sees this one's result. SQLite runs every writing transaction one
+    at a time (``transaction_mode`` IMMEDIATE), which serialises them already."""
+    if connection.vendor != "postgresql":
+        return
+    keys = []
+    if signal.bsn:
+        keys.append(_advisory_key(signal.creditor_id, "bsn", signal.bsn))
+    if signal.contract_number:
+        keys.append(_advisory_key(signal.creditor_id, "contract", signal.contract_number))
+    with connection.cursor() as cursor:
+        for key in keys:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])

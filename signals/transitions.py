@@ -1,0 +1,140 @@
+"""The one way to change a signal's status: the ``@transition``, the save and the history row.
+
+The signal-machine services below are what the checks (``signals.checks``), the fallout review
+(``signals.fallout``) and the case side taking a checked signal (``cases.taking``) do to a signal.
+Each runs inside the caller's transaction on a signal the caller locked (:func:`signal_lock`).
+"""
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from feedback.services import feedback_issue_for_signal
+from vroegsignalering.common.vocab import Outcome
+
+from .history import signal_event_text
+from .models import Signal, SignalEvent, SignalHistory, SignalStatus
+from .tasks import check_signal
+
+SYSTEM = "controles"
+# A signal held behind an earlier undecided signal of the same arrear is woken when that one ends;
+# the sweeper looks again after this long in case the wake-up was lost.
+HELD_RECHECK_AFTER = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Step:
+    """What a step of the checks did, for the task and the tests."""
+
+    status: str
+    detail: str = ""
+
+
+def signal_lock(signal_id: int) -> Signal:
+    """The signal, locked for this transaction, with its municipality."""
+    # Lock the signal only: FOR UPDATE would otherwise also lock the joined municipality row and
+    # serialise every check of that municipality.
+    return Signal.objects.select_for_update(of=("self",)).select_related("municipality").get(pk=signal_id)
+
+
+def signal_history_append(signal: Signal, *, at, event: str, params: dict | None = None, actor: str = SYSTEM,
+                          from_status: str | None = None) -> SignalHistory:
+    """Append a row to the signal's history: ``event`` with its ``params`` (the Dutch sentence is
+    ``signals.history``'s, kept in ``reason`` too). ``from_status`` defaults to where it stands."""
+    params = params or {}
+    return SignalHistory.objects.create(
+        signal=signal, at=at, actor=actor, event=event, params=params,
+        reason=signal_event_text(event, params)[:500],
+        from_status=signal.status if from_status is None else from_status, to_status=signal.status,
+    )
+
+
+def signal_transition(signal: Signal, name: str, *args, at, event: str, params: dict | None = None,
+                      actor: str = SYSTEM, fields: tuple[str, ...] = ()) -> SignalHistory:
+    """The one way to change a signal's status: run the transition ``name`` (which checks the state
+    graph), save the status and ``fields`` (optimistic: ``ConcurrentTransition`` when the status
+    changed meanwhile) and append the history row."""
+    before = signal.status
+    getattr(signal, name)(*args)
+    signal.save(update_fields=["status", *fields])
+    return signal_history_append(signal, at=at, event=event, params=params, actor=actor, from_status=before)
+
+
+def signals_enqueue_checks(signal_ids) -> None:
+    """Check these signals once the current transaction commits."""
+    for signal_id in signal_ids:
+        check_signal.delay_on_commit(signal_id)
+
+
+def wake_later_of_arrear(signal: Signal, now) -> None:
+    """This signal's checks ended: later signals that may be of the same arrear and wait for it
+    (``repeat_decision`` ``wait``) are due again and checked once this transaction commits (the
+    sweeper would otherwise pick them up)."""
+    same = Q()
+    if signal.contract_number:
+        same |= Q(contract_number=signal.contract_number)
+    if signal.bsn:
+        same |= Q(bsn=signal.bsn)
+    if not same:
+        return
+    waiting = (Signal.objects.filter(same, municipality_id=signal.municipality_id, creditor_id=signal.creditor_id,
+                                     status=SignalStatus.WACHT_OP_BRP, next_check_at__gt=now)
+               .exclude(pk=signal.pk))
+    # A row another worker holds is in its checks already and decides for itself: skipped, never
+    # waited for (it may wait for this arrear's lock, which this transaction holds).
+    ids = list(waiting.select_for_update(skip_locked=True, of=("self",)).values_list("pk", flat=True))
+    if ids:
+        Signal.objects.filter(pk__in=ids, status=SignalStatus.WACHT_OP_BRP).update(next_check_at=now)
+        signals_enqueue_checks(ids)
+
+
+def signal_end(signal: Signal, outcome: Outcome, reason: str, now, *, actor: str = SYSTEM,
+               event: str = SignalEvent.ENDED, params: dict | None = None) -> Step:
+    """Not picked up (or not a resident): the signal ends with ``outcome`` and the creditor hears.
+    The history row: ``event`` with ``params`` (default: the outcome and ``reason``)."""
+    wake_later_of_arrear(signal, now)
+    signal.outcome_at = now
+    signal.next_check_at = None
+    signal_transition(signal, "end", outcome, at=now, actor=actor, event=event,
+                      params=params if params is not None else {"outcome": outcome, "reason": reason},
+                      fields=("outcome", "outcome_at", "next_check_at"))
+    feedback_issue_for_signal(signal=signal, outcome=outcome, now=now)
+    return Step(signal.status, outcome)
+
+
+def signal_forward(signal: Signal, municipality, *, code: str, now) -> None:
+    """Awb 2:3: the person lives elsewhere (``municipality``, or None: forwarded by hand to the
+    municipality ``code``); the signal ends here as not a resident and the creditor hears."""
+    wake_later_of_arrear(signal, now)
+    signal.outcome_at = now
+    signal.next_check_at = None
+    params = {"code": code, "manual": True} if municipality is None else {"code": code,
+                                                                          "municipality": municipality.name}
+    signal_transition(signal, "forward", municipality, at=now, event=SignalEvent.FORWARDED, params=params,
+                      fields=("outcome", "outcome_at", "forwarded_to", "next_check_at"))
+    feedback_issue_for_signal(signal=signal, outcome=Outcome.GEEN_INWONER, now=now)
+
+
+def signal_to_fallout(signal: Signal, now, **params) -> None:
+    """The checks cannot decide: a person looks (uitval). ``params``: the ``cause`` and its details
+    (``signals.history``)."""
+    signal.next_check_at = None
+    signal_transition(signal, "to_fallout", at=now, event=SignalEvent.FALLOUT, params=params,
+                      fields=("next_check_at",))
+
+
+def signal_hold(signal: Signal, reason: str, now) -> Step:
+    """An earlier signal of the same arrear is not decided yet: wait, and decide again after it is
+    (:func:`wake_later_of_arrear` checks it again then; the sweeper once a day as a safety net, not
+    every hour: each round would ask the SHV register again)."""
+    signal.next_check_at = now + HELD_RECHECK_AFTER
+    signal_transition(signal, "wait_for_brp", at=now, event=SignalEvent.HELD, params={"reason": reason},
+                      fields=("next_check_at",))
+    return Step(signal.status, "wacht op eerder signaal")
+
+
+def signal_pass(signal: Signal, now) -> None:
+    """All checks passed: the signal waits for the period close (or the case side takes it now)."""
+    wake_later_of_arrear(signal, now)
+    signal.next_check_at = None
+    signal_transition(signal, "pass_checks", at=now, event=SignalEvent.PASSED, fields=("next_check_at",))
