@@ -13,9 +13,10 @@ with code ``invalid_character``; all text is NFC-normalised before it is judged.
 
 Layout: :mod:`.contract` (the pydantic models), :mod:`.text` (text that cannot be stored, NFC),
 :mod:`.judging` (optional fields, warnings, rules across fields); the field errors and the
-translation of pydantic's errors are :mod:`signals.schema_errors`.
+translation of pydantic's errors are :mod:`vroegsignalering.common.api`.
 """
-from ..schema_errors import FieldError, errors_from, field_name
+from vroegsignalering.common.api import FieldError, errors_from, field_name
+
 from .contract import (
     MAX_SIGNALS_PER_DELIVERY,
     SIGNAL_ID_PATTERN,

@@ -7,10 +7,10 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, TypeAdapter, ValidationError
 
+from vroegsignalering.common.api import FieldError, field_name, pydantic_message
 from vroegsignalering.common.vocab import SignalKind
 
 from .. import normalise
-from ..schema_errors import FieldError, _message, field_name
 from .contract import SIGNAL_ID_REASON, Signaal, _rule
 from .text import clean_item
 
@@ -105,7 +105,7 @@ def _phone_numbers(data: dict) -> list[Unusable]:
         try:
             normalised = _phone.validate_python(number)
         except ValidationError as exc:
-            code, reason = _message(exc.errors(include_url=False, include_input=False)[0])
+            code, reason = pydantic_message(exc.errors(include_url=False, include_input=False)[0])
             unusable.append(Unusable(name, code, reason, number))
             continue
         if len(kept) == MAX_PHONE_NUMBERS:
@@ -133,7 +133,7 @@ def _judge(item: Any, *, today: dt.date) -> Judgement:
             for error in exc.errors(include_url=False, include_input=False):
                 loc = error["loc"]
                 optional = _optional_field(loc) if error["type"] != "extra_forbidden" else None
-                code, reason = _message(error)
+                code, reason = pydantic_message(error)
                 name = field_name(loc)
                 if code == "invalid" and error["type"] == "string_pattern_mismatch":
                     reason = PATTERN_REASONS.get(name, reason)

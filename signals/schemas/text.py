@@ -3,8 +3,9 @@ depth) and the NFC normalisation of everything delivered, before it is judged.""
 import re
 from typing import Any
 
+from vroegsignalering.common.api import FieldError, field_name
+
 from .. import normalise
-from ..schema_errors import FieldError, field_name
 
 # Anywhere: C0 controls but tab, LF and CR (inside a value those are whitespace, which the field
 # rules collapse to one space), DEL, C1 controls, lone surrogates. In a key: also tab, LF, CR.

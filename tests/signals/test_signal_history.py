@@ -9,7 +9,7 @@ from django_fsm import ConcurrentTransition
 from signals import transitions
 from signals.history import signal_history_text
 from signals.models import Signal, SignalEvent, SignalHistory, SignalStatus
-from tests.cases.factories import aware, make_signal
+from tests.factories import aware, make_signal
 from tests.factories import MunicipalityFactory
 
 pytestmark = pytest.mark.django_db
