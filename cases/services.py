@@ -31,6 +31,7 @@ from vroegsignalering.common.vocab import (
     OUTCOMES,
     MonitorCategory,
     Outcome,
+    Reached,
     ShvStatus,
     SignalKind,
 )
@@ -47,6 +48,7 @@ from .models import (
     CaseSignal,
     CaseStatus,
     FirstReaction,
+    FollowUp,
     PeriodClose,
     RoutingRule,
     SignalRole,
@@ -714,8 +716,6 @@ def case_close(*, case: Case, outcome: str, by, reason: str = "", first_reaction
     resident declined, and the resident's consent to tell the creditor 'geen hulp gewenst' (stored
     with date and by whom; without it the creditor gets 'afgesloten'). Accepted help schedules a
     follow-up item for the day the creditor's 30-day collection pause ends."""
-    from contacts.models import FollowUp  # contacts builds on cases; the model is needed here only
-
     now = now or timezone.now()
     if outcome not in Outcome.values:
         raise CaseActionError(f"Onbekend eindresultaat: {outcome!r}.", code="eindresultaat",
@@ -804,12 +804,10 @@ def cases_close_expired(*, now: dt.datetime | None = None, batch_size: int = 100
     derived end result (ever reached → 'Geen reactie na eerder contact', else 'Definitief geen
     contact kunnen krijgen'), as of the window's end. Idempotent; rows are locked and re-checked,
     each batch in its own transaction. Returns counts."""
-    from contacts.models import ContactAttempt, Reached
-
     now = now or timezone.now()
     ids = list(selectors.cases_due_for_expiry(now=now).order_by("deadline_at", "pk").values_list("pk", flat=True))
     counts = {"closed": 0, Outcome.GEEN_CONTACT.name: 0, Outcome.GEEN_REACTIE_NA_CONTACT.name: 0}
-    reached = ContactAttempt.objects.filter(case=OuterRef("pk"), reached=Reached.JA)
+    reached = Case.objects.filter(pk=OuterRef("pk"), contact_attempts__reached=Reached.JA)
     for start in range(0, len(ids), batch_size):
         with transaction.atomic():
             cases = list(Case.objects.select_for_update()

@@ -8,12 +8,12 @@ from django.utils import timezone
 
 from cases import deadlines
 from cases.exceptions import CaseActionError
-from cases.models import WINDOW_STATUSES, Case, CaseEvent
+from cases.models import WINDOW_STATUSES, Case, CaseEvent, FollowUp
 from cases.services import case_history_append, case_lock, case_start_work, ensure_open_for_work
 from vroegsignalering.common import dates
 from vroegsignalering.common.vocab import ContactKind
 
-from .models import REPLY_KINDS, Arranged, ContactAttempt, Dagdeel, FollowUp, PlannedVisit, Reached, dagdeel_for
+from .models import REPLY_KINDS, Arranged, ContactAttempt, Dagdeel, PlannedVisit, Reached, dagdeel_for
 
 # Registering an attempt a little "in the future" is a clock difference, not a planned attempt.
 CLOCK_TOLERANCE = dt.timedelta(minutes=5)
