@@ -21,7 +21,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Municipality
-from feedback.services import COLLECTION_PAUSE, feedback_issue_for_cases
+from feedback.services import COLLECTION_PAUSE, ClosedSignal, feedback_issue_for_cases
 from signals.models import Signal, SignalHistory, SignalStatus
 from vroegsignalering.common.bulk import bulk_insert
 from vroegsignalering.common.formats import euro
@@ -96,6 +96,23 @@ def _signal_order(s: Signal) -> tuple:
     return (s.signal_date, s.received_at, s.pk)
 
 
+def _feedback_issue(cases: Iterable[Case], *, now: dt.datetime) -> None:
+    """Feedback for closed cases: one row per signal of each case, handed to the feedback app (call
+    inside the closing transaction, after the case's signals are linked)."""
+    closed = {case.pk: case for case in cases if case.outcome}
+    if not closed:
+        return
+    links = (CaseSignal.objects.filter(case_id__in=list(closed)).order_by("case_id", "signal_id")
+             .values_list("case_id", "signal_id", "signal__creditor_id", "signal__municipality_id",
+                          "signal__forwarded_from_id"))
+    feedback_issue_for_cases(rows=[
+        ClosedSignal(signal_id=signal_id, creditor_id=creditor_id, municipality_id=municipality_id,
+                     outcome=closed[case_id].outcome, closed_at=closed[case_id].closed_at,
+                     consent=closed[case_id].feedback_consent_at is not None, forwarded=forwarded_from is not None)
+        for case_id, signal_id, creditor_id, municipality_id, forwarded_from in links
+    ], now=now)
+
+
 # --- attaching signals ---------------------------------------------------------------------------
 
 
@@ -136,7 +153,7 @@ class _Writes:
                           reason=f"Gekoppeld aan melding {case.pk} ({SignalRole(role).label.lower()}).")
             for s, case, role in self.attached
         ])
-        feedback_issue_for_cases(cases=self.closed, now=self.now)
+        _feedback_issue(self.closed, now=self.now)
 
 
 def _crisis_fields(case: Case, crisis_signals: Sequence[Signal]) -> None:
@@ -747,7 +764,7 @@ def case_close(*, case: Case, outcome: str, by, reason: str = "", first_reaction
             text += " De inwoner gaf toestemming om de vastelastenpartner 'geen hulp gewenst' te melden."
         _history(case, at=now, by=by, from_status=before, to_status=case.status,
                  reason=f"{text} {reason}".strip()).save()
-        feedback_issue_for_cases(cases=[case], now=now)
+        _feedback_issue([case], now=now)
         if outcome in HELP_ACCEPTED:
             due_on = deadlines.local_date(now) + COLLECTION_PAUSE
             FollowUp.objects.get_or_create(
@@ -839,7 +856,7 @@ def cases_close_expired(*, now: dt.datetime | None = None, batch_size: int = 100
                 if changed != len(pks):
                     raise CaseActionError("Een melding is intussen door een ander proces gewijzigd; probeer opnieuw.")
             bulk_insert(CaseHistory, rows)
-            feedback_issue_for_cases(cases=cases, now=now)
+            _feedback_issue(cases, now=now)
     return counts
 
 
