@@ -39,8 +39,9 @@ WINDOW_STATUSES = (C.OPEN, C.IN_BEHANDELING)  # the 28-day window applies
 class Case(ConcurrentTransitionMixin, models.Model):
     """A melding: the signals at one household's address, approached once.
 
-    ``status`` is protected: change it only through ``cases.services`` (which use the transitions
-    below). Concurrent transitions lose cleanly: a stale instance's save raises
+    ``status`` is protected: change it only through ``cases.services``, which use the transitions
+    below through ``cases.transitions`` (one case) or ``vroegsignalering.common.fsm.bulk_transition``
+    (many). Concurrent transitions lose cleanly: a stale instance's save raises
     ``django_fsm.ConcurrentTransition``.
     """
 
@@ -195,7 +196,7 @@ class CaseEvent(models.TextChoices):
 
 
 class CaseHistory(AppendOnlyModel):
-    """Append-only log of a case: who, when, from, to, why."""
+    """Append-only log of a case: who, when, from, to, what (``event`` + ``params``) and why."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="history")
     at = models.DateTimeField("tijdstip")
@@ -206,6 +207,10 @@ class CaseHistory(AppendOnlyModel):
     from_status = models.CharField("van", max_length=32, blank=True)
     to_status = models.CharField("naar", max_length=32, blank=True)
     reason = models.TextField("reden", blank=True)
+    # History as data: what happened (``event``) with its parameters; ``cases.history.history_text``
+    # renders the Dutch sentence. Rows without params (older rows, and events still written as
+    # prose) show ``reason``; rows with params keep ``reason`` filled with the same sentence.
+    params = models.JSONField("gegevens", default=dict, blank=True)
 
     class Meta:
         verbose_name = "gebeurtenis melding"

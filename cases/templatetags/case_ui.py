@@ -7,6 +7,7 @@ from django.utils import timezone
 from vroegsignalering.common.formats import euro as _euro
 
 from .. import deadlines
+from ..history import history_text
 
 register = template.Library()
 
@@ -63,3 +64,10 @@ def statuslabel(value) -> str:
         return CaseStatus(value).label
     except ValueError:
         return value
+
+
+@register.filter
+def historytext(row) -> str:
+    """The Dutch sentence of a case history row: rendered from its event's params (``cases.history``),
+    or its stored reason for rows without params."""
+    return history_text(getattr(row, "params", None), row.reason)
