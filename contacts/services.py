@@ -6,6 +6,7 @@ import datetime as dt
 from django.db import models, transaction
 from django.utils import timezone
 
+from accounts.models import CASEWORK_ROLES, User
 from cases import deadlines
 from cases.exceptions import CaseActionError
 from cases.history import attempt_params, moment_text
@@ -183,8 +184,6 @@ def visit_plan(*, case: Case, worker, date: dt.date, dagdeel: str, note: str = "
     the last day of the 28-day window (a reopened case has no window), the worker does not work for
     the municipality or does not handle cases, or the worker already has a visit at this address in
     that part of that day. Appends a history row to the case."""
-    from accounts.models import CASEWORK_ROLES, User
-
     now = now or timezone.now()
     today = dates.local_date(now)
     note = (note or "").strip()

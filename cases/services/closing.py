@@ -103,7 +103,7 @@ def case_close(*, case: Case, outcome: str, by, reason: str = "", first_reaction
         case.feedback_consent_by = by if consent else None
         case_transition(case, "close", outcome, now, by=by, at=now,
                         params={"kind": "closed", "outcome": str(outcome), "consent": bool(consent),
-                                "note": (reason or "").strip()},
+                                "note": reason or ""},
                         fields=["outcome", "closed_at", "first_closed_at", *details, "feedback_consent_at",
                                 "feedback_consent_by"])
         _feedback_issue([case], now=now)

@@ -8,6 +8,7 @@ from vroegsignalering.common.formats import euro as _euro
 
 from .. import deadlines
 from ..history import history_text
+from ..models import CaseStatus
 
 register = template.Library()
 
@@ -56,8 +57,6 @@ def get_item(mapping, key):
 @register.filter
 def statuslabel(value) -> str:
     """A case status code as users read it ('in_behandeling' → 'In behandeling')."""
-    from ..models import CaseStatus
-
     if not value:
         return "—"
     try:
