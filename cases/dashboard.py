@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q
 
-from vroegsignalering.common.vocab import HELP_ACCEPTED
+from vroegsignalering.common.vocab import HELP_ACCEPTED, Reached
 
 from . import deadlines
-from .models import ACTIVE_STATUSES, WINDOW_STATUSES
+from .models import ACTIVE_STATUSES, WINDOW_STATUSES, Case
 from .selectors import team_cases_for_user
 
 AT_RISK_DAYS = 5
@@ -62,8 +62,6 @@ def _month_start(day: dt.date) -> dt.date:
 
 def dashboard_for_user(user, *, now: dt.datetime) -> Dashboard:
     """The figures for a team lead (all zero for anyone else). Three queries."""
-    from contacts.models import ContactAttempt, Reached
-
     today = deadlines.local_date(now)
     week_end = today + dt.timedelta(days=6 - today.weekday())
     month_start = _month_start(today)
@@ -83,7 +81,7 @@ def dashboard_for_user(user, *, now: dt.datetime) -> Dashboard:
     # 2. due this week and at risk: the window's last day is the day before ``deadline_at``.
     due_by = deadlines.start_of_day(week_end + dt.timedelta(days=1))
     risk_by = deadlines.start_of_day(today + dt.timedelta(days=AT_RISK_DAYS + 1))
-    attempts = ContactAttempt.objects.filter(case=OuterRef("pk"))
+    attempts = Case.objects.filter(pk=OuterRef("pk"), contact_attempts__isnull=False)  # any attempt
     figures = (cases.filter(status__in=WINDOW_STATUSES, deadline_at__gt=now)
                .annotate(attempted=Exists(attempts))
                .aggregate(due=Count("pk", filter=Q(deadline_at__lte=due_by)),
@@ -92,8 +90,11 @@ def dashboard_for_user(user, *, now: dt.datetime) -> Dashboard:
 
     # 3. this month's reach and acceptance, over the cases with an attempt this month
     start, end = deadlines.start_of_day(month_start), deadlines.start_of_day(next_month)
-    in_month = ContactAttempt.objects.filter(case=OuterRef("pk"), at__gte=start, at__lt=end)
-    figures = (cases.annotate(attempted=Exists(in_month), was_reached=Exists(in_month.filter(reached=Reached.JA)))
+    # One filter() per subquery: the conditions then hold for the same attempt (reverse relation).
+    in_month = Case.objects.filter(pk=OuterRef("pk"), contact_attempts__at__gte=start, contact_attempts__at__lt=end)
+    reached = Case.objects.filter(pk=OuterRef("pk"), contact_attempts__at__gte=start, contact_attempts__at__lt=end,
+                                  contact_attempts__reached=Reached.JA)
+    figures = (cases.annotate(attempted=Exists(in_month), was_reached=Exists(reached))
                .filter(attempted=True)
                .aggregate(attempted=Count("pk"), reached=Count("pk", filter=Q(was_reached=True)),
                           accepted=Count("pk", filter=Q(was_reached=True, outcome__in=list(HELP_ACCEPTED)))))

@@ -17,7 +17,17 @@ from vroegsignalering.common.vocab import CreditorKind
 
 from . import deadlines
 from .matching import PriorArrear, repeat_window
-from .models import ACTIVE_STATUSES, WINDOW_STATUSES, Case, CaseEvent, CasePolicy, CaseSignal, CaseStatus, Tray
+from .models import (
+    ACTIVE_STATUSES,
+    WINDOW_STATUSES,
+    Case,
+    CaseEvent,
+    CasePolicy,
+    CaseSignal,
+    CaseStatus,
+    FollowUp,
+    Tray,
+)
 
 # Roles that work with case data (a functional administrator configures, an auditor reads the
 # audit log, a creditor's staff sees only its own feedback: none of them sees cases).
@@ -284,7 +294,7 @@ def case_page_data(user, pk: int, *, now: dt.datetime) -> CasePageData | None:
     """Everything the case page shows, in a constant number of queries; None when the user may not see
     the case (another municipality's, or a role that does not work cases)."""
     from accounts.models import Role, User
-    from contacts.models import ContactAttempt, FollowUp
+    from contacts.models import ContactAttempt
 
     case = (case_list_for_user(user).select_related("routing_rule", "feedback_consent_by", "municipality")
             .filter(pk=pk).first())

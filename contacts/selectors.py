@@ -7,9 +7,8 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 
 from accounts.models import Role
+from cases.models import FollowUp
 from cases.selectors import case_list_for_user
-
-from .models import FollowUp
 
 
 def follow_ups_due_for_user(user, *, today: dt.date, mine_only: bool = False) -> QuerySet[FollowUp]:

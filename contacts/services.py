@@ -6,14 +6,17 @@ import datetime as dt
 from django.db import models, transaction
 from django.utils import timezone
 
+from accounts.models import CASEWORK_ROLES, User
 from cases import deadlines
 from cases.exceptions import CaseActionError
-from cases.models import WINDOW_STATUSES, Case, CaseEvent
+from cases.history import attempt_params, moment_text
+from cases.models import WINDOW_STATUSES, Case, CaseEvent, FollowUp
+from cases.refusals import CaseRefusal
 from cases.services import case_history_append, case_lock, case_start_work, ensure_open_for_work
 from vroegsignalering.common import dates
 from vroegsignalering.common.vocab import ContactKind
 
-from .models import REPLY_KINDS, Arranged, ContactAttempt, Dagdeel, FollowUp, PlannedVisit, Reached, dagdeel_for
+from .models import REPLY_KINDS, Arranged, ContactAttempt, Dagdeel, PlannedVisit, Reached, dagdeel_for
 
 # Registering an attempt a little "in the future" is a clock difference, not a planned attempt.
 CLOCK_TOLERANCE = dt.timedelta(minutes=5)
@@ -23,15 +26,13 @@ FOLLOW_UP_EARLY = dt.timedelta(days=7)
 
 def _check_moment(at: dt.datetime, now: dt.datetime) -> None:
     if at.tzinfo is None:
-        raise CaseActionError("Geef het tijdstip met tijdzone.", code="tijdstip")
+        raise CaseActionError("Geef het tijdstip met tijdzone.", code=CaseRefusal.TIJDSTIP)
     if at > now + CLOCK_TOLERANCE:
         raise CaseActionError("Het tijdstip ligt in de toekomst; registreer een poging nadat die is gedaan.",
-                                code="tijdstip_toekomst")
+                                code=CaseRefusal.TIJDSTIP_TOEKOMST)
 
 
-def _when(at: dt.datetime) -> str:
-    local = timezone.localtime(at, dates.TZ)
-    return f"{dates.format_short(local.date())} {local:%H:%M}"
+_when = moment_text  # '9 april 2026 14:30'
 
 
 def _visit_mark_made(case: Case, attempt: ContactAttempt) -> None:
@@ -54,9 +55,9 @@ def contact_attempt_register(*, case: Case, kind: str, at: dt.datetime, by, reac
     passed; a reopened case accepts attempts."""
     now = now or timezone.now()
     if kind not in ContactKind.values:
-        raise CaseActionError(f"Onbekende soort contact: {kind!r}.", code="soort")
+        raise CaseActionError(f"Onbekende soort contact: {kind!r}.", code=CaseRefusal.SOORT)
     if reached not in Reached.values:
-        raise CaseActionError(f"Onbekende waarde voor bereikt: {reached!r}.", code="bereikt")
+        raise CaseActionError(f"Onbekende waarde voor bereikt: {reached!r}.", code=CaseRefusal.BEREIKT)
     _check_moment(at, now)
     with transaction.atomic():
         case = case_lock(case)
@@ -64,21 +65,23 @@ def contact_attempt_register(*, case: Case, kind: str, at: dt.datetime, by, reac
         # Forms give minutes: an attempt in the minute the case opened is not "before the opening".
         if at < case.opened_at.replace(second=0, microsecond=0):
             raise CaseActionError(
-                f"Het tijdstip ligt vóór de opening van de melding ({_when(case.opened_at)}).", code="tijdstip_voor"
+                f"Het tijdstip ligt vóór de opening van de melding ({_when(case.opened_at)}).",
+                code=CaseRefusal.TIJDSTIP_VOOR,
             )
         attempt = ContactAttempt.objects.create(
             case=case, kind=kind, at=at, dagdeel=dagdeel_for(at), reached=reached, note=note, by=by,
             registered_at=now,
         )
-        text = (f"Contactpoging {ContactKind(kind).label} op {_when(at)} ({attempt.get_dagdeel_display().lower()}): "
-                f"{Reached(reached).label.lower()}.")
+        params = attempt_params(kind=kind, at=at, dagdeel=attempt.dagdeel, reached=reached)
         if kind == ContactKind.HUISBEZOEK:
             _visit_mark_made(case, attempt)
-        case_start_work(case, now=now, by=by, reason=f"Eerste contactpoging geregistreerd. {text}")
         if case.first_contact_at is None or at < case.first_contact_at:
             case.first_contact_at = at
-        case.save(update_fields=["status", "first_contact_at"])
-        case_history_append(case, at=now, by=by, event=CaseEvent.CONTACT, to_status=case.status, reason=text)
+        if not case_start_work(case, now=now, by=by, params={"kind": "work_started", **params},
+                               fields=["first_contact_at"]):
+            case.save(update_fields=["status", "first_contact_at"])
+        case_history_append(case, at=now, by=by, event=CaseEvent.CONTACT, to_status=case.status,
+                            params={"kind": "contact_attempt", **params})
     return attempt
 
 
@@ -95,16 +98,17 @@ def contact_attempt_record_reply(*, attempt: ContactAttempt, at: dt.datetime, by
         if attempt.kind not in REPLY_KINDS:
             raise CaseActionError(
                 "Een reactie wordt geregistreerd bij een brief, kaartje, e-mail of sms/WhatsApp. Registreer dit "
-                "contact als nieuwe contactpoging.", code="soort",
+                "contact als nieuwe contactpoging.", code=CaseRefusal.SOORT,
             )
         if attempt.reply_received_at is not None:
             raise CaseActionError(
                 f"Op deze contactpoging is al een reactie geregistreerd ({_when(attempt.reply_received_at)}).",
-                code="al_reactie",
+                code=CaseRefusal.AL_REACTIE,
             )
         if at < attempt.at:
             raise CaseActionError(
-                f"De reactie kan niet eerder zijn dan de contactpoging ({_when(attempt.at)}).", code="tijdstip_voor"
+                f"De reactie kan niet eerder zijn dan de contactpoging ({_when(attempt.at)}).",
+                code=CaseRefusal.TIJDSTIP_VOOR,
             )
         before = attempt.get_reached_display().lower()
         attempt.reached = Reached.JA
@@ -134,19 +138,19 @@ def follow_up_record(*, follow_up: FollowUp, kind: str, at: dt.datetime, reached
     elif reached in Reached.values and reached != Reached.JA and arranged != Arranged.ONBEKEND:
         errors["afspraakLoopt"] = "Als de inwoner niet is bereikt, is onbekend of de afspraak loopt."
     if errors:
-        raise CaseActionError(" ".join(errors.values()), code="velden", fields=errors)
+        raise CaseActionError(" ".join(errors.values()), code=CaseRefusal.VELDEN, fields=errors)
     _check_moment(at, now)
     with transaction.atomic():
         follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
         case = case_lock(follow_up.case)
         if follow_up.done_at is not None:
             raise CaseActionError(f"Dit vervolgcontact is al vastgelegd ({_when(follow_up.done_at)}).",
-                                  code="al_vastgelegd")
+                                  code=CaseRefusal.AL_VASTGELEGD)
         if dates.local_date(at) < follow_up.due_on - FOLLOW_UP_EARLY:
             raise CaseActionError(
                 "Het vervolgcontact is bedoeld rond het einde van de incassorust "
                 f"({dates.format_short(follow_up.due_on)}); registreer eerder contact als contactpoging op de "
-                "melding.", code="te_vroeg",
+                "melding.", code=CaseRefusal.TE_VROEG,
                 fields={"tijdstip": "Dit tijdstip ligt ruim vóór het einde van de incassorust."},
             )
         follow_up.kind, follow_up.at, follow_up.dagdeel = kind, at, dagdeel_for(at)
@@ -180,8 +184,6 @@ def visit_plan(*, case: Case, worker, date: dt.date, dagdeel: str, note: str = "
     the last day of the 28-day window (a reopened case has no window), the worker does not work for
     the municipality or does not handle cases, or the worker already has a visit at this address in
     that part of that day. Appends a history row to the case."""
-    from accounts.models import CASEWORK_ROLES, User
-
     now = now or timezone.now()
     today = dates.local_date(now)
     note = (note or "").strip()
@@ -200,7 +202,7 @@ def visit_plan(*, case: Case, worker, date: dt.date, dagdeel: str, note: str = "
     if len(note) > VISIT_NOTE_MAX:
         errors["notitie"] = f"De notitie is te lang: hoogstens {VISIT_NOTE_MAX} tekens (nu {len(note)})."
     if errors:
-        raise CaseActionError(" ".join(errors.values()), code="velden", fields=errors)
+        raise CaseActionError(" ".join(errors.values()), code=CaseRefusal.VELDEN, fields=errors)
     with transaction.atomic():
         case = case_lock(case)
         ensure_open_for_work(case, now=now, action="huisbezoek plannen")
@@ -209,13 +211,13 @@ def visit_plan(*, case: Case, worker, date: dt.date, dagdeel: str, note: str = "
             if date > last:
                 text = (f"De termijn van {deadlines.WINDOW_DAYS} dagen van deze melding eindigt op "
                         f"{dates.format_date(last)}; plan het huisbezoek uiterlijk op die dag.")
-                raise CaseActionError(text, code="na_termijn", fields={"datum": text})
+                raise CaseActionError(text, code=CaseRefusal.NA_TERMIJN, fields={"datum": text})
         # Lock the worker: two leads planning the same worker at once cannot both pass the clash check.
         worker = User.objects.select_for_update().get(pk=worker.pk)
         name = worker.get_full_name() or worker.get_username()
         if not worker.municipalities.filter(pk=case.municipality_id).exists():
             text = f"{name} werkt niet voor de gemeente van deze melding."
-            raise CaseActionError(text, code="gemeente", fields={"medewerker": text})
+            raise CaseActionError(text, code=CaseRefusal.GEMEENTE, fields={"medewerker": text})
         clash = PlannedVisit.objects.filter(
             worker=worker, date=date, dagdeel=dagdeel, cancelled_at__isnull=True,
             case__municipality_id=case.municipality_id, case__address_key=case.address_key,
@@ -223,7 +225,7 @@ def visit_plan(*, case: Case, worker, date: dt.date, dagdeel: str, note: str = "
         if clash is not None:
             text = (f"{name} heeft op {dates.format_date(date)} ({Dagdeel(dagdeel).label.lower()}) al een "
                     f"huisbezoek op dit adres (melding {clash.case_id}).")
-            raise CaseActionError(text, code="dubbel", fields={"dagdeel": text})
+            raise CaseActionError(text, code=CaseRefusal.DUBBEL, fields={"dagdeel": text})
         visit = PlannedVisit.objects.create(case=case, worker=worker, date=date, dagdeel=dagdeel, note=note,
                                             planned_by=by, planned_at=now)
         text = f"Huisbezoek gepland op {_visit_label(visit)}."
@@ -242,10 +244,10 @@ def visit_cancel(*, visit: PlannedVisit, by, reason: str = "", now: dt.datetime 
         visit = PlannedVisit.objects.select_for_update().select_related("worker").get(pk=visit.pk)
         if visit.cancelled_at is not None:
             raise CaseActionError(f"Dit huisbezoek is al geannuleerd ({_when(visit.cancelled_at)}).",
-                                  code="al_geannuleerd")
+                                  code=CaseRefusal.AL_GEANNULEERD)
         if visit.attempt_id is not None:
             raise CaseActionError("Dit huisbezoek is al afgelegd en als contactpoging geregistreerd; annuleren kan "
-                                  "niet meer.", code="afgelegd")
+                                  "niet meer.", code=CaseRefusal.AFGELEGD)
         visit.cancelled_at = now
         visit.save(update_fields=["cancelled_at"])
         text = f"Gepland huisbezoek van {_visit_label(visit)} geannuleerd."

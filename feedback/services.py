@@ -28,6 +28,7 @@ from . import webhooks
 from .models import DeliveryStatus, FeedbackCode, FeedbackEvent, FeedCounter, WebhookDelivery, WebhookEndpoint
 from .representations import feed_item
 from .selectors import cursor_encode
+from .tasks import webhook_deliver
 
 COLLECTION_PAUSE = dt.timedelta(days=30)
 PUBLISH_BATCH = 5000
@@ -43,10 +44,20 @@ def feedback_code(outcome: str, *, consent: bool = False) -> str:
     return FeedbackCode(code).value  # raises for anything outside the contract's nine codes
 
 
-def _case_consent(case) -> bool:
-    """Whether the resident consented to telling the creditor 'geen hulp gewenst' (recorded at
-    closing with date and by whom); without it such a case is reported as ``afgesloten``."""
-    return case.feedback_consent_at is not None
+@dataclass(frozen=True)
+class ClosedSignal:
+    """One signal of a closed case, as feedback needs it; the case side builds these rows, so
+    feedback reads no case. ``consent``: the resident consented to telling the creditor 'geen hulp
+    gewenst' (recorded at closing with date and by whom); without it such a case is reported as
+    ``afgesloten``. ``forwarded``: the signal is a forwarded copy (never reported)."""
+
+    signal_id: int
+    creditor_id: int
+    municipality_id: int
+    outcome: str
+    closed_at: dt.datetime | None
+    consent: bool = False
+    forwarded: bool = False
 
 
 def _event(*, signal_pk: int, creditor_id: int, municipality_id: int, outcome: str, issued_at: dt.datetime,
@@ -71,24 +82,16 @@ def feedback_issue_for_signal(*, signal, outcome: str, now: dt.datetime) -> Feed
     return event
 
 
-def feedback_issue_for_cases(*, cases: Iterable, now: dt.datetime) -> list[FeedbackEvent]:
+def feedback_issue_for_cases(*, rows: Iterable[ClosedSignal], now: dt.datetime) -> list[FeedbackEvent]:
     """Closed cases (manually, on day 28, at routing, or again after a reopening): one event per
-    signal of each case, to that signal's own creditor. Call inside the closing transaction, after
-    the case's signals are linked."""
-    from cases.models import CaseSignal
-
-    cases = {case.pk: case for case in cases if case.outcome}
-    if not cases:
-        return []
-    links = (CaseSignal.objects.filter(case_id__in=list(cases), signal__forwarded_from__isnull=True)
-             .order_by("case_id", "signal_id")
-             .values_list("case_id", "signal_id", "signal__creditor_id", "signal__municipality_id"))
-    events = []
-    for case_id, signal_pk, creditor_id, municipality_id in links:
-        case = cases[case_id]
-        events.append(_event(signal_pk=signal_pk, creditor_id=creditor_id, municipality_id=municipality_id,
-                             outcome=case.outcome, issued_at=now, at=case.closed_at or now,
-                             consent=_case_consent(case)))
+    signal of each case, to that signal's own creditor (``rows``: one per signal, built by the case
+    side). Call inside the closing transaction, after the case's signals are linked. A forwarded copy
+    never reports (its creditor sees the original)."""
+    events = [
+        _event(signal_pk=row.signal_id, creditor_id=row.creditor_id, municipality_id=row.municipality_id,
+               outcome=row.outcome, issued_at=now, at=row.closed_at or now, consent=row.consent)
+        for row in rows if row.outcome and not row.forwarded
+    ]
     bulk_insert(FeedbackEvent, events)
     return events
 
@@ -151,8 +154,6 @@ def _webhook_deliveries_create(event_ids: list[int]) -> None:
             rows.extend(WebhookDelivery(endpoint_id=endpoint_id, event_id=event_id, seq=seq, created_at=now,
                                         next_attempt_at=now) for endpoint_id in endpoints[creditor_id])
     WebhookDelivery.objects.bulk_create(rows, batch_size=1000)
-    from .tasks import webhook_deliver
-
     for endpoint_id in sorted({row.endpoint_id for row in rows}):
         webhook_deliver.delay_on_commit(endpoint_id)
 
@@ -203,8 +204,6 @@ def webhook_deliveries_retry(*, delivery_ids: Iterable[int], now: dt.datetime | 
     """Functional admin: send these deliveries (also given-up ones) again at the next run. Returns
     how many were reset; their endpoints' backoff is lifted and a run is enqueued."""
     now = now or timezone.now()
-    from .tasks import webhook_deliver
-
     with transaction.atomic():
         deliveries = WebhookDelivery.objects.select_for_update().filter(pk__in=list(delivery_ids))
         endpoint_ids = sorted(set(deliveries.values_list("endpoint_id", flat=True)))
@@ -308,7 +307,5 @@ def webhook_endpoint_deliver(*, endpoint_id: int, now: dt.datetime | None = None
         finally:
             WebhookEndpoint.objects.filter(pk=endpoint_id, lease_until=lease).update(lease_until=None)
     if run.more:
-        from .tasks import webhook_deliver
-
-        webhook_deliver.delay(endpoint_id)
+        webhook_deliver.delay_on_commit(endpoint_id)
     return run

@@ -7,6 +7,8 @@ from django.utils import timezone
 from vroegsignalering.common.formats import euro as _euro
 
 from .. import deadlines
+from ..history import history_text
+from ..models import CaseStatus
 
 register = template.Library()
 
@@ -55,11 +57,16 @@ def get_item(mapping, key):
 @register.filter
 def statuslabel(value) -> str:
     """A case status code as users read it ('in_behandeling' → 'In behandeling')."""
-    from ..models import CaseStatus
-
     if not value:
         return "—"
     try:
         return CaseStatus(value).label
     except ValueError:
         return value
+
+
+@register.filter
+def historytext(row) -> str:
+    """The Dutch sentence of a case history row: rendered from its event's params (``cases.history``),
+    or its stored reason for rows without params."""
+    return history_text(getattr(row, "params", None), row.reason)

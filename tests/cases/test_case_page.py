@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from accounts.models import Role
 from cases import deadlines
-from cases.models import Case, CaseStatus, Urgency
-from contacts.models import Arranged, ContactAttempt, Dagdeel, FollowUp, Reached
+from cases.models import Case, CaseStatus, FollowUp, Urgency
+from contacts.models import Arranged, ContactAttempt, Dagdeel, Reached
 from signals.models import Signal
 from signals.schemas import judge_signals
 from tests.factories import MunicipalityFactory, UserFactory, make_case, open_cases, signal_payload

@@ -5,8 +5,7 @@ import pytest
 
 from cases import services
 from cases.exceptions import CaseActionError
-from cases.models import Case, CaseStatus
-from contacts.models import FollowUp
+from cases.models import Case, CaseStatus, FollowUp
 from feedback.models import FeedbackEvent
 from tests.factories import UserFactory, open_case, reach
 from tests.feedback.helpers import NOW

@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from cases import selectors
-from cases.models import Case, CaseStatus, MatchType, Priority, Urgency
-from contacts.models import FollowUp
+from cases.models import Case, CaseStatus, FollowUp, MatchType, Priority, Urgency
 from tests.factories import MunicipalityFactory, UserFactory, make_case, make_tray, today
 from vroegsignalering.common.vocab import CreditorKind
 

@@ -6,8 +6,8 @@ import pytest
 
 from cases import services
 from cases.exceptions import CaseActionError
-from cases.models import Case, CaseStatus
-from contacts.models import Arranged, Dagdeel, FollowUp, Reached
+from cases.models import Case, CaseStatus, FollowUp
+from contacts.models import Arranged, Dagdeel, Reached
 from contacts.selectors import follow_ups_due_for_user
 from contacts.services import follow_up_record
 from tests.factories import MunicipalityFactory, UserFactory, aware, open_case, reach

@@ -9,8 +9,7 @@ from django_fsm import ConcurrentTransition
 from signals import transitions
 from signals.history import signal_history_text
 from signals.models import Signal, SignalEvent, SignalHistory, SignalStatus
-from tests.factories import aware, make_signal
-from tests.factories import MunicipalityFactory
+from tests.factories import MunicipalityFactory, aware, make_signal
 
 pytestmark = pytest.mark.django_db
 NOW = aware(2026, 6, 10, 9, 30)

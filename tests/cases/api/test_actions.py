@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from accounts.models import Role
 from cases import services
-from cases.models import Case, CaseHistory, CaseStatus
-from contacts.models import ContactAttempt, FollowUp, Reached
+from cases.models import Case, CaseHistory, CaseStatus, FollowUp
+from contacts.models import ContactAttempt, Reached
 from feedback.models import FeedbackEvent
 from tests.cases.api import API
 from tests.factories import UserFactory, client_for, open_cases
