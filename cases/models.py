@@ -11,6 +11,7 @@ from django.db import models
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from vroegsignalering.common.models import AppendOnlyModel
+from vroegsignalering.common.tenancy import MunicipalityScopedQuerySet
 from vroegsignalering.common.vocab import ContactKind, CreditorKind, Outcome, ShvStatus
 
 from .deadlines import DEFAULT_REOPEN_TERM_MONTHS
@@ -85,6 +86,8 @@ class CasePolicy(models.Model):
 
 class Tray(models.Model):
     """A bakje: where a case waits for a way of approaching the household, with a monthly capacity."""
+
+    objects = MunicipalityScopedQuerySet.as_manager()
 
     municipality = models.ForeignKey(
         "accounts.Municipality", verbose_name="gemeente", on_delete=models.CASCADE, related_name="trays"
@@ -298,6 +301,8 @@ class Case(ConcurrentTransitionMixin, models.Model):
     below). Concurrent transitions lose cleanly: a stale instance's save raises
     ``django_fsm.ConcurrentTransition``.
     """
+
+    objects = MunicipalityScopedQuerySet.as_manager()
 
     municipality = models.ForeignKey(
         "accounts.Municipality", verbose_name="gemeente", on_delete=models.PROTECT, related_name="cases"

@@ -2,6 +2,7 @@
 from django.conf import settings
 from django.db import models
 
+from vroegsignalering.common.tenancy import CaseScopedQuerySet
 from vroegsignalering.common.vocab import (  # noqa: F401 (re-exported: the contact vocabulary)
     REPLY_KINDS,
     Arranged,
@@ -15,6 +16,8 @@ from vroegsignalering.common.vocab import (  # noqa: F401 (re-exported: the cont
 class ContactAttempt(models.Model):
     """One attempt to reach the household of a case. A reply to a letter (or card, mail, text) is
     registered on that attempt (``reply_received_at``), not as a new attempt."""
+
+    objects = CaseScopedQuerySet.as_manager()
 
     case = models.ForeignKey("cases.Case", verbose_name="melding", on_delete=models.CASCADE,
                              related_name="contact_attempts")
@@ -46,6 +49,8 @@ class FollowUp(models.Model):
     case's worker checks that the arrangement is in place ("is acceptance real acceptance?"). Done by
     recording it like a contact attempt (kind, moment, reached, note) with the answer."""
 
+    objects = CaseScopedQuerySet.as_manager()
+
     case = models.ForeignKey("cases.Case", verbose_name="melding", on_delete=models.CASCADE,
                              related_name="follow_ups")
     due_on = models.DateField("te doen vanaf", help_text="De dag waarop de incassorust van 30 dagen afloopt.")
@@ -75,6 +80,8 @@ class FollowUp(models.Model):
 class PlannedVisit(models.Model):
     """A home visit planned by a team lead: which worker, which date and part of the day. When the
     visit is made, the worker registers it as a contact attempt (``attempt``)."""
+
+    objects = CaseScopedQuerySet.as_manager()
 
     case = models.ForeignKey("cases.Case", verbose_name="melding", on_delete=models.CASCADE,
                              related_name="planned_visits")

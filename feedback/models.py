@@ -8,6 +8,8 @@ import uuid
 
 from django.db import models
 
+from vroegsignalering.common.tenancy import MunicipalityScopedQuerySet
+
 
 class FeedbackCode(models.TextChoices):
     """The contract's complete list of feedback codes (signaalpartner-api.md); nothing else leaves."""
@@ -29,6 +31,8 @@ class FeedbackEvent(models.Model):
     ``seq`` is the feed's cursor: NULL when written, assigned later by ``feedback_publish`` in commit
     order under a lock, so the feed is ordered, complete and exactly-once (docs/adr/0005).
     """
+
+    objects = MunicipalityScopedQuerySet.as_manager()
 
     public_id = models.UUIDField("id", default=uuid.uuid4, unique=True, editable=False)
     signal = models.ForeignKey("signals.Signal", verbose_name="signaal", on_delete=models.CASCADE,

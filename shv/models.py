@@ -12,6 +12,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 
+from vroegsignalering.common.tenancy import MunicipalityScopedQuerySet
+
 BSN_VALIDATOR = RegexValidator(r"^\d{9}$", "Een BSN bestaat uit 9 cijfers.")
 
 # Products of the basisdienstverlening as SHV systems commonly name them, for reference and
@@ -47,6 +49,8 @@ def normalise_product(value: object) -> str:
 
 class ShvRegistration(models.Model):
     """One debt-assistance product of one resident, as the SHV system reported it."""
+
+    objects = MunicipalityScopedQuerySet.as_manager()
 
     municipality = models.ForeignKey(
         "accounts.Municipality",

@@ -8,6 +8,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from rest_framework_api_key.models import AbstractAPIKey, APIKeyManager
 
 from vroegsignalering.common.models import AppendOnlyModel
+from vroegsignalering.common.tenancy import CreditorScopedQuerySet, MunicipalityScopedQuerySet
 from vroegsignalering.common.vocab import CRISIS_SIGNAL_KINDS, CreditorKind, Outcome, SignalKind
 
 
@@ -100,6 +101,8 @@ class Signal(FSMModelMixin, models.Model):
     ``status`` is a protected state field: only transitions (later: the checks, the case) change it,
     and each change appends a :class:`SignalHistory` row.
     """
+
+    objects = MunicipalityScopedQuerySet.as_manager()
 
     # The single-column indexes on municipality and creditor are covered by the composite
     # indexes below; fewer indexes keep the intake fast.
@@ -256,6 +259,8 @@ class SignalHistory(AppendOnlyModel):
 
 class CsvImport(models.Model):
     """A CSV file of signals uploaded through the web UI, processed in the background."""
+
+    objects = CreditorScopedQuerySet.as_manager()
 
     class State(models.TextChoices):
         WACHTEND = "wachtend", "Wachtend"
