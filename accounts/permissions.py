@@ -11,8 +11,11 @@ from vroegsignalering.common.tenancy import has_role, is_signed_in
 
 from .models import API_ROLES, CASEWORK_ROLES, Role
 
-__all__ = ["API_ROLES", "CASEWORK_ROLES", "TEAM_LEAD_ROLES", "can_import_signals", "has_role", "is_creditor_staff",
-           "is_functional_admin", "is_signed_in", "is_superuser", "is_team_lead", "reviews_fallout", "uses_municipal_api", "works_cases"]
+__all__ = [
+    "API_ROLES", "CASEWORK_ROLES", "TEAM_LEAD_ROLES", "can_import_signals", "has_role", "is_creditor_staff",
+    "is_functional_admin", "is_signed_in", "is_superuser", "is_team_lead", "reviews_fallout", "uses_municipal_api",
+    "works_cases",
+]
 
 TEAM_LEAD_ROLES = frozenset({Role.TEAMLEIDER})
 

@@ -103,7 +103,7 @@ class CasePolicyAdmin(OwnMunicipalitiesMixin, FunctionalAdminMixin, admin.ModelA
 
 
 @admin.register(PeriodClose)
-class PeriodCloseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class PeriodCloseAdmin(MunicipalityScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("municipality", "period_start", "period_end", "closed_at")
     list_filter = ("municipality",)
 

@@ -87,8 +87,6 @@ class CasePolicy(models.Model):
 class Tray(models.Model):
     """A bakje: where a case waits for a way of approaching the household, with a monthly capacity."""
 
-    objects = MunicipalityScopedQuerySet.as_manager()
-
     municipality = models.ForeignKey(
         "accounts.Municipality", verbose_name="gemeente", on_delete=models.CASCADE, related_name="trays"
     )
@@ -120,6 +118,8 @@ class Tray(models.Model):
                   "(bijvoorbeeld 'bekend bij schuldhulpverlening': de betrokken hulpverlener pakt het op).",
     )
     is_active = models.BooleanField("actief", default=True)
+
+    objects = MunicipalityScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "bakje"
@@ -302,8 +302,6 @@ class Case(ConcurrentTransitionMixin, models.Model):
     ``django_fsm.ConcurrentTransition``.
     """
 
-    objects = MunicipalityScopedQuerySet.as_manager()
-
     municipality = models.ForeignKey(
         "accounts.Municipality", verbose_name="gemeente", on_delete=models.PROTECT, related_name="cases"
     )
@@ -361,6 +359,8 @@ class Case(ConcurrentTransitionMixin, models.Model):
     )
     reopened_at = models.DateTimeField("heropend op", null=True, blank=True)
     reopen_reason = models.CharField("reden heropenen", max_length=500, blank=True)
+
+    objects = MunicipalityScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "melding"

@@ -17,8 +17,6 @@ class ContactAttempt(models.Model):
     """One attempt to reach the household of a case. A reply to a letter (or card, mail, text) is
     registered on that attempt (``reply_received_at``), not as a new attempt."""
 
-    objects = CaseScopedQuerySet.as_manager()
-
     case = models.ForeignKey("cases.Case", verbose_name="melding", on_delete=models.CASCADE,
                              related_name="contact_attempts")
     kind = models.CharField("soort contact", max_length=16, choices=ContactKind.choices)
@@ -34,6 +32,8 @@ class ContactAttempt(models.Model):
     reply_registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="reactie geregistreerd door",
                                             null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
+    objects = CaseScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "contactpoging"
         verbose_name_plural = "contactpogingen"
@@ -48,8 +48,6 @@ class FollowUp(models.Model):
     """A follow-up item after accepted help: when the creditor's 30-day collection pause ends, the
     case's worker checks that the arrangement is in place ("is acceptance real acceptance?"). Done by
     recording it like a contact attempt (kind, moment, reached, note) with the answer."""
-
-    objects = CaseScopedQuerySet.as_manager()
 
     case = models.ForeignKey("cases.Case", verbose_name="melding", on_delete=models.CASCADE,
                              related_name="follow_ups")
@@ -67,6 +65,8 @@ class FollowUp(models.Model):
     arranged = models.CharField("afspraak loopt", max_length=8, choices=Arranged.choices, blank=True)
     note = models.TextField("notitie", blank=True)
 
+    objects = CaseScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "vervolgcontact"
         verbose_name_plural = "vervolgcontacten"
@@ -81,8 +81,6 @@ class PlannedVisit(models.Model):
     """A home visit planned by a team lead: which worker, which date and part of the day. When the
     visit is made, the worker registers it as a contact attempt (``attempt``)."""
 
-    objects = CaseScopedQuerySet.as_manager()
-
     case = models.ForeignKey("cases.Case", verbose_name="melding", on_delete=models.CASCADE,
                              related_name="planned_visits")
     worker = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="medewerker", on_delete=models.PROTECT,
@@ -96,6 +94,8 @@ class PlannedVisit(models.Model):
     cancelled_at = models.DateTimeField("geannuleerd op", null=True, blank=True)
     attempt = models.OneToOneField(ContactAttempt, verbose_name="contactpoging", null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="planned_visit")
+
+    objects = CaseScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "gepland huisbezoek"

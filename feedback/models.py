@@ -32,8 +32,6 @@ class FeedbackEvent(models.Model):
     order under a lock, so the feed is ordered, complete and exactly-once (docs/adr/0005).
     """
 
-    objects = MunicipalityScopedQuerySet.as_manager()
-
     public_id = models.UUIDField("id", default=uuid.uuid4, unique=True, editable=False)
     signal = models.ForeignKey("signals.Signal", verbose_name="signaal", on_delete=models.CASCADE,
                                related_name="feedback_events")
@@ -46,6 +44,8 @@ class FeedbackEvent(models.Model):
     date = models.DateField("datum")
     collection_pause_until = models.DateField("incassorust tot", null=True, blank=True)
     seq = models.BigIntegerField("volgnummer in de feed", null=True, blank=True, unique=True, editable=False)
+
+    objects = MunicipalityScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "terugkoppeling"

@@ -50,8 +50,6 @@ def normalise_product(value: object) -> str:
 class ShvRegistration(models.Model):
     """One debt-assistance product of one resident, as the SHV system reported it."""
 
-    objects = MunicipalityScopedQuerySet.as_manager()
-
     municipality = models.ForeignKey(
         "accounts.Municipality",
         verbose_name="gemeente",
@@ -72,6 +70,8 @@ class ShvRegistration(models.Model):
     )
     imported_at = models.DateTimeField("geïmporteerd op")
     source = models.CharField("bron", max_length=255, help_text="Bijvoorbeeld de naam van het geïmporteerde bestand.")
+
+    objects = MunicipalityScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "registratie schuldhulpverlening"

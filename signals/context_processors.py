@@ -1,11 +1,10 @@
-from .csv_import import user_can_import
-from .selectors import user_reviews_fallout
+from accounts.permissions import can_import_signals, reviews_fallout
 
 
 def navigation(request):
     """What the main menu offers this user."""
     user = getattr(request, "user", None)
     return {
-        "can_import_signals": user is not None and user_can_import(user),
-        "can_review_fallout": user is not None and user_reviews_fallout(user),
+        "can_import_signals": user is not None and can_import_signals(user),
+        "can_review_fallout": user is not None and reviews_fallout(user),
     }

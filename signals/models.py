@@ -102,8 +102,6 @@ class Signal(FSMModelMixin, models.Model):
     and each change appends a :class:`SignalHistory` row.
     """
 
-    objects = MunicipalityScopedQuerySet.as_manager()
-
     # The single-column indexes on municipality and creditor are covered by the composite
     # indexes below; fewer indexes keep the intake fast.
     municipality = models.ForeignKey(
@@ -177,6 +175,8 @@ class Signal(FSMModelMixin, models.Model):
         "self", verbose_name="doorgestuurd vanuit", null=True, blank=True, on_delete=models.CASCADE,
         related_name="forwarded_copy",
     )
+
+    objects = MunicipalityScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "signaal"
@@ -260,8 +260,6 @@ class SignalHistory(AppendOnlyModel):
 class CsvImport(models.Model):
     """A CSV file of signals uploaded through the web UI, processed in the background."""
 
-    objects = CreditorScopedQuerySet.as_manager()
-
     class State(models.TextChoices):
         WACHTEND = "wachtend", "Wachtend"
         BEZIG = "bezig", "Bezig"
@@ -288,6 +286,8 @@ class CsvImport(models.Model):
     results = models.JSONField("resultaten per regel", default=list)
     error = models.CharField("foutmelding", max_length=500, blank=True)
     deliveries = models.ManyToManyField(Delivery, blank=True, related_name="csv_imports")
+
+    objects = CreditorScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "CSV-import"

@@ -14,6 +14,8 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts import permissions
+
 from .csv_import import (
     COLUMN_HELP,
     COLUMNS,
@@ -25,7 +27,6 @@ from .csv_import import (
     csv_import_get_for_user,
     csv_import_list_for_user,
     results_ordered,
-    user_can_import,
 )
 from .forms import CsvImportForm
 from .models import CsvImport
@@ -36,11 +37,11 @@ STATUS_LABELS = {"ontvangen": "Ontvangen", "al_ontvangen": "Al ontvangen", "gewe
 
 @login_required
 def home(request):
-    return render(request, "home.html", {"can_import_signals": user_can_import(request.user)})
+    return render(request, "home.html", {"can_import_signals": permissions.can_import_signals(request.user)})
 
 
 def _require_import_role(user) -> None:
-    if not user_can_import(user):
+    if not permissions.can_import_signals(user):
         raise PermissionDenied("U mag geen signalen importeren.")
 
 
@@ -102,7 +103,7 @@ def _csv_import_upload(request):
     return render(request, "signals/csv_import.html", {
         "form": form,
         "imports": imports,
-        "show_creditor": request.user.is_functional_admin,
+        "show_creditor": permissions.is_functional_admin(request.user),
         "columns": [{"name": n, "required": r, "description": d} for n, r, d in COLUMN_HELP],
     })
 

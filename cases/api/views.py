@@ -18,7 +18,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Role
+from accounts import permissions
 from cases import deadlines, selectors, services
 from cases.exceptions import CaseActionError
 from cases.models import ACTIVE_STATUSES, CaseStatus
@@ -466,7 +466,7 @@ class ToewijzingView(MunicipalApiView):
     )
     def put(self, request, meldingId):  # noqa: N803 - the path parameter's name
         case = self.get_case(request, meldingId)
-        if request.user.role != Role.TEAMLEIDER:
+        if not permissions.is_team_lead(request.user):
             raise exceptions.PermissionDenied("Alleen een teamleider kan meldingen toewijzen.",
                                               code="alleen_teamleider")
         body = _body(request, ToewijzingNieuw)
