@@ -5,10 +5,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from rest_framework_api_key.admin import APIKeyModelAdmin
 
-from vroegsignalering.common.admin import FunctionalAdminMixin
 from vroegsignalering.common.vocab import CreditorKind
 
+from .admin_mixins import FunctionalAdminMixin, admin_scope
 from .models import API_ROLES, Municipality, User, UserAPIKey
+from .permissions import is_superuser
+from .selectors import users_sharing_a_municipality
 from .services import user_token_issue, user_token_outside_scope, user_token_revoke
 
 
@@ -47,13 +49,10 @@ class MunicipalityAdmin(FunctionalAdminMixin, admin.ModelAdmin):
         return ", ".join(obj.threshold_exempt_kinds or []) or "—"
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(pk__in=request.user.municipalities.values("pk"))
+        return admin_scope(super().get_queryset(request), request.user, municipality_lookup="pk")
 
     def has_add_permission(self, request, *args):
-        return request.user.is_superuser
+        return is_superuser(request.user)
 
 
 class UserAPIKeyInline(FunctionalAdminMixin, admin.TabularInline):
@@ -74,15 +73,6 @@ class UserAPIKeyInline(FunctionalAdminMixin, admin.TabularInline):
         return False
 
 
-def users_sharing_a_municipality(request):
-    """The users a functional administrator may manage tokens for: those of the administrator's own
-    municipalities (a token acts as its user). Superusers: everyone."""
-    users = User.objects.all()
-    if request.user.is_superuser:
-        return users
-    return users.filter(municipalities__in=request.user.municipalities.all()).distinct()
-
-
 @admin.register(UserAPIKey)
 class UserAPIKeyAdmin(FunctionalAdminMixin, APIKeyModelAdmin):
     """Tokens for the municipal API. The token is shown once, as a message, when it is added; revoke with the
@@ -96,9 +86,9 @@ class UserAPIKeyAdmin(FunctionalAdminMixin, APIKeyModelAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).select_related("user")
-        if request.user.is_superuser:
+        if is_superuser(request.user):
             return queryset
-        return queryset.filter(user__in=users_sharing_a_municipality(request))
+        return queryset.filter(user__in=users_sharing_a_municipality(request.user))
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
@@ -106,7 +96,7 @@ class UserAPIKeyAdmin(FunctionalAdminMixin, APIKeyModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "user":
-            kwargs["queryset"] = users_sharing_a_municipality(request).filter(role__in=API_ROLES, is_active=True)
+            kwargs["queryset"] = users_sharing_a_municipality(request.user).filter(role__in=API_ROLES, is_active=True)
             kwargs["error_messages"] = {"invalid_choice": "Kies een actieve vroegsignaleerder, teamleider of "
                                                           "serviceaccount van een van uw gemeenten."}
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -172,20 +162,20 @@ class VroegsignaleringUserAdmin(FunctionalAdminMixin, UserAdmin):
         (creditor staff, new accounts): not another municipality's staff, whose password or membership
         they could otherwise change to act as them. Superusers: everyone."""
         queryset = super().get_queryset(request)
-        if request.user.is_superuser:
+        if is_superuser(request.user):
             return queryset
         return queryset.filter(Q(municipalities__in=request.user.municipalities.all())
                                | Q(municipalities__isnull=True)).distinct()
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "municipalities" and not request.user.is_superuser:
+        if db_field.name == "municipalities" and not is_superuser(request.user):
             kwargs["queryset"] = request.user.municipalities.all()  # also on their own record: no self-promotion
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_related(self, request, form, formsets, change):
         """The form only offers the administrator's municipalities: keep the user's memberships elsewhere."""
         elsewhere = []
-        if change and not request.user.is_superuser:
+        if change and not is_superuser(request.user):
             elsewhere = list(form.instance.municipalities.exclude(pk__in=request.user.municipalities.all()))
         super().save_related(request, form, formsets, change)
         if elsewhere:
@@ -193,6 +183,6 @@ class VroegsignaleringUserAdmin(FunctionalAdminMixin, UserAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # Only superusers hand out superuser or staff rights.
-        if request.user.is_superuser:
+        if is_superuser(request.user):
             return super().get_readonly_fields(request, obj)
         return ("is_superuser", "is_staff", "groups", "user_permissions", "last_login", "date_joined")

@@ -4,8 +4,9 @@ from django import forms
 from django.contrib import admin, messages
 
 from accounts.admin import MunicipalityAdmin
+from accounts.admin_mixins import FunctionalAdminMixin, MunicipalityScopedAdminMixin, ReadOnlyAdminMixin, admin_scope
 from accounts.models import Municipality
-from vroegsignalering.common.admin import FunctionalAdminMixin, MunicipalityScopedAdminMixin, ReadOnlyAdminMixin
+from accounts.permissions import is_superuser
 
 from .models import Case, CaseHistory, CasePolicy, CaseSignal, PeriodClose, RoutingRule, Tray, TrayAllocation
 from .presets import PRESETS, routing_preset_install
@@ -18,12 +19,12 @@ class OwnMunicipalitiesMixin(MunicipalityScopedAdminMixin):
     municipalities (and their trays). Superusers: all."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if not request.user.is_superuser:
-            own = request.user.municipalities.all()
-            if db_field.related_model is Municipality:
-                kwargs["queryset"] = own
-            elif db_field.related_model is Tray:
-                kwargs["queryset"] = Tray.objects.filter(municipality__in=own)
+        if is_superuser(request.user):
+            pass  # every municipality and tray, in the related admin's order
+        elif db_field.related_model is Municipality:
+            kwargs["queryset"] = admin_scope(Municipality.objects.all(), request.user, municipality_lookup="pk")
+        elif db_field.related_model is Tray:
+            kwargs["queryset"] = admin_scope(Tray.objects.all(), request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -102,7 +103,7 @@ class CasePolicyAdmin(OwnMunicipalitiesMixin, FunctionalAdminMixin, admin.ModelA
 
 
 @admin.register(PeriodClose)
-class PeriodCloseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class PeriodCloseAdmin(MunicipalityScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("municipality", "period_start", "period_end", "closed_at")
     list_filter = ("municipality",)
 

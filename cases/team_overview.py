@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
+from accounts import permissions
+
 from . import deadlines, selectors
 from .models import ACTIVE_STATUSES
 
@@ -74,7 +76,7 @@ def team_overview_for_user(user, *, now: dt.datetime) -> TeamOverview:
         for row in cases.filter(status__in=ACTIVE_STATUSES).values("municipality_id", "tray_id")
         .annotate(running=Count("pk"), unassigned=Count("pk", filter=Q(assigned_to__isnull=True)))
     }
-    municipalities = {m.pk: m for m in user.municipalities.order_by("name")} if selectors.is_team_lead(user) else {}
+    municipalities = {m.pk: m for m in user.municipalities.order_by("name")} if permissions.is_team_lead(user) else {}
     by_municipality: dict[int, list] = {pk: [] for pk in municipalities}
     for tray in trays:
         by_municipality.setdefault(tray.municipality_id, []).append(tray)

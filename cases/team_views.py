@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import permissions
 from contacts import selectors as contact_selectors
 from contacts.services import visit_cancel, visit_plan
 from vroegsignalering.common.forms import error_summary, form_add_refusal
@@ -46,7 +47,7 @@ CASES_PER_PAGE = 100
 
 
 def _require_team_lead(request) -> None:
-    if not selectors.is_team_lead(request.user):
+    if not permissions.is_team_lead(request.user):
         raise PermissionDenied("Alleen een teamleider kan dit scherm gebruiken.")
 
 

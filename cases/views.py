@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from accounts import permissions
 from contacts.selectors import follow_ups_due_for_user
 from contacts.services import contact_attempt_record_reply, contact_attempt_register, follow_up_record
 from vroegsignalering.common.params import parse_id
@@ -71,7 +72,7 @@ def _no_queue(request):
 @require_GET
 def queue(request):
     user = request.user
-    if not selectors.works_cases(user):
+    if not permissions.works_cases(user):
         return _no_queue(request)
     now = timezone.now()
     today = deadlines.local_date(now)
@@ -152,7 +153,7 @@ def _render_case(request, data, *, forms: dict | None = None, status: int = 200)
             {"entry": e, "reply_form": reply_forms.get(e.item.pk) if e.kind == "poging" else None}
             for e in data.timeline
         ],
-        "errors": errors, "is_team_lead": selectors.is_team_lead(request.user),
+        "errors": errors, "is_team_lead": permissions.is_team_lead(request.user),
         "crisis_overdue": bool(case.is_crisis and case.crisis_due_at and case.crisis_due_at <= now
                                and active and not any(a.at >= case.crisis_at for a in data.attempts
                                                        if case.crisis_at)),

@@ -3,6 +3,7 @@ home visits a team lead plans. (The follow-up after accepted help is ``cases.mod
 from django.conf import settings
 from django.db import models
 
+from vroegsignalering.common.tenancy import CaseScopedQuerySet
 from vroegsignalering.common.vocab import (  # noqa: F401 (re-exported: the contact vocabulary)
     REPLY_KINDS,
     Arranged,
@@ -32,6 +33,8 @@ class ContactAttempt(models.Model):
     reply_registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="reactie geregistreerd door",
                                             null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
+    objects = CaseScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "contactpoging"
         verbose_name_plural = "contactpogingen"
@@ -59,6 +62,8 @@ class PlannedVisit(models.Model):
     cancelled_at = models.DateTimeField("geannuleerd op", null=True, blank=True)
     attempt = models.OneToOneField(ContactAttempt, verbose_name="contactpoging", null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="planned_visit")
+
+    objects = CaseScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "gepland huisbezoek"

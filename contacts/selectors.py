@@ -1,14 +1,17 @@
-"""Reads of contacts: follow-ups due after accepted help. Scoped to the user's municipalities and
-case-working roles (through ``cases.selectors``) like every case read."""
+"""Reads of contacts: follow-ups due after accepted help, planned home visits. Scoped to the user's
+municipalities and role through ``.visible_to`` (ADR 0009) like every case read."""
 from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from accounts.models import Role
-from cases.models import FollowUp
-from cases.selectors import case_list_for_user
+from accounts.permissions import CASEWORK_ROLES, TEAM_LEAD_ROLES, is_team_lead
+from cases.models import ACTIVE_STATUSES, FollowUp
+from cases.selectors import case_signals_by_case, team_cases_for_user
+from vroegsignalering.common.vocab import ContactKind
+
+from .models import PlannedVisit
 
 
 def follow_ups_due_for_user(user, *, today: dt.date, mine_only: bool = False) -> QuerySet[FollowUp]:
@@ -16,11 +19,11 @@ def follow_ups_due_for_user(user, *, today: dt.date, mine_only: bool = False) ->
     user may see. A worker sees their own and unassigned ones; a team lead all, unless ``mine_only``."""
     from .services import FOLLOW_UP_EARLY
 
-    qs = FollowUp.objects.filter(done_at__isnull=True, due_on__lte=today + FOLLOW_UP_EARLY,
-                                 case__in=case_list_for_user(user).values("pk"))
+    qs = FollowUp.objects.visible_to(user, roles=CASEWORK_ROLES).filter(done_at__isnull=True,
+                                                                          due_on__lte=today + FOLLOW_UP_EARLY)
     if mine_only:
         qs = qs.filter(assigned_to=user)
-    elif user.role != Role.TEAMLEIDER:
+    elif not is_team_lead(user):
         qs = qs.filter(Q(assigned_to=user) | Q(assigned_to__isnull=True))
     return qs.select_related("case", "assigned_to").order_by("due_on", "id")
 
@@ -31,23 +34,15 @@ def follow_ups_due_for_user(user, *, today: dt.date, mine_only: bool = False) ->
 def visits_for_user(user, *, start: dt.date, end: dt.date, worker_id: int | None = None) -> QuerySet:
     """Planned (not cancelled) home visits from ``start`` up to and including ``end`` of the cases a
     team lead plans (their municipalities'; nothing for other roles), by date and part of the day."""
-    from cases.selectors import team_cases_for_user
-
-    from .models import PlannedVisit
-
-    qs = PlannedVisit.objects.filter(cancelled_at__isnull=True, date__gte=start, date__lte=end,
-                                     case__in=team_cases_for_user(user).values("pk"))
+    qs = PlannedVisit.objects.visible_to(user, roles=TEAM_LEAD_ROLES).filter(cancelled_at__isnull=True,
+                                                                               date__gte=start, date__lte=end)
     if worker_id is not None:
         qs = qs.filter(worker_id=worker_id)
     return qs.select_related("case", "worker").order_by("date", "dagdeel", "worker__username", "id")
 
 
 def visit_get_for_user(user, pk: int):
-    from cases.selectors import team_cases_for_user
-
-    from .models import PlannedVisit
-
-    return (PlannedVisit.objects.filter(pk=pk, case__in=team_cases_for_user(user).values("pk"))
+    return (PlannedVisit.objects.visible_to(user, roles=TEAM_LEAD_ROLES).filter(pk=pk)
             .select_related("case", "worker").first())
 
 
@@ -60,8 +55,6 @@ def visit_print_list(user, *, start: dt.date, end: dt.date, worker_id: int | Non
     """The printable visit list: per visit only what the visit needs (address, resident name(s),
     phone numbers, case number, date, part of the day, note), sorted by postcode and house number.
     Never amounts, creditors or BSN. Two queries, whatever the number of visits."""
-    from cases.selectors import case_signals_by_case
-
     visits = list(visits_for_user(user, start=start, end=end, worker_id=worker_id))
     signals = case_signals_by_case({visit.case_id for visit in visits})
     rows = []
@@ -90,14 +83,6 @@ _DAGDEEL_ORDER = {"Ochtend": 0, "Middag": 1, "Avond": 2}
 def cases_awaiting_visit_for_user(user, *, today: dt.date, limit: int = 50):
     """Active cases in a home-visit tray (of a team lead's municipalities) without a planned visit
     from ``today`` on: the planner's "still to plan" list, most urgent first."""
-    from django.db.models import Exists, OuterRef
-
-    from cases.models import ACTIVE_STATUSES
-    from cases.selectors import team_cases_for_user
-    from vroegsignalering.common.vocab import ContactKind
-
-    from .models import PlannedVisit
-
     planned = PlannedVisit.objects.filter(case=OuterRef("pk"), cancelled_at__isnull=True, date__gte=today)
     return (team_cases_for_user(user).filter(status__in=ACTIVE_STATUSES, tray__contact_kind=ContactKind.HUISBEZOEK)
             .filter(~Exists(planned))[:limit])

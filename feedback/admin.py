@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q
 
-from vroegsignalering.common.admin import FunctionalAdminMixin, MunicipalityScopedAdminMixin, ReadOnlyAdminMixin
+from accounts.admin_mixins import FunctionalAdminMixin, MunicipalityScopedAdminMixin, ReadOnlyAdminMixin
 
 from . import services, webhooks
 from .models import DeliveryStatus, FeedbackEvent, WebhookDelivery, WebhookEndpoint

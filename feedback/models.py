@@ -8,6 +8,8 @@ import uuid
 
 from django.db import models
 
+from vroegsignalering.common.tenancy import MunicipalityScopedQuerySet
+
 
 class FeedbackCode(models.TextChoices):
     """The contract's complete list of feedback codes (signaalpartner-api.md); nothing else leaves."""
@@ -42,6 +44,8 @@ class FeedbackEvent(models.Model):
     date = models.DateField("datum")
     collection_pause_until = models.DateField("incassorust tot", null=True, blank=True)
     seq = models.BigIntegerField("volgnummer in de feed", null=True, blank=True, unique=True, editable=False)
+
+    objects = MunicipalityScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "terugkoppeling"

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from vroegsignalering.common.admin import MunicipalityScopedAdminMixin, ReadOnlyAdminMixin
+from accounts.admin_mixins import MunicipalityScopedAdminMixin, ReadOnlyAdminMixin
 
 from .models import ShvRegistration
 

@@ -12,6 +12,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 
+from vroegsignalering.common.tenancy import MunicipalityScopedQuerySet
+
 BSN_VALIDATOR = RegexValidator(r"^\d{9}$", "Een BSN bestaat uit 9 cijfers.")
 
 # Products of the basisdienstverlening as SHV systems commonly name them, for reference and
@@ -68,6 +70,8 @@ class ShvRegistration(models.Model):
     )
     imported_at = models.DateTimeField("geïmporteerd op")
     source = models.CharField("bron", max_length=255, help_text="Bijvoorbeeld de naam van het geïmporteerde bestand.")
+
+    objects = MunicipalityScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "registratie schuldhulpverlening"

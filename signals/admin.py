@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from rest_framework_api_key.admin import APIKeyModelAdmin
 
-from vroegsignalering.common.admin import FunctionalAdminMixin, MunicipalityScopedAdminMixin, ReadOnlyAdminMixin
+from accounts.admin_mixins import FunctionalAdminMixin, MunicipalityScopedAdminMixin, ReadOnlyAdminMixin
 
 from .models import Creditor, CreditorAPIKey, CsvImport, Delivery, Signal, SignalHistory
 from .services import api_key_revoke

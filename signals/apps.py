@@ -6,10 +6,8 @@ class SignalsConfig(AppConfig):
     verbose_name = "Signalen"
 
     def ready(self):
+        from accounts.permissions import can_import_signals, reviews_fallout
         from vroegsignalering.common.navigation import navigation_flag_register
 
-        from .csv_selectors import user_can_import
-        from .selectors import user_reviews_fallout
-
-        navigation_flag_register("can_import_signals", user_can_import)
-        navigation_flag_register("can_review_fallout", user_reviews_fallout)
+        navigation_flag_register("can_import_signals", can_import_signals)
+        navigation_flag_register("can_review_fallout", reviews_fallout)

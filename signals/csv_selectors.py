@@ -5,7 +5,7 @@ import datetime as dt
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts import permissions
 
 from .models import Creditor, CsvImport
 from .services import AL_ONTVANGEN, GEWEIGERD, ONTVANGEN
@@ -28,23 +28,11 @@ def csv_import_ids_stalled(*, older_than: dt.timedelta = STALLED_AFTER) -> list:
 RECENT_IMPORTS = 20
 
 
-def user_can_import(user) -> bool:
-    """Creditor staff (for their own, active creditor) and functional administrators."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_functional_admin:
-        return True
-    return user.role == Role.VASTELASTENPARTNER and user.creditor_id is not None and user.creditor.is_active
-
-
 def csv_import_list_for_user(*, user) -> QuerySet[CsvImport]:
     """The imports a user may see: an administrator all, creditor staff their creditor's."""
-    imports = CsvImport.objects.select_related("creditor", "uploaded_by").defer("content", "results")
-    if not user_can_import(user):
-        return imports.none()
-    if user.is_functional_admin:
-        return imports
-    return imports.filter(creditor_id=user.creditor_id)
+    return (CsvImport.objects.visible_to(user, roles=permissions.can_import_signals,
+                                         unscoped=permissions.is_functional_admin)
+            .select_related("creditor", "uploaded_by").defer("content", "results"))
 
 
 def csv_import_get_for_user(*, user, import_id, with_results: bool = False) -> CsvImport | None:
@@ -56,10 +44,10 @@ def csv_import_get_for_user(*, user, import_id, with_results: bool = False) -> C
 
 def csv_import_creditors_for_user(*, user) -> QuerySet[Creditor]:
     """The creditors a user may import for."""
-    if not user_can_import(user):
+    if not permissions.can_import_signals(user):
         return Creditor.objects.none()
     creditors = Creditor.objects.filter(is_active=True)
-    if user.is_functional_admin:
+    if permissions.is_functional_admin(user):
         return creditors
     return creditors.filter(pk=user.creditor_id)
 

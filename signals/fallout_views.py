@@ -8,13 +8,15 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from accounts import permissions
+
 from . import selectors
 from .fallout import ReviewError, fallout_decide
 from .models import FalloutDecision
 
 
 def _require_reviewer(user) -> None:
-    if not selectors.user_reviews_fallout(user):
+    if not permissions.reviews_fallout(user):
         raise PermissionDenied("U beoordeelt geen uitval.")
 
 

@@ -2,6 +2,8 @@
 from django import forms
 from django.conf import settings
 
+from accounts import permissions
+
 from .csv_format import format_size
 from .csv_selectors import csv_import_creditors_for_user
 
@@ -32,7 +34,7 @@ class CsvImportForm(forms.Form):
                 f"Het bestand is te groot; het maximum is {format_size(settings.CSV_IMPORT_MAX_BYTES)}. "
                 "Splits het bestand in delen."
             )
-        if user.is_functional_admin:
+        if permissions.is_functional_admin(user):
             self.fields["creditor"].queryset = csv_import_creditors_for_user(user=user)
         else:
             del self.fields["creditor"]

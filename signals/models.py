@@ -8,6 +8,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from rest_framework_api_key.models import AbstractAPIKey, APIKeyManager
 
 from vroegsignalering.common.models import AppendOnlyModel
+from vroegsignalering.common.tenancy import CreditorScopedQuerySet, MunicipalityScopedQuerySet
 from vroegsignalering.common.vocab import CRISIS_SIGNAL_KINDS, CreditorKind, Outcome, SignalKind
 
 
@@ -177,6 +178,8 @@ class Signal(ConcurrentTransitionMixin, models.Model):
         related_name="forwarded_copy",
     )
 
+    objects = MunicipalityScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "signaal"
         verbose_name_plural = "signalen"
@@ -315,6 +318,8 @@ class CsvImport(models.Model):
     results = models.JSONField("resultaten per regel", default=list)
     error = models.CharField("foutmelding", max_length=500, blank=True)
     deliveries = models.ManyToManyField(Delivery, blank=True, related_name="csv_imports")
+
+    objects = CreditorScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "CSV-import"

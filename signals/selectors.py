@@ -5,6 +5,8 @@ import json
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.permissions import CASEWORK_ROLES
+
 from . import normalise
 from .models import Creditor, Delivery, Signal, SignalStatus
 
@@ -65,26 +67,15 @@ def signal_public_status(signal: Signal) -> str:
 # --- Municipal staff: scoped to the municipalities the user works for -------------------------
 
 def _municipal_scope(user):
-    """The municipalities whose signals this user may see (none for creditor staff or auditors)."""
-    from accounts.models import CASEWORK_ROLES, Municipality
-
-    if not getattr(user, "is_authenticated", False):
-        return Municipality.objects.none()
-    if user.is_superuser:
-        return Municipality.objects.all()
-    if user.role not in CASEWORK_ROLES:
-        return Municipality.objects.none()
-    return user.municipalities.all()
-
-
-def user_reviews_fallout(user) -> bool:
-    return _municipal_scope(user).exists()
+    """The signals this user may see: their municipalities', for a worker or team lead (none for
+    creditor staff, auditors, administrators or superusers; ADR 0009)."""
+    return Signal.objects.visible_to(user, roles=CASEWORK_ROLES)
 
 
 def fallout_list_for_user(*, user):
     """Signals waiting for a person's decision (uitval), oldest first."""
     return (
-        Signal.objects.filter(status=SignalStatus.UITVAL, municipality__in=_municipal_scope(user))
+        _municipal_scope(user).filter(status=SignalStatus.UITVAL)
         .select_related("municipality", "creditor")
         .order_by("received_at", "pk")
     )
@@ -97,8 +88,7 @@ def fallout_counts_for_user(*, user) -> list[dict]:
 
     from .brp.decide import BrpOutcome
 
-    rows = (Signal.objects.filter(status=SignalStatus.UITVAL, municipality__in=_municipal_scope(user),
-                                  brp_evidence__uitkomst__isnull=False)
+    rows = (_municipal_scope(user).filter(status=SignalStatus.UITVAL, brp_evidence__uitkomst__isnull=False)
             .values("brp_evidence__uitkomst").annotate(n=Count("pk")).order_by("-n"))
     labels = dict(BrpOutcome.choices)
     return [{"code": r["brp_evidence__uitkomst"], "label": labels.get(r["brp_evidence__uitkomst"],
@@ -113,8 +103,7 @@ def fallout_get_for_user(*, user, signal_pk: int) -> Signal | None:
 def manual_forwarding_list_for_user(*, user):
     """Signals about persons living in a municipality this installation does not serve."""
     return (
-        Signal.objects.filter(status=SignalStatus.DOORGESTUURD, forwarded_to__isnull=True,
-                              municipality__in=_municipal_scope(user))
+        _municipal_scope(user).filter(status=SignalStatus.DOORGESTUURD, forwarded_to__isnull=True)
         .select_related("municipality", "creditor")
         .order_by("-outcome_at")
     )

@@ -14,6 +14,8 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts import permissions
+
 from .csv_columns import COLUMN_HELP, COLUMNS, EXAMPLE_ROWS
 from .csv_format import CsvFileError
 from .csv_selectors import (
@@ -22,7 +24,6 @@ from .csv_selectors import (
     csv_import_get_for_user,
     csv_import_list_for_user,
     results_ordered,
-    user_can_import,
 )
 from .csv_services import csv_import_create
 from .forms import CsvImportForm
@@ -33,7 +34,7 @@ STATUS_LABELS = {"ontvangen": "Ontvangen", "al_ontvangen": "Al ontvangen", "gewe
 
 
 def _require_import_role(user) -> None:
-    if not user_can_import(user):
+    if not permissions.can_import_signals(user):
         raise PermissionDenied("U mag geen signalen importeren.")
 
 
@@ -95,7 +96,7 @@ def _csv_import_upload(request):
     return render(request, "signals/csv_import.html", {
         "form": form,
         "imports": imports,
-        "show_creditor": request.user.is_functional_admin,
+        "show_creditor": permissions.is_functional_admin(request.user),
         "columns": [{"name": n, "required": r, "description": d} for n, r, d in COLUMN_HELP],
     })
 

@@ -12,7 +12,8 @@ from rest_framework import authentication, exceptions
 from rest_framework.permissions import BasePermission
 from rest_framework.throttling import SimpleRateThrottle
 
-from accounts.models import API_ROLES, Role, UserAPIKey
+from accounts import permissions
+from accounts.models import Role, UserAPIKey
 
 KEYWORD = "Token"
 _KEY = re.compile(r"[A-Za-z0-9]{1,16}\.[A-Za-z0-9]{1,128}")
@@ -64,7 +65,7 @@ class HasApiRole(BasePermission):
         user = request.user
         if user is None or not getattr(user, "is_authenticated", False):
             return False
-        if user.role not in API_ROLES:
+        if not permissions.uses_municipal_api(user):
             self.message = (f"Uw rol ({Role(user.role).label}) heeft geen toegang tot de gemeentelijke API; "
                             "alleen vroegsignaleerders, teamleiders en serviceaccounts.")
             return False

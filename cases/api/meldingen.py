@@ -11,7 +11,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import exceptions
 from rest_framework.response import Response
 
-from accounts.models import Role
+from accounts import permissions
 from cases import deadlines, selectors, services
 from cases.exceptions import CaseActionError
 from cases.models import ACTIVE_STATUSES, CaseStatus
@@ -219,7 +219,7 @@ class ToewijzingView(MunicipalApiView):
     )
     def put(self, request, meldingId):  # noqa: N803 - the path parameter's name
         case = self.get_case(request, meldingId)
-        if request.user.role != Role.TEAMLEIDER:
+        if not permissions.is_team_lead(request.user):
             raise exceptions.PermissionDenied("Alleen een teamleider kan meldingen toewijzen.",
                                               code=CaseRefusal.ALLEEN_TEAMLEIDER)
         body = body_parse(request, ToewijzingNieuw)

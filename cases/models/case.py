@@ -9,6 +9,7 @@ from django.db import models
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from vroegsignalering.common.models import AppendOnlyModel
+from vroegsignalering.common.tenancy import MunicipalityScopedQuerySet
 from vroegsignalering.common.vocab import Outcome
 
 from .config import MatchType, Priority, RoutingRule, Tray, Urgency
@@ -102,6 +103,8 @@ class Case(ConcurrentTransitionMixin, models.Model):
     )
     reopened_at = models.DateTimeField("heropend op", null=True, blank=True)
     reopen_reason = models.CharField("reden heropenen", max_length=500, blank=True)
+
+    objects = MunicipalityScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "melding"

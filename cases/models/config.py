@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from vroegsignalering.common.tenancy import MunicipalityScopedQuerySet
 from vroegsignalering.common.vocab import ContactKind, CreditorKind, Outcome, ShvStatus
 
 from ..deadlines import DEFAULT_REOPEN_TERM_MONTHS
@@ -110,6 +111,8 @@ class Tray(models.Model):
                   "(bijvoorbeeld 'bekend bij schuldhulpverlening': de betrokken hulpverlener pakt het op).",
     )
     is_active = models.BooleanField("actief", default=True)
+
+    objects = MunicipalityScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "bakje"

@@ -2,6 +2,7 @@
 from django.conf import settings
 from django.db import models
 
+from vroegsignalering.common.tenancy import CaseScopedQuerySet
 from vroegsignalering.common.vocab import Arranged, ContactKind, Dagdeel, Reached
 
 
@@ -29,6 +30,8 @@ class FollowUp(models.Model):
     reached = models.CharField("bereikt", max_length=8, choices=Reached.choices, blank=True)
     arranged = models.CharField("afspraak loopt", max_length=8, choices=Arranged.choices, blank=True)
     note = models.TextField("notitie", blank=True)
+
+    objects = CaseScopedQuerySet.as_manager()
 
     class Meta:
         db_table = "contacts_followup"

@@ -1,7 +1,7 @@
 """The main menu's entries that follow an app's rules, without the site importing the app.
 
 Each app registers, in its ``AppConfig.ready``, a template variable and the predicate that decides it
-for a user (``navigation_flag_register("can_import_signals", user_can_import)``); the site's context
+for a user (``navigation_flag_register("can_import_signals", can_import_signals)``); the site's context
 processor (``vroegsignalering.context_processors.navigation``) gives every template those flags.
 """
 from collections.abc import Callable

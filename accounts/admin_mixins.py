@@ -1,9 +1,14 @@
-"""The Django admin (`/beheer/`) is for functional administrators only."""
+"""The Django admin (`/beheer/`) is for functional administrators only.
+
+Who gets in is ``accounts.permissions.is_functional_admin``; which rows they see is the one tenancy
+rule (``vroegsignalering.common.tenancy.scope``) with the admin class's ``municipality_lookup``
+(superusers see every row). These mixins live in accounts, not in common, because they name roles.
+"""
 from django.contrib import admin
 
+from vroegsignalering.common.tenancy import scope
 
-def is_functional_admin(user) -> bool:
-    return bool(user.is_active and (user.is_superuser or getattr(user, "role", "") == "functioneel_beheerder"))
+from .permissions import is_functional_admin, is_superuser
 
 
 class FunctionalAdminMixin:
@@ -22,7 +27,7 @@ class FunctionalAdminMixin:
         return is_functional_admin(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return is_superuser(request.user)
 
 
 class MunicipalityScopedAdminMixin:
@@ -31,10 +36,14 @@ class MunicipalityScopedAdminMixin:
     municipality_lookup = "municipality"
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(**{f"{self.municipality_lookup}__in": request.user.municipalities.all()})
+        return admin_scope(super().get_queryset(request), request.user, municipality_lookup=self.municipality_lookup)
+
+
+def admin_scope(queryset, user, *, municipality_lookup: str = "municipality"):
+    """The rows of ``queryset`` an administrator may see in ``/beheer/``: superusers all, a functional
+    administrator their own municipalities' (``municipality_lookup`` leads from a row to its municipality)."""
+    return scope(queryset, user, roles=is_functional_admin, municipality_lookup=municipality_lookup,
+                 unscoped=is_superuser)
 
 
 class ReadOnlyAdminMixin(FunctionalAdminMixin):

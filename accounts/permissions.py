@@ -1,0 +1,60 @@
+"""The named role predicates: who may use which screen, API and admin page (ADR 0009).
+
+Every view, API, export, admin class and autocomplete asks one of these; the rows a user then sees
+come from ``.visible_to(user, roles=…)`` (``vroegsignalering.common.tenancy``) with the same
+predicate or role set. A predicate is False for an anonymous visitor and for a deactivated account.
+Superusers have no case-work role by being superusers: they administer ``/beheer/``.
+"""
+from __future__ import annotations
+
+from vroegsignalering.common.tenancy import has_role, is_signed_in
+
+from .models import API_ROLES, CASEWORK_ROLES, Role
+
+__all__ = [
+    "API_ROLES", "CASEWORK_ROLES", "TEAM_LEAD_ROLES", "can_import_signals", "has_role", "is_creditor_staff",
+    "is_functional_admin", "is_signed_in", "is_superuser", "is_team_lead", "reviews_fallout", "uses_municipal_api",
+    "works_cases",
+]
+
+TEAM_LEAD_ROLES = frozenset({Role.TEAMLEIDER})
+
+
+def works_cases(user) -> bool:
+    """A worker or team lead: the queue, the case page, fallout review (their municipalities' only)."""
+    return has_role(user, CASEWORK_ROLES)
+
+
+def is_team_lead(user) -> bool:
+    """A team lead: the only role that assigns, plans visits and sets capacity."""
+    return has_role(user, TEAM_LEAD_ROLES)
+
+
+def uses_municipal_api(user) -> bool:
+    """A worker, team lead or service account (an integration that works cases like a worker)."""
+    return has_role(user, API_ROLES)
+
+
+def reviews_fallout(user) -> bool:
+    """A worker or team lead of at least one municipality (the fallout screens)."""
+    return works_cases(user) and user.municipalities.exists()
+
+
+def is_superuser(user) -> bool:
+    return is_signed_in(user) and user.is_superuser
+
+
+def is_functional_admin(user) -> bool:
+    """A functional administrator or a superuser: ``/beheer/`` (each admin class scopes its rows)."""
+    return is_signed_in(user) and (user.is_superuser or user.role == Role.FUNCTIONEEL_BEHEERDER)
+
+
+def is_creditor_staff(user) -> bool:
+    """A creditor's staff member with an active creditor."""
+    return (has_role(user, {Role.VASTELASTENPARTNER}) and user.creditor_id is not None
+            and user.creditor.is_active)
+
+
+def can_import_signals(user) -> bool:
+    """Creditor staff (for their own, active creditor) and functional administrators: the CSV import."""
+    return is_functional_admin(user) or is_creditor_staff(user)
