@@ -7,7 +7,7 @@ import datetime as dt
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.permissions import CASEWORK_ROLES, TEAM_LEAD_ROLES, is_team_lead
-from cases.models import ACTIVE_STATUSES, FollowUp
+from cases.models import ACTIVE_STATUSES, FOLLOW_UP_EARLY, FollowUp
 from cases.selectors import case_signals_by_case, team_cases_for_user
 from vroegsignalering.common.vocab import ContactKind
 
@@ -17,8 +17,6 @@ from .models import PlannedVisit
 def follow_ups_due_for_user(user, *, today: dt.date, mine_only: bool = False) -> QuerySet[FollowUp]:
     """Open follow-up items whose collection pause has ended (or ends within a week), of cases the
     user may see. A worker sees their own and unassigned ones; a team lead all, unless ``mine_only``."""
-    from .services import FOLLOW_UP_EARLY
-
     qs = FollowUp.objects.visible_to(user, roles=CASEWORK_ROLES).filter(done_at__isnull=True,
                                                                           due_on__lte=today + FOLLOW_UP_EARLY)
     if mine_only:

@@ -10,7 +10,7 @@ from accounts.models import CASEWORK_ROLES, User
 from cases import deadlines
 from cases.exceptions import CaseActionError
 from cases.history import attempt_params, moment_text
-from cases.models import WINDOW_STATUSES, Case, CaseEvent, FollowUp
+from cases.models import FOLLOW_UP_EARLY, WINDOW_STATUSES, Case, CaseEvent, FollowUp
 from cases.refusals import CaseRefusal
 from cases.services import case_history_append, case_lock, case_start_work, ensure_open_for_work
 from vroegsignalering.common import dates
@@ -21,7 +21,6 @@ from .models import REPLY_KINDS, Arranged, ContactAttempt, Dagdeel, PlannedVisit
 # Registering an attempt a little "in the future" is a clock difference, not a planned attempt.
 CLOCK_TOLERANCE = dt.timedelta(minutes=5)
 # A follow-up may be done a few days before the collection pause ends (a worker plans ahead).
-FOLLOW_UP_EARLY = dt.timedelta(days=7)
 
 
 def _check_moment(at: dt.datetime, now: dt.datetime) -> None:

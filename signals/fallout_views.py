@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import permissions
 
 from . import selectors
+from .brp.suggest import rank_candidates
 from .fallout import ReviewError, fallout_decide
 from .models import FalloutDecision
 
@@ -22,8 +23,6 @@ def _require_reviewer(user) -> None:
 
 def _suggestions(signal) -> list[dict]:
     """The candidates at the address, best match first, with the reasons (for a person to weigh)."""
-    from .brp.suggest import rank_candidates
-
     candidates = signal.brp_evidence.get("kandidaten", [])
     return [
         {"kandidaat": candidate, "score": round(score), "redenen": reasons}

@@ -2,12 +2,14 @@
 import datetime as dt
 import json
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.permissions import CASEWORK_ROLES
+from feedback.selectors import signal_latest_code
 
 from . import normalise
+from .brp.decision import BrpOutcome
 from .models import Creditor, Delivery, Signal, SignalStatus
 
 
@@ -59,8 +61,6 @@ def signal_unusable_values(signal: Signal, *, fields: tuple[str, ...] = ()) -> l
 def signal_public_status(signal: Signal) -> str:
     """What the creditor may see of a signal's progress: ``ontvangen`` until feedback exists, then the
     latest feedback code."""
-    from feedback.selectors import signal_latest_code
-
     return signal_latest_code(signal) or "ontvangen"
 
 
@@ -84,10 +84,6 @@ def fallout_list_for_user(*, user):
 def fallout_counts_for_user(*, user) -> list[dict]:
     """Per BRP finding (not found, several candidates, …) how many signals wait, most first.
     Signals without a finding (stalled checks) are only in the unfiltered list."""
-    from django.db.models import Count
-
-    from .brp.decide import BrpOutcome
-
     rows = (_municipal_scope(user).filter(status=SignalStatus.UITVAL, brp_evidence__uitkomst__isnull=False)
             .values("brp_evidence__uitkomst").annotate(n=Count("pk")).order_by("-n"))
     labels = dict(BrpOutcome.choices)

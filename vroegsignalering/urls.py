@@ -6,6 +6,7 @@ from . import views
 
 urlpatterns = [
     path("api/v1/gemeente/", include("cases.api.urls")),
+    path("api/v1/gemeente/", include("contacts.api_urls")),
     path("api/v1/", include("monitor.urls")),
     path("api/v1/", include("signals.api.urls")),
     path("api/v1/", include("feedback.urls")),

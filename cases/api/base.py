@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+from django.urls import register_converter
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, status
@@ -44,6 +45,24 @@ PROBLEMS = {
          "waarom.",
     429: "Te veel verzoeken; zie `Retry-After`.",
 }
+
+
+# --- paths ------------------------------------------------------------------------------------------
+
+
+class IdConverter:
+    """A database id in a path: 1 to 18 digits (a longer number is no id here: 404, never a database error)."""
+
+    regex = r"[0-9]{1,18}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return str(value)
+
+
+register_converter(IdConverter, "gemeente_id")
 
 
 def problems(*codes: int, **overrides: str) -> dict:

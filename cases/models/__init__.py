@@ -32,10 +32,10 @@ from .config import (
     TrayAllocation,
     Urgency,
 )
-from .follow_up import FollowUp
+from .follow_up import FOLLOW_UP_EARLY, FollowUp
 
 __all__ = [
-    "ACTIVE_STATUSES", "WINDOW_STATUSES", "C", "Case", "CaseEvent", "CaseHistory", "CasePolicy", "CaseSignal",
-    "CaseStatus", "ContactRequirement", "FirstReaction", "FollowUp", "MatchType", "PeriodClose", "Priority",
-    "RoutingRule", "SignalRole", "Tray", "TrayAllocation", "Urgency",
+    "ACTIVE_STATUSES", "FOLLOW_UP_EARLY", "WINDOW_STATUSES", "C", "Case", "CaseEvent", "CaseHistory", "CasePolicy",
+    "CaseSignal", "CaseStatus", "ContactRequirement", "FirstReaction", "FollowUp", "MatchType", "PeriodClose",
+    "Priority", "RoutingRule", "SignalRole", "Tray", "TrayAllocation", "Urgency",
 ]

@@ -1,9 +1,14 @@
 """The follow-up after accepted help (vervolgcontact): part of closing a case, recorded later."""
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 
 from vroegsignalering.common.tenancy import CaseScopedQuerySet
 from vroegsignalering.common.vocab import Arranged, ContactKind, Dagdeel, Reached
+
+# A follow-up shows in the worker's list, and may be recorded, from this long before it is due.
+FOLLOW_UP_EARLY = dt.timedelta(days=7)
 
 
 class FollowUp(models.Model):

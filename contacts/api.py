@@ -1,5 +1,6 @@
 """The municipal API's contact attempts (/api/v1/gemeente/meldingen/{id}/contactpogingen…): register an
-attempt, read one, and register a reply to a letter, card, e-mail or text message."""
+attempt, read one, and register a reply to a letter, card, e-mail or text message. Built on the case API's
+base (authentication, scoping, problems) and mounted beside it by ``vroegsignalering/urls.py``."""
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -7,10 +8,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 
 from cases import selectors
-from contacts.services import contact_attempt_record_reply, contact_attempt_register
-from vroegsignalering.common.api import body_parse
-
-from .base import (
+from cases.api.base import (
     BASE_PATH,
     CONTACTPOGING_ID,
     MELDING_ID,
@@ -21,8 +19,11 @@ from .base import (
     act,
     problems,
 )
-from .representations import Contactpoging, attempt_representation
-from .requests import ContactpogingNieuw, ReactieNieuw
+from cases.api.representations import Contactpoging, attempt_representation
+from cases.api.requests import ContactpogingNieuw, ReactieNieuw
+from vroegsignalering.common.api import body_parse
+
+from .services import contact_attempt_record_reply, contact_attempt_register
 
 
 class ContactpogingenView(MunicipalApiView):
