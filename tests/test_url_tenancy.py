@@ -36,16 +36,14 @@ from rest_framework_api_key.models import APIKey
 
 from accounts.models import Role, UserAPIKey
 from accounts.services import user_token_issue
-from cases.models import Case, CasePolicy, PeriodClose, RoutingRule, TrayAllocation
-from contacts.models import ContactAttempt, FollowUp, PlannedVisit
+from cases.models import Case, CasePolicy, FollowUp, PeriodClose, RoutingRule, TrayAllocation
+from contacts.models import ContactAttempt, PlannedVisit
 from feedback.models import FeedbackEvent, WebhookDelivery
 from feedback.services import webhook_endpoint_create
 from shv.models import ShvRegistration
 from signals.models import CsvImport, Delivery, Signal, SignalStatus
 from signals.services import api_key_issue
-from tests.cases.factories import make_signal
-from tests.cases.ui_factories import make_case, make_tray
-from tests.factories import CreditorFactory, MunicipalityFactory, UserFactory
+from tests.factories import CreditorFactory, MunicipalityFactory, UserFactory, make_case, make_signal, make_tray
 from vroegsignalering.common.vocab import ContactKind, CreditorKind
 
 # --- the roles ---------------------------------------------------------------------------------------
