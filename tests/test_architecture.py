@@ -2,6 +2,8 @@
 ``.importlinter``, run by ``lint-imports`` in CI): rooms of a readable size, and no import inside a
 function to hide a cycle."""
 import ast
+import configparser
+import re
 import subprocess
 from pathlib import Path
 
@@ -77,3 +79,25 @@ def test_the_function_import_scan_finds_what_it_should(tmp_path, source, expecte
     module = tmp_path / "probe.py"
     module.write_text(source, encoding="utf-8")
     assert len(_function_level_imports(module)) == expected
+
+
+def _contract_layers() -> list[str]:
+    config = configparser.ConfigParser()
+    config.read(ROOT / ".importlinter", encoding="utf-8")
+    return [line.strip() for line in config["importlinter:contract:layers"]["layers"].splitlines() if line.strip()]
+
+
+def _drawn_layers() -> list[str]:
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    block = text.split("<!-- layers:", 1)[1].split("<!-- /layers -->", 1)[0]
+    block = block.split("```", 2)[1]
+    names = []
+    for line in block.splitlines():
+        if line and not line.startswith(" "):
+            names.append(re.split(r"\s{2,}", line, maxsplit=1)[0].strip())
+    return names
+
+
+def test_the_layer_picture_is_the_contract():
+    assert _contract_layers()[0] == "monitor | demo"
+    assert _drawn_layers() == _contract_layers()
