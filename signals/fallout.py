@@ -2,10 +2,11 @@
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import permissions
 from vroegsignalering.common.errors import Refusal
 from vroegsignalering.common.vocab import Outcome
 
-from .models import FalloutDecision, SignalEvent, SignalStatus
+from .models import FalloutDecision, Signal, SignalEvent, SignalStatus
 from .transitions import signal_end, signal_lock, signal_transition, signals_enqueue_checks
 
 
@@ -25,7 +26,7 @@ def fallout_decide(*, signal_id: int, decided_by, decision: str, bsn: str = "", 
         signal = signal_lock(signal_id)
         if signal.status != SignalStatus.UITVAL:
             raise ReviewError("Over dit signaal is al besloten.")
-        if not decided_by.municipalities.filter(pk=signal.municipality_id).exists() and not decided_by.is_superuser:
+        if not Signal.objects.visible_to(decided_by, roles=permissions.reviews_fallout).filter(pk=signal.pk).exists():
             raise ReviewError("U werkt niet voor de gemeente van dit signaal.")
         candidates = {c.get("bsn"): c for c in signal.brp_evidence.get("kandidaten", [])}
         if decision == choice.PERSON and bsn not in candidates:
