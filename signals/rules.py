@@ -3,7 +3,8 @@
 Pure functions over a signal (a :class:`signals.models.Signal` or anything with the same
 attributes) and its :class:`accounts.models.Municipality`; nothing is read from or written to the
 database. The check task calls :func:`not_picked_up` and, when it returns a decision, ends the
-signal with the decision's DDAS end result and stores the rule and the reason with it. The rule
+signal with the decision's DDAS end result and stores the rule and its details (the history row's
+params; ``signals.history.rule_text`` words the reason). The rule
 "herhaalde melding" needs earlier signals and cases: ``cases.matching.repeat_decision``, applied by
 ``signals.checks.checks_finish`` after the BRP and SHV checks.
 
@@ -43,7 +44,7 @@ EnumEindresultaat):
   disconnection/eviction rules, not the Convenant's early-warning windows.
 
 Order: legal entity first (the Wgs does not apply at all), then arrear age, then threshold.
-The reasons are Dutch, for the worker only; they are never sent to the creditor.
+The reasons (worded in ``signals.history``) are Dutch, for the worker only; never sent to the creditor.
 """
 from __future__ import annotations
 
