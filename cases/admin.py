@@ -8,6 +8,7 @@ from accounts.admin_mixins import FunctionalAdminMixin, MunicipalityScopedAdminM
 from accounts.models import Municipality
 from accounts.permissions import is_superuser
 
+from .history import case_history_text
 from .models import Case, CaseHistory, CasePolicy, CaseSignal, PeriodClose, RoutingRule, Tray, TrayAllocation
 from .presets import PRESETS, routing_preset_install
 from .routing import describe_conditions
@@ -122,11 +123,15 @@ class CaseHistoryInline(admin.TabularInline):
     model = CaseHistory
     extra = 0
     can_delete = False
-    readonly_fields = ("at", "event", "actor_name", "from_status", "to_status", "reason")
-    exclude = ("actor",)
+    fields = readonly_fields = ("at", "event", "actor_name", "from_status", "to_status", "text")
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="reden")
+    def text(self, row):
+        """The row's sentence, worded from its params (``cases.history``)."""
+        return case_history_text(row)
 
 
 @admin.register(Case)

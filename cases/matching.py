@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from vroegsignalering.common.formats import euro
+from signals.history import repeat_text
 from vroegsignalering.common.vocab import CRISIS_SIGNAL_KINDS, Outcome
 
 from . import deadlines
@@ -246,14 +246,41 @@ class PriorArrear:
 @dataclass(frozen=True)
 class RepeatDecision:
     """``outcome`` HERHAALDE_MELDING: not picked up. ``outcome`` None with ``case``: the signal
-    updates that active case (``cases.services.case_update_with_signal``)."""
+    updates that active case (``cases.services.case_update_with_signal``).
+
+    ``kind`` names the decision (``wacht``: wait for the earlier signal ``prior``; ``herhaald``: a
+    repeat of ``prior``; ``hoger``: a higher ``amount`` that updates ``prior``'s open case);
+    ``latest`` is the most recent earlier signal of the arrear, whose amount this one's is compared
+    with (``prior`` itself for a repeat); ``contract`` is the contract number both signals carry (""
+    when one has none). The Dutch reason
+    is worded from these by ``signals.history.repeat_text``."""
 
     outcome: Outcome | None
-    reason: str
+    kind: str
+    amount: Decimal | None = None  # this signal's amount
+    contract: str = ""
     case: Case | None = None
     case_id: int | None = None
     prior: PriorArrear | None = None
     wait: bool = False  # True: an earlier signal of the same arrear is not decided yet; decide later
+    latest: PriorArrear | None = None
+
+    @property
+    def params(self) -> dict:
+        """The decision as JSON (the signal's history row's params)."""
+        prior = self.prior
+        if self.kind == "wacht":
+            return {"repeat": "wacht", "signal": prior.signal_id, "signalled_on": prior.signalled_on.isoformat()}
+        latest = self.latest or prior
+        due = latest.oldest_due_date.isoformat() if latest.oldest_due_date and not self.contract else ""
+        return {"repeat": self.kind, "contract": self.contract, "oldest_due_date": due,
+                "signalled_on": latest.signalled_on.isoformat(), "case": self.case_id,
+                "amount": str(self.amount), "earlier_amount": str(latest.amount)}
+
+    @property
+    def reason(self) -> str:
+        """Why, in Dutch (for the worker)."""
+        return repeat_text(self.params)
 
 
 def same_arrear(signal: Any, prior: PriorArrear) -> bool:
@@ -270,12 +297,6 @@ def _sequence(day: dt.date, received_at: dt.datetime | None, pk: int | None) -> 
     """Which of two signals came first: signal date, then receipt, then id (a total order, so two
     undecided signals never wait for each other)."""
     return (day, received_at or dt.datetime.min.replace(tzinfo=dt.UTC), pk or 0)
-
-
-def _where(prior: PriorArrear) -> str:
-    if prior.case_id is None:
-        return "wacht op de periodeafsluiting"
-    return f"in melding {prior.case_id}"
 
 
 def repeat_decision(
@@ -317,38 +338,18 @@ def repeat_decision(
     pending = [p for p in same if not p.decided and _sequence(p.signalled_on, p.received_at, p.signal_id) < mine]
     if pending:
         first = min(pending, key=lambda p: _sequence(p.signalled_on, p.received_at, p.signal_id))
-        return RepeatDecision(
-            outcome=None, wait=True, prior=first,
-            reason=(f"Wacht op het besluit over eerder signaal {first.signal_id} van dezelfde achterstand "
-                    f"(gesignaleerd op {deadlines.format_short(first.signalled_on)}): pas daarna is bekend "
-                    "of dit signaal een herhaalde melding is."),
-        )
+        return RepeatDecision(outcome=None, kind="wacht", wait=True, prior=first)
     same = [p for p in same if p.decided]
     if not same:
         return None
     latest = max(same, key=lambda p: (p.signalled_on, p.signal_id))
-    what = f"contract {signal.contract_number}" if signal.contract_number and latest.contract_number else \
-        f"vervaldatum oudste factuur {deadlines.format_short(latest.oldest_due_date)}" \
-        if latest.oldest_due_date else "zelfde klant"
-    when = deadlines.format_short(latest.signalled_on)
+    contract = signal.contract_number if signal.contract_number and latest.contract_number else ""
     if signal.amount <= latest.amount:
-        return RepeatDecision(
-            outcome=Outcome.HERHAALDE_MELDING,
-            reason=(f"Dezelfde achterstand ({what}) is door deze vastelastenpartner al gesignaleerd op {when} "
-                    f"({_where(latest)}); het bedrag is niet hoger "
-                    f"({euro(signal.amount)} tegen {euro(latest.amount)})."),
-            case_id=latest.case_id,
-            prior=latest,
-        )
+        return RepeatDecision(outcome=Outcome.HERHAALDE_MELDING, kind="herhaald", amount=signal.amount,
+                              contract=contract, case_id=latest.case_id, prior=latest)
     active = [p for p in same if p.case_id is not None and p.case_is_active]
     if active:
         target = max(active, key=lambda p: (p.signalled_on, p.signal_id))
-        return RepeatDecision(
-            outcome=None,
-            reason=(f"Hoger bedrag voor dezelfde achterstand ({what}): "
-                    f"{euro(signal.amount)} tegen {euro(latest.amount)}; werkt open melding {target.case_id} bij."),
-            case=target.case,
-            case_id=target.case_id,
-            prior=target,
-        )
+        return RepeatDecision(outcome=None, kind="hoger", amount=signal.amount, contract=contract,
+                              case=target.case, case_id=target.case_id, prior=target, latest=latest)
     return None

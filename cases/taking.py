@@ -41,9 +41,9 @@ def signal_take(*, signal: Signal, now) -> Step:
     _serialise_arrear(signal)
     repeat = repeat_decision_for(signal)
     if repeat is not None and repeat.wait:
-        return transitions.signal_hold(signal, repeat.reason, now)
+        return transitions.signal_hold(signal, repeat.params, now)
     if repeat is not None and repeat.outcome == Outcome.HERHAALDE_MELDING:
-        return transitions.signal_end(signal, Outcome.HERHAALDE_MELDING, repeat.reason, now)
+        return transitions.signal_end(signal, Outcome.HERHAALDE_MELDING, now, params=repeat.params)
     transitions.signal_pass(signal, now)
     if repeat is not None and repeat.case is not None:
         if services.case_update_with_signal(case=repeat.case, signal=signal, now=now) is not None:

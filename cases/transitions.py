@@ -13,7 +13,6 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from .history import history_text
 from .models import Case, CaseEvent, CaseHistory
 
 SYSTEM = "systeem"
@@ -28,9 +27,8 @@ def actor_name(by) -> str:
 
 def history_row(case: Case, *, at: dt.datetime, by=None, event: str = CaseEvent.STATUS, from_status: str = "",
                 to_status: str = "", reason: str = "", params: dict | None = None) -> CaseHistory:
-    """An unsaved history row. With ``params`` the reason is rendered from them (``cases.history``)."""
-    if params:
-        reason = history_text(params, reason)
+    """An unsaved history row: ``params`` say what happened (``cases.history`` words it); ``reason``
+    only holds a person's own words, if any."""
     return CaseHistory(case=case, at=at, event=event, actor=by, actor_name=actor_name(by),
                        from_status=from_status, to_status=to_status, reason=reason, params=params or {})
 

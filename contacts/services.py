@@ -109,15 +109,15 @@ def contact_attempt_record_reply(*, attempt: ContactAttempt, at: dt.datetime, by
                 f"De reactie kan niet eerder zijn dan de contactpoging ({_when(attempt.at)}).",
                 code=CaseRefusal.TIJDSTIP_VOOR,
             )
-        before = attempt.get_reached_display().lower()
+        before = attempt.reached
         attempt.reached = Reached.JA
         attempt.reply_received_at = at
         attempt.reply_note = note
         attempt.reply_registered_by = by
         attempt.save(update_fields=["reached", "reply_received_at", "reply_note", "reply_registered_by"])
         case_history_append(case, at=now, by=by, event=CaseEvent.CONTACT, to_status=case.status,
-                            reason=(f"Reactie ontvangen op {_when(at)} op de {attempt.get_kind_display().lower()} van "
-                                    f"{_when(attempt.at)}: nu bereikt (was {before})."))
+                            params={"kind": "reply", "at": at.isoformat(), "attempt_kind": attempt.kind,
+                                    "attempt_at": attempt.at.isoformat(), "was": before})
     return attempt
 
 
@@ -158,8 +158,8 @@ def follow_up_record(*, follow_up: FollowUp, kind: str, at: dt.datetime, reached
         follow_up.save()
         case_history_append(
             case, at=now, by=by, event=CaseEvent.FOLLOW_UP, to_status=case.status,
-            reason=(f"Vervolgcontact na aanvaarde hulp: {ContactKind(kind).label} op {_when(at)}, "
-                    f"{Reached(reached).label.lower()}; {Arranged(arranged).label.lower()}."),
+            params={"kind": "follow_up", "contact_kind": kind, "at": at.isoformat(), "reached": reached,
+                    "arranged": arranged},
         )
     return follow_up
 
@@ -169,9 +169,10 @@ def follow_up_record(*, follow_up: FollowUp, kind: str, at: dt.datetime, reached
 VISIT_NOTE_MAX = 300
 
 
-def _visit_label(visit: PlannedVisit) -> str:
-    return (f"{dates.format_date(visit.date)} ({Dagdeel(visit.dagdeel).label.lower()}) door "
-            f"{visit.worker.get_full_name() or visit.worker.get_username()}")
+def _visit_params(visit: PlannedVisit) -> dict:
+    """What a visit's history row needs (``cases.history``): the day, part and worker as they are now."""
+    return {"date": visit.date.isoformat(), "dagdeel": visit.dagdeel, "worker_id": visit.worker_id,
+            "worker": visit.worker.get_full_name() or visit.worker.get_username()}
 
 
 def visit_plan(*, case: Case, worker, date: dt.date, dagdeel: str, note: str = "", by,
@@ -227,9 +228,8 @@ def visit_plan(*, case: Case, worker, date: dt.date, dagdeel: str, note: str = "
             raise CaseActionError(text, code=CaseRefusal.DUBBEL, fields={"dagdeel": text})
         visit = PlannedVisit.objects.create(case=case, worker=worker, date=date, dagdeel=dagdeel, note=note,
                                             planned_by=by, planned_at=now)
-        text = f"Huisbezoek gepland op {_visit_label(visit)}."
         case_history_append(case, at=now, by=by, event=CaseEvent.VISIT, to_status=case.status,
-                            reason=f"{text} Notitie: {note}" if note else text)
+                            params={"kind": "visit_planned", **_visit_params(visit), "note": note})
     return visit
 
 
@@ -249,7 +249,6 @@ def visit_cancel(*, visit: PlannedVisit, by, reason: str = "", now: dt.datetime 
                                   "niet meer.", code=CaseRefusal.AFGELEGD)
         visit.cancelled_at = now
         visit.save(update_fields=["cancelled_at"])
-        text = f"Gepland huisbezoek van {_visit_label(visit)} geannuleerd."
         case_history_append(case, at=now, by=by, event=CaseEvent.VISIT, to_status=case.status,
-                            reason=f"{text} Reden: {reason[:500]}" if reason else text)
+                            params={"kind": "visit_cancelled", **_visit_params(visit), "reason": reason[:500]})
     return visit

@@ -3,6 +3,7 @@ from rest_framework_api_key.admin import APIKeyModelAdmin
 
 from accounts.admin_mixins import FunctionalAdminMixin, MunicipalityScopedAdminMixin, ReadOnlyAdminMixin
 
+from .history import signal_history_text
 from .models import Creditor, CreditorAPIKey, CsvImport, Delivery, Signal, SignalHistory
 from .services import api_key_revoke
 
@@ -40,10 +41,15 @@ class SignalHistoryInline(admin.TabularInline):
     model = SignalHistory
     extra = 0
     can_delete = False
-    readonly_fields = ("at", "actor", "from_status", "to_status", "reason")
+    fields = readonly_fields = ("at", "actor", "from_status", "to_status", "text")
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="reden")
+    def text(self, row):
+        """The row's sentence, worded from its event and params (``signals.history``)."""
+        return signal_history_text(row)
 
 
 @admin.register(Signal)

@@ -112,8 +112,7 @@ def checks_apply_rules(signal: Signal, *, now) -> Step | None:
     decision = rules.not_picked_up(signal, signal.municipality)
     if decision is None:
         return None
-    return signal_end(signal, decision.outcome, decision.reason, now,
-                      params={"outcome": decision.outcome, "reason": decision.reason, "rule": decision.rule})
+    return signal_end(signal, decision.outcome, now, params={"rule": decision.rule, **decision.params})
 
 
 @_step
@@ -140,9 +139,9 @@ def checks_apply_brp(signal: Signal, *, decision, now) -> Step:
                               params={"minor": outcome == BrpOutcome.MINOR})
         return Step(signal.status, "gevonden")
     if outcome == BrpOutcome.DECEASED:
-        return signal_end(signal, Outcome.OVERLEDEN, "BRP: persoon is overleden.", now)
+        return signal_end(signal, Outcome.OVERLEDEN, now, params={"cause": "overleden"})
     if outcome == BrpOutcome.EMIGRATED:
-        return signal_end(signal, Outcome.GEEN_INWONER, "BRP: persoon is geëmigreerd.", now)
+        return signal_end(signal, Outcome.GEEN_INWONER, now, params={"cause": "geemigreerd"})
     if outcome == BrpOutcome.MOVED:
         other = Municipality.objects.filter(cbs_code=decision.municipality_code).first()
         return _forward(signal, other, decision, now)

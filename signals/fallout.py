@@ -52,6 +52,6 @@ def fallout_decide(*, signal_id: int, decided_by, decision: str, bsn: str = "", 
             signals_enqueue_checks([signal.pk])
         else:
             outcome = Outcome.GEEN_INWONER if decision == choice.NOT_RESIDENT else Outcome.ANDERE_REDEN
-            signal_end(signal, outcome, reason.strip(), now, actor=actor, event=SignalEvent.REVIEWED,
+            signal_end(signal, outcome, now, actor=actor, event=SignalEvent.REVIEWED,
                        params={"decision": decision, "reason": reason.strip()})
     return record

@@ -271,8 +271,8 @@ class SignalHistory(AppendOnlyModel):
     """Append-only log of a signal's status changes: who, when, from, to, what happened.
 
     ``event`` and ``params`` say what happened as data; ``signals.history.signal_history_text``
-    words it in Dutch when shown. ``reason`` keeps that sentence as written at the time (rows from
-    before ``event`` existed have only ``reason``)."""
+    words it in Dutch when shown. ``reason`` is empty on new rows (rows from before ``event``
+    existed have only ``reason``, rows from before the rules were data have it in ``params``)."""
 
     signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="history")
     at = models.DateTimeField("tijdstip")

@@ -3,7 +3,8 @@
 Pure functions over a signal (a :class:`signals.models.Signal` or anything with the same
 attributes) and its :class:`accounts.models.Municipality`; nothing is read from or written to the
 database. The check task calls :func:`not_picked_up` and, when it returns a decision, ends the
-signal with the decision's DDAS end result and stores the rule and the reason with it. The rule
+signal with the decision's DDAS end result and stores the rule and its details (the history row's
+params; ``signals.history.rule_text`` words the reason). The rule
 "herhaalde melding" needs earlier signals and cases: ``cases.matching.repeat_decision``, applied by
 ``signals.checks.checks_finish`` after the BRP and SHV checks.
 
@@ -43,7 +44,7 @@ EnumEindresultaat):
   disconnection/eviction rules, not the Convenant's early-warning windows.
 
 Order: legal entity first (the Wgs does not apply at all), then arrear age, then threshold.
-The reasons are Dutch, for the worker only; they are never sent to the creditor.
+The reasons (worded in ``signals.history``) are Dutch, for the worker only; never sent to the creditor.
 """
 from __future__ import annotations
 
@@ -56,8 +57,9 @@ from typing import Protocol
 
 from django.db import models
 
-from vroegsignalering.common.formats import euro
-from vroegsignalering.common.vocab import CRISIS_SIGNAL_KINDS, DEFAULT_ARREAR_AGE_WINDOWS, CreditorKind, Outcome
+from vroegsignalering.common.vocab import CRISIS_SIGNAL_KINDS, DEFAULT_ARREAR_AGE_WINDOWS, Outcome
+
+from .history import rule_text
 
 
 class SignalLike(Protocol):
@@ -88,11 +90,39 @@ class Rule(models.TextChoices):
 
 @dataclass(frozen=True, slots=True)
 class RuleDecision:
-    """The signal is not picked up: its DDAS end result, the rule and the worker's reason (Dutch)."""
+    """The signal is not picked up: its DDAS end result, the rule and what made it fire (the legal
+    form found; the arrear's age, dates and the window; the amount and the threshold). The worker's
+    reason in Dutch is worded from these by ``signals.history.rule_text``; internal: never sent to
+    the creditor."""
 
     outcome: Outcome
     rule: Rule
-    reason: str  # internal: never sent to the creditor
+    form: str = ""  # rechtspersoon
+    age_days: int | None = None  # termijn_achterstand
+    window: tuple[int, int | None] | None = None
+    oldest_due_date: dt.date | None = None
+    signal_date: dt.date | None = None
+    creditor_kind: str = ""
+    amount: Decimal | None = None  # drempelbedrag
+    threshold: Decimal | None = None
+    municipality: str = ""  # the municipality's name, for the window and the threshold
+
+    @property
+    def params(self) -> dict:
+        """The decision's details as JSON (the history row's params, with the rule)."""
+        if self.rule == Rule.RECHTSPERSOON:
+            return {"form": self.form}
+        if self.rule == Rule.TERMIJN_ACHTERSTAND:
+            low, high = self.window
+            return {"age_days": self.age_days, "low": low, "high": high, "creditor_kind": self.creditor_kind,
+                    "oldest_due_date": self.oldest_due_date.isoformat(), "signal_date": self.signal_date.isoformat(),
+                    "municipality": self.municipality}
+        return {"amount": str(self.amount), "threshold": str(self.threshold), "municipality": self.municipality}
+
+    @property
+    def reason(self) -> str:
+        """Why, in Dutch (for the worker)."""
+        return rule_text(self.rule, self.params)
 
 
 # --- Legal entity ----------------------------------------------------------------------------
@@ -251,41 +281,17 @@ def arrear_age_outside_window(signal: SignalLike, municipality: MunicipalityLike
 
 
 
-def _kind_label(kind: str) -> str:
-    try:
-        return str(CreditorKind(kind).label).lower()
-    except ValueError:
-        return kind
-
-
-def _days(count: int) -> str:
-    return f"{count} dag" if abs(count) == 1 else f"{count} dagen"
-
-
 def not_picked_up(signal: SignalLike, municipality: MunicipalityLike) -> RuleDecision | None:
     """The first rule that fires (legal entity, arrear age, threshold), or None: check further."""
     if form := legal_form(signal):
-        return RuleDecision(
-            Outcome.ANDERE_REDEN,
-            Rule.RECHTSPERSOON,
-            f"De naam bevat de rechtsvorm \u201c{form}\u201d: het signaal gaat over een rechtspersoon, "
-            "die niet onder de Wgs valt.",
-        )
+        return RuleDecision(Outcome.ANDERE_REDEN, Rule.RECHTSPERSOON, form=form)
     if arrear_age_outside_window(signal, municipality):
-        low, high = arrear_age_window(signal, municipality)
-        span = f"{low} tot en met {high} dagen" if high is not None else f"vanaf {low} dagen"
         return RuleDecision(
-            Outcome.ONTERECHT_SIGNAAL,
-            Rule.TERMIJN_ACHTERSTAND,
-            f"De achterstand is {_days(arrear_age_days(signal))} oud (vervaldatum oudste factuur "
-            f"{signal.oldest_due_date:%d-%m-%Y}, signaaldatum {signal.signal_date:%d-%m-%Y}); de termijn voor "
-            f"{_kind_label(signal.creditor_kind)} in {municipality.name} is {span}.",
+            Outcome.ONTERECHT_SIGNAAL, Rule.TERMIJN_ACHTERSTAND, age_days=arrear_age_days(signal),
+            window=arrear_age_window(signal, municipality), oldest_due_date=signal.oldest_due_date,
+            signal_date=signal.signal_date, creditor_kind=str(signal.creditor_kind), municipality=municipality.name,
         )
     if below_threshold(signal, municipality):
-        return RuleDecision(
-            Outcome.ONTERECHT_SIGNAAL,
-            Rule.DREMPELBEDRAG,
-            f"Het bedrag van {euro(signal.amount)} is lager dan het drempelbedrag van "
-            f"{euro(municipality.threshold_amount)} in {municipality.name}.",
-        )
+        return RuleDecision(Outcome.ONTERECHT_SIGNAAL, Rule.DREMPELBEDRAG, amount=signal.amount,
+                            threshold=municipality.threshold_amount, municipality=municipality.name)
     return None

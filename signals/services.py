@@ -14,7 +14,6 @@ from accounts.models import Municipality
 from vroegsignalering.common.bulk import bulk_insert
 
 from . import normalise
-from .history import signal_event_text
 from .models import (
     Creditor,
     CreditorAPIKey,
@@ -252,11 +251,9 @@ def _store(creditor, judged: list[Judgement], *, source, actor, now, today, reco
         if new_rows:
             bulk_insert(Signal, new_rows)
             params = {"source": source, "delivery": str(delivery.pk)}
-            reason = signal_event_text(SignalEvent.RECEIVED, params)
             bulk_insert(SignalHistory, [
                 SignalHistory(signal_id=row.pk, at=now, actor=actor or creditor.name, from_status="",
-                              to_status=SignalStatus.ONTVANGEN, event=SignalEvent.RECEIVED, params=params,
-                              reason=reason)
+                              to_status=SignalStatus.ONTVANGEN, event=SignalEvent.RECEIVED, params=params)
                 for row in new_rows
             ])
             if settings.CHECKS_ON_INTAKE:

@@ -12,7 +12,6 @@ from django.db.models import Q
 from feedback.services import feedback_issue_for_signal
 from vroegsignalering.common.vocab import Outcome
 
-from .history import signal_event_text
 from .models import Signal, SignalEvent, SignalHistory, SignalStatus
 from .tasks import check_signal
 
@@ -39,12 +38,10 @@ def signal_lock(signal_id: int) -> Signal:
 
 def signal_history_append(signal: Signal, *, at, event: str, params: dict | None = None, actor: str = SYSTEM,
                           from_status: str | None = None) -> SignalHistory:
-    """Append a row to the signal's history: ``event`` with its ``params`` (the Dutch sentence is
-    ``signals.history``'s, kept in ``reason`` too). ``from_status`` defaults to where it stands."""
-    params = params or {}
+    """Append a row to the signal's history: ``event`` with its ``params`` (``signals.history`` words
+    it). ``from_status`` defaults to where it stands."""
     return SignalHistory.objects.create(
-        signal=signal, at=at, actor=actor, event=event, params=params,
-        reason=signal_event_text(event, params)[:500],
+        signal=signal, at=at, actor=actor, event=event, params=params or {},
         from_status=signal.status if from_status is None else from_status, to_status=signal.status,
     )
 
@@ -88,15 +85,16 @@ def wake_later_of_arrear(signal: Signal, now) -> None:
         signals_enqueue_checks(ids)
 
 
-def signal_end(signal: Signal, outcome: Outcome, reason: str, now, *, actor: str = SYSTEM,
-               event: str = SignalEvent.ENDED, params: dict | None = None) -> Step:
+def signal_end(signal: Signal, outcome: Outcome, now, *, params: dict, actor: str = SYSTEM,
+               event: str = SignalEvent.ENDED) -> Step:
     """Not picked up (or not a resident): the signal ends with ``outcome`` and the creditor hears.
-    The history row: ``event`` with ``params`` (default: the outcome and ``reason``)."""
+    The history row: ``event`` with ``params`` (for ``ENDED``: why, as data, ``signals.history``
+    words it; the outcome is added)."""
     wake_later_of_arrear(signal, now)
     signal.outcome_at = now
     signal.next_check_at = None
     signal_transition(signal, "end", outcome, at=now, actor=actor, event=event,
-                      params=params if params is not None else {"outcome": outcome, "reason": reason},
+                      params=params if event != SignalEvent.ENDED else {"outcome": outcome, **params},
                       fields=("outcome", "outcome_at", "next_check_at"))
     feedback_issue_for_signal(signal=signal, outcome=outcome, now=now)
     return Step(signal.status, outcome)
@@ -123,12 +121,13 @@ def signal_to_fallout(signal: Signal, now, **params) -> None:
                       fields=("next_check_at",))
 
 
-def signal_hold(signal: Signal, reason: str, now) -> Step:
+def signal_hold(signal: Signal, params: dict, now) -> Step:
     """An earlier signal of the same arrear is not decided yet: wait, and decide again after it is
     (:func:`wake_later_of_arrear` checks it again then; the sweeper once a day as a safety net, not
-    every hour: each round would ask the SHV register again)."""
+    every hour: each round would ask the SHV register again). ``params``: which earlier signal
+    (``cases.matching.RepeatDecision.params``)."""
     signal.next_check_at = now + HELD_RECHECK_AFTER
-    signal_transition(signal, "wait_for_brp", at=now, event=SignalEvent.HELD, params={"reason": reason},
+    signal_transition(signal, "wait_for_brp", at=now, event=SignalEvent.HELD, params=params,
                       fields=("next_check_at",))
     return Step(signal.status, "wacht op eerder signaal")
 

@@ -210,9 +210,9 @@ class CaseHistory(AppendOnlyModel):
     from_status = models.CharField("van", max_length=32, blank=True)
     to_status = models.CharField("naar", max_length=32, blank=True)
     reason = models.TextField("reden", blank=True)
-    # History as data: what happened (``event``) with its parameters; ``cases.history.history_text``
-    # renders the Dutch sentence. Rows without params (older rows, and events still written as
-    # prose) show ``reason``; rows with params keep ``reason`` filled with the same sentence.
+    # History as data: what happened (``event``) with its parameters; ``cases.history`` words the
+    # Dutch sentence when shown. ``reason`` holds only a person's own words on new rows; rows
+    # written before history was data have no params and show their ``reason``.
     params = models.JSONField("gegevens", default=dict, blank=True)
 
     class Meta:

@@ -8,7 +8,6 @@ from collections.abc import Iterable, Sequence
 
 from accounts.models import Municipality
 from signals.models import Signal
-from vroegsignalering.common.formats import euro
 from vroegsignalering.common.vocab import SignalKind
 
 from .. import deadlines, matching, routing, selectors
@@ -123,18 +122,16 @@ def _add_signals(case: Case, pairs: Sequence[tuple[Signal, str]], writes: _Write
         writes.attach(signal, case, role)
     members = sorted([*existing, *(s for s, _ in pairs)], key=_signal_order)
     _refresh(case, members)
-    lines = []
-    for signal, role in pairs:
-        lines.append(f"{SignalRole(role).label}: {signal.get_creditor_kind_display().lower()}, "
-                     f"{euro(signal.amount)}"
-                     + (f", contract {signal.contract_number}" if signal.contract_number else "")
-                     + (f" ({signal.get_signal_kind_display().lower()})" if signal.is_crisis else "") + ".")
-    lines.append(f"Melding nu {case.match_type}, totaal {euro(case.amount)}"
-                 f" (was {euro(amount_before)}).")
-    if case.urgency != urgency_before:
-        lines.append(f"Urgentie verhoogd naar '{Urgency(case.urgency).label}'; eerste actie: {case.crisis_due_basis}")
+    added = [{"role": str(role), "creditor_kind": signal.creditor_kind, "amount": str(signal.amount),
+              "contract": signal.contract_number, "crisis_kind": signal.signal_kind if signal.is_crisis else ""}
+             for signal, role in pairs]
+    raised = case.urgency != urgency_before
     writes.history.append(_history(case, at=writes.now, by=by, event=CaseEvent.SIGNAL, to_status=case.status,
-                                   reason="\n".join(lines)))
+                                   params={"kind": "signals_added", "signals": added,
+                                           "match_type": str(case.match_type),
+                                           "amount": str(case.amount), "amount_before": str(amount_before),
+                                           "urgency": int(case.urgency) if raised else None,
+                                           "due_basis": case.crisis_due_basis if raised else ""}))
     fields = ["match_type", "amount", "is_crisis", "urgency", "crisis_at", "crisis_due_at", "crisis_due_basis"]
     crisis_joined = any(s.is_crisis for s, _ in pairs)
     if crisis_joined and case.status == CaseStatus.OPEN and setup is not None:

@@ -130,10 +130,9 @@ def _apply_routing(case: Case, decision: routing.Decision, writes: _Writes, *, b
     case.routing_rule = decision.rule
     case.routing_explanation = decision.explanation
     case.routed_at = writes.now
-    reason = decision.explanation if old is None else f"Van bakje {old.name} naar {decision.tray.name}.\n" + \
-        decision.explanation
     writes.history.append(_history(case, at=writes.now, by=by, event=CaseEvent.ROUTED, to_status=case.status,
-                                   reason=reason))
+                                   params={"kind": "routed", "from_tray": old.name if old is not None else None,
+                                           "to_tray": decision.tray.name, "explanation": decision.explanation}))
     outcome = decision.tray.end_outcome
     if outcome and case.status in ACTIVE_STATUSES:
         writes.history.append(case_transition_row(

@@ -10,7 +10,7 @@ from django_fsm import ConcurrentTransition
 
 from accounts.models import Municipality
 from feedback.services import ClosedSignal, feedback_issue_for_cases
-from signals.models import Signal, SignalHistory, SignalStatus
+from signals.models import Signal, SignalEvent, SignalHistory, SignalStatus
 from vroegsignalering.common.bulk import bulk_insert
 from vroegsignalering.common.fsm import bulk_transition
 from vroegsignalering.common.vocab import ShvStatus
@@ -81,8 +81,8 @@ class _Writes:
         for row in self.history:
             row.case_id = row.case.pk
         rows = [SignalHistory(signal_id=s.pk, at=self.now, actor=SYSTEM, from_status=SignalStatus.GECONTROLEERD,
-                              to_status=SignalStatus.IN_MELDING,
-                              reason=f"Gekoppeld aan melding {case.pk} ({SignalRole(role).label.lower()}).")
+                              to_status=SignalStatus.IN_MELDING, event=SignalEvent.ATTACHED,
+                              params={"case": case.pk, "role_label": SignalRole(role).label.lower()})
                 for s, case, role in self.attached]
         for start in range(0, len(rows), 2000):
             chunk = [row.signal_id for row in rows[start:start + 2000]]
@@ -106,8 +106,8 @@ def case_lock(case: Case) -> Case:
 def case_history_append(case: Case, *, at: dt.datetime, by=None, event: str = CaseEvent.STATUS,
                         from_status: str = "", to_status: str = "", reason: str = "",
                         params: dict | None = None) -> CaseHistory:
-    """Append one history row to a case (for other apps' services, e.g. contact attempts). With
-    ``params`` the sentence is rendered from them (``cases.history``)."""
+    """Append one history row to a case (for other apps' services, e.g. contact attempts): ``params``
+    say what happened (``cases.history`` words it)."""
     row = _history(case, at=at, by=by, event=event, from_status=from_status, to_status=to_status, reason=reason,
                    params=params)
     row.save()

@@ -48,8 +48,8 @@ def case_open_for_crisis(*, signal: Signal, now: dt.datetime | None = None) -> C
         writes.attach(signal, case, SignalRole.INITIAL)
         writes.history.append(_history(
             case, at=now, event=CaseEvent.OPENED, to_status=case.status,
-            reason=(f"Direct geopend voor een {signal.get_signal_kind_display().lower()} "
-                    f"({signal.get_creditor_kind_display().lower()}). Eerste actie: {case.crisis_due_basis}"),
+            params={"kind": "opened_crisis", "signal_kind": signal.signal_kind,
+                    "creditor_kind": signal.creditor_kind, "due_basis": case.crisis_due_basis},
         ))
         ledger = routing.CapacityLedger(selectors.tray_usage(municipality.pk, period.end))
         facts = _facts(case, [signal])

@@ -86,11 +86,11 @@ def period_close(*, municipality: Municipality, today: dt.date | None = None, no
             writes.new_cases.append(case)
             for s in members:
                 writes.attach(s, case, SignalRole.INITIAL)
-            recidive = "opeenvolgend" if group.recidive else "niet opeenvolgend"
             writes.history.append(_history(
                 case, at=now, event=CaseEvent.OPENED, to_status=case.status,
-                reason=(f"Geopend bij afsluiting van de periode {period.describe()}: {len(members)} signaal/signalen "
-                        f"op dit adres, {group.match_type}, {recidive}."),
+                params={"kind": "opened_at_close", "period_start": period.start.isoformat(),
+                        "period_end": period.end.isoformat(), "signals": len(members),
+                        "match_type": str(group.match_type), "recidive": bool(group.recidive)},
             ))
             items.append((len(items), _facts(case, members)))
             counts[f"{group.match_type}_{'opeenvolgend' if group.recidive else 'niet_opeenvolgend'}"] += 1

@@ -84,9 +84,10 @@ def cases_assign_bulk(*, cases: Iterable[Case], worker, by, now: dt.datetime | N
         unchanged = [case for case in locked if case.assigned_to_id == worker_id]
         if changed:
             Case.objects.filter(pk__in=[case.pk for case in changed]).update(assigned_to=worker)
-            text = f"Toegewezen aan {_actor_name(worker)}." if worker is not None else "Toewijzing opgeheven."
+            params = {"kind": "assigned", "worker_id": worker_id,
+                      "worker": _actor_name(worker) if worker is not None else None}
             bulk_insert(CaseHistory, [_history(case, at=now, by=by, event=CaseEvent.ASSIGNED, to_status=case.status,
-                                               reason=text) for case in changed])
+                                               params=params) for case in changed])
             for case in changed:
                 case.assigned_to = worker
     return BulkAssignResult(worker=worker, changed=changed, unchanged=unchanged)

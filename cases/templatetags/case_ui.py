@@ -7,7 +7,7 @@ from django.utils import timezone
 from vroegsignalering.common.formats import euro as _euro
 
 from .. import deadlines
-from ..history import history_text
+from ..history import case_history_text
 from ..models import CaseStatus
 
 register = template.Library()
@@ -69,4 +69,4 @@ def statuslabel(value) -> str:
 def historytext(row) -> str:
     """The Dutch sentence of a case history row: rendered from its event's params (``cases.history``),
     or its stored reason for rows without params."""
-    return history_text(getattr(row, "params", None), row.reason)
+    return case_history_text(row)

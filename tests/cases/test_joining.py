@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from cases import selectors, services
+from cases.history import case_history_text
 from cases.models import Case, CaseSignal, CaseStatus, SignalRole, Urgency
 from cases.presets import routing_preset_install
 from cases.taking import repeat_decision_for
@@ -78,7 +79,7 @@ def test_crisis_signal_joins_the_open_case_raises_urgency_and_moves_it_to_the_cr
     assert case.tray.code == "crisis"
     assert role_of(crisis) == SignalRole.CRISIS
     assert case.deadline_at == aware(2026, 6, 29, 0)  # the window does not restart
-    reasons = list(case.history.values_list("reason", flat=True))
+    reasons = [case_history_text(row) for row in case.history.all()]
     assert any("Urgentie verhoogd naar 'Hoog (eindeleveringssignaal)'" in r for r in reasons)
     assert any(r.startswith("Van bakje Brief naar Crisis.") for r in reasons)
 
@@ -120,7 +121,7 @@ def test_late_signal_joins_the_open_case_at_its_address(gemeente):
     case = reload(case)
     assert (case.match_type, case.amount) == ("meervoudig", Decimal("650.00"))
     assert case.tray.code == "brief"  # a late signal does not move the case: work may have started
-    assert "Later toegevoegd: huur, € 400,00" in case.history.last().reason
+    assert "Later toegevoegd: huur, € 400,00" in case_history_text(case.history.last())
 
 
 def test_late_signal_without_an_open_case_waits_for_the_next_close(gemeente):

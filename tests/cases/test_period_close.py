@@ -10,6 +10,7 @@ from cases.exceptions import CaseActionError
 from cases.models import Case, CaseHistory, CaseSignal, CaseStatus, SignalRole, Urgency
 from demo import deliveries, generator
 from signals import normalise
+from signals.history import signal_history_text
 from signals.models import Signal, SignalHistory, SignalStatus
 from tests.factories import MunicipalityFactory, aware, make_signal, make_signals
 from vroegsignalering.common.vocab import CreditorKind, SignalKind
@@ -98,7 +99,7 @@ def test_period_close_is_idempotent_and_leaves_later_signals_waiting(gemeente):
     assert may.status == SignalStatus.IN_MELDING
     history = SignalHistory.objects.get(signal=may)
     assert (history.from_status, history.to_status) == (SignalStatus.GECONTROLEERD, SignalStatus.IN_MELDING)
-    assert f"melding {may.case_link.case_id}" in history.reason
+    assert f"melding {may.case_link.case_id}" in signal_history_text(history)
 
 
 def test_a_period_that_has_not_ended_cannot_be_closed(gemeente):

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from cases import services
+from cases.history import case_history_text
 from cases.models import Case, CasePolicy, CaseStatus, RoutingRule, Tray, TrayAllocation
 from cases.presets import PRESETS, routing_preset_install
 from signals import normalise
@@ -218,7 +219,7 @@ def test_known_to_debt_assistance_is_closed_in_its_tray_and_aftercare_has_its_ow
     assert known.tray.code == "schuldhulpverlening"
     assert known.status == CaseStatus.GESLOTEN and known.outcome == Outcome.BEKEND_BIJ_SHV
     assert "direct gesloten met eindresultaat 'Inwoner al bekend bij schuldhulpverlening'" in \
-        known.history.last().reason
+        case_history_text(known.history.last())
     aftercare = case_at(2)
     assert aftercare.tray.code == "nazorg" and aftercare.status == CaseStatus.OPEN
 

@@ -13,6 +13,7 @@ from accounts.models import Role
 from cases import deadlines, services, team_views
 from cases.dashboard import dashboard_for_user
 from cases.exceptions import CaseActionError
+from cases.history import case_history_text
 from cases.models import Case, CaseEvent, CaseHistory, Tray
 from contacts.models import Reached
 from contacts.services import contact_attempt_register
@@ -56,7 +57,7 @@ def test_a_team_lead_assigns_ten_cases_in_bulk(client_lead, gemeente, worker):
     assert assigned(cases) == [worker.pk] * 10 + [None, None]
     rows = CaseHistory.objects.filter(event=CaseEvent.ASSIGNED)
     assert rows.count() == 10
-    assert {row.reason for row in rows} == {"Toegewezen aan Wim Werker."}
+    assert {case_history_text(row) for row in rows} == {"Toegewezen aan Wim Werker."}
     assert {row.actor_name for row in rows} == {"Tineke Leider"}
     assert messages_of(response) == ["10 meldingen toegewezen aan Wim Werker."]
 
@@ -70,7 +71,8 @@ def test_reassign_and_unassign(client_lead, gemeente, worker, worker2):
     response = post_assign(client_lead, cases[1:], None)
     assert assigned(cases) == [worker2.pk, None, None]
     assert messages_of(response) == ["Toewijzing van 2 meldingen opgeheven."]
-    assert CaseHistory.objects.filter(case=cases[2], event=CaseEvent.ASSIGNED).last().reason == "Toewijzing opgeheven."
+    row = CaseHistory.objects.filter(case=cases[2], event=CaseEvent.ASSIGNED).last()
+    assert case_history_text(row) == "Toewijzing opgeheven."
 
 
 def test_assigning_the_same_worker_again_changes_nothing(client_lead, gemeente, worker):

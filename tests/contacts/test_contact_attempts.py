@@ -6,6 +6,7 @@ import pytest
 
 from cases import services
 from cases.exceptions import CaseActionError, CaseWindowClosedError
+from cases.history import case_history_text
 from cases.models import Case, CaseStatus
 from contacts.models import ContactAttempt, Dagdeel, Reached, dagdeel_for
 from contacts.services import contact_attempt_record_reply, contact_attempt_register
@@ -55,7 +56,7 @@ def test_first_attempt_starts_the_work_and_is_stored_with_its_dagdeel(case, work
     assert case.first_contact_at == aware(2026, 6, 2, 19, 15)
     assert (attempt.kind, attempt.dagdeel, attempt.reached, attempt.by) == (
         ContactKind.BRIEF, Dagdeel.AVOND, Reached.ONBEKEND, worker)
-    assert "Contactpoging Brief op 2 juni 2026 19:15 (avond): onbekend." in case.history.last().reason
+    assert "Contactpoging Brief op 2 juni 2026 19:15 (avond): onbekend." in case_history_text(case.history.last())
     earlier = register(case, worker, kind=ContactKind.TELEFOON, at=aware(2026, 6, 2, 9), now=aware(2026, 6, 3, 9))
     assert earlier.dagdeel == Dagdeel.OCHTEND
     assert Case.objects.get(pk=case.pk).first_contact_at == aware(2026, 6, 2, 9)
@@ -70,7 +71,7 @@ def test_reply_to_a_letter_updates_that_attempt(case, worker):
     assert replied.reply_received_at == aware(2026, 6, 9, 14)
     assert replied.dagdeel == Dagdeel.AVOND  # the attempt's own moment is unchanged
     assert "Reactie ontvangen op 9 juni 2026 14:00 op de brief van 2 juni 2026 19:15: nu bereikt" in \
-        Case.objects.get(pk=case.pk).history.last().reason
+        case_history_text(Case.objects.get(pk=case.pk).history.last())
     # The case now counts as reached: help accepted may be registered, expiry would say "no reply".
     closed = services.case_close(case=case, outcome=Outcome.QUICK_FIX, by=worker, now=aware(2026, 6, 10))
     assert closed.outcome == Outcome.QUICK_FIX

@@ -6,6 +6,7 @@ import pytest
 
 from cases import services
 from cases.exceptions import CaseActionError
+from cases.history import case_history_text
 from cases.models import Case, CaseStatus, FollowUp
 from contacts.models import Arranged, Dagdeel, Reached
 from contacts.selectors import follow_ups_due_for_user
@@ -54,7 +55,7 @@ def test_recording_it_like_an_attempt_keeps_the_case_closed(follow_up, worker):
     case = Case.objects.get(pk=follow_up.case_id)
     assert case.status == CaseStatus.GESLOTEN
     assert "Vervolgcontact na aanvaarde hulp: Telefoon op 10 juli 2026 14:30, bereikt; ja, de afspraak loopt." in \
-        case.history.last().reason
+        case_history_text(case.history.last())
     assert list(follow_ups_due_for_user(worker, today=PAUSE_END)) == []
     with pytest.raises(CaseActionError, match="al vastgelegd"):
         follow_up_record(follow_up=follow_up, kind=ContactKind.TELEFOON, at=at, reached=Reached.JA,

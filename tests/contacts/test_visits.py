@@ -11,6 +11,7 @@ from django.urls import reverse
 from accounts.models import Role
 from cases import deadlines, services, team_views
 from cases.exceptions import CaseActionError, CaseWindowClosedError
+from cases.history import case_history_text
 from cases.models import Case, CaseEvent, CaseHistory, Tray
 from contacts.models import ContactAttempt, Dagdeel, PlannedVisit, Reached
 from contacts.services import contact_attempt_register, visit_cancel, visit_plan
@@ -47,7 +48,7 @@ def test_plan_a_visit(case, worker, lead):
     assert (visit.case, visit.worker, visit.date, visit.dagdeel, visit.planned_by, visit.planned_at) == (
         case, worker, THURSDAY, Dagdeel.OCHTEND, lead, NOW)
     row = CaseHistory.objects.filter(case=case, event=CaseEvent.VISIT).get()
-    assert row.reason == ("Huisbezoek gepland op donderdag 11 juni 2026 (ochtend) door Wim Werker. "
+    assert case_history_text(row) == ("Huisbezoek gepland op donderdag 11 juni 2026 (ochtend) door Wim Werker. "
                           "Notitie: Bel aan bij de achterdeur")
     assert row.actor == lead
     assert plan(case, worker, lead, date=WEDNESDAY, dagdeel=Dagdeel.AVOND).date == WEDNESDAY  # today is fine
@@ -132,7 +133,7 @@ def test_cancel_a_visit(case, worker, lead):
     visit = plan(case, worker, lead)
     cancelled = visit_cancel(visit=visit, by=lead, reason="Inwoner ziek", now=NOW)
     assert cancelled.cancelled_at == NOW
-    assert CaseHistory.objects.filter(case=case).last().reason == (
+    assert case_history_text(CaseHistory.objects.filter(case=case).last()) == (
         "Gepland huisbezoek van donderdag 11 juni 2026 (ochtend) door Wim Werker geannuleerd. Reden: Inwoner ziek")
     with pytest.raises(CaseActionError, match="al geannuleerd"):
         visit_cancel(visit=visit, by=lead, now=NOW)

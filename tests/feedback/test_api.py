@@ -21,7 +21,7 @@ FEED = "/api/v1/terugkoppelingen"
 
 def end(signal, outcome=Outcome.ONTERECHT_SIGNAAL, now=NOW):
     with transaction.atomic():
-        transitions.signal_end(signal, outcome, "test", now)
+        transitions.signal_end(signal, outcome, now, params={"reason": "test"})
 
 
 def issue(municipality, creditor, n: int, outcome=Outcome.OVERLEDEN) -> list[FeedbackEvent]:

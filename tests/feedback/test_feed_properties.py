@@ -115,7 +115,7 @@ def _run(history: dict, municipality, worker) -> None:
         signal = make_signal(municipality, at=900, creditor=creditor, status=SignalStatus.IN_CONTROLE)
         own[creditor.pk].add(signal.signal_id)
         with transaction.atomic():
-            transitions.signal_end(signal, outcome, "test", OPENED - dt.timedelta(days=1))
+            transitions.signal_end(signal, outcome, OPENED - dt.timedelta(days=1), params={"reason": "test"})
         expected[creditor.pk].append((signal.signal_id, OUTCOMES[outcome][1]))
 
     # One case per address (a household), each holding signals of one or more creditors.

@@ -63,7 +63,7 @@ def test_an_event_holds_nothing_but_the_whitelist():
 def test_signal_ended_by_the_checks(outcome, municipality, creditor):
     signal = make_signal(municipality, status=SignalStatus.IN_CONTROLE, creditor=creditor)
     with transaction.atomic():
-        transitions.signal_end(signal, outcome, "test", NOW)
+        transitions.signal_end(signal, outcome, NOW, params={"reason": "test"})
     event = FeedbackEvent.objects.get()
     assert (event.signal_id, event.creditor_id, event.municipality_id) == (signal.pk, creditor.pk, municipality.pk)
     assert event.code == EXPECTED[outcome]
@@ -92,7 +92,7 @@ def test_a_forwarded_copy_ending_issues_nothing(municipality, creditor):
     copy.forwarded_from = original
     copy.save(update_fields=["forwarded_from"])
     with transaction.atomic():
-        transitions.signal_end(copy, Outcome.OVERLEDEN, "test", NOW)
+        transitions.signal_end(copy, Outcome.OVERLEDEN, NOW, params={"reason": "test"})
     assert not FeedbackEvent.objects.exists()
 
 
@@ -173,8 +173,8 @@ def test_admin_lists_only_the_administrators_municipalities(client, municipality
     here = make_signal(municipality, status=SignalStatus.IN_CONTROLE, creditor=creditor)
     there = make_signal(utrecht, status=SignalStatus.IN_CONTROLE, creditor=creditor)
     with transaction.atomic():
-        transitions.signal_end(here, Outcome.OVERLEDEN, "test", NOW)
-        transitions.signal_end(there, Outcome.OVERLEDEN, "test", NOW)
+        transitions.signal_end(here, Outcome.OVERLEDEN, NOW, params={"reason": "test"})
+        transitions.signal_end(there, Outcome.OVERLEDEN, NOW, params={"reason": "test"})
     client.force_login(UserFactory(role=Role.FUNCTIONEEL_BEHEERDER, is_staff=True, municipalities=[municipality]))
     page = client.get("/beheer/feedback/feedbackevent/")
     assert page.status_code == 200

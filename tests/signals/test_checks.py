@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.models import Municipality
 from signals.checks import run_checks
 from signals.fallout import ReviewError, fallout_decide
+from signals.history import signal_history_text
 from signals.models import FalloutDecision, Signal, SignalHistory, SignalStatus
 from signals.selectors import signals_due_for_checks
 from signals.services import delivery_create
@@ -232,7 +233,7 @@ def test_a_question_the_brp_refuses_goes_to_a_person(brp, municipalities, insure
     step = run_checks(signal_id=signal.pk)
     signal.refresh_from_db()
     assert step.status == S.UITVAL == signal.status
-    assert "weigerde" in SignalHistory.objects.filter(signal=signal).last().reason
+    assert "weigerde" in signal_history_text(SignalHistory.objects.filter(signal=signal).last())
 
 
 def test_a_check_that_keeps_stalling_goes_to_a_person(brp, municipalities, insurer):

@@ -14,11 +14,9 @@ from cases.models import Case, CaseStatus
 from cases.presets import routing_preset_install
 from cases.services import case_close, cases_assign_bulk, cases_close_expired, period_close
 from contacts.services import contact_attempt_register, visit_plan
-from signals.models import Creditor, CreditorAPIKey, Signal
+from signals.models import Creditor, CreditorAPIKey, Signal, SignalEvent
 from signals.services import api_key_issue, api_key_revoke, creditor_create
 from vroegsignalering.common.vocab import ContactKind, Dagdeel, Outcome, Reached
-
-HELD = "Wacht op het besluit over eerder signaal"
 
 # Synthetic setting: two large cities and two small towns sharing one team.
 DEMO_MUNICIPALITIES = [
@@ -87,7 +85,7 @@ class Command(BaseCommand):
         pending = Signal.objects.filter(status__in=["ontvangen", "wacht_op_brp"])
         # Held by the repeat rule until an earlier signal of the same arrear (in fallout) is decided.
         held = sum(1 for signal in pending.prefetch_related("history")
-                   if max(signal.history.all(), key=lambda row: (row.at, row.pk)).reason.startswith(HELD))
+                   if max(signal.history.all(), key=lambda row: (row.at, row.pk)).event == SignalEvent.HELD)
         if held:
             self.stdout.write(f"{held} signalen wachten op het besluit over een eerder signaal van dezelfde "
                               "achterstand (in de uitvalbak): pas daarna is bekend of het een herhaalde melding is.")

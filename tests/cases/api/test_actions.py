@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from cases import services
+from cases.history import case_history_text
 from cases.models import Case, CaseHistory, CaseStatus, FollowUp
 from contacts.models import ContactAttempt, Reached
 from feedback.models import FeedbackEvent
@@ -172,7 +173,7 @@ def test_close_with_accepted_help(api, worker, case):
     assert body["afsluiting"]["eersteReactie"] == "positief" and body["afsluiting"]["welkeHulp"] == "Betalingsregeling"
     assert FollowUp.objects.filter(case=case).exists()
     assert FeedbackEvent.objects.filter(code="hulp_geaccepteerd").count() == 1
-    assert "Via het klantcontactcentrum" in CaseHistory.objects.filter(case=case).last().reason
+    assert "Via het klantcontactcentrum" in case_history_text(CaseHistory.objects.filter(case=case).last())
 
 
 def test_close_with_recorded_consent_for_geen_hulp_gewenst(service_api, service, case):
