@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -77,19 +78,25 @@ def deliver_month(
     due = [p for p, state in zip(payloads, states, strict=True) if state == DUE]
     counts = DeliveryCounts(not_yet_sent=states.count(LATER), crisis_over=states.count(CRISIS_OVER))
     creditors = creditors or demo_creditors()
+    for result in deliver_per_creditor(due, creditors, actor="demo"):
+        if result.status == ONTVANGEN:
+            counts.received += 1
+        elif result.status == AL_ONTVANGEN:
+            counts.already_received += 1
+        elif result.status == GEWEIGERD:
+            counts.refused += 1
+    return counts
+
+
+def deliver_per_creditor(payloads: list[dict], creditors: dict[str, Creditor], *, actor: str) -> Iterator:
+    """Deliver ``payloads`` through ``delivery_create`` as each signal's creditor (by ``soortVasteLast``),
+    in batches of 1,000 per creditor; yields each signal's result."""
     per_creditor: dict[int, tuple[Creditor, list[dict]]] = {}
-    for payload in due:
+    for payload in payloads:
         creditor = creditors[payload["soortVasteLast"]]
         per_creditor.setdefault(creditor.pk, (creditor, []))[1].append(payload)
     for creditor, items in per_creditor.values():
         for start in range(0, len(items), BATCH_SIZE):
             _, results = delivery_create(creditor=creditor, items=items[start:start + BATCH_SIZE],
-                                         source=Source.API, actor="demo")
-            for result in results:
-                if result.status == ONTVANGEN:
-                    counts.received += 1
-                elif result.status == AL_ONTVANGEN:
-                    counts.already_received += 1
-                elif result.status == GEWEIGERD:
-                    counts.refused += 1
-    return counts
+                                         source=Source.API, actor=actor)
+            yield from results

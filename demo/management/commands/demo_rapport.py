@@ -21,12 +21,12 @@ from django.utils import timezone
 
 from accounts.services import municipality_create_or_update
 from demo.brp_fake.server import FakeBrpServer
-from demo.deliveries import BATCH_SIZE, demo_creditors
+from demo.deliveries import deliver_per_creditor, demo_creditors
 from demo.generator import generate_month, previous_months
 from demo.notations import fold
 from demo.population import household_at
-from signals.models import Signal, SignalStatus, Source
-from signals.services import AL_ONTVANGEN, GEWEIGERD, ONTVANGEN, delivery_create
+from signals.models import Signal, SignalStatus
+from signals.services import AL_ONTVANGEN, GEWEIGERD, ONTVANGEN
 
 DEMO_MUNICIPALITIES = [("0518", "'s-Gravenhage", 566_221), ("0363", "Amsterdam", 931_298),
                        ("0216", "Culemborg", 29_876), ("0281", "Tiel", 42_851)]
@@ -57,20 +57,12 @@ class Command(BaseCommand):
                 for label in months:
                     payloads = generate_month(municipality.cbs_code, municipality.inhabitants, label,
                                               scale=options["scale"], place=municipality.name, today=today)
-                    per_creditor: dict[int, tuple] = {}
-                    for payload in payloads:
-                        creditor = creditors[payload["soortVasteLast"]]
-                        per_creditor.setdefault(creditor.pk, (creditor, []))[1].append(payload)
-                    for creditor, items in per_creditor.values():
-                        for start in range(0, len(items), BATCH_SIZE):
-                            _, results = delivery_create(creditor=creditor, items=items[start:start + BATCH_SIZE],
-                                                         source=Source.API, actor="demo_rapport")
-                            for result in results:
-                                statuses[result.status] += 1
-                                for error in result.errors:
-                                    refusals[(error.name, error.code, error.reason)] += 1
-                                for warning in result.warnings:
-                                    warnings[(warning.name, warning.code)] += 1
+                    for result in deliver_per_creditor(payloads, creditors, actor="demo_rapport"):
+                        statuses[result.status] += 1
+                        for error in result.errors:
+                            refusals[(error.name, error.code, error.reason)] += 1
+                        for warning in result.warnings:
+                            warnings[(warning.name, warning.code)] += 1
         self._print(statuses, refusals, warnings, today, options["scale"], len(months))
 
     def _print(self, statuses, refusals, warnings, today, scale, months) -> None:

@@ -9,11 +9,6 @@ from vroegsignalering.common.vocab import CreditorKind
 
 
 @pytest.fixture
-def gemeente(db):
-    return MunicipalityFactory(cbs_code="0100", name="Proefdorp")
-
-
-@pytest.fixture
 def elders(db):
     return MunicipalityFactory(cbs_code="0200", name="Elders")
 
