@@ -164,7 +164,8 @@ def _row(payload: dict) -> list[str]:
 @PROPERTY
 @given(data=st.data(), bad=st.sampled_from([c for c in UNSTORABLE if not 0xD800 <= ord(c) <= 0xDFFF]))
 def test_a_csv_cell_with_a_control_character_refuses_that_row_only(creditor, municipality, data, bad):
-    poisoned = _row(signal_payload(1, signaalId=f"CSV-BAD-{next(_ids)}"))
+    # A fixed-length id: Hypothesis draws a position inside a cell, so no cell may change length between examples.
+    poisoned = _row(signal_payload(1, signaalId=f"CSV-BAD-{next(_ids):08d}"))
     index = data.draw(st.sampled_from([i for i, cell in enumerate(poisoned) if len(cell) >= 2]))
     position = data.draw(st.integers(1, len(poisoned[index]) - 1))  # inside: an outer one is trimmed off
     poisoned[index] = poisoned[index][:position] + bad + poisoned[index][position:]
