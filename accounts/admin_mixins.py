@@ -8,7 +8,7 @@ from django.contrib import admin
 
 from vroegsignalering.common.tenancy import scope
 
-from .permissions import is_functional_admin, is_superuser
+from .permissions import is_functional_admin, is_installation_admin, is_superuser, uses_admin
 
 
 class FunctionalAdminMixin:
@@ -25,6 +25,26 @@ class FunctionalAdminMixin:
 
     def has_change_permission(self, request, obj=None):
         return is_functional_admin(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_superuser(request.user)
+
+
+class InstallationAdminMixin:
+    """Installation-wide objects (municipalities, creditors, their API keys and webhooks): the installation's
+    administrator (and superusers) only; a municipality's functional administrator does not see them."""
+
+    def has_module_permission(self, request):
+        return is_installation_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_installation_admin(request.user)
+
+    def has_add_permission(self, request, *args):
+        return is_installation_admin(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_installation_admin(request.user)
 
     def has_delete_permission(self, request, obj=None):
         return is_superuser(request.user)
@@ -60,4 +80,4 @@ class ReadOnlyAdminMixin(FunctionalAdminMixin):
 admin.site.site_header = "Vroegsignalering – functioneel beheer"
 admin.site.site_title = "Vroegsignalering beheer"
 admin.site.index_title = "Beheer"
-admin.site.has_permission = lambda request: is_functional_admin(request.user)
+admin.site.has_permission = lambda request: uses_admin(request.user)

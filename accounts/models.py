@@ -104,6 +104,9 @@ class Role(models.TextChoices):
     VROEGSIGNALEERDER = "vroegsignaleerder", "Vroegsignaleerder"
     TEAMLEIDER = "teamleider", "Teamleider"
     FUNCTIONEEL_BEHEERDER = "functioneel_beheerder", "Functioneel beheerder"
+    # The installation's administrator (the hosting party or region): municipalities, creditors, their API keys
+    # and webhooks, and the municipalities' functional administrators. Sees no case data.
+    INSTALLATIEBEHEERDER = "installatiebeheerder", "Installatiebeheerder"
     AUDITOR = "auditor", "Auditor"
     VASTELASTENPARTNER = "vastelastenpartner", "Medewerker vastelastenpartner"
     SERVICE_ACCOUNT = "service_account", "Serviceaccount (koppeling)"

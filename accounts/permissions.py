@@ -13,8 +13,8 @@ from .models import API_ROLES, CASEWORK_ROLES, Role
 
 __all__ = [
     "API_ROLES", "CASEWORK_ROLES", "TEAM_LEAD_ROLES", "can_import_signals", "has_role", "is_creditor_staff",
-    "is_functional_admin", "is_signed_in", "is_superuser", "is_team_lead", "reviews_fallout", "uses_municipal_api",
-    "works_cases",
+    "is_functional_admin", "is_installation_admin", "is_signed_in", "is_superuser", "is_team_lead",
+    "reviews_fallout", "uses_admin", "uses_municipal_api", "works_cases",
 ]
 
 TEAM_LEAD_ROLES = frozenset({Role.TEAMLEIDER})
@@ -47,6 +47,17 @@ def is_superuser(user) -> bool:
 def is_functional_admin(user) -> bool:
     """A functional administrator or a superuser: ``/beheer/`` (each admin class scopes its rows)."""
     return is_signed_in(user) and (user.is_superuser or user.role == Role.FUNCTIONEEL_BEHEERDER)
+
+
+def is_installation_admin(user) -> bool:
+    """The installation's administrator (or a superuser): installation-wide objects in ``/beheer/``
+    (municipalities, creditors, their keys and webhooks) and the municipalities' functional administrators."""
+    return is_signed_in(user) and (user.is_superuser or user.role == Role.INSTALLATIEBEHEERDER)
+
+
+def uses_admin(user) -> bool:
+    """Who may enter ``/beheer/`` at all; each admin class then decides what this user sees there."""
+    return is_functional_admin(user) or is_installation_admin(user)
 
 
 def is_creditor_staff(user) -> bool:
