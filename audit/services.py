@@ -1,0 +1,33 @@
+"""Writing the trail (one insert per request) and the one deliberate way to delete from it (retention)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection, transaction
+
+from .models import AuditEvent
+
+# The PostgreSQL setting the append-only trigger checks (migration 0002): only a transaction that set it
+# with SET LOCAL may delete rows; nothing may ever update one.
+PURGE_SETTING = "vroegsignalering.audit_purge"
+
+
+def audit_events_write(rows: list[dict]) -> list[AuditEvent]:
+    """Store events (field dicts) in one INSERT."""
+    if not rows:
+        return []
+    return AuditEvent.objects.bulk_create([AuditEvent(**row) for row in rows])
+
+
+def audit_events_purge(*, before: dt.datetime) -> int:
+    """Delete the events older than ``before`` (the retention job of issue 12); the number deleted.
+
+    On PostgreSQL the trigger refuses every DELETE unless the transaction says ``SET LOCAL
+    vroegsignalering.audit_purge = 'on'``; this function is the only code that says it.
+    """
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL {PURGE_SETTING} = 'on'")
+        # The model's queryset refuses delete(); a purge deletes the rows directly, without signals.
+        return AuditEvent.objects.filter(at__lt=before)._raw_delete(AuditEvent.objects.db)
