@@ -25,9 +25,14 @@ def audit_events_purge(*, before: dt.datetime) -> int:
     On PostgreSQL the trigger refuses every DELETE unless the transaction says ``SET LOCAL
     vroegsignalering.audit_purge = 'on'``; this function is the only code that says it.
     """
+    postgres = connection.vendor == "postgresql"
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if postgres:  # set_config(…, true) is SET LOCAL; switched off again below, for a caller's longer transaction
             with connection.cursor() as cursor:
-                cursor.execute(f"SET LOCAL {PURGE_SETTING} = 'on'")
+                cursor.execute("SELECT set_config(%s, 'on', true)", [PURGE_SETTING])
         # The model's queryset refuses delete(); a purge deletes the rows directly, without signals.
-        return AuditEvent.objects.filter(at__lt=before)._raw_delete(AuditEvent.objects.db)
+        deleted = AuditEvent.objects.filter(at__lt=before)._raw_delete(AuditEvent.objects.db)
+        if postgres:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config(%s, 'off', true)", [PURGE_SETTING])
+    return deleted
