@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.services import user_token_issue
 from audit.models import AuditEvent
-from cases.models import Case
+from cases.models import Case, FollowUp
 from contacts.models import ContactAttempt, PlannedVisit
 from signals.models import CsvImport, Delivery, Signal, SignalStatus
 from tests.factories import CreditorFactory, MunicipalityFactory, UserFactory, issued_key, make_case, make_signal
@@ -39,6 +39,7 @@ class World:
     fallout: object
     attempt: object
     visit: object
+    follow_up: object
     csv_import: object
     delivery: object
 
@@ -92,11 +93,12 @@ def build_world() -> World:
                                             registered_at=now, by=users["worker"])
     visit = PlannedVisit.objects.create(case=case, worker=users["worker"], date=timezone.localdate(),
                                         dagdeel="Ochtend", planned_by=users["lead"], planned_at=now)
+    follow_up = FollowUp.objects.create(case=case, due_on=now.date(), created_at=now)
     csv_import = CsvImport.objects.create(
         creditor=creditor, uploaded_by=users["creditor"], file_name="audit.csv", content=b"",
         state=CsvImport.State.KLAAR, results=[{"regel": 2, "signaalId": "AUDIT-1", "status": "ontvangen"}])
     return World(municipality, users, creditor, issued_key(creditor), tokens, case, signal, fallout, attempt, visit,
-                 csv_import, delivery)
+                 follow_up, csv_import, delivery)
 
 
 @pytest.fixture

@@ -8,11 +8,14 @@ from typing import Callable
 
 import pytest
 from django.forms.models import model_to_dict
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from audit.hashing import person_hash, search_hash
 from audit.models import AuditEvent
+from audit.recording import view_spec
 from tests.factories import signal_payload
+
+from tests.test_url_tenancy import url_patterns
 
 from .conftest import BSNS, CANDIDATE_BSN, CHILD_BSN, NAMES, RESIDENT_BSN, World, last_id, new_events
 
@@ -56,6 +59,12 @@ CALLS = {
     "reply": Call("worker", "session", "post",
                   lambda w: reverse("case_attempt_reply", args=[w.case.pk, w.attempt.pk]), "change", "case", _case,
                   persons=(RESIDENT_BSN, CHILD_BSN), status=400, data=lambda w: {}),
+    "reopen (refused)": Call("worker", "session", "post", lambda w: reverse("case_reopen", args=[w.case.pk]),
+                             "change", "case", _case, persons=(RESIDENT_BSN, CHILD_BSN), status=400,
+                             data=lambda w: {}),
+    "follow-up (refused)": Call("worker", "session", "post",
+                                lambda w: reverse("case_follow_up", args=[w.case.pk, w.follow_up.pk]), "change",
+                                "case", _case, persons=(RESIDENT_BSN, CHILD_BSN), status=400, data=lambda w: {}),
     # the team lead's screens
     "assign list": Call("lead", "session", "get", lambda w: reverse("team:assign"), "list", "case",
                         listed=lambda w: [w.case.pk]),
@@ -79,6 +88,8 @@ CALLS = {
                                        lambda w: w.fallout.pk, persons=(CANDIDATE_BSN,), status=400,
                                        data=lambda w: {}),
     # CSV import results (creditor staff: no municipality)
+    "import upload (refused)": Call("creditor", "session", "post", lambda w: reverse("csv_import"), "change",
+                                    "csvimport", lambda w: "", data=lambda w: {}, municipality=False),
     "import results": Call("creditor", "session", "get",
                            lambda w: reverse("csv_import_detail", args=[w.csv_import.pk]), "view", "csvimport",
                            lambda w: w.csv_import.pk, municipality=False),
@@ -100,6 +111,16 @@ CALLS = {
                                  lambda w: reverse("gemeente-heropening", args=[w.case.pk]), "api_write", "case",
                                  _case, status=409, data=lambda w: {"reden": "De inwoner wil toch hulp."},
                                  principal="token", municipality=False),
+    "API attempt (refused)": Call("worker", "token", "post",
+                                  lambda w: reverse("gemeente-contactpogingen", args=[w.case.pk]), "api_write",
+                                  "case", _case, status=400, data=lambda w: {}, principal="token",
+                                  municipality=False),
+    "API reply (refused)": Call("worker", "token", "post",
+                                lambda w: reverse("gemeente-reactie", args=[w.case.pk, w.attempt.pk]), "api_write",
+                                "case", _case, status=400, data=lambda w: {}, principal="token", municipality=False),
+    "API assign": Call("lead", "token", "put", lambda w: reverse("gemeente-toewijzing", args=[w.case.pk]),
+                       "api_write", "case", _case, persons=(RESIDENT_BSN, CHILD_BSN),
+                       data=lambda w: {"gebruikersnaam": "lead_audit"}, principal="token"),
     # the creditor API (keys)
     "creditor signal": Call("creditor", "key", "get", lambda w: reverse("api-signaal", args=["AUDIT-1"]), "api_read",
                             "signal", lambda w: w.signal.pk, principal="sleutel"),
@@ -205,3 +226,12 @@ def test_a_refused_request_records_nothing(world):
     assert other.get(reverse("team:visits_print")).status_code == 403
     assert world.client("worker").get(reverse("case_detail", args=[world.case.pk + 999])).status_code == 404
     assert new_events(since) == []
+
+
+def test_every_marked_route_is_exercised_here(world):
+    """A route marked ``@audited`` (a new one too) must be in ``CALLS``, so its event is checked."""
+    marked = {(route, pattern.callback) for route, pattern in url_patterns() if view_spec(pattern.callback)}
+    exercised = {resolve(call.url(world).split("?")[0]).func for call in CALLS.values()}
+    missing = sorted(route for route, callback in marked if callback not in exercised)
+    assert missing == [], f"add these audited routes to CALLS: {missing}"
+    assert len(marked) >= 20
