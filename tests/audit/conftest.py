@@ -13,6 +13,7 @@ from accounts.services import user_token_issue
 from audit.models import AuditEvent
 from cases.models import Case, FollowUp
 from contacts.models import ContactAttempt, PlannedVisit
+from feedback.models import FeedbackEvent
 from signals.models import CsvImport, Delivery, Signal, SignalStatus
 from tests.factories import CreditorFactory, MunicipalityFactory, UserFactory, issued_key, make_case, make_signal
 from vroegsignalering.common.vocab import ContactKind, CreditorKind
@@ -40,6 +41,7 @@ class World:
     attempt: object
     visit: object
     follow_up: object
+    feedback: object
     csv_import: object
     delivery: object
 
@@ -94,11 +96,13 @@ def build_world() -> World:
     visit = PlannedVisit.objects.create(case=case, worker=users["worker"], date=timezone.localdate(),
                                         dagdeel="Ochtend", planned_by=users["lead"], planned_at=now)
     follow_up = FollowUp.objects.create(case=case, due_on=now.date(), created_at=now)
+    feedback = FeedbackEvent.objects.create(signal=signal, creditor=creditor, municipality=municipality,
+                                            code="hulp_geaccepteerd", issued_at=now, date=now.date(), seq=1)
     csv_import = CsvImport.objects.create(
         creditor=creditor, uploaded_by=users["creditor"], file_name="audit.csv", content=b"",
         state=CsvImport.State.KLAAR, results=[{"regel": 2, "signaalId": "AUDIT-1", "status": "ontvangen"}])
     return World(municipality, users, creditor, issued_key(creditor), tokens, case, signal, fallout, attempt, visit,
-                 follow_up, csv_import, delivery)
+                 follow_up, feedback, csv_import, delivery)
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@ never a BSN, name or address in clear (issue 11, item 3). Generated over the rou
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import pytest
 from django.forms.models import model_to_dict
@@ -14,7 +14,6 @@ from audit.hashing import person_hash, search_hash
 from audit.models import AuditEvent
 from audit.recording import view_spec
 from tests.factories import signal_payload
-
 from tests.test_url_tenancy import url_patterns
 
 from .conftest import BSNS, CANDIDATE_BSN, CHILD_BSN, NAMES, RESIDENT_BSN, World, last_id, new_events
@@ -133,6 +132,8 @@ CALLS = {
                                     "delivery", None, status=201,
                                     data=lambda w: {"signalen": [signal_payload(91), signal_payload(92)]},
                                     principal="sleutel", municipality=False, extra={"count": 2}),
+    "creditor feed": Call("creditor", "key", "get", lambda w: reverse("api-terugkoppelingen"), "api_read",
+                          "feedbackevent", listed=lambda w: [w.feedback.pk], principal="sleutel"),
     # the admin (personal-data models)
     "admin cases": Call("admin", "session", "get", lambda w: reverse("admin:cases_case_changelist"), "admin_view",
                         "cases.case", listed=lambda w: [w.case.pk], municipality=False),
