@@ -40,6 +40,7 @@ PERSONAL_DATA_MODELS = frozenset({
 })
 _ADMIN_PAGE = re.compile(r"^(?P<model>[a-z0-9_]+?_[a-z0-9]+)_(?P<page>changelist|change|history|delete|add)$")
 _SHORT_ID = re.compile(r"^[0-9A-Za-z-]{1,64}$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # never stored (PostgreSQL refuses NUL in text)
 _admin_models: dict[str, str] | None = None
 
 
@@ -84,8 +85,9 @@ class AuditMiddleware:
         who = _who(request)
         if who is None:
             return response
-        common = {**who, "route": _route(request), "method": request.method[:8], "path": request.path[:300],
-                  "status": response.status_code, "request_id": getattr(request, "request_id", current_request_id())}
+        common = {**who, "route": _route(request), "method": request.method[:8],
+                  "path": _CONTROL.sub("?", request.path)[:300], "status": response.status_code,
+                  "request_id": getattr(request, "request_id", current_request_id())}
         audit_events_write([{**common, **event} for event in events])
         return response
 

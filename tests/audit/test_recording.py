@@ -236,3 +236,12 @@ def test_every_marked_route_is_exercised_here(world):
     missing = sorted(route for route, callback in marked if callback not in exercised)
     assert missing == [], f"add these audited routes to CALLS: {missing}"
     assert len(marked) >= 20
+
+
+@pytest.mark.parametrize("tail", ["1%00/change/", "1%0A/change/", "%C2%85/history/"])
+def test_control_characters_in_a_path_are_not_stored_and_never_an_error(world, tail):
+    since = last_id()
+    response = world.client("admin").get(reverse("admin:cases_case_changelist") + tail)
+    assert response.status_code in (200, 302, 404)
+    for event in new_events(since):
+        assert not any(ord(c) < 32 or 127 <= ord(c) < 160 for c in event.path)
