@@ -26,7 +26,7 @@ from vroegsignalering.common.request_id import current_request_id
 from .hashing import person_hash, search_hash
 from .recording import AuditSpec, pending, view_spec
 from .services import audit_events_write
-from .vocab import Action, Principal, Purpose
+from .vocab import WRITE_ACTIONS, Action, Principal, Purpose
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 REFUSED = frozenset({401, 403, 404, 405})
@@ -129,8 +129,9 @@ def _route_events(request, response, spec: AuditSpec, events: list[dict]) -> lis
         event["purpose"] = event["purpose"] or spec.purpose
     if request.method in WRITE_METHODS:
         action = spec.write or (Action.API_WRITE if api else Action.CHANGE)
-        if events:
-            events[0]["action"] = str(action)
+        if events:  # what the view recorded is the write (a write action it named stays)
+            if events[0]["action"] not in WRITE_ACTIONS:
+                events[0]["action"] = str(action)
             return events
         if response.status_code in REFUSED:
             return []

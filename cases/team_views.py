@@ -259,6 +259,7 @@ def visits(request):
                 except CaseActionError as exc:
                     form_add_refusal(form, exc, whole_message=True)
                 else:
+                    record(request, Action.CREATE, obj=visit, municipality_id=case.municipality_id)
                     worker = visit.worker.get_full_name() or visit.worker.get_username()
                     when = f"{deadlines.format_date(visit.date)} ({visit.get_dagdeel_display().lower()})"
                     messages.success(request, f"Huisbezoek gepland: melding {case.pk} op {when} door {worker}.")

@@ -2,6 +2,7 @@
 never a BSN, name or address in clear (issue 11, item 3). Generated over the routes and their principals."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -9,10 +10,12 @@ from dataclasses import dataclass, field
 import pytest
 from django.forms.models import model_to_dict
 from django.urls import resolve, reverse
+from django.utils import timezone
 
 from audit.hashing import person_hash, search_hash
 from audit.models import AuditEvent
 from audit.recording import view_spec
+from contacts.models import PlannedVisit
 from tests.factories import signal_payload
 from tests.test_url_tenancy import url_patterns
 
@@ -41,6 +44,13 @@ class Call:
 
 def _case(w):
     return w.case.pk
+
+
+def _next_workday() -> dt.date:
+    day = timezone.localdate() + dt.timedelta(days=1)
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return day
 
 
 CALLS = {
@@ -72,6 +82,10 @@ CALLS = {
                    data=lambda w: {"melding": [w.case.pk], "medewerker": w.users["lead"].pk}),
     "visit planner": Call("lead", "session", "get", lambda w: reverse("team:visits"), "list", "case",
                           listed=lambda w: [w.case.pk]),
+    "visit plan": Call("lead", "session", "post", lambda w: reverse("team:visits"), "create", "plannedvisit",
+                       lambda w: PlannedVisit.objects.latest("pk").pk, status=302, data=lambda w: {
+                           "melding": w.case.pk, "medewerker": w.users["worker"].pk, "dagdeel": "Middag",
+                           "datum": _next_workday().isoformat()}),
     "visit list print": Call("lead", "session", "get", lambda w: reverse("team:visits_print"), "print", "case",
                              listed=lambda w: [w.case.pk]),
     "visit cancel": Call("lead", "session", "post", lambda w: reverse("team:visit_cancel", args=[w.visit.pk]),
