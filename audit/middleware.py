@@ -8,7 +8,7 @@
   search term hashed), change, history and delete pages, and their writes; read from the admin's own
   response context, so no admin class changes and no extra query.
 
-Nothing is written for a refused request (401, 403, 404, 405) that recorded nothing, or for a visitor who is
+Nothing is written for a refused request (401, 403, 404, 405, 429) that recorded nothing, or for a visitor who is
 not signed in. Who acted is the request's user (a session, or a municipal API token) or the creditor's key
 (``request.auth``). When the insert fails the request fails: no personal data without its trail.
 """
@@ -29,7 +29,7 @@ from .services import audit_events_write
 from .vocab import WRITE_ACTIONS, Action, Principal, Purpose
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-REFUSED = frozenset({401, 403, 404, 405})
+REFUSED = frozenset({401, 403, 404, 405, 429})  # nothing was shown or done
 
 # Admin models whose pages show personal data (app_label.model_name); others are configuration.
 PERSONAL_DATA_MODELS = frozenset({
