@@ -95,12 +95,12 @@ def record(request, action: str, *, obj=None, objects: Iterable | None = None, o
     }
     events = pending(request)
     if objects is None:
-        one = obj if obj is not None else None
+        if object_id is None and obj is not None:
+            object_id = obj.pk
         events.append({
-            **base, "object_type": object_type or (one._meta.model_name if one is not None else ""),
-            "object_id": _id(object_id if object_id is not None else one) if (one is not None or object_id) else "",
-            "object_ids": [], "count": count,
-            "municipality_id": municipality_id or getattr(one, "municipality_id", None),
+            **base, "object_type": object_type or (obj._meta.model_name if obj is not None else ""),
+            "object_id": "" if object_id is None else _id(object_id), "object_ids": [], "count": count,
+            "municipality_id": municipality_id or getattr(obj, "municipality_id", None),
         })
         return
     rows = list(objects)
