@@ -69,3 +69,11 @@ def is_creditor_staff(user) -> bool:
 def can_import_signals(user) -> bool:
     """Creditor staff (for their own, active creditor) and functional administrators: the CSV import."""
     return is_functional_admin(user) or is_creditor_staff(user)
+
+
+def reads_audit_trail(user) -> bool:
+    """An auditor: the audit trail (``/audit``) of their municipalities, and no case data (issue 11)."""
+    return has_role(user, {Role.AUDITOR})
+
+
+__all__ += ["reads_audit_trail"]

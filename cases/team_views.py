@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import permissions
+from audit.recording import Action, audited, record
+from audit.vocab import Purpose
 from contacts import selectors as contact_selectors
 from contacts.services import visit_cancel, visit_plan
 from vroegsignalering.common.forms import error_summary, form_add_refusal
@@ -82,6 +84,7 @@ def overview(request):
 # --- assigning ---------------------------------------------------------------------------------------
 
 
+@audited(Purpose.TEAMLEIDING, object_type="case")
 @login_required
 @require_http_methods(["GET", "POST"])
 def assign(request):
@@ -102,6 +105,7 @@ def assign(request):
             if len(cases) != len(ids):
                 raise Http404("Deze melding bestaat niet of hoort niet bij uw gemeente.")
             worker = form.cleaned_data["medewerker"]
+            record(request, Action.CHANGE, objects=cases)
             try:
                 result = cases_assign_bulk(cases=cases, worker=worker, by=request.user, now=_now())
             except CaseActionError as exc:
@@ -129,6 +133,7 @@ def assign(request):
     page.object_list = list(page.object_list)
     for case in page.object_list:
         case.last_day = deadlines.last_day(case.deadline_at) if case.status in WINDOW_STATUSES else None
+    record(request, Action.LIST, objects=page.object_list, count=page.paginator.count, purpose=Purpose.TEAMLEIDING)
     chosen = set()
     if form is not None and form.is_bound:
         chosen = {str(v) for v in request.POST.getlist("melding")}
@@ -229,6 +234,7 @@ def _planner_grid(visits, workers, days) -> list[dict]:
     return grid
 
 
+@audited(Purpose.TEAMLEIDING, object_type="plannedvisit")
 @login_required
 @require_http_methods(["GET", "POST"])
 def visits(request):
@@ -253,6 +259,7 @@ def visits(request):
                 except CaseActionError as exc:
                     form_add_refusal(form, exc, whole_message=True)
                 else:
+                    record(request, Action.CREATE, obj=visit, municipality_id=case.municipality_id)
                     worker = visit.worker.get_full_name() or visit.worker.get_username()
                     when = f"{deadlines.format_date(visit.date)} ({visit.get_dagdeel_display().lower()})"
                     messages.success(request, f"Huisbezoek gepland: melding {case.pk} op {when} door {worker}.")
@@ -270,6 +277,8 @@ def visits(request):
     workers = list(selectors.case_workers_for_user(request.user))
     days = [monday + dt.timedelta(days=i) for i in range(5)]
     days += [day for day in (monday + dt.timedelta(days=5), sunday) if any(v.date == day for v in planned)]
+    awaiting = list(contact_selectors.cases_awaiting_visit_for_user(request.user, today=today))
+    record(request, Action.LIST, objects=[*{v.case for v in planned}, *awaiting], purpose=Purpose.TEAMLEIDING)
     return render(request, "cases/team/visits.html", {
         "form": form,
         "errors": error_summary(form) if form.is_bound else [],
@@ -281,11 +290,12 @@ def visits(request):
         "this_week": format_week(today - dt.timedelta(days=today.weekday())),
         "grid": _planner_grid(planned, workers, days),
         "total": len(planned),
-        "awaiting": list(contact_selectors.cases_awaiting_visit_for_user(request.user, today=today)),
+        "awaiting": awaiting,
         "window_statuses": WINDOW_STATUSES,
     }, status=status)
 
 
+@audited(Purpose.TEAMLEIDING, object_type="plannedvisit")
 @login_required
 @require_POST
 def visit_cancel_view(request, pk: int):
@@ -326,6 +336,7 @@ def visits_print(request):
     sunday = monday + dt.timedelta(days=6)
     rows = contact_selectors.visit_print_list(request.user, start=monday, end=sunday,
                                               worker_id=worker.pk if worker else None)
+    record(request, Action.PRINT, objects=[row["visit"].case for row in rows], purpose=Purpose.TEAMLEIDING)
     return render(request, "cases/team/visits_print.html", {
         "rows": rows, "worker": worker, "monday": monday, "sunday": sunday, "week": format_week(monday),
         "printed_at": timezone.localtime(now, deadlines.TZ),

@@ -20,6 +20,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from accounts import permissions
+from audit.recording import Action, audited, record, signal_persons
+from audit.selectors import case_viewers
+from audit.vocab import Purpose
 from contacts.selectors import follow_ups_due_for_user
 from contacts.services import contact_attempt_record_reply, contact_attempt_register, follow_up_record
 from vroegsignalering.common.params import parse_id
@@ -85,6 +88,7 @@ def queue(request):
                                 after=parse_id(request.GET.get("na")), before=parse_id(request.GET.get("voor")))
     rows = [{"case": case, "deadline": deadline_info(case, today), "kinds": page.creditor_kinds.get(case.pk, [])}
             for case in page.cases]
+    record(request, Action.LIST, objects=page.cases, purpose=Purpose.BEHANDELING)
     context = {
         "form": form, "page": page, "rows": rows, "today": today, "filters": filters,
         "trays": trays, "tray_tabs": _tray_tabs(form, trays, filters),
@@ -154,6 +158,7 @@ def _render_case(request, data, *, forms: dict | None = None, status: int = 200)
             for e in data.timeline
         ],
         "errors": errors, "is_team_lead": permissions.is_team_lead(request.user),
+        "viewers": case_viewers(case.pk) if permissions.is_team_lead(request.user) else [],
         "crisis_overdue": bool(case.is_crisis and case.crisis_due_at and case.crisis_due_at <= now
                                and active and not any(a.at >= case.crisis_at for a in data.attempts
                                                        if case.crisis_at)),
@@ -165,11 +170,14 @@ def _render_case(request, data, *, forms: dict | None = None, status: int = 200)
 @login_required
 @require_GET
 def case_detail(request, pk: int):
-    return _render_case(request, _page_data(request, pk))
+    data = _page_data(request, pk)
+    record(request, Action.VIEW, obj=data.case, persons=signal_persons(data.signals), purpose=Purpose.BEHANDELING)
+    return _render_case(request, data)
 
 
 def _perform(request, data, key, form, action, success: str):
     """Run ``action`` (a service call) for a valid form; on a refusal show the page with the messages."""
+    record(request, Action.CHANGE, obj=data.case, persons=signal_persons(data.signals))
     if form.is_valid():
         try:
             action(form.cleaned_data)
@@ -202,6 +210,7 @@ def _action(view):
     return login_required(require_http_methods(["GET", "POST"])(wrapper))
 
 
+@audited(Purpose.BEHANDELING, object_type="case")
 @_action
 def case_attempt_create(request, pk: int):
     data = _page_data(request, pk)
@@ -214,6 +223,7 @@ def case_attempt_create(request, pk: int):
     return _perform(request, data, "poging", form, action, "Contactpoging geregistreerd.")
 
 
+@audited(Purpose.BEHANDELING, object_type="case")
 @_action
 def case_attempt_reply(request, pk: int, attempt_pk: int):
     data = _page_data(request, pk)
@@ -230,6 +240,7 @@ def case_attempt_reply(request, pk: int, attempt_pk: int):
                     "Reactie geregistreerd bij de contactpoging; de inwoner is nu bereikt.")
 
 
+@audited(Purpose.BEHANDELING, object_type="case")
 @_action
 def case_close(request, pk: int):
     data = _page_data(request, pk)
@@ -243,6 +254,7 @@ def case_close(request, pk: int):
     return _perform(request, data, "sluiten", form, action, "De melding is gesloten.")
 
 
+@audited(Purpose.BEHANDELING, object_type="case")
 @_action
 def case_reopen(request, pk: int):
     data = _page_data(request, pk)
@@ -255,6 +267,7 @@ def case_reopen(request, pk: int):
                     "De melding is heropend. Registreer de contactpoging en sluit met het eindresultaat.")
 
 
+@audited(Purpose.BEHANDELING, object_type="case")
 @_action
 def case_follow_up(request, pk: int, follow_up_pk: int):
     data = _page_data(request, pk)

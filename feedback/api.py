@@ -11,6 +11,8 @@ from pydantic import BaseModel, Field
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.recording import Action, record
+from audit.vocab import Purpose
 from vroegsignalering.common.api import (
     MUNICIPALITY_CODE_SCHEMA,
     FieldError,
@@ -89,4 +91,5 @@ class TerugkoppelingenView(APIView):
         services.feedback_publish()
         page = selectors.feedback_page_for_creditor(creditor=request.user.creditor, after=after, limit=limit,
                                                     municipality_code=code)
+        record(request, Action.API_READ, objects=page.events, purpose=Purpose.AANLEVERING)  # one per municipality
         return Response({"terugkoppelingen": [feed_item(e) for e in page.events], "volgende": page.next_cursor})

@@ -9,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts import permissions
+from audit.recording import EVIDENCE_PERSON_GROUPS, Action, audited, record, signal_persons
+from audit.vocab import Purpose
 
 from . import selectors
 from .brp.suggest import rank_candidates
@@ -41,12 +43,14 @@ def fallout_list(request):
     shown = everything.filter(brp_evidence__uitkomst=outcome) if outcome else everything
     page = Paginator(shown, 50).get_page(request.GET.get("pagina"))
     forwarding = selectors.manual_forwarding_list_for_user(user=request.user)[:50]
+    record(request, Action.LIST, objects=[*page.object_list, *forwarding], purpose=Purpose.UITVALBEOORDELING)
     return render(request, "signals/fallout_list.html", {
         "page": page, "forwarding": forwarding, "outcome": outcome,
         "outcomes": outcomes,
     })
 
 
+@audited(Purpose.UITVALBEOORDELING, object_type="signal")
 @login_required
 @require_http_methods(["GET", "POST"])
 def fallout_detail(request, signal_pk: int):
@@ -54,6 +58,7 @@ def fallout_detail(request, signal_pk: int):
     signal = selectors.fallout_get_for_user(user=request.user, signal_pk=signal_pk)
     if signal is None:
         raise Http404("Dit signaal staat niet (meer) in de uitval.")
+    record(request, Action.VIEW, obj=signal, persons=signal_persons([signal], EVIDENCE_PERSON_GROUPS))
     error = ""
     if request.method == "POST":
         # "persoon:<bsn>", "geen_inwoner" or "niet_opgepakt" (one radio group, works without script)

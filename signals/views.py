@@ -15,6 +15,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import permissions
+from audit.recording import Action, audited
+from audit.vocab import Purpose
 
 from .csv_columns import COLUMN_HELP, COLUMNS, EXAMPLE_ROWS
 from .csv_format import CsvFileError
@@ -63,6 +65,7 @@ class _UploadSizeLimit(FileUploadHandler):
         return None
 
 
+@audited(Purpose.AANLEVERING, object_type="csvimport")
 @csrf_exempt  # the upload handler must be in place before anything reads the body; checked below
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -117,6 +120,7 @@ def _progress(csv_import: CsvImport) -> dict:
     }
 
 
+@audited(Purpose.AANLEVERING, object_type="csvimport", read=Action.VIEW)
 @login_required
 @require_GET
 def csv_import_detail(request, import_id):
@@ -157,6 +161,7 @@ def _safe_cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
+@audited(Purpose.AANLEVERING, object_type="csvimport", read=Action.EXPORT)
 @login_required
 @require_GET
 def csv_import_results_csv(request, import_id):

@@ -156,6 +156,12 @@ EXPECTED: dict[str, dict[str, int]] = {
     "beheer/accounts/user/<id>/password/": {"anon": LOGIN, "admin": 200, "super": 200, "*": LOGIN},
 }
 
+# --- the audit trail (issue 11, item 3): only auditors read it; every other role is refused (403) ----------
+EXPECTED.update({
+    "audit": {"anon": LOGIN, "auditor": 200, "*": 403},
+    "audit/export.csv": {"anon": LOGIN, "auditor": 200, "*": 403},
+})
+
 
 @dataclass(frozen=True)
 class AdminModel:

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "vroegsignalering.common",
     "accounts",
+    "audit",  # the audit trail of personal data (issue 11)
     "signals",
     "cases",
     "contacts",
@@ -58,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "audit.middleware.AuditMiddleware",  # writes a request's audit events in one insert (issue 11)
 ]
 
 ROOT_URLCONF = "vroegsignalering.urls"
@@ -277,3 +279,10 @@ LOGGING = {
         **({"celery.app.trace": {"level": "WARNING"}} if CELERY_TASK_ALWAYS_EAGER else {}),
     },
 }
+
+# --- audit trail (issue 11) ---
+# The key of the keyed hashes (HMAC-SHA256) that stand for BSNs and search terms in the audit trail. Default:
+# derived from SECRET_KEY; set it in production and keep it, or older events can no longer be found by person.
+AUDIT_HASH_KEY = env("AUDIT_HASH_KEY", default="")
+# At most this many events in one CSV export of the audit trail.
+AUDIT_EXPORT_MAX_ROWS = env.int("AUDIT_EXPORT_MAX_ROWS", default=100_000)

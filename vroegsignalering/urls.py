@@ -17,6 +17,7 @@ urlpatterns = [
     path("inloggen", auth_views.LoginView.as_view(), name="login"),
     path("uitloggen", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("signals.urls")),
+    path("", include("audit.urls")),  # the auditor's screen /audit (issue 11)
 ]
 
 handler400 = "vroegsignalering.common.problems.handler400"

@@ -13,6 +13,7 @@ from .representations import Bakjes, tray_representation
 
 
 class BakjesView(MunicipalApiView):
+    audit_spec = None  # trays and counts: no personal data
     @extend_schema(
         operation_id="bakjesOpvragen",
         summary="De bakjes van de eigen gemeente(n) met het aantal actieve meldingen",

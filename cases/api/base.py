@@ -17,6 +17,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.recording import Action, audited, record, signal_persons
+from audit.vocab import Purpose
 from cases import selectors
 from cases.exceptions import CaseActionError
 from cases.refusals import CaseRefusal
@@ -107,6 +109,7 @@ def act(action: Callable[[], T], *, field_codes: dict[str, str] | None = None) -
                        code=CaseRefusal.GEWIJZIGD) from None
 
 
+@audited(Purpose.BEHANDELING, object_type="case", read=Action.API_READ)
 class MunicipalApiView(APIView):
     authentication_classes = [UserTokenAuthentication]
     permission_classes = [HasApiRole]
@@ -125,5 +128,6 @@ class MunicipalApiView(APIView):
 
     def case_response(self, request, case_id: int, status_code: int = status.HTTP_200_OK) -> Response:
         case = self.get_case(request, case_id)
-        return Response(case_representation(case, selectors.case_signals(case), selectors.case_attempts(case)),
-                        status=status_code)
+        signals = selectors.case_signals(case)
+        record(request, Action.API_READ, obj=case, persons=signal_persons(signals))
+        return Response(case_representation(case, signals, selectors.case_attempts(case)), status=status_code)

@@ -12,6 +12,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 
 from accounts import permissions
+from audit.recording import Action, record
 from cases import deadlines, selectors, services
 from cases.exceptions import CaseActionError
 from cases.models import ACTIVE_STATUSES, CaseStatus
@@ -76,6 +77,7 @@ class MeldingenView(MunicipalApiView):
         total = qs.count()
         cases = list(qs[(page - 1) * limit:page * limit]) if total > (page - 1) * limit else []
         kinds = selectors.case_creditor_kinds([c.pk for c in cases]) if cases else {}
+        record(request, Action.API_READ, objects=cases, count=total)
         pages = math.ceil(total / limit)
         return Response({
             "meldingen": [case_summary(c, kinds[c.pk]) for c in cases],

@@ -7,6 +7,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.recording import Action, audited, record
+from audit.vocab import Purpose
 from vroegsignalering.common.api import FieldError, body_data, problem_responses
 from vroegsignalering.common.problems import Conflict, InvalidParams
 
@@ -40,6 +42,7 @@ def _signal_location(signal_id: str) -> str:
     return escape_uri_path(f"/api/v1/signalen/{signal_id}")
 
 
+@audited(Purpose.AANLEVERING)
 class IntakeView(APIView):
     renderer_classes = [SafeJSONRenderer]
 
@@ -67,6 +70,7 @@ class LeveringenView(IntakeView):
         delivery, _ = services.delivery_create(
             creditor=request.user.creditor, items=items, source=Source.API, actor=_actor(request)
         )
+        record(request, Action.API_WRITE, obj=delivery, count=len(items))
         return Response(delivery_representation(delivery), status=status.HTTP_201_CREATED,
                         headers={"Location": f"/api/v1/leveringen/{delivery.pk}"})
 
@@ -107,6 +111,7 @@ class LeveringDetailView(IntakeView):
         delivery = selectors.delivery_get_for_creditor(creditor=request.user.creditor, delivery_id=leveringId)
         if delivery is None:
             raise NotFound()
+        record(request, Action.API_READ, obj=delivery)
         return Response(delivery_representation(delivery))
 
 
@@ -139,6 +144,7 @@ class SignalenView(IntakeView):
                 raise Conflict(services.CONFLICT_REASON)
             raise InvalidParams(result.errors)
         signal = selectors.signal_get_for_creditor(creditor=creditor, signal_id=result.signal_id)
+        record(request, Action.API_WRITE, obj=signal)
         created = result.status == services.ONTVANGEN
         return Response(
             signal_representation(signal),
@@ -159,4 +165,5 @@ class SignaalDetailView(IntakeView):
         signal = selectors.signal_get_for_creditor(creditor=request.user.creditor, signal_id=signaalId)
         if signal is None:
             raise NotFound()
+        record(request, Action.API_READ, obj=signal)
         return Response(signal_representation(signal))

@@ -1,0 +1,38 @@
+"""Writing the trail (one insert per request) and the one deliberate way to delete from it (retention)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection, transaction
+
+from .models import AuditEvent
+
+# The PostgreSQL setting the append-only trigger checks (migration 0002): only a transaction that set it
+# with SET LOCAL may delete rows; nothing may ever update one.
+PURGE_SETTING = "vroegsignalering.audit_purge"
+
+
+def audit_events_write(rows: list[dict]) -> list[AuditEvent]:
+    """Store events (field dicts) in one INSERT."""
+    if not rows:
+        return []
+    return AuditEvent.objects.bulk_create([AuditEvent(**row) for row in rows])
+
+
+def audit_events_purge(*, before: dt.datetime) -> int:
+    """Delete the events older than ``before`` (the retention job of issue 12); the number deleted.
+
+    On PostgreSQL the trigger refuses every DELETE unless the transaction says ``SET LOCAL
+    vroegsignalering.audit_purge = 'on'``; this function is the only code that says it.
+    """
+    postgres = connection.vendor == "postgresql"
+    with transaction.atomic():
+        if postgres:  # set_config(…, true) is SET LOCAL; switched off again below, for a caller's longer transaction
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config(%s, 'on', true)", [PURGE_SETTING])
+        # The model's queryset refuses delete(); a purge deletes the rows directly, without signals.
+        deleted = AuditEvent.objects.filter(at__lt=before)._raw_delete(AuditEvent.objects.db)
+        if postgres:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config(%s, 'off', true)", [PURGE_SETTING])
+    return deleted
