@@ -194,6 +194,9 @@ class VroegsignaleringUserAdmin(ScopedChoicesMixin, UserAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).filter(pk__in=users_visible_in_admin(request.user).values("pk"))
 
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []  # a new user has no tokens yet
+
     def has_module_permission(self, request):
         return uses_admin(request.user)
 
