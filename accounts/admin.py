@@ -244,6 +244,13 @@ class VroegsignaleringUserAdmin(ScopedChoicesMixin, UserAdmin):
         by = request.user
 
         class ScopedUserForm(form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                role = self.fields.get("role")
+                current = self.instance.role if self.instance.pk else None
+                if role is not None and current and current not in dict(role.choices):  # keeping it grants nothing
+                    role.choices = [*role.choices, (current, self.instance.get_role_display())]
+
             def clean(self):
                 cleaned = super().clean()
                 _check_grant(self, by, cleaned)
@@ -265,7 +272,7 @@ def _check_grant(form, by, cleaned) -> None:
     municipalities = cleaned.get("municipalities")
     if role is None or municipalities is None:
         return  # the field already has its error
-    if role not in roles_grantable_by(by):
+    if role not in roles_grantable_by(by) and role != form.initial.get("role"):
         form.add_error("role", "Deze rol kunt u niet toekennen.")
     elif is_functional_admin(by) and not municipalities:
         form.add_error("municipalities", "Kies ten minste één van uw gemeenten.")
@@ -273,3 +280,6 @@ def _check_grant(form, by, cleaned) -> None:
         form.add_error("municipalities", "Kies de gemeente(n) van deze functioneel beheerder.")
     elif role == Role.VASTELASTENPARTNER and municipalities:
         form.add_error("municipalities", "Een medewerker van een vastelastenpartner hoort niet bij een gemeente.")
+    elif is_installation_admin(by) and role != Role.FUNCTIONEEL_BEHEERDER and municipalities:
+        form.add_error("municipalities", "U geeft alleen een functioneel beheerder een gemeente; de andere "
+                                         "rollen van een gemeente kent de functioneel beheerder toe.")
