@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .models import API_ROLES, Municipality, UserAPIKey
+from .selectors import user_manageable_by
 
 logger = logging.getLogger(__name__)
 
@@ -61,15 +62,16 @@ def _actor(by) -> str:
 
 
 def user_token_outside_scope(*, user, by) -> str | None:
-    """A Dutch refusal when ``by`` (a functional administrator) may not issue a token for ``user``:
-    they must share a municipality, since the token acts as the user. Superusers and the server's
-    management commands (``by`` None) may issue for anyone."""
+    """A Dutch refusal when ``by`` (an administrator) may not issue a token for ``user``: the token acts as
+    the user, so only for a user ``by`` manages (``accounts.selectors.users_manageable_by``: for a functional
+    administrator, every membership of the user within the administrator's municipalities). Superusers and
+    the server's management commands (``by`` None) may issue for anyone."""
     if by is None or by.is_superuser:
         return None
-    if user.municipalities.filter(pk__in=by.municipalities.values("pk")).exists():
+    if user_manageable_by(user, by):
         return None
-    return (f"U kunt geen token uitgeven voor {user.username}: deze gebruiker werkt niet voor een van uw "
-            "gemeenten. Vraag een beheerder van die gemeente.")
+    return (f"U kunt geen token uitgeven voor {user.username}: deze gebruiker werkt niet (alleen) voor uw "
+            "gemeenten. Vraag de beheerder van de installatie.")
 
 
 def user_token_issue(*, user, name: str, expiry_date=None, by=None):

@@ -4,29 +4,15 @@ from django import forms
 from django.contrib import admin, messages
 
 from accounts.admin import MunicipalityAdmin
-from accounts.admin_mixins import FunctionalAdminMixin, MunicipalityScopedAdminMixin, ReadOnlyAdminMixin, admin_scope
+from accounts.admin_mixins import FunctionalAdminMixin, MunicipalityScopedAdminMixin, ReadOnlyAdminMixin
 from accounts.models import Municipality
-from accounts.permissions import is_superuser
+from accounts.permissions import is_functional_admin
 
 from .history import case_history_text
 from .models import Case, CaseHistory, CasePolicy, CaseSignal, PeriodClose, RoutingRule, Tray, TrayAllocation
 from .presets import PRESETS, routing_preset_install
 from .routing import describe_conditions
 from .services import MAX_TRAY_CAPACITY
-
-
-class OwnMunicipalitiesMixin(MunicipalityScopedAdminMixin):
-    """Configuration of a municipality: a functional administrator sees and chooses only their own
-    municipalities (and their trays). Superusers: all."""
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if is_superuser(request.user):
-            pass  # every municipality and tray, in the related admin's order
-        elif db_field.related_model is Municipality:
-            kwargs["queryset"] = admin_scope(Municipality.objects.all(), request.user, municipality_lookup="pk")
-        elif db_field.related_model is Tray:
-            kwargs["queryset"] = admin_scope(Tray.objects.all(), request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 def _capacity_in_range(value):
@@ -46,7 +32,7 @@ class TrayForm(forms.ModelForm):
 
 
 @admin.register(Tray)
-class TrayAdmin(OwnMunicipalitiesMixin, FunctionalAdminMixin, admin.ModelAdmin):
+class TrayAdmin(MunicipalityScopedAdminMixin, admin.ModelAdmin):
     form = TrayForm
     list_display = ("name", "code", "municipality", "contact_kind", "monthly_capacity", "capacity_fallback",
                     "requires_contact", "missing_contact_fallback", "end_outcome", "is_active")
@@ -57,7 +43,7 @@ class TrayAdmin(OwnMunicipalitiesMixin, FunctionalAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(OwnMunicipalitiesMixin, FunctionalAdminMixin, admin.ModelAdmin):
+class RoutingRuleAdmin(MunicipalityScopedAdminMixin, admin.ModelAdmin):
     list_display = ("position", "name", "municipality", "conditions", "tray", "priority", "is_active")
     list_display_links = ("name",)
     list_filter = ("municipality", "is_active", "tray")
@@ -78,7 +64,7 @@ class RoutingRuleAdmin(OwnMunicipalitiesMixin, FunctionalAdminMixin, admin.Model
 
 
 @admin.register(TrayAllocation)
-class TrayAllocationAdmin(OwnMunicipalitiesMixin, FunctionalAdminMixin, admin.ModelAdmin):
+class TrayAllocationAdmin(MunicipalityScopedAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "municipality", "position", "is_active")
     list_filter = ("municipality",)
 
@@ -98,7 +84,7 @@ def _preset_action(key):
 
 
 @admin.register(CasePolicy)
-class CasePolicyAdmin(OwnMunicipalitiesMixin, FunctionalAdminMixin, admin.ModelAdmin):
+class CasePolicyAdmin(MunicipalityScopedAdminMixin, admin.ModelAdmin):
     list_display = ("municipality", "reopen_term_months", "repeat_window_months", "default_tray")
     actions = [_preset_action(key) for key in sorted(PRESETS)]
 
@@ -196,10 +182,22 @@ class MunicipalityWithRoutingAdmin(MunicipalityAdmin):
     inlines = [CasePolicyInline, TrayInline]
     fieldsets = (*MunicipalityAdmin.fieldsets, ("Routering (afwegingskader)", {"fields": ("routing_preset",)}))
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not is_functional_admin(request.user):  # the installation administrator: not its call
+            return fieldsets[:-1]
+        return fieldsets
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is None or not is_functional_admin(request.user):
+            return type(form.__name__, (form,), {"routing_preset": None})  # not in the form at all
+        return form
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         key = form.cleaned_data.get("routing_preset")
-        if key:
+        if key and is_functional_admin(request.user):
             result = routing_preset_install(municipality=form.instance, preset=key)
             self.message_user(request, f"Voorinstelling {result.preset.title} geïnstalleerd: {result.trays} bakjes, "
                                        f"{result.rules} regels.", messages.SUCCESS)

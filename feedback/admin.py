@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q
 
-from accounts.admin_mixins import FunctionalAdminMixin, MunicipalityScopedAdminMixin, ReadOnlyAdminMixin
+from accounts.admin_mixins import InstallationAdminMixin, MunicipalityScopedAdminMixin, ReadOnlyAdminMixin
 
 from . import services, webhooks
 from .models import DeliveryStatus, FeedbackEvent, WebhookDelivery, WebhookEndpoint
@@ -42,14 +42,18 @@ def _show_secret(request, endpoint, secret: str) -> None:
 
 
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(FunctionalAdminMixin, admin.ModelAdmin):
-    """Creating an endpoint generates its secret, shown once; the action 'nieuw geheim' rotates it."""
+class WebhookEndpointAdmin(InstallationAdminMixin, admin.ModelAdmin):
+    """Creating an endpoint generates its secret, shown once; the action 'nieuw geheim' rotates it.
+    Installation-wide (security review D4): an endpoint receives its creditor's feed of every municipality.
+    The deliveries themselves name signals and outcomes (case data): a municipality's functional
+    administrator sees their own under 'webhookbezorgingen'; the installation administrator sees each
+    endpoint's backlog and failures here and resends what was given up with the action."""
 
     form = WebhookEndpointForm
     list_display = ("creditor", "url", "active", "pending", "failures", "retry_at", "created_at")
     list_filter = ("active", "creditor")
     readonly_fields = ("secret_hint", "created_at", "failures", "retry_at")
-    actions = ["rotate_secret"]
+    actions = ["rotate_secret", "retry_failed"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("creditor").annotate(
@@ -83,6 +87,12 @@ class WebhookEndpointAdmin(FunctionalAdminMixin, admin.ModelAdmin):
     def rotate_secret(self, request, queryset):
         for endpoint in queryset.select_related("creditor"):
             _show_secret(request, endpoint, services.webhook_endpoint_rotate_secret(endpoint=endpoint))
+
+    @admin.action(description="Opgegeven bezorgingen opnieuw versturen")
+    def retry_failed(self, request, queryset):
+        failed = WebhookDelivery.objects.filter(endpoint__in=queryset, status=DeliveryStatus.FAILED)
+        count = services.webhook_deliveries_retry(delivery_ids=failed.values_list("pk", flat=True))
+        self.message_user(request, f"{count} bezorging(en) worden opnieuw verstuurd.", messages.SUCCESS)
 
 
 @admin.register(WebhookDelivery)

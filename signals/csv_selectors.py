@@ -6,8 +6,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts import permissions
+from accounts.models import Municipality
 
-from .models import Creditor, CsvImport
+from .models import Creditor, CsvImport, Delivery
 from .services import AL_ONTVANGEN, GEWEIGERD, ONTVANGEN
 
 # An open import whose last progress (upload or processed step) is older than this has stalled:
@@ -28,11 +29,28 @@ def csv_import_ids_stalled(*, older_than: dt.timedelta = STALLED_AFTER) -> list:
 RECENT_IMPORTS = 20
 
 
+def csv_import_municipalities_for_user(*, user):
+    """The municipalities an upload by ``user`` is limited to: a functional administrator's own (rows for
+    another gemeentecode are refused per row); None for creditor staff and superusers (no limit: a creditor
+    delivers for every municipality it serves)."""
+    if permissions.is_superuser(user) or not permissions.is_functional_admin(user):
+        return None
+    return list(user.municipalities.all())
+
+
 def csv_import_list_for_user(*, user) -> QuerySet[CsvImport]:
-    """The imports a user may see: an administrator all, creditor staff their creditor's."""
-    return (CsvImport.objects.visible_to(user, roles=permissions.can_import_signals,
-                                         unscoped=permissions.is_functional_admin)
-            .select_related("creditor", "uploaded_by").defer("content", "results"))
+    """The imports a user may see (security review D5): creditor staff their creditor's; a functional
+    administrator the uploads limited to their own municipalities (by them or a fellow administrator of
+    those municipalities), never a creditor's own upload, which may hold any municipality's rows;
+    superusers all."""
+    imports = CsvImport.objects.visible_to(user, roles=permissions.can_import_signals,
+                                           unscoped=permissions.is_superuser)
+    own = csv_import_municipalities_for_user(user=user)
+    if own is not None:  # a functional administrator (municipal staff: no creditor, so visible_to gave none)
+        limited_to_own = CsvImport.objects.filter(municipalities__in=own).values("pk")
+        elsewhere = Municipality.objects.exclude(pk__in=[municipality.pk for municipality in own])
+        imports = CsvImport.objects.filter(pk__in=limited_to_own).exclude(municipalities__in=elsewhere)
+    return imports.select_related("creditor", "uploaded_by").defer("content", "results")
 
 
 def csv_import_get_for_user(*, user, import_id, with_results: bool = False) -> CsvImport | None:
@@ -43,13 +61,27 @@ def csv_import_get_for_user(*, user, import_id, with_results: bool = False) -> C
 
 
 def csv_import_creditors_for_user(*, user) -> QuerySet[Creditor]:
-    """The creditors a user may import for."""
+    """The creditors a user may import for: creditor staff their own; a functional administrator of at least
+    one municipality every active creditor (on its behalf, for their own municipalities' rows only)."""
     if not permissions.can_import_signals(user):
         return Creditor.objects.none()
     creditors = Creditor.objects.filter(is_active=True)
-    if permissions.is_functional_admin(user):
+    if permissions.is_superuser(user):
         return creditors
+    if permissions.is_functional_admin(user):
+        return creditors if csv_import_municipalities_for_user(user=user) else Creditor.objects.none()
     return creditors.filter(pk=user.creditor_id)
+
+
+def deliveries_for_admin(*, user) -> QuerySet[Delivery]:
+    """The deliveries a user sees in /beheer/: superusers all; a functional administrator those of the CSV
+    imports they see (an API delivery holds rows for many municipalities, and its results name them)."""
+    if permissions.is_superuser(user):
+        return Delivery.objects.all()
+    if not permissions.is_functional_admin(user):
+        return Delivery.objects.none()
+    return Delivery.objects.filter(pk__in=CsvImport.deliveries.through.objects.filter(
+        csvimport__in=csv_import_list_for_user(user=user).values("pk")).values("delivery_id"))
 
 
 def results_ordered(results: list[dict]) -> list[dict]:

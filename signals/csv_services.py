@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from .csv_columns import row_to_item
 from .csv_format import CsvFileError, inspect_csv, iter_rows, printable
-from .csv_selectors import FINISHED_STATES
+from .csv_selectors import FINISHED_STATES, csv_import_municipalities_for_user
 from .models import Creditor, CsvImport, Source
 from .schemas import MAX_SIGNALS_PER_DELIVERY, FieldError, Unusable, has_unstorable_text
 from .services import AL_ONTVANGEN, GEWEIGERD, ONTVANGEN, delivery_create
@@ -65,14 +65,27 @@ def _row_result(row_number: int, signal_id: str | None, status: str, errors: Ite
     return result
 
 
+def _outside_municipalities(item: dict, municipality_codes: dict[str, str]) -> list[FieldError]:
+    """A functional administrator's upload: a row for another gemeentecode is refused (security review D5)."""
+    code = item.get("gemeentecode")
+    if code in municipality_codes:
+        return []
+    own = ", ".join(f"{code} ({name})" for code, name in sorted(municipality_codes.items()))
+    return [FieldError("gemeentecode", "not_your_municipality",
+                       f"U kunt alleen signalen importeren voor uw eigen gemeenten: {own}.")]
+
+
 def process_rows(*, creditor: Creditor, columns: tuple[str, ...], rows: list[tuple[int, list[str]]],
-                 actor: str = ""):
-    """Hand one chunk (≤ 1,000 rows) to the delivery service; return (delivery, row results)."""
+                 actor: str = "", municipality_codes: dict[str, str] | None = None):
+    """Hand one chunk (≤ 1,000 rows) to the delivery service; return (delivery, row results).
+    ``municipality_codes`` (code → name): only rows for these municipalities (None: any)."""
     results: list[dict | None] = [None] * len(rows)
     items: list[dict] = []
     positions: list[int] = []
     for position, (row_number, cells) in enumerate(rows):
         item, errors = row_to_item(columns, cells)
+        if not errors and municipality_codes is not None:
+            errors = _outside_municipalities(item, municipality_codes)
         if errors:
             results[position] = _row_result(row_number, _raw_signal_id(columns, cells), GEWEIGERD, errors)
         else:
@@ -115,6 +128,9 @@ def csv_import_create(*, creditor: Creditor, uploaded_by=None, file_name: str, c
     """
     if not creditor.is_active:
         raise CsvFileError(f"Vastelastenpartner {creditor.name} is niet actief.")
+    limited_to = csv_import_municipalities_for_user(user=uploaded_by) if uploaded_by is not None else None
+    if limited_to == []:
+        raise CsvFileError("U hoort bij geen gemeente, dus u kunt geen signalen importeren.")
     layout = inspect_csv(content)
     with transaction.atomic():
         csv_import = CsvImport.objects.create(
@@ -124,6 +140,8 @@ def csv_import_create(*, creditor: Creditor, uploaded_by=None, file_name: str, c
             content=content,
             rows_total=layout.rows_total,
         )
+        if limited_to:
+            csv_import.municipalities.set(limited_to)
         if enqueue:
             csv_import_process.delay_on_commit(str(csv_import.pk))
     return csv_import
@@ -180,6 +198,7 @@ def _run(import_id, time_budget: float | None, in_hand: list[int]) -> bool:
     content = bytes(CsvImport.objects.values_list("content", flat=True).get(pk=import_id))  # one copy kept
     layout = inspect_csv(content)
     actor = csv_import.uploaded_by.get_username() if csv_import.uploaded_by else ""
+    municipality_codes = dict(csv_import.municipalities.values_list("cbs_code", "name")) or None
     CsvImport.objects.filter(pk=import_id, state=CsvImport.State.WACHTEND).update(state=CsvImport.State.BEZIG)
     rows_per_step = _rows_per_step(layout.rows_total)
     started = time.monotonic()
@@ -208,7 +227,7 @@ def _run(import_id, time_budget: float | None, in_hand: list[int]) -> bool:
             for start in range(0, len(step), CHUNK_SIZE):
                 delivery, chunk_results = process_rows(
                     creditor=csv_import.creditor, columns=layout.columns,
-                    rows=step[start : start + CHUNK_SIZE], actor=actor,
+                    rows=step[start : start + CHUNK_SIZE], actor=actor, municipality_codes=municipality_codes,
                 )
                 step_results.extend(_storable(chunk_results))
                 if delivery is not None:

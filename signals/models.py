@@ -318,6 +318,11 @@ class CsvImport(models.Model):
     results = models.JSONField("resultaten per regel", default=list)
     error = models.CharField("foutmelding", max_length=500, blank=True)
     deliveries = models.ManyToManyField(Delivery, blank=True, related_name="csv_imports")
+    # A functional administrator's upload: only rows for these municipalities are imported (the others are
+    # refused per row), and only administrators of all of them see it (security review D5). Empty: a
+    # creditor's own upload, which may hold rows for any municipality (signals.csv_selectors).
+    municipalities = models.ManyToManyField("accounts.Municipality", verbose_name="beperkt tot gemeenten",
+                                            blank=True, related_name="+")
 
     objects = CreditorScopedQuerySet.as_manager()
 

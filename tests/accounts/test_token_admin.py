@@ -1,5 +1,6 @@
-"""API tokens in the admin: a functional administrator issues, sees and revokes tokens only for users of their own
-municipalities (a token acts as its user in /api/v1/gemeente/); every issue and revoke is logged, never the key."""
+"""API tokens in the admin: a functional administrator issues, sees and revokes tokens only for users who work
+for their own municipalities only (a token acts as its user in /api/v1/gemeente/, so a user shared with another
+municipality is out of reach: security review D1); every issue and revoke is logged, never the key."""
 import logging
 
 import pytest
@@ -27,6 +28,7 @@ def people(towns):
         "admin": UserFactory(username="fb-proefdorp", role=Role.FUNCTIONEEL_BEHEERDER, is_staff=True,
                              municipalities=[here]),
         "worker": UserFactory(username="werker-hier", municipalities=[here]),
+        "lead": UserFactory(username="leider-hier", role=Role.TEAMLEIDER, municipalities=[here]),
         "both": UserFactory(username="leider-beide", role=Role.TEAMLEIDER, municipalities=[here, there]),
         "stranger": UserFactory(username="werker-elders", municipalities=[there]),
         "lead_elsewhere": UserFactory(username="leider-elders", role=Role.TEAMLEIDER, municipalities=[there]),
@@ -41,23 +43,25 @@ def can_call_the_api(key: str) -> bool:
 def test_only_users_of_the_admins_municipalities_can_be_chosen(client, people):
     client.force_login(people["admin"])
     page = client.get(ADD).content.decode()
-    assert "werker-hier" in page and "leider-beide" in page
+    assert "werker-hier" in page and "leider-hier" in page
     assert "werker-elders" not in page and "leider-elders" not in page and "kcc-zonder-gemeente" not in page
-    # A user shared with another municipality appears once (no duplicates from the join).
-    assert page.count(f'value="{people["both"].pk}"') == 1
+    # A user shared with another municipality is not offered: the token would act in the other one too.
+    assert "leider-beide" not in page
 
 
 def test_issuing_for_a_user_of_another_municipality_is_refused_with_a_dutch_message(client, people, caplog):
     client.force_login(people["admin"])
-    for target in ("stranger", "lead_elsewhere", "nowhere"):
+    for target in ("stranger", "lead_elsewhere", "nowhere", "both"):
         refused = client.post(ADD, {"name": "overname", "user": people[target].pk})
         assert refused.status_code == 200
-        assert "van een van uw gemeenten" in refused.content.decode()
+        assert "die alleen voor uw gemeenten werkt" in refused.content.decode()
     assert not UserAPIKey.objects.exists()
     # The service refuses too, whoever calls it.
     with caplog.at_level(logging.WARNING, logger="accounts.services"), pytest.raises(ValidationError) as refused:
         user_token_issue(user=people["stranger"], name="x", by=people["admin"])
-    assert "werkt niet voor een van uw gemeenten" in refused.value.messages[0]
+    assert "werkt niet (alleen) voor uw gemeenten" in refused.value.messages[0]
+    with pytest.raises(ValidationError):
+        user_token_issue(user=people["both"], name="x", by=people["admin"])
     assert "refused" in caplog.text and "werker-elders" in caplog.text
     assert not UserAPIKey.objects.exists()
 
@@ -65,29 +69,31 @@ def test_issuing_for_a_user_of_another_municipality_is_refused_with_a_dutch_mess
 def test_issuing_for_an_own_user_works_shows_the_token_once_and_logs_without_the_key(client, people, caplog):
     client.force_login(people["admin"])
     with caplog.at_level(logging.INFO, logger="accounts.services"):
-        response = client.post(ADD, {"name": "kcc", "user": people["both"].pk}, follow=True)
+        response = client.post(ADD, {"name": "kcc", "user": people["lead"].pk}, follow=True)
     assert response.status_code == 200
     api_key = UserAPIKey.objects.get()
-    assert api_key.user == people["both"] and api_key.name == "kcc"
+    assert api_key.user == people["lead"] and api_key.name == "kcc"
     page = response.content.decode()
     key = page.split("is: ", 1)[1].split(" ", 1)[0]
     assert key.startswith(api_key.prefix + ".") and "niet nog eens getoond" in page
     assert can_call_the_api(key)
     (record,) = [r for r in caplog.records if "issued" in r.getMessage()]
     line = record.getMessage()
-    assert "fb-proefdorp" in line and "leider-beide" in line and api_key.prefix in line
+    assert "fb-proefdorp" in line and "leider-hier" in line and api_key.prefix in line
     assert key not in caplog.text and key.split(".", 1)[1] not in caplog.text
 
 
 def test_the_list_shows_only_tokens_of_own_users_and_others_cannot_be_opened_or_revoked(client, people, caplog):
     own, _ = user_token_issue(user=people["worker"], name="eigen")
-    shared, _ = user_token_issue(user=people["both"], name="gedeeld")
+    shared, _ = user_token_issue(user=people["lead"], name="gedeeld")
     foreign, foreign_key = user_token_issue(user=people["stranger"], name="vreemd")
+    both, both_key = user_token_issue(user=people["both"], name="beide")
     client.force_login(people["admin"])
     response = client.get(LIST)
     listing = response.content.decode()
     assert own.prefix in listing and shared.prefix in listing and foreign.prefix not in listing
-    assert response.context["cl"].result_count == 2  # one row each, not one per shared municipality
+    assert both.prefix not in listing  # the token of a user shared with another municipality: not theirs
+    assert response.context["cl"].result_count == 2
     assert client.get(f"{LIST}{foreign.pk}/change/").status_code == 302  # "does not exist" → back to the list
     # A crafted action on a foreign token touches nothing.
     client.post(LIST, {"action": "revoke", "_selected_action": [foreign.pk, own.pk]})
@@ -98,7 +104,7 @@ def test_the_list_shows_only_tokens_of_own_users_and_others_cannot_be_opened_or_
         client.post(f"{LIST}{shared.pk}/change/", {"name": "gedeeld", "revoked": "on"})
     assert UserAPIKey.objects.get(pk=shared.pk).revoked
     (record,) = [r for r in caplog.records if "revoked" in r.getMessage() and shared.prefix in r.getMessage()]
-    assert "by=fb-proefdorp" in record.getMessage() and "for=leider-beide" in record.getMessage()
+    assert "by=fb-proefdorp" in record.getMessage() and "for=leider-hier" in record.getMessage()
 
 
 def test_a_superuser_sees_and_issues_for_everyone(client, people):

@@ -272,7 +272,7 @@ def test_command_adds_an_endpoint_and_prints_the_secret_once(api, capsys, settin
 
 def test_admin_shows_the_secret_once_and_refuses_http(api, client, settings, municipality):
     settings.WEBHOOK_ALLOW_HTTP = False
-    admin = UserFactory(role="functioneel_beheerder", municipalities=[municipality])
+    admin = UserFactory(role="installatiebeheerder")  # installation-wide (security review D4)
     client.force_login(admin)
     url = "/beheer/feedback/webhookendpoint/add/"
     refused = client.post(url, {"creditor": api.creditor.pk, "url": "http://partner.example.nl/x", "active": "on"})
@@ -293,8 +293,10 @@ def test_admin_shows_the_secret_once_and_refuses_http(api, client, settings, mun
     edited = WebhookEndpoint.objects.get()
     assert (edited.url, edited.active, edited.creditor, edited.secret) == (
         "https://partner.example.nl/nieuw", False, api.creditor, endpoint.secret)
-    assert client.get("/beheer/feedback/webhookdelivery/").status_code == 200
-    # A case worker has no business here.
+    # A case worker has no business here, nor a municipality's functional administrator.
+    client.force_login(UserFactory(role="functioneel_beheerder", municipalities=[municipality]))
+    assert client.get("/beheer/feedback/webhookendpoint/").status_code == 403
+    assert client.get("/beheer/feedback/webhookdelivery/").status_code == 200  # their own municipality's
     client.force_login(UserFactory(municipalities=[municipality]))
     assert client.get("/beheer/feedback/webhookendpoint/").status_code == 302
 
@@ -421,7 +423,7 @@ def test_other_forms_of_internal_addresses_are_refused_and_unknown_names_accepte
 
 def test_the_admin_refuses_an_internal_address_on_the_field(api, client, settings, municipality):
     settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
-    client.force_login(UserFactory(role="functioneel_beheerder", municipalities=[municipality]))
+    client.force_login(UserFactory(role="installatiebeheerder"))
     page = client.post("/beheer/feedback/webhookendpoint/add/", {
         "creditor": api.creditor.pk, "url": "https://169.254.169.254/latest/meta-data/", "active": "on"})
     assert page.status_code == 200

@@ -370,7 +370,7 @@ def test_a_file_that_is_too_large_is_refused(creditor_client, settings):
 
 def test_a_functional_administrator_picks_the_creditor(client, creditor, municipality,
                                                       django_capture_on_commit_callbacks):
-    client.force_login(UserFactory(role=Role.FUNCTIONEEL_BEHEERDER))
+    client.force_login(UserFactory(role=Role.FUNCTIONEEL_BEHEERDER, municipalities=[municipality]))
     content = make_csv([flatten(signal_payload(1))])
 
     without = upload(client, content)

@@ -35,6 +35,8 @@ DEMO_USERS = [
     ("rivierenland", "Rik Rivierenland", Role.VROEGSIGNALEERDER, ["0216", "0281"], None),
     ("beheerder", "Fatima Beheerder", Role.FUNCTIONEEL_BEHEERDER, ["0518", "0363", "0216", "0281"], None),
     ("verhuurder", "Vera Verhuurder", Role.VASTELASTENPARTNER, [], "Particuliere Verhuurder Demo"),
+    # municipalities, creditors, their keys and webhooks, functional administrators (no case data)
+    ("installatie", "Ilse Installatie", Role.INSTALLATIEBEHEERDER, [], None),
 ]
 DEMO_KEY_NAME = "demo (make run)"
 
