@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "vroegsignalering.common.ratelimit_middleware.RateLimitMiddleware",  # per IP: sign-in, unauthenticated API (issue 11)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -277,3 +278,16 @@ LOGGING = {
         **({"celery.app.trace": {"level": "WARNING"}} if CELERY_TASK_ALWAYS_EAGER else {}),
     },
 }
+
+# --- Rate limits and log privacy (issue 11) ---
+# Per client IP (vroegsignalering/common/ratelimit.py): POSTs to the sign-in pages, and API requests
+# without (valid) credentials. "N/s|m|h|d" or "N/<k>m" ("20/min", "100/5m"). The creditor and user-token
+# limit is API_RATE_LIMIT above.
+LOGIN_RATE_LIMIT = env("LOGIN_RATE_LIMIT", default="20/min")
+LOGIN_RATE_LIMIT_PATHS = env.list("LOGIN_RATE_LIMIT_PATHS", default=["/inloggen", "/beheer/login/"])
+UNAUTHENTICATED_RATE_LIMIT = env("UNAUTHENTICATED_RATE_LIMIT", default="60/min")
+# Proxies in front of the app whose X-Forwarded-For entries are believed (0: use REMOTE_ADDR only).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# django-ratelimit counts in this cache (Redis in production: atomic INCR); it is not in INSTALLED_APPS,
+# as its system check calls LocMemCache an error, while the embedded run is one process where it is exact.
+RATELIMIT_USE_CACHE = "default"
