@@ -6,7 +6,6 @@ creditor API: the two live in separate tables and headers.
 """
 import re
 
-from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.permissions import BasePermission

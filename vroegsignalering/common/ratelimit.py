@@ -62,15 +62,21 @@ def client_ip(request) -> str:
     if trusted > 0:
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         forwarded = [part for part in forwarded if part]
-        if len(forwarded) >= trusted:
+        if len(forwarded) >= trusted and _ip(forwarded[-trusted]) is not None:
             address = forwarded[-trusted]
-    try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-    except ValueError:
+    ip = _ip(address)
+    if ip is None:
         return address[:64] or "onbekend"
     if ip.version == 6:
         return str(ipaddress.ip_network(f"{ip}/{IPV6_PREFIX}", strict=False).network_address)
     return str(ip)
+
+
+def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text.split("%", 1)[0])  # without an IPv6 zone id
+    except ValueError:
+        return None
 
 
 class AtomicRateThrottle(BaseThrottle):
