@@ -55,8 +55,11 @@ if os.path.isdir("/dev/shm"):
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
-# The default format plus the response time in milliseconds.
-access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
+# The default format plus the response time in milliseconds; the request line is method, path (never the
+# query string: an admin search ?q=<BSN> would land in the log) and protocol, the Referer has no query
+# string either. GunicornLogger strips query strings from every atom and masks personal data (D13).
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
+logger_class = "vroegsignalering.common.gunicorn_logging.GunicornLogger"
 
 # No control socket: it is not used, and the container's home may not be writable.
 control_socket_disable = True

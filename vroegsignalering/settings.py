@@ -267,8 +267,15 @@ CELERY_BEAT_SCHEDULE: dict = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "vroegsignalering.common.request_id.RequestIdLogFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"]}},
+    "filters": {
+        "request_id": {"()": "vroegsignalering.common.request_id.RequestIdLogFilter"},
+        # No personal data in logs (D13): URL patterns instead of paths with ids, then masking of query
+        # strings, BSN-like numbers, e-mail addresses and phone numbers (vroegsignalering/common/logging.py).
+        "request_path": {"()": "vroegsignalering.common.logging.RequestPathFilter"},
+        "personal_data": {"()": "vroegsignalering.common.logging.PersonalDataFilter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler",
+                             "filters": ["request_id", "request_path", "personal_data"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO").upper()},
     # httpx logs every request at INFO; the BSN-bearing traffic to the BRP stays out of the logs.
     "loggers": {
