@@ -7,7 +7,8 @@ and the worker's log handlers get the same personal-data filter as Django's.
 """
 import os
 
-from celery import Celery, Task
+from celery import Celery
+from celery.contrib.django.task import DjangoTask
 from celery.signals import after_setup_logger, after_setup_task_logger
 from celery.utils.saferepr import saferepr
 
@@ -16,8 +17,9 @@ from vroegsignalering.common.logging import PersonalDataFilter, mask
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vroegsignalering.settings")
 
 
-class MaskedArgumentsTask(Task):
-    """A task whose arguments are shown masked (``argsrepr``); the arguments themselves are unchanged."""
+class MaskedArgumentsTask(DjangoTask):
+    """Celery's Django task (``delay_on_commit``) whose arguments are shown masked (``argsrepr``); the
+    arguments themselves are unchanged."""
 
     def apply_async(self, args=None, kwargs=None, *rest, **options):
         options.setdefault("argsrepr", mask(saferepr(tuple(args or ()))))

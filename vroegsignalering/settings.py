@@ -55,7 +55,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "vroegsignalering.common.ratelimit_middleware.RateLimitMiddleware",  # per IP: sign-in, unauthenticated API (issue 11)
+    "vroegsignalering.common.ratelimit_middleware.RateLimitMiddleware",  # per-IP limits (issue 11)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -281,6 +281,10 @@ LOGGING = {
     "loggers": {
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
+        # Even at LOG_LEVEL=DEBUG: template lookups log the whole context (names, birth dates) and SQL
+        # its parameters (BSNs); neither may reach a log (D13).
+        "django.template": {"level": "INFO"},
+        "django.db.backends": {"level": "INFO"},
         # Eager Celery (the embedded default) would log every task run in the web process.
         **({"celery.app.trace": {"level": "WARNING"}} if CELERY_TASK_ALWAYS_EAGER else {}),
     },

@@ -2,7 +2,7 @@
 Only gunicorn loads this module (``logger_class`` in gunicorn.conf.py)."""
 from gunicorn.glogging import Logger as _GunicornLogger
 
-from .logging import PersonalDataFilter, mask
+from .logging import PersonalDataFilter, mask, url_pattern
 
 
 def _strip_query(value: str) -> str:
@@ -10,8 +10,11 @@ def _strip_query(value: str) -> str:
 
 
 class GunicornLogger(_GunicornLogger):
-    """gunicorn's logger with the query string left out of the access log (``%(r)s``, ``%(q)s``,
-    the Referer ``%(f)s`` and header/environ atoms) and the personal-data filter on its handlers."""
+    """gunicorn's logger without personal data in the access log: the path is the URL pattern it
+    matched (``/api/v1/signalen/<signaal_id:signaalId>``: the ids in a path are the caller's data;
+    ``%(U)s`` and ``%(r)s``), no query string anywhere (``%(q)s``, the Referer ``%(f)s``, header and
+    environ atoms), masked values; the request id (``%({x-request-id}o)s``) joins a line to the app's
+    logs. Its handlers get the personal-data filter."""
 
     def setup(self, cfg):
         super().setup(cfg)
@@ -28,9 +31,10 @@ class GunicornLogger(_GunicornLogger):
             req = _Headers([(name, _strip_query(value) if name.lower() == "referer" else value)
                             for name, value in headers])
         atoms = super().atoms(resp, req, environ, request_time)
-        atoms["q"] = "-"
-        for name in ("r", "U", "f"):
-            atoms[name] = mask(str(atoms[name]))
+        pattern = url_pattern(environ.get("PATH_INFO") or "/")
+        atoms.update({"q": "-", "U": pattern, "r": f"{atoms['m']} {pattern} {atoms['H']}", "f": mask(str(atoms["f"]))})
+        for key in [key for key in atoms if key.endswith("}e") or key.endswith("}i")]:
+            atoms[key] = mask(_strip_query(str(atoms[key])))
         return atoms
 
 
