@@ -7,12 +7,20 @@ import datetime as dt
 import io
 import json
 import logging
+import os
 import runpy
+import socket
+import subprocess
+import sys
+import time
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import quote
 
+import httpx
 import pytest
+from django.conf import settings as django_settings
 from django.core.signals import request_started
 from django.http import BadHeaderError
 from django.utils import timezone
@@ -256,3 +264,57 @@ def test_every_task_is_enqueued_with_internal_ids_only():
                         offending.append(f"{path.relative_to(ROOT)}:{node.lineno}: {ast.unparse(node)}")
     assert calls >= 10  # the scan found the enqueuing calls
     assert offending == []
+
+
+def _database_url(database: dict) -> str | None:
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{database['NAME']}"
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        password = f":{quote(database['PASSWORD'])}" if database.get("PASSWORD") else ""
+        return (f"postgres://{quote(database['USER'])}{password}@{database['HOST'] or '127.0.0.1'}:"
+                f"{database['PORT'] or 5432}/{database['NAME']}")
+    return None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_real_gunicorn_logs_no_personal_data(settings, client):
+    """gunicorn itself, as gunicorn.conf.py configures it, on loopback against the test database: an admin
+    search by BSN and by name, a 404 on a signal id with a name in it, a Referer with a query string."""
+    database_url = _database_url(settings.DATABASES["default"])
+    if database_url is None:
+        pytest.skip("only SQLite and PostgreSQL test databases are passed on to gunicorn here")
+    the_hague = Municipality.objects.create(cbs_code="0518", name="'s-Gravenhage", inhabitants=566_221)
+    key = issued_key(CreditorFactory(name="Woningcorporatie Haaglanden", kinds=["huur"]))
+    client.force_login(UserFactory(role=Role.FUNCTIONEEL_BEHEERDER, municipalities=[the_hague], is_staff=True,
+                                   is_superuser=True))
+    cookie = f"{django_settings.SESSION_COOKIE_NAME}={client.cookies[django_settings.SESSION_COOKIE_NAME].value}"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "DATABASE_URL": database_url, "WEB_CONCURRENCY": "1", "GUNICORN_THREADS": "2",
+           "LOG_LEVEL": "debug", "GUNICORN_MAX_REQUESTS": "0"}
+    command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"]
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"{base}/inloggen", timeout=2)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline and server.poll() is None, "gunicorn did not start"
+                time.sleep(0.2)
+        with httpx.Client(base_url=base, headers={"Cookie": cookie}, timeout=10) as http:
+            for query in (BSN, SURNAME, f"{POSTCODE} {HOUSE_NUMBER}", EMAIL, PHONE):
+                assert http.get("/beheer/signals/signal/", params={"q": query}).status_code == 200
+            assert http.get("/inloggen", params={"naam": SURNAME},
+                            headers={"Referer": f"{base}/werkvoorraad?q={SURNAME}+{BSN}"}).status_code in (200, 302)
+        answer = httpx.get(f"{base}/api/v1/signalen/{SURNAME}-{BSN}", params={"bsn": BSN}, headers={"X-Api-Key": key})
+        assert answer.status_code == 404
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0]
+    assert '"GET /beheer/signals/signal/ HTTP/1.1" 200' in output, output  # the access log is there
+    assert "Not Found: /api/v1/signalen/<signaal_id:signaalId>" in output, output
+    assert hits(output) == [], output

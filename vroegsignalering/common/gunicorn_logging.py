@@ -9,6 +9,11 @@ def _strip_query(value: str) -> str:
     return value.split("?", 1)[0] if value else value
 
 
+def _paths_as_patterns(args: tuple) -> tuple:
+    return tuple(url_pattern(arg.split("?", 1)[0]) if isinstance(arg, str) and arg.startswith("/") else arg
+                 for arg in args)
+
+
 class GunicornLogger(_GunicornLogger):
     """gunicorn's logger without personal data in the access log: the path is the URL pattern it
     matched (``/api/v1/signalen/<signaal_id:signaalId>``: the ids in a path are the caller's data;
@@ -23,6 +28,29 @@ class GunicornLogger(_GunicornLogger):
                 if not any(isinstance(f, PersonalDataFilter) for f in handler.filters):
                     handler.addFilter(PersonalDataFilter())
 
+    # gunicorn's own messages name a request's path ("GET /api/v1/signalen/<id>" at debug, "Error handling
+    # request <uri>"): the URL pattern instead.
+    def critical(self, msg, *args, **kwargs):
+        super().critical(msg, *_paths_as_patterns(args), **kwargs)
+
+    def error(self, msg, *args, **kwargs):
+        super().error(msg, *_paths_as_patterns(args), **kwargs)
+
+    def warning(self, msg, *args, **kwargs):
+        super().warning(msg, *_paths_as_patterns(args), **kwargs)
+
+    def info(self, msg, *args, **kwargs):
+        super().info(msg, *_paths_as_patterns(args), **kwargs)
+
+    def debug(self, msg, *args, **kwargs):
+        super().debug(msg, *_paths_as_patterns(args), **kwargs)
+
+    def exception(self, msg, *args, **kwargs):
+        super().exception(msg, *_paths_as_patterns(args), **kwargs)
+
+    def log(self, lvl, msg, *args, **kwargs):
+        super().log(lvl, msg, *_paths_as_patterns(args), **kwargs)
+
     def atoms(self, resp, req, environ, request_time):
         environ = {**environ, "RAW_URI": _strip_query(environ.get("RAW_URI", "")), "QUERY_STRING": "",
                    "HTTP_REFERER": _strip_query(environ.get("HTTP_REFERER", "")) or "-"}
@@ -33,7 +61,8 @@ class GunicornLogger(_GunicornLogger):
         atoms = super().atoms(resp, req, environ, request_time)
         pattern = url_pattern(environ.get("PATH_INFO") or "/")
         atoms.update({"q": "-", "U": pattern, "r": f"{atoms['m']} {pattern} {atoms['H']}", "f": mask(str(atoms["f"]))})
-        for key in [key for key in atoms if key.endswith("}e") or key.endswith("}i")]:
+        used = self.cfg.access_log_format.lower()  # header and environ atoms: only those the format shows
+        for key in [key for key in atoms if key.endswith(("}e", "}i")) and f"%({key.lower()})" in used]:
             atoms[key] = mask(_strip_query(str(atoms[key])))
         return atoms
 
@@ -41,3 +70,4 @@ class GunicornLogger(_GunicornLogger):
 class _Headers:
     def __init__(self, headers):
         self.headers = headers
+
