@@ -318,3 +318,11 @@ def test_the_real_gunicorn_logs_no_personal_data(settings, client):
     assert '"GET /beheer/signals/signal/ HTTP/1.1" 200' in output, output  # the access log is there
     assert "Not Found: /api/v1/signalen/<signaal_id:signaalId>" in output, output
     assert hits(output) == [], output
+
+
+def test_runserver_request_lines_name_the_url_pattern(captured_logs):
+    """The embedded run (``make run``) logs each request through ``django.server``."""
+    logging.getLogger("django.server").info('"%s" %s %s', f"GET /api/v1/signalen/{SURNAME}?q={BSN} HTTP/1.1", 404, 179)
+    logs = captured_logs.getvalue()
+    assert '"GET /api/v1/signalen/<signaal_id:signaalId> HTTP/1.1" 404 179' in logs
+    assert hits(logs) == []

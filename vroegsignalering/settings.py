@@ -285,6 +285,8 @@ LOGGING = {
         # its parameters (BSNs); neither may reach a log (D13).
         "django.template": {"level": "INFO"},
         "django.db.backends": {"level": "INFO"},
+        # runserver's request lines (the embedded run) through the filtered handler, not Django's default one.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # Eager Celery (the embedded default) would log every task run in the web process.
         **({"celery.app.trace": {"level": "WARNING"}} if CELERY_TASK_ALWAYS_EAGER else {}),
     },

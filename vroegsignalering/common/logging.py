@@ -85,9 +85,15 @@ def url_pattern(path: str) -> str:
 
 class RequestPathFilter(logging.Filter):
     """For ``django.request`` and ``django.security``: "Not Found: /api/v1/signalen/ZV-1" becomes
-    "Not Found: /api/v1/signalen/<str:signaal_id>" (the ids in a path are the caller's data)."""
+    "Not Found: /api/v1/signalen/<signaal_id:signaalId>" (the ids in a path are the caller's data); the
+    same for runserver's request lines (``django.server``, the embedded run)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == "django.server" and isinstance(record.args, tuple) and record.args \
+                and isinstance(record.args[0], str) and record.args[0].count(" ") == 2:
+            method, target, protocol = record.args[0].split(" ")  # runserver: "GET /path?query HTTP/1.1"
+            record.args = (f"{method} {url_pattern(target.split('?', 1)[0])} {protocol}", *record.args[1:])
+            return True
         request = getattr(record, "request", None)
         path = getattr(request, "path", None)
         if path and isinstance(record.args, tuple) and path in record.args:
