@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 import httpx
 import pytest
+from celery.signals import before_task_publish
 from django.conf import settings as django_settings
 from django.core.signals import request_started
 from django.http import BadHeaderError
@@ -37,7 +38,10 @@ from contacts.services import contact_attempt_register
 from demo.brp_fake.server import FakeBrpServer
 from feedback import services as feedback_services
 from signals.models import Signal, SignalStatus
+from signals.tasks import check_signal
+from tests.e2e_support import drop_connections
 from tests.factories import CreditorFactory, UserFactory, issued_key
+from vroegsignalering.celery import app
 from vroegsignalering.common.gunicorn_logging import GunicornLogger
 from vroegsignalering.common.logging import mask
 from vroegsignalering.common.vocab import ContactKind, Outcome
@@ -326,3 +330,30 @@ def test_runserver_request_lines_name_the_url_pattern(captured_logs):
     logs = captured_logs.getvalue()
     assert '"GET /api/v1/signalen/<signaal_id:signaalId> HTTP/1.1" 404 179' in logs
     assert hits(logs) == []
+
+
+def test_task_arguments_are_shown_masked_in_the_message():
+    """Defence in depth: were a task ever sent a personal value, the argument text Celery shows
+    (``argsrepr``/``kwargsrepr`` in events, monitoring and worker logs) is masked; the task still gets it."""
+    published = []
+
+    def capture(headers=None, body=None, **_kwargs):
+        published.append((headers, body))
+
+    app.conf.task_always_eager = False  # restored by the autouse _eager_celery fixture
+    saved = app.conf.broker_url, app.conf.task_default_queue
+    app.conf.broker_url, app.conf.task_default_queue = "memory://", f"privacy-{os.getpid()}"
+    drop_connections()
+    before_task_publish.connect(capture)
+    try:
+        check_signal.apply_async((BSN,))
+        check_signal.apply_async(kwargs={"signal_id": EMAIL})
+    finally:
+        before_task_publish.disconnect(capture)
+        with app.connection_for_write() as connection:
+            connection.default_channel.queue_purge(app.conf.task_default_queue)
+        app.conf.broker_url, app.conf.task_default_queue = saved
+        drop_connections()
+    (positional, positional_body), (named, named_body) = published
+    assert positional["argsrepr"] == "('[bsn]',)" and named["kwargsrepr"] == "{'signal_id': '[e-mail]'}"
+    assert list(positional_body[0]) == [BSN] and named_body[1] == {"signal_id": EMAIL}  # the task gets them unchanged
