@@ -33,9 +33,9 @@ def cache_kind(request, settings):
 
 
 def fresh_window(group: str, ident: str) -> None:
-    """Wait for a new window when less than a minute is left of this one: the burst must fit in one."""
+    """Wait for a new window when less than 20 s are left of this one: the burst must fit in one."""
     left = hit(group, ident, RATE, increment=False).retry_after
-    if left < 60:
+    if left < 20:
         time.sleep(left + 1)
 
 
