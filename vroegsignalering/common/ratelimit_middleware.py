@@ -42,7 +42,7 @@ class RateLimitMiddleware:
                 return too_many(request, usage)
             return self.get_response(request)
         usage = hit("unauthenticated-ip", ip, rate, increment=False)
-        if usage.exceeded:
+        if usage.count >= usage.limit:  # this IP's refused keys have used up the window
             return too_many(request, usage)
         response = self.get_response(request)
         if response.status_code == 401:  # a refused key or token counts against the IP
