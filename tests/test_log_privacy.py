@@ -99,8 +99,11 @@ def captured_logs():
     """The configured console handler writes into a buffer, with the root logger at DEBUG (as with
     LOG_LEVEL=DEBUG: the loggers the config pins keep their level)."""
     root = logging.getLogger()
-    handlers = [h for h in root.handlers if h.name == "console"]
-    assert handlers, "the LOGGING config puts the personal-data filter on the console handler"
+    # The configured handler, wherever the config attached it (root, django.server); an earlier test's
+    # Celery worker may have run the config again, leaving a second instance on one logger.
+    loggers = [root, *(lg for lg in logging.root.manager.loggerDict.values() if isinstance(lg, logging.Logger))]
+    handlers = list({id(h): h for lg in loggers for h in lg.handlers if h.name == "console"}.values())
+    assert handlers, "the LOGGING config's console handler"
     buffer = io.StringIO()
     saved_streams = [h.setStream(buffer) for h in handlers]
     saved_level = root.level
