@@ -55,8 +55,13 @@ if os.path.isdir("/dev/shm"):
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
-# The default format plus the response time in milliseconds.
-access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
+# The default format plus the response time in milliseconds and the request id. No personal data (D13):
+# the request line is method, the URL pattern the path matched (not the path: ids; never the query
+# string: an admin search ?q=<BSN>) and protocol; the Referer without its query string. GunicornLogger
+# (vroegsignalering/common/gunicorn_logging.py) does this for every atom, whatever the format.
+access_log_format = ('%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms '
+                     '%({x-request-id}o)s')
+logger_class = "vroegsignalering.common.gunicorn_logging.GunicornLogger"
 
 # No control socket: it is not used, and the container's home may not be writable.
 control_socket_disable = True

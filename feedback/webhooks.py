@@ -59,17 +59,72 @@ def signature_verify(secret: str, body: bytes, header: str, *, now: int, toleran
 # would tell whoever sets the address which internal names exist.
 ADDRESS_REFUSED = "Adres niet toegestaan of niet gevonden; alleen openbare internetadressen."
 
+# Every range of the IANA special-purpose address registries (iana-ipv4-special-registry,
+# iana-ipv6-special-registry, as of 2025), plus multicast, the deprecated IPv6 site-local and
+# IPv4-compatible ranges. None of them is an ordinary public web server: they are internal, unroutable,
+# for documentation or tests, or tunnel to an address inside them (6to4, Teredo, NAT64, IPv4-mapped),
+# which an IPv4 check would then never see. ``ipaddress.is_global`` alone lets 6to4, ORCHIDv2 and
+# others through (review D14).
+SPECIAL_RANGES: dict[str, str] = {
+    "0.0.0.0/8": "RFC 791: this network",
+    "10.0.0.0/8": "RFC 1918: private",
+    "100.64.0.0/10": "RFC 6598: shared address space (CGNAT)",
+    "127.0.0.0/8": "RFC 1122: loopback",
+    "169.254.0.0/16": "RFC 3927: link-local (cloud metadata)",
+    "172.16.0.0/12": "RFC 1918: private",
+    "192.0.0.0/24": "RFC 6890: IETF protocol assignments (DS-Lite, NAT64 discovery, …)",
+    "192.0.2.0/24": "RFC 5737: documentation (TEST-NET-1)",
+    "192.31.196.0/24": "RFC 7535: AS112-v4",
+    "192.52.193.0/24": "RFC 7450: AMT",
+    "192.88.99.0/24": "RFC 7526: deprecated 6to4 relay anycast",
+    "192.168.0.0/16": "RFC 1918: private",
+    "192.175.48.0/24": "RFC 7534: direct delegation AS112",
+    "198.18.0.0/15": "RFC 2544: benchmarking",
+    "198.51.100.0/24": "RFC 5737: documentation (TEST-NET-2)",
+    "203.0.113.0/24": "RFC 5737: documentation (TEST-NET-3)",
+    "224.0.0.0/4": "RFC 5771: multicast",
+    "240.0.0.0/4": "RFC 1112: reserved (and 255.255.255.255, RFC 919: limited broadcast)",
+    "::/128": "RFC 4291: unspecified",
+    "::1/128": "RFC 4291: loopback",
+    "::/96": "RFC 4291: deprecated IPv4-compatible IPv6",
+    "::ffff:0:0/96": "RFC 4291: IPv4-mapped",
+    "64:ff9b::/96": "RFC 6052: NAT64 well-known prefix",
+    "64:ff9b:1::/48": "RFC 8215: local-use NAT64",
+    "100::/64": "RFC 6666: discard-only",
+    "100:0:0:1::/64": "RFC 9780: dummy IPv6 prefix",
+    "2001::/23": "RFC 2928: IETF protocol assignments (incl. the following)",
+    "2001::/32": "RFC 4380: Teredo",
+    "2001:2::/48": "RFC 5180: benchmarking",
+    "2001:10::/28": "RFC 4843: deprecated ORCHID",
+    "2001:20::/28": "RFC 7343: ORCHIDv2",
+    "2001:db8::/32": "RFC 3849: documentation",
+    "2002::/16": "RFC 3056: 6to4 (embeds an IPv4 address)",
+    "2620:4f:8000::/48": "RFC 7534: direct delegation AS112",
+    "3fff::/20": "RFC 9637: documentation",
+    "5f00::/16": "RFC 9602: segment routing (SRv6) SIDs",
+    "fc00::/7": "RFC 4193: unique local (ULA)",
+    "fe80::/10": "RFC 4291: link-local",
+    "fec0::/10": "RFC 3879: deprecated site-local",
+    "ff00::/8": "RFC 4291: multicast",
+}
+_SPECIAL_NETWORKS = tuple(ipaddress.ip_network(network) for network in SPECIAL_RANGES)
+# The only IPv6 space allocated for global unicast; the rest is reserved by the IETF (RFC 4291).
+_GLOBAL_UNICAST_V6 = ipaddress.ip_network("2000::/3")
+
 
 def address_allowed(address: str) -> bool:
-    """True when ``address`` (an IP literal) is an ordinary public internet address. Refused: loopback,
-    private, link-local, multicast, reserved, unspecified, shared (100.64/10) and other non-global
-    ranges; an IPv4 address inside IPv6 (``::ffff:10.0.0.1``) is judged as the IPv4 address."""
+    """True when ``address`` (an IP literal) is an ordinary public internet address: outside every range
+    in ``SPECIAL_RANGES`` (loopback, private, link-local, CGNAT, documentation, benchmarking, multicast,
+    reserved, and the IPv6 forms that carry an IPv4 address: mapped, compatible, 6to4, Teredo, NAT64),
+    IPv6 only in global unicast 2000::/3, and global by Python's own account too."""
     try:
         ip = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone id (fe80::1%eth0)
     except ValueError:
         return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if ip.version == 6 and ip not in _GLOBAL_UNICAST_V6:
+        return False
+    if any(ip in network for network in _SPECIAL_NETWORKS if network.version == ip.version):
+        return False
     return ip.is_global and not (ip.is_loopback or ip.is_private or ip.is_link_local or ip.is_multicast
                                  or ip.is_reserved or ip.is_unspecified)
 
@@ -128,6 +183,11 @@ class GuardedTransport(httpx.HTTPTransport):
             network_backend=GuardedBackend())
 
 
+URL_REFUSED = ("Dit adres is niet toegestaan of niet gevonden: het moet een bestaande naam of een openbaar "
+               "internetadres zijn, niet een intern, gereserveerd of speciaal adres (zoals 127.0.0.1, 10.x.x.x, "
+               "169.254.x.x of een documentatieadres). Gebruik het openbare https-adres van de partner.")
+
+
 def _form_error(url: str) -> str | None:
     """The address's form: a valid https (or, if allowed, http) URL without user name or password."""
     schemes = ["https", "http"] if settings.WEBHOOK_ALLOW_HTTP else ["https"]
@@ -145,9 +205,10 @@ def _form_error(url: str) -> str | None:
 def url_error(url: str) -> str | None:
     """A Dutch message when ``url`` cannot be a webhook address, else None. https is required
     unless ``WEBHOOK_ALLOW_HTTP`` (on by default only with DEBUG; the tests' loopback receivers).
-    An address that is, or whose name now resolves to, a non-public IP address is refused unless
-    ``WEBHOOK_ALLOW_PRIVATE_ADDRESSES``. A name that does not resolve (yet) is accepted: what
-    counts is the check at each delivery (``GuardedBackend``)."""
+    An address that is, or whose name resolves to, a non-public IP address is refused unless
+    ``WEBHOOK_ALLOW_PRIVATE_ADDRESSES``; so is a name that does not resolve, with the same message
+    (two messages would let whoever sets the address probe which internal names exist). Each delivery
+    checks again (``GuardedBackend``): a name may point elsewhere later."""
     error = _form_error(url)
     if error or settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
         return error
@@ -156,10 +217,9 @@ def url_error(url: str) -> str | None:
     try:
         addresses = resolve(host, parts.port or (443 if parts.scheme == "https" else 80))
     except (OSError, UnicodeError, ValueError):
-        return None
-    if not all(map(address_allowed, addresses)):
-        return ("Dit adres is niet toegestaan: het wijst naar een intern of niet-openbaar netwerkadres "
-                "(zoals 127.0.0.1, 10.x.x.x of 169.254.x.x). Gebruik het openbare https-adres van de partner.")
+        addresses = []
+    if not addresses or not all(map(address_allowed, addresses)):
+        return URL_REFUSED
     return None
 
 

@@ -176,6 +176,7 @@ class World:
 @pytest.fixture
 def world(db, settings):
     settings.API_RATE_LIMIT = "1000000/min"  # many requests a minute here; the throttle has its own tests
+    settings.UNAUTHENTICATED_RATE_LIMIT = "1000000/min"  # so are refused keys (tests/test_rate_limits.py)
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return World()
 

@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "vroegsignalering.common.ratelimit_middleware.RateLimitMiddleware",  # per-IP limits (issue 11)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -268,13 +269,26 @@ CELERY_BEAT_SCHEDULE: dict = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "vroegsignalering.common.request_id.RequestIdLogFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"]}},
+    "filters": {
+        "request_id": {"()": "vroegsignalering.common.request_id.RequestIdLogFilter"},
+        # No personal data in logs (D13): URL patterns instead of paths with ids, then masking of query
+        # strings, BSN-like numbers, e-mail addresses and phone numbers (vroegsignalering/common/logging.py).
+        "request_path": {"()": "vroegsignalering.common.logging.RequestPathFilter"},
+        "personal_data": {"()": "vroegsignalering.common.logging.PersonalDataFilter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler",
+                             "filters": ["request_id", "request_path", "personal_data"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO").upper()},
     # httpx logs every request at INFO; the BSN-bearing traffic to the BRP stays out of the logs.
     "loggers": {
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
+        # Even at LOG_LEVEL=DEBUG: template lookups log the whole context (names, birth dates) and SQL
+        # its parameters (BSNs); neither may reach a log (D13).
+        "django.template": {"level": "INFO"},
+        "django.db.backends": {"level": "INFO"},
+        # runserver's request lines (the embedded run) through the filtered handler, not Django's default one.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # Eager Celery (the embedded default) would log every task run in the web process.
         **({"celery.app.trace": {"level": "WARNING"}} if CELERY_TASK_ALWAYS_EAGER else {}),
     },
@@ -286,3 +300,15 @@ LOGGING = {
 AUDIT_HASH_KEY = env("AUDIT_HASH_KEY", default="")
 # At most this many events in one CSV export of the audit trail.
 AUDIT_EXPORT_MAX_ROWS = env.int("AUDIT_EXPORT_MAX_ROWS", default=100_000)
+# --- Rate limits and log privacy (issue 11) ---
+# Per client IP (vroegsignalering/common/ratelimit.py): POSTs to the sign-in pages, and API requests
+# without (valid) credentials. "N/s|m|h|d" or "N/<k>m" ("20/min", "100/5m"). The creditor and user-token
+# limit is API_RATE_LIMIT above.
+LOGIN_RATE_LIMIT = env("LOGIN_RATE_LIMIT", default="20/min")
+LOGIN_RATE_LIMIT_PATHS = env.list("LOGIN_RATE_LIMIT_PATHS", default=["/inloggen", "/beheer/login/"])
+UNAUTHENTICATED_RATE_LIMIT = env("UNAUTHENTICATED_RATE_LIMIT", default="60/min")
+# Proxies in front of the app whose X-Forwarded-For entries are believed (0: use REMOTE_ADDR only).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# django-ratelimit counts in this cache (Redis in production: atomic INCR); it is not in INSTALLED_APPS,
+# as its system check calls LocMemCache an error, while the embedded run is one process where it is exact.
+RATELIMIT_USE_CACHE = "default"

@@ -6,14 +6,13 @@ creditor API: the two live in separate tables and headers.
 """
 import re
 
-from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.permissions import BasePermission
-from rest_framework.throttling import SimpleRateThrottle
 
 from accounts import permissions
 from accounts.models import Role, UserAPIKey
+from vroegsignalering.common.ratelimit import AtomicRateThrottle
 
 KEYWORD = "Token"
 _KEY = re.compile(r"[A-Za-z0-9]{1,16}\.[A-Za-z0-9]{1,128}")
@@ -72,19 +71,14 @@ class HasApiRole(BasePermission):
         return True
 
 
-class UserTokenRateThrottle(SimpleRateThrottle):
-    """Requests per user (all their tokens) per period, the same limit as for a creditor (``API_RATE_LIMIT``)."""
+class UserTokenRateThrottle(AtomicRateThrottle):
+    """Requests per user (all their tokens) per period, the same limit as for a creditor (``API_RATE_LIMIT``);
+    an atomic counter (``vroegsignalering.common.ratelimit``)."""
 
     scope = "gemeente_token"
 
-    def get_rate(self):
-        return settings.API_RATE_LIMIT
-
-    def get_cache_key(self, request, view):
-        user = getattr(request, "user", None)
-        if user is None or not getattr(user, "is_authenticated", False):
-            return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-        return self.cache_format % {"scope": self.scope, "ident": f"user-{user.pk}"}
+    def ident(self, request) -> str:
+        return f"user-{request.user.pk}"
 
 
 class UserTokenScheme(OpenApiAuthenticationExtension):

@@ -408,17 +408,22 @@ def test_an_internal_address_is_refused_when_saved(api, settings, dns, address):
     assert WebhookEndpoint.objects.count() == 3
 
 
-def test_other_forms_of_internal_addresses_are_refused_and_unknown_names_accepted(api, settings, dns):
+def test_other_forms_of_internal_addresses_and_unknown_names_are_refused_alike(api, settings, dns):
     settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    messages = set()
     for url in ("https://localhost/hook", "https://[::ffff:10.0.0.1]/hook", "https://0.0.0.0/hook",
                 "https://192.168.1.10/hook", "https://172.16.0.1/hook", "https://100.64.0.1/hook",
                 "https://224.0.0.1/hook", "https://[fe80::1]/hook", "https://[fd00::1]/hook"):
-        with pytest.raises(ValidationError, match="niet toegestaan"):
+        with pytest.raises(ValidationError, match="niet toegestaan") as refused:
             services.webhook_endpoint_create(creditor=api.creditor, url=url)
-    # A name that does not resolve (yet) is accepted; it is checked again at each delivery.
+        messages.add(refused.value.message_dict["url"][0])
+    # A name that does not resolve gets the very same message: no probing of internal names (D14).
     dns.answers["nog-niet.partner.example"] = []
-    services.webhook_endpoint_create(creditor=api.creditor, url="https://nog-niet.partner.example/hook")
-    assert WebhookEndpoint.objects.count() == 1
+    with pytest.raises(ValidationError) as refused:
+        services.webhook_endpoint_create(creditor=api.creditor, url="https://nog-niet.partner.example/hook")
+    messages.add(refused.value.message_dict["url"][0])
+    assert len(messages) == 1
+    assert not WebhookEndpoint.objects.exists()
 
 
 def test_the_admin_refuses_an_internal_address_on_the_field(api, client, settings, municipality):
@@ -512,8 +517,8 @@ def test_a_name_that_does_not_resolve_at_delivery_gets_the_same_error_as_a_refus
     settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
     dns.answers["bestaat-niet.partner.example"] = []
     dns.answers["bestaat-intern.partner.example"] = ["10.1.2.3"]
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True  # saved while allowed (or while the names pointed outside)
     services.webhook_endpoint_create(creditor=api.creditor, url="https://bestaat-niet.partner.example/hook")
-    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True  # saved while allowed; now it points inside
     services.webhook_endpoint_create(creditor=api.creditor, url="https://bestaat-intern.partner.example/hook")
     settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
     issue(municipality, api.creditor)
