@@ -43,6 +43,7 @@ from feedback.services import webhook_endpoint_create
 from shv.models import ShvRegistration
 from signals.models import CsvImport, Delivery, Signal, SignalStatus
 from signals.services import api_key_issue
+from tests.auth import login
 from tests.factories import CreditorFactory, MunicipalityFactory, UserFactory, make_case, make_signal, make_tray
 from vroegsignalering.common.vocab import ContactKind, CreditorKind
 
@@ -416,7 +417,7 @@ def _client(side: Side, role: str, kind: str) -> Client | None:
     if kind == TOKEN:
         return Client(raise_request_exception=False, HTTP_AUTHORIZATION=f"Token {side.tokens[role]}")
     client = Client(raise_request_exception=False)
-    client.force_login(side.users[role])
+    login(client, side.users[role])
     return client
 
 

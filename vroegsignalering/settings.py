@@ -34,6 +34,11 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_standardized_errors",
     "django_htmx",
+    "django_otp",  # one-time passwords: the second factor (issue 11, D15)
+    "django_otp.plugins.otp_static",  # recovery codes (issue 11)
+    "django_otp.plugins.otp_totp",  # authenticator apps (TOTP) (issue 11)
+    "two_factor",  # the login wizard and the 2FA set-up screens (issue 11)
+    "axes",  # login lockout per account and IP (issue 11, D9)
     "vroegsignalering.common",
     "accounts",
     "signals",
@@ -55,9 +60,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified() (issue 11)
+    "accounts.session.SessionTimeoutMiddleware",  # idle timeout and absolute lifetime (issue 11, D15)
+    "accounts.middleware.TwoFactorRequiredMiddleware",  # no screen without a confirmed second factor (issue 11)
+    "accounts.middleware.ReauthMiddleware",  # recent sign-in before admin changes and exports (issue 11)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # the lockout page (last, as axes asks) (issue 11, D9)
 ]
 
 ROOT_URLCONF = "vroegsignalering.urls"
@@ -103,12 +113,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 AUTH_USER_MODEL = "accounts.User"
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
+# Passwords, login, second factor, sessions: the block "Sign-in" at the end (issue 11).
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -277,3 +282,58 @@ LOGGING = {
         **({"celery.app.trace": {"level": "WARNING"}} if CELERY_TASK_ALWAYS_EAGER else {}),
     },
 }
+
+# --- Sign-in: second factor, lockout, passwords, sessions, single sign-on (issue 11) ---
+# Every interactive web user confirms a second factor (an authenticator app, TOTP; recovery codes as a
+# fallback); a signed-in user without one can only set one up (accounts/middleware.py). Off only for the
+# embedded demo (`make run` sets it to false for its fake data).
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
+TWO_FACTOR_PATCH_ADMIN = False  # /beheer/ has no login of its own: it sends to /inloggen (vroegsignalering/urls.py)
+TWO_FACTOR_LOGIN_TIMEOUT = 300  # seconds between the password and the code
+TWO_FACTOR_TOTP_DIGITS = 6
+TWO_FACTOR_REMEMBER_COOKIE_AGE = None  # no "remember this device": every sign-in asks for the code
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Vroegsignalering")
+# Wrong codes slow down the next try (django-otp's throttling: 1 s, 2 s, 4 s, …).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out account or address before the password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account, or from one address, that
+# account or address is locked for LOGIN_LOCKOUT_MINUTES; an installation administrator unlocks in /beheer/.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.float("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = env.list("LOGIN_LOCKOUT_BY", default=["username", "ip_address"])
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"  # the Dutch page: registration/lockout.html
+AXES_ENABLE_ADMIN = False  # registered with the installation administrator's scoping: accounts/admin_auth.py
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+AXES_DISABLE_ACCESS_LOG = True  # failures are kept (AccessAttempt, AccessFailureLog); successes are not
+AXES_VERBOSE = False
+
+# Passwords (NCSC, ASVS 2.1): at least 12 characters, not a known common password, not like the user's own
+# data, not made of a municipality's name, the application's name or a season and a year.
+PASSWORD_MIN_LENGTH = env.int("PASSWORD_MIN_LENGTH", default=12)
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.password_validation.ContextWordsValidator"},
+]
+
+# Sessions: a cookie for this browser session only; signed out after SESSION_IDLE_TIMEOUT minutes without a
+# request and SESSION_ABSOLUTE_LIFETIME hours after signing in (accounts/session.py).
+SESSION_IDLE_TIMEOUT = datetime.timedelta(minutes=env.float("SESSION_IDLE_TIMEOUT", default=15))
+SESSION_ABSOLUTE_LIFETIME = datetime.timedelta(hours=env.float("SESSION_ABSOLUTE_LIFETIME", default=9))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_LIFETIME.total_seconds())
+# Re-authentication: changes in /beheer/ and the exports ask for the password (and code) again when the last
+# sign-in is older than REAUTH_MAX_AGE minutes (accounts/middleware.py).
+REAUTH_MAX_AGE = datetime.timedelta(minutes=env.float("REAUTH_MAX_AGE", default=10))
+REAUTH_URL_NAMES = env.list("REAUTH_URL_NAMES", default=["csv_import_results_csv", "team:visits_print"])
+# Dutch texts for the sign-in packages (django-otp and django-axes have none).
+LOCALE_PATHS = [BASE_DIR / "accounts" / "locale"]

@@ -5,6 +5,7 @@ a user (or oneself) to a municipality."""
 import pytest
 
 from accounts.models import Role
+from tests.auth import login
 from tests.factories import MunicipalityFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ def test_another_municipalitys_staff_cannot_be_listed_opened_or_given_a_new_pass
     UserFactory(username="werker-hier", municipalities=[towns[0]])
     UserFactory(username="leider-beide", role=Role.TEAMLEIDER, municipalities=list(towns))
     UserFactory(username="partner-medewerker", role=Role.VASTELASTENPARTNER)
-    client.force_login(admin_user)
+    login(client, admin_user)
     response = client.get(USERS)
     listing = response.content.decode()
     assert {"werker-hier", "leider-beide", "partner-medewerker", "fb-proefdorp"} <= {
@@ -55,7 +56,7 @@ def test_another_municipalitys_staff_cannot_be_listed_opened_or_given_a_new_pass
 def test_no_one_is_added_to_a_municipality_the_admin_does_not_manage(client, towns, admin_user):
     here, there = towns
     worker = UserFactory(username="werker-hier", municipalities=[here])
-    client.force_login(admin_user)
+    login(client, admin_user)
     for user in (worker, admin_user):  # also not themselves
         refused = client.post(f"{USERS}{user.pk}/change/", change_form(user, municipalities=[here.pk, there.pk]))
         assert refused.status_code == 200
@@ -66,7 +67,7 @@ def test_no_one_is_added_to_a_municipality_the_admin_does_not_manage(client, tow
 def test_editing_a_shared_user_keeps_their_other_municipality(client, towns, admin_user):
     here, there = towns
     both = UserFactory(username="leider-beide", role=Role.TEAMLEIDER, municipalities=[here, there])
-    client.force_login(admin_user)
+    login(client, admin_user)
     page = client.get(f"{USERS}{both.pk}/change/")
     assert list(page.context["adminform"].form.fields["municipalities"].queryset) == [here]
     response = client.post(f"{USERS}{both.pk}/change/", change_form(both, first_name="Lies",
@@ -80,7 +81,7 @@ def test_editing_a_shared_user_keeps_their_other_municipality(client, towns, adm
 def test_a_superuser_manages_everyone(client, towns):
     root = UserFactory(username="root", is_staff=True, is_superuser=True, role=Role.FUNCTIONEEL_BEHEERDER)
     stranger = UserFactory(username="werker-elders", municipalities=[towns[1]])
-    client.force_login(root)
+    login(client, root)
     assert "werker-elders" in client.get(USERS).content.decode()
     response = client.post(f"{USERS}{stranger.pk}/change/", change_form(stranger, municipalities=[
         towns[0].pk, towns[1].pk], is_staff="", date_joined_0="2026-01-05", date_joined_1="09:00:00"))

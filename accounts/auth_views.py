@@ -1,0 +1,119 @@
+"""Sign-in screens (issue 11 D9, D15): the login with a second factor (django-two-factor-auth's wizard with
+the project's templates), the admin's login (sends to the same login), re-authentication before admin
+changes and exports, and the self-service password change. Texts in Dutch."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
+from django.shortcuts import render, resolve_url
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django_otp import devices_for_user
+from django_otp import login as otp_login
+from two_factor.views import LoginView as TwoFactorLoginView
+
+from .session import mark_authenticated
+
+
+def sign_in_context() -> dict:
+    return {"two_factor_required": settings.TWO_FACTOR_REQUIRED}
+
+
+class SignInView(TwoFactorLoginView):
+    """``/inloggen``: username and password, then the code from the authenticator app (or a recovery code)."""
+
+    template_name = "registration/login.html"
+
+    def get_context_data(self, form, **kwargs):
+        return {**super().get_context_data(form, **kwargs), **sign_in_context()}
+
+
+def admin_login(request):
+    """``/beheer/login/``: the admin has no login of its own; the one login (with its second factor and
+    lockout) is ``/inloggen``, and then back to where the admin wanted to go."""
+    target = request.GET.get("next") or reverse("admin:index")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = reverse("admin:index")
+    if request.user.is_authenticated:
+        return HttpResponseRedirect(target)
+    return HttpResponseRedirect(f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': target})}")
+
+
+class ReauthForm(forms.Form):
+    password = forms.CharField(label="Wachtwoord", strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password",
+                                                                 "autofocus": True}))
+    otp_token = forms.CharField(label="Code uit uw authenticator-app (of een herstelcode)", required=False,
+                                widget=forms.TextInput(attrs={"autocomplete": "one-time-code",
+                                                              "inputmode": "numeric"}))
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.devices = list(devices_for_user(request.user, confirmed=True))
+        self.device = None
+        if not self.devices:
+            del self.fields["otp_token"]
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        user = self.request.user
+        # Through authenticate(): a wrong password counts towards the lockout like one at the login.
+        if authenticate(self.request, username=user.get_username(), password=password) is None:
+            raise forms.ValidationError("Het wachtwoord is onjuist.")
+        return password
+
+    def clean_otp_token(self):
+        token = self.cleaned_data.get("otp_token", "").replace(" ", "")
+        if not token:
+            raise forms.ValidationError("Vul de code uit uw authenticator-app in.")
+        self.device = next((device for device in self.devices if device.verify_token(token)), None)
+        if self.device is None:
+            raise forms.ValidationError("Deze code is onjuist of verlopen. Probeer de nieuwste code uit uw app.")
+        return token
+
+
+@sensitive_post_parameters()
+@never_cache
+@login_required
+def reauth(request):
+    """``/opnieuw-inloggen``: prove who you are again (password and code), then continue to ``next``."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = resolve_url(settings.LOGIN_REDIRECT_URL)
+    form = ReauthForm(request.POST or None, request=request)
+    if request.method == "POST" and form.is_valid():
+        if form.device is not None:
+            otp_login(request, form.device)
+        mark_authenticated(request.session)
+        return HttpResponseRedirect(target)
+    return render(request, "registration/reauth.html", {"form": form, "next": target,
+                                                        "max_age": int(settings.REAUTH_MAX_AGE.total_seconds() // 60)})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """``/wachtwoord-wijzigen``: every user changes their own password (the policy of AUTH_PASSWORD_VALIDATORS)."""
+
+    template_name = "registration/password_change_form.html"
+    success_url = reverse_lazy("password_change_done")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        mark_authenticated(self.request.session)
+        messages.success(self.request, "Uw wachtwoord is gewijzigd.")
+        return response
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "registration/password_change_done.html"
