@@ -22,7 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 from django_otp import devices_for_user
 
-from .session import AUTHENTICATED_AT, login_redirect, page_to_return_to
+from .session import AUTHENTICATED_AT, is_htmx, login_redirect, page_to_return_to
 
 # What a signed-in user without a verified second factor may still reach.
 SETUP_URL_NAMES = frozenset({"login", "logout", "two_factor:setup", "two_factor:qr", "two_factor:setup_complete"})
@@ -38,7 +38,7 @@ def _view_name(request) -> str | None:
 
 
 def _redirect(request, url: str):
-    if getattr(request, "htmx", False):
+    if is_htmx(request):
         return HttpResponseClientRedirect(url)
     return HttpResponseRedirect(url)
 
@@ -81,7 +81,7 @@ def needs_reauth(request) -> bool:
 
 def _return_to(request) -> str:
     """Where to go after re-authenticating: this page (GET) or back to the form a post came from."""
-    if request.method == "GET" and not getattr(request, "htmx", False):
+    if request.method == "GET" and not is_htmx(request):
         return request.get_full_path()
     candidate = page_to_return_to(request) or request.META.get("HTTP_REFERER", "")
     if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()},

@@ -55,12 +55,17 @@ def expiry_reason(session, now: float) -> str | None:
     return None
 
 
+def is_htmx(request) -> bool:
+    """An htmx request (read from the header: django-htmx's middleware runs after these)."""
+    return request.headers.get("HX-Request") == "true"
+
+
 def login_redirect(request, next_url: str | None = None):
     """To the login page (and back to ``next_url`` afterwards); for htmx a full-page redirect."""
     url = resolve_url(settings.LOGIN_URL)
     if next_url:
         url = f"{url}?{urlencode({'next': next_url})}"
-    if getattr(request, "htmx", False):
+    if is_htmx(request):
         return HttpResponseClientRedirect(url)
     return HttpResponseRedirect(url)
 
@@ -68,8 +73,9 @@ def login_redirect(request, next_url: str | None = None):
 def page_to_return_to(request) -> str | None:
     """Where to continue after signing in again: this page (GET), the page the htmx request came from, or
     nothing (a form post is not replayed)."""
-    if getattr(request, "htmx", False):
-        return request.htmx.current_url_abs_path or None
+    if is_htmx(request):
+        current = urlsplit(request.headers.get("HX-Current-URL", ""))
+        return (current.path + (f"?{current.query}" if current.query else "")) or None
     return request.get_full_path() if request.method == "GET" else None
 
 
@@ -96,7 +102,7 @@ class SessionTimeoutMiddleware:
 def _htmx_login_redirect(request, response):
     """An htmx request that a view sent to the login page (signed out meanwhile): load the login page as a
     whole page rather than swapping it into a fragment."""
-    if not getattr(request, "htmx", False) or response.status_code not in (301, 302, 303):
+    if not is_htmx(request) or response.status_code not in (301, 302, 303):
         return response
     location = response.get("Location", "")
     if urlsplit(location).path == resolve_url(settings.LOGIN_URL):

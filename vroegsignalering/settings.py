@@ -61,10 +61,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified() (issue 11)
+    "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.session.SessionTimeoutMiddleware",  # idle timeout and absolute lifetime (issue 11, D15)
     "accounts.middleware.TwoFactorRequiredMiddleware",  # no screen without a confirmed second factor (issue 11)
     "accounts.middleware.ReauthMiddleware",  # recent sign-in before admin changes and exports (issue 11)
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",  # the lockout page (last, as axes asks) (issue 11, D9)
@@ -337,3 +337,5 @@ REAUTH_MAX_AGE = datetime.timedelta(minutes=env.float("REAUTH_MAX_AGE", default=
 REAUTH_URL_NAMES = env.list("REAUTH_URL_NAMES", default=["csv_import_results_csv", "team:visits_print"])
 # Dutch texts for the sign-in packages (django-otp and django-axes have none).
 LOCALE_PATHS = [BASE_DIR / "accounts" / "locale"]
+# axes logs every successful login's clean-up at INFO; lockouts and repeated failures stay (WARNING).
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}
