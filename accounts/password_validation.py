@@ -33,24 +33,40 @@ def _plain(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
-def _context_words() -> list[str]:
+def _words_of(text: str) -> set[str]:
+    plain = _plain(text or "")
+    parts = {part for part in re.split(r"[^a-z]+", plain) if len(part) >= 3}
+    joined = re.sub(r"[^a-z]", "", plain)
+    return parts | ({joined} if len(joined) >= 3 else set())
+
+
+def context_words(user=None) -> list[str]:
+    """The words of this context (longest first): the fixed list, every municipality's name and the user's own
+    username, names and e-mail address."""
     words = set(CONTEXT_WORDS)
     for name in Municipality.objects.values_list("name", flat=True):
-        for part in re.split(r"[^a-z]+", _plain(name)):
-            if len(part) >= 3:
-                words.add(part)
-        words.add(re.sub(r"[^a-z]", "", _plain(name)))
-    return sorted((word for word in words if word), key=len, reverse=True)
+        words |= _words_of(name)
+    if user is not None:
+        for attribute in ("username", "first_name", "last_name", "email"):
+            words |= _words_of(getattr(user, attribute, "") or "")
+    return sorted(words, key=len, reverse=True)
 
 
 def own_letters(password: str, words: list[str]) -> str:
-    """The letters of ``password`` that are not part of a context word (read literally or as leetspeak)."""
+    """The letters of ``password`` that are not part of a context word, read literally or as leetspeak
+    (``Cul3mb0rg``); digits and signs never count as own letters."""
+    plain = _plain(password)
     best = None
-    for reading in (_plain(password), _plain(password).translate(_LEET)):
-        rest = reading
+    for reading in (plain, plain.translate(_LEET)):
+        covered = [False] * len(reading)
         for word in words:
-            rest = rest.replace(word, " ")
-        letters = re.sub(r"[^a-z]", "", rest)
+            start = reading.find(word)
+            while start != -1:
+                if not any(covered[start:start + len(word)]):
+                    covered[start:start + len(word)] = [True] * len(word)
+                start = reading.find(word, start + 1)
+        letters = "".join(char for char, taken in zip(plain, covered, strict=True)
+                          if not taken and "a" <= char <= "z")
         best = letters if best is None or len(letters) < len(best) else best
     return best or ""
 
@@ -62,7 +78,7 @@ class ContextWordsValidator:
         self.min_own_letters = min_own_letters
 
     def validate(self, password, user=None):
-        if len(own_letters(password, _context_words())) < self.min_own_letters:
+        if len(own_letters(password, context_words(user))) < self.min_own_letters:
             raise ValidationError(
                 "Dit wachtwoord is te makkelijk te raden: het bestaat vooral uit bekende woorden (zoals een "
                 "gemeentenaam, een seizoen of de naam van deze toepassing) met cijfers of tekens. Kies een "
