@@ -10,7 +10,7 @@ The APIs (``/api/``) authenticate with keys and tokens, not with the session: th
 from __future__ import annotations
 
 import time
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -86,7 +86,8 @@ def _return_to(request) -> str:
     candidate = page_to_return_to(request) or request.META.get("HTTP_REFERER", "")
     if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()},
                                                      require_https=request.is_secure()):
-        return candidate
+        parts = urlsplit(candidate)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
