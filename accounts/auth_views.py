@@ -21,11 +21,12 @@ from django_otp import devices_for_user
 from django_otp import login as otp_login
 from two_factor.views import LoginView as TwoFactorLoginView
 
+from . import oidc
 from .session import mark_authenticated
 
 
 def sign_in_context() -> dict:
-    return {"two_factor_required": settings.TWO_FACTOR_REQUIRED}
+    return {"two_factor_required": settings.TWO_FACTOR_REQUIRED, "sso_enabled": oidc.enabled()}
 
 
 class SignInView(TwoFactorLoginView):
@@ -34,7 +35,8 @@ class SignInView(TwoFactorLoginView):
     template_name = "registration/login.html"
 
     def get_context_data(self, form, **kwargs):
-        return {**super().get_context_data(form, **kwargs), **sign_in_context()}
+        return {**super().get_context_data(form, **kwargs), **sign_in_context(),
+                "sso_failed": self.request.GET.get("sso") == "mislukt"}
 
 
 def admin_login(request):
@@ -49,7 +51,10 @@ def admin_login(request):
     return HttpResponseRedirect(f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': target})}")
 
 
-class ReauthForm(forms.Form):
+class ProveItForm(forms.Form):
+    """The password (when the user has one and it is asked) and the code from the user's app (when they have a
+    device). Wrong passwords count towards the lockout like at the login."""
+
     password = forms.CharField(label="Wachtwoord", strip=False,
                                widget=forms.PasswordInput(attrs={"autocomplete": "current-password",
                                                                  "autofocus": True}))
@@ -57,13 +62,21 @@ class ReauthForm(forms.Form):
                                 widget=forms.TextInput(attrs={"autocomplete": "one-time-code",
                                                               "inputmode": "numeric"}))
 
-    def __init__(self, *args, request, **kwargs):
+    def __init__(self, *args, request, ask_password: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.request = request
         self.devices = list(devices_for_user(request.user, confirmed=True))
         self.device = None
+        if not (ask_password and request.user.has_usable_password()):
+            del self.fields["password"]
         if not self.devices:
             del self.fields["otp_token"]
+        else:
+            self.fields["otp_token"].widget.attrs["autofocus"] = "password" not in self.fields
+
+    @property
+    def proves_anything(self) -> bool:
+        return bool(self.fields)
 
     def clean_password(self):
         password = self.cleaned_data["password"]
@@ -79,27 +92,48 @@ class ReauthForm(forms.Form):
             raise forms.ValidationError("Vul de code uit uw authenticator-app in.")
         self.device = next((device for device in self.devices if device.verify_token(token)), None)
         if self.device is None:
-            raise forms.ValidationError("Deze code is onjuist of verlopen. Probeer de nieuwste code uit uw app.")
+            raise forms.ValidationError("Deze code is onjuist of verlopen. Vul de nieuwste code uit uw app in.")
         return token
+
+
+def _safe_next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = resolve_url(settings.LOGIN_REDIRECT_URL)
+    return target
+
+
+def _prove(request, *, ask_password: bool, template: str):
+    target = _safe_next(request)
+    form = ProveItForm(request.POST or None, request=request, ask_password=ask_password)
+    if request.method == "POST" and form.proves_anything and form.is_valid():
+        if form.device is not None:
+            otp_login(request, form.device)
+        mark_authenticated(request.session)
+        return HttpResponseRedirect(target)
+    sso = None if request.user.has_usable_password() or not oidc.enabled() else (
+        f"{reverse('sso_start')}?{urlencode({'next': target, 'opnieuw': '1'})}")
+    return render(request, template, {"form": form, "next": target, "sso_url": sso,
+                                      "max_age": int(settings.REAUTH_MAX_AGE.total_seconds() // 60)})
 
 
 @sensitive_post_parameters()
 @never_cache
 @login_required
 def reauth(request):
-    """``/opnieuw-inloggen``: prove who you are again (password and code), then continue to ``next``."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
-        target = resolve_url(settings.LOGIN_REDIRECT_URL)
-    form = ReauthForm(request.POST or None, request=request)
-    if request.method == "POST" and form.is_valid():
-        if form.device is not None:
-            otp_login(request, form.device)
-        mark_authenticated(request.session)
-        return HttpResponseRedirect(target)
-    return render(request, "registration/reauth.html", {"form": form, "next": target,
-                                                        "max_age": int(settings.REAUTH_MAX_AGE.total_seconds() // 60)})
+    """``/opnieuw-inloggen``: prove who you are again (password and code, or at the identity provider for a
+    single sign-on account), then continue to ``next``."""
+    return _prove(request, ask_password=True, template="registration/reauth.html")
+
+
+@sensitive_post_parameters()
+@never_cache
+@login_required
+def verify_code(request):
+    """``/inloggen/code``: the code from the app for a session signed in without it (single sign-on whose
+    provider did not assert a second factor)."""
+    return _prove(request, ask_password=False, template="registration/verify_code.html")
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

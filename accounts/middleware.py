@@ -14,7 +14,6 @@ from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
 from django.http import HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.urls import Resolver404, resolve, reverse
@@ -22,12 +21,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 from django_otp import devices_for_user
 
-from .session import AUTHENTICATED_AT, is_htmx, login_redirect, page_to_return_to
+from .session import AUTHENTICATED_AT, is_htmx, page_to_return_to, second_factor_done
 
 # What a signed-in user without a verified second factor may still reach.
-SETUP_URL_NAMES = frozenset({"login", "logout", "two_factor:setup", "two_factor:qr", "two_factor:setup_complete"})
+SETUP_URL_NAMES = frozenset({"login", "logout", "verify_code", "sso_start", "sso_callback", "two_factor:setup",
+                             "two_factor:qr", "two_factor:setup_complete"})
 # Never asks for re-authentication (signing out of the admin).
-REAUTH_EXEMPT = frozenset({"admin:logout", "reauth"})
+REAUTH_EXEMPT = frozenset({"admin:logout", "reauth", "verify_code", "sso_start", "sso_callback"})
 
 
 def _view_name(request) -> str | None:
@@ -50,14 +50,13 @@ class TwoFactorRequiredMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if (settings.TWO_FACTOR_REQUIRED and user is not None and user.is_authenticated
-                and not request.path.startswith("/api/") and not user.is_verified()
+                and not request.path.startswith("/api/") and not second_factor_done(request)
                 and _view_name(request) not in SETUP_URL_NAMES):
             if any(devices_for_user(user, confirmed=True)):
-                # Signed in with the password only (a session from before the second factor): sign in again.
-                next_url = page_to_return_to(request)
-                logout(request)
-                messages.info(request, "Log opnieuw in met uw wachtwoord en de code uit uw app.")
-                return login_redirect(request, next_url)
+                # Signed in without the code (single sign-on without MFA, or a session from before the second
+                # factor): the code first.
+                url = f"{reverse('verify_code')}?{urlencode({'next': page_to_return_to(request) or '/'})}"
+                return _redirect(request, url)
             messages.info(request, "Stel eerst tweestapsverificatie in. Daarna kunt u verder.")
             return _redirect(request, reverse("two_factor:setup"))
         return self.get_response(request)

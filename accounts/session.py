@@ -21,6 +21,9 @@ from django_htmx.http import HttpResponseClientRedirect
 SIGNED_IN_AT = "vs_signed_in_at"
 LAST_SEEN_AT = "vs_last_seen_at"
 AUTHENTICATED_AT = "vs_authenticated_at"
+# Signed in through the identity provider (OIDC), and whether it asserted a second factor.
+SIGNED_IN_BY_SSO = "vs_sso"
+IDP_MFA = "vs_idp_mfa"
 # The last-seen moment is written at most this often (seconds): not a session write on every request.
 LAST_SEEN_RESOLUTION = 30
 
@@ -34,6 +37,19 @@ def mark_signed_in(session, now: float | None = None) -> None:
 def on_user_logged_in(sender, request, user, **kwargs) -> None:
     if request is not None and hasattr(request, "session"):
         mark_signed_in(request.session)
+
+
+def mark_signed_in_by_sso(session, *, mfa: bool) -> None:
+    """The identity provider signed the user in (again): the re-authentication clock restarts, and its
+    assertion of a second factor counts for this session (accounts/oidc.py)."""
+    session[SIGNED_IN_BY_SSO] = True
+    session[IDP_MFA] = mfa
+    mark_authenticated(session)
+
+
+def second_factor_done(request) -> bool:
+    """This session is verified with the user's own device, or the identity provider asserted MFA."""
+    return request.user.is_verified() or bool(request.session.get(IDP_MFA))
 
 
 def mark_authenticated(session, now: float | None = None) -> None:

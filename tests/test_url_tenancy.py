@@ -222,6 +222,9 @@ EXPECTED.update({
     "tweestapsverificatie/qr-code": {"anon": LOGIN, "*": 404},  # only during the set-up
     "tweestapsverificatie/ingesteld": _SIGNED_IN,
     "tweestapsverificatie/herstelcodes": _SIGNED_IN,
+    "inloggen/code": _SIGNED_IN,
+    "inloggen/sso": {"*": 404},  # single sign-on is off unless OIDC_RP_CLIENT_ID is set
+    "inloggen/sso/terug": {"*": 404},
 })
 _SIGN_IN_ADMIN = {"scoped": False, "add": "none", "functional": False}
 ADMIN_MODELS.update({

@@ -335,6 +335,33 @@ SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_LIFETIME.total_seconds())
 # sign-in is older than REAUTH_MAX_AGE minutes (accounts/middleware.py).
 REAUTH_MAX_AGE = datetime.timedelta(minutes=env.float("REAUTH_MAX_AGE", default=10))
 REAUTH_URL_NAMES = env.list("REAUTH_URL_NAMES", default=["csv_import_results_csv", "team:visits_print"])
+# Single sign-on with the municipality's identity provider (OpenID Connect, accounts/oidc.py): off unless
+# OIDC_RP_CLIENT_ID is set. Endpoints from OIDC_OP_ISSUER's discovery document unless set one by one.
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_ISSUER = env("OIDC_OP_ISSUER", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=10.0)
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/inloggen?sso=mislukt"
+OIDC_USERNAME_CLAIM = env("OIDC_USERNAME_CLAIM", default="preferred_username")
+OIDC_ROLE_CLAIM = env("OIDC_ROLE_CLAIM", default="vroegsignalering_rol")
+OIDC_ROLE_MAP = env.dict("OIDC_ROLE_MAP", default={})  # e.g. "VS-Medewerkers=vroegsignaleerder,VS-Leiding=teamleider"
+OIDC_MUNICIPALITIES_CLAIM = env("OIDC_MUNICIPALITIES_CLAIM", default="gemeentecodes")  # CBS codes
+OIDC_ALLOWED_ROLES = env.list("OIDC_ALLOWED_ROLES",
+                              default=["vroegsignaleerder", "teamleider", "functioneel_beheerder", "auditor"])
+OIDC_ALLOW_INSTALLATION_ADMIN = env.bool("OIDC_ALLOW_INSTALLATION_ADMIN", default=False)
+# The provider's sign-in counts as the second factor only when its ID token says so.
+OIDC_MFA_AMR_VALUES = env.list("OIDC_MFA_AMR_VALUES", default=["mfa", "otp", "hwk", "swk", "sc", "fpt", "face"])
+OIDC_MFA_ACR_VALUES = env.list("OIDC_MFA_ACR_VALUES", default=[])
+if OIDC_RP_CLIENT_ID:
+    AUTHENTICATION_BACKENDS.append("accounts.oidc.MunicipalOIDCBackend")
 # Dutch texts for the sign-in packages (django-otp and django-axes have none).
 LOCALE_PATHS = [BASE_DIR / "accounts" / "locale"]
 # axes logs every successful login's clean-up at INFO; lockouts and repeated failures stay (WARNING).

@@ -3,9 +3,11 @@ authenticator app; without a confirmed second factor a signed-in user reaches no
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import re
 
 import pytest
+import time_machine
 from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 from django_otp.oath import TOTP
@@ -22,7 +24,8 @@ pytestmark = pytest.mark.django_db
 WEB_ROLES = [Role.VROEGSIGNALEERDER, Role.TEAMLEIDER, Role.FUNCTIONEEL_BEHEERDER, Role.INSTALLATIEBEHEERDER,
              Role.AUDITOR, Role.VASTELASTENPARTNER, Role.SERVICE_ACCOUNT]
 # What a signed-in user without a second factor may still open (accounts/middleware.py SETUP_URL_NAMES).
-OPEN_BEFORE_SETUP = {"inloggen", "uitloggen", "tweestapsverificatie/instellen", "tweestapsverificatie/qr-code",
+OPEN_BEFORE_SETUP = {"inloggen", "uitloggen", "inloggen/code", "inloggen/sso", "inloggen/sso/terug",
+                     "tweestapsverificatie/instellen", "tweestapsverificatie/qr-code",
                      "tweestapsverificatie/ingesteld"}
 _FAKE = {name: 1 for name in ("pk", "attempt_pk", "follow_up_pk", "signal_pk", "meldingId", "contactpogingId",
                               "leveringId", "signaalId", "id", "content_type_id", "object_id", "url")}
@@ -69,13 +72,19 @@ def test_htmx_request_without_second_factor_gets_a_full_page_redirect(client):
     assert response.status_code == 200 and response["HX-Redirect"] == reverse("two_factor:setup")
 
 
-def test_a_password_only_session_of_a_user_with_a_device_must_sign_in_again(client):
+def test_a_session_without_the_code_of_a_user_with_a_device_asks_for_the_code(client):
     user = _user(Role.TEAMLEIDER)
-    totp_device(user)
+    device = totp_device(user)
     login(client, user, verified=False)
     response = client.get("/werkvoorraad")
-    assert response.status_code == 302 and response["Location"].startswith("/inloggen?next=")
-    assert SESSION_KEY not in client.session
+    assert response.status_code == 302 and response["Location"] == "/inloggen/code?next=%2Fwerkvoorraad"
+    assert client.get("/team/")["Location"].startswith("/inloggen/code")
+    wrong = client.post("/inloggen/code", {"otp_token": "000000", "next": "/werkvoorraad"})
+    assert "Deze code is onjuist" in wrong.text
+    with time_machine.travel(dt.datetime.now(tz=dt.UTC) + dt.timedelta(seconds=3)):  # after the wrong code's pause
+        done = client.post("/inloggen/code", {"otp_token": totp_code(device), "next": "/werkvoorraad"})
+        assert done.status_code == 302 and done["Location"] == "/werkvoorraad"
+        assert client.get("/werkvoorraad").status_code == 200
 
 
 def test_sign_in_with_password_and_app_code(client):
