@@ -22,6 +22,7 @@ from django_otp import login as otp_login
 from two_factor.views import LoginView as TwoFactorLoginView
 
 from . import oidc
+from .permissions import uses_admin
 from .session import mark_authenticated
 
 
@@ -47,6 +48,9 @@ def admin_login(request):
                                            require_https=request.is_secure()):
         target = reverse("admin:index")
     if request.user.is_authenticated:
+        if not uses_admin(request.user):  # the admin would send back here: no loop, a message
+            messages.error(request, "U heeft geen toegang tot het beheer.")
+            return HttpResponseRedirect(resolve_url(settings.LOGIN_REDIRECT_URL))
         return HttpResponseRedirect(target)
     return HttpResponseRedirect(f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': target})}")
 

@@ -288,7 +288,6 @@ LOGGING = {
 # fallback); a signed-in user without one can only set one up (accounts/middleware.py). Off only for the
 # embedded demo (`make run` sets it to false for its fake data).
 TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
-TWO_FACTOR_PATCH_ADMIN = False  # /beheer/ has no login of its own: it sends to /inloggen (vroegsignalering/urls.py)
 TWO_FACTOR_LOGIN_TIMEOUT = 300  # seconds between the password and the code
 TWO_FACTOR_TOTP_DIGITS = 6
 TWO_FACTOR_REMEMBER_COOKIE_AGE = None  # no "remember this device": every sign-in asks for the code

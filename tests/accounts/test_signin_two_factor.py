@@ -198,3 +198,9 @@ def test_full_sign_in_helper(client):
     response = sign_in(client, user, totp_device(user))
     assert response.status_code == 302
     assert client.get("/team/").status_code == 200
+
+
+def test_the_admin_login_sends_a_signed_in_non_administrator_home_not_in_a_loop(client):
+    login(client, _user(Role.VROEGSIGNALEERDER))
+    response = client.get("/beheer/", follow=True)
+    assert response.redirect_chain[-1][0] == "/" and "geen toegang tot het beheer" in response.text
