@@ -16,7 +16,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from accounts.models import Role
 from tests.accounts.signin_support import PASSWORD, post_code, post_password, sign_in
 from tests.auth import login, totp_code, totp_device
-from tests.factories import MunicipalityFactory, UserFactory
+from tests.factories import CreditorFactory, MunicipalityFactory, UserFactory
 from tests.test_url_tenancy import fill, url_patterns
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,6 @@ def screen_paths() -> list[str]:
 def _user(role, **extra):
     gemeente = MunicipalityFactory(cbs_code="0100", name="Proefdorp")
     if role == Role.VASTELASTENPARTNER:
-        from tests.factories import CreditorFactory
         extra["creditor"] = CreditorFactory()
     else:
         extra["municipalities"] = [gemeente]
