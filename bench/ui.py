@@ -165,6 +165,7 @@ def main():
     from accounts.models import User
     from cases import selectors
     from cases.models import ACTIVE_STATUSES, Case, Tray
+    from tests.auth import login
 
     call_command("migrate", verbosity=0)
     rng = random.Random(args.seed)
@@ -182,7 +183,7 @@ def main():
           f"{len(tray_ids)} trays, in {seconds:.1f} s")
 
     client = Client()
-    client.force_login(worker)
+    login(client, worker)  # with a confirmed second factor, as every worker signs in (issue 11)
     filters = selectors.QueueFilters()
     order = Case.objects.filter(status__in=ACTIVE_STATUSES).alias(rank=selectors.queue_rank()).order_by(
         "rank", "deadline_at", "pk")

@@ -3,6 +3,7 @@ from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
 from accounts.models import Role
+from tests.auth import login
 from tests.caches import own_caches
 from tests.factories import CreditorFactory, MunicipalityFactory, UserFactory, issued_key
 
@@ -101,7 +102,7 @@ def worker(gemeente):
 
 @pytest.fixture
 def client_lead(client, lead):
-    client.force_login(lead)
+    login(client, lead)
     return client
 
 

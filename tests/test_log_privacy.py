@@ -39,6 +39,7 @@ from demo.brp_fake.server import FakeBrpServer
 from feedback import services as feedback_services
 from signals.models import Signal, SignalStatus
 from signals.tasks import check_signal
+from tests.auth import login
 from tests.e2e_support import drop_connections
 from tests.factories import CreditorFactory, UserFactory, issued_key
 from vroegsignalering.celery import app
@@ -179,7 +180,7 @@ def test_an_end_to_end_flow_leaves_no_personal_data_in_any_log(captured_logs, ac
         periods_close.delay()
         case = Case.objects.get(pk=CaseSignal.objects.get().case_id)
         worker = UserFactory(municipalities=[the_hague])
-        client.force_login(worker)
+        login(client, worker)
         page = client.get(f"/meldingen/{case.pk}", HTTP_REFERER=f"https://vs.example/werkvoorraad?q={SURNAME}")
         assert page.status_code == 200 and SURNAME in page.content.decode()  # the data is there to leak
         contact_attempt_register(case=case, kind=ContactKind.TELEFOON, at=timezone.now(), reached=Reached.JA, by=worker,
@@ -195,7 +196,7 @@ def test_an_end_to_end_flow_leaves_no_personal_data_in_any_log(captured_logs, ac
         # An administrator searches by BSN, by name and by postcode.
         admin = UserFactory(role=Role.FUNCTIONEEL_BEHEERDER, municipalities=[the_hague], is_staff=True,
                             is_superuser=True)
-        client.force_login(admin)
+        login(client, admin)
         for query in (BSN, SURNAME, f"{POSTCODE} {HOUSE_NUMBER}", EMAIL):
             assert client.get("/beheer/signals/signal/", {"q": query}).status_code == 200
         assert client.get(f"/beheer/signals/signal/{BSN}/change/").status_code in (302, 404)
@@ -292,7 +293,7 @@ def test_the_real_gunicorn_logs_no_personal_data(settings, client):
         pytest.skip("only SQLite and PostgreSQL test databases are passed on to gunicorn here")
     the_hague = Municipality.objects.create(cbs_code="0518", name="'s-Gravenhage", inhabitants=566_221)
     key = issued_key(CreditorFactory(name="Woningcorporatie Haaglanden", kinds=["huur"]))
-    client.force_login(UserFactory(role=Role.FUNCTIONEEL_BEHEERDER, municipalities=[the_hague], is_staff=True,
+    login(client, UserFactory(role=Role.FUNCTIONEEL_BEHEERDER, municipalities=[the_hague], is_staff=True,
                                    is_superuser=True))
     cookie = f"{django_settings.SESSION_COOKIE_NAME}={client.cookies[django_settings.SESSION_COOKIE_NAME].value}"
     with socket.socket() as probe:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from accounts.models import Role
 from cases import services
 from cases.models import Case
+from tests.auth import login
 from tests.factories import CreditorFactory, MunicipalityFactory, UserFactory, make_cases
 
 
@@ -49,7 +50,7 @@ def test_every_menu_link_of_every_role_opens_a_page(client, gemeente, role):
         user.creditor = creditor
     user.is_staff = role == Role.FUNCTIONEEL_BEHEERDER
     user.save()
-    client.force_login(user)
+    login(client, user)
     pages = _walk(client)
     broken = {url: status for url, status in pages.items() if status != 200}
     assert not broken, f"menu links of a {role.label} that do not open: {broken}"
@@ -60,7 +61,7 @@ def test_the_team_leads_menu_reaches_every_team_page(client, gemeente):
     lead = UserFactory(role=Role.TEAMLEIDER, municipalities=[gemeente])
     services.cases_assign_bulk(cases=list(Case.objects.all()[:1]), worker=UserFactory(municipalities=[gemeente]),
                                by=lead)
-    client.force_login(lead)
+    login(client, lead)
     pages = _walk(client)
     for name in ("team:overview", "team:assign", "team:visits", "team:dashboard", "team:capacity", "queue"):
         assert pages.get(reverse(name)) == 200, name

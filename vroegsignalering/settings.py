@@ -34,6 +34,11 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_standardized_errors",
     "django_htmx",
+    "django_otp",  # one-time passwords: the second factor (issue 11, D15)
+    "django_otp.plugins.otp_static",  # recovery codes (issue 11)
+    "django_otp.plugins.otp_totp",  # authenticator apps (TOTP) (issue 11)
+    "two_factor",  # the login wizard and the 2FA set-up screens (issue 11)
+    "axes",  # login lockout per account and IP (issue 11, D9)
     "vroegsignalering.common",
     "accounts",
     "audit",  # the audit trail of personal data (issue 11)
@@ -57,10 +62,15 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "vroegsignalering.common.ratelimit_middleware.RateLimitMiddleware",  # per-IP limits (issue 11)
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified() (issue 11)
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.session.SessionTimeoutMiddleware",  # idle timeout and absolute lifetime (issue 11, D15)
+    "accounts.middleware.TwoFactorRequiredMiddleware",  # no screen without a confirmed second factor (issue 11)
+    "accounts.middleware.ReauthMiddleware",  # recent sign-in before admin changes and exports (issue 11)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "audit.middleware.AuditMiddleware",  # writes a request's audit events in one insert (issue 11)
+    "axes.middleware.AxesMiddleware",  # the lockout page (last, as axes asks) (issue 11, D9)
 ]
 
 ROOT_URLCONF = "vroegsignalering.urls"
@@ -106,12 +116,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 AUTH_USER_MODEL = "accounts.User"
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
+# Passwords, login, second factor, sessions: the block "Sign-in" at the end (issue 11).
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -312,3 +317,85 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # django-ratelimit counts in this cache (Redis in production: atomic INCR); it is not in INSTALLED_APPS,
 # as its system check calls LocMemCache an error, while the embedded run is one process where it is exact.
 RATELIMIT_USE_CACHE = "default"
+# --- Sign-in: second factor, lockout, passwords, sessions, single sign-on (issue 11) ---
+# Every interactive web user confirms a second factor (an authenticator app, TOTP; recovery codes as a
+# fallback); a signed-in user without one can only set one up (accounts/middleware.py). Off only for the
+# embedded demo (`make run` sets it to false for its fake data).
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
+TWO_FACTOR_LOGIN_TIMEOUT = 300  # seconds between the password and the code
+TWO_FACTOR_TOTP_DIGITS = 6
+TWO_FACTOR_REMEMBER_COOKIE_AGE = None  # no "remember this device": every sign-in asks for the code
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Vroegsignalering")
+# Wrong codes slow down the next try (django-otp's throttling: 1 s, 2 s, 4 s, …).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out account or address before the password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account, or from one address, that
+# account or address is locked for LOGIN_LOCKOUT_MINUTES; an installation administrator unlocks in /beheer/.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.float("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = env.list("LOGIN_LOCKOUT_BY", default=["username", "ip_address"])
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"  # the Dutch page: registration/lockout.html
+AXES_ENABLE_ADMIN = False  # registered with the installation administrator's scoping: accounts/admin_auth.py
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+AXES_DISABLE_ACCESS_LOG = True  # failures are kept (AccessAttempt, AccessFailureLog); successes are not
+AXES_VERBOSE = False
+
+# Passwords (NCSC, ASVS 2.1): at least 12 characters, not a known common password, not like the user's own
+# data, not made of a municipality's name, the application's name or a season and a year.
+PASSWORD_MIN_LENGTH = env.int("PASSWORD_MIN_LENGTH", default=12)
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.password_validation.ContextWordsValidator"},
+]
+
+# Sessions: a cookie for this browser session only; signed out after SESSION_IDLE_TIMEOUT minutes without a
+# request and SESSION_ABSOLUTE_LIFETIME hours after signing in (accounts/session.py).
+SESSION_IDLE_TIMEOUT = datetime.timedelta(minutes=env.float("SESSION_IDLE_TIMEOUT", default=15))
+SESSION_ABSOLUTE_LIFETIME = datetime.timedelta(hours=env.float("SESSION_ABSOLUTE_LIFETIME", default=9))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_LIFETIME.total_seconds())
+# Re-authentication: changes in /beheer/ and the exports ask for the password (and code) again when the last
+# sign-in is older than REAUTH_MAX_AGE minutes (accounts/middleware.py).
+REAUTH_MAX_AGE = datetime.timedelta(minutes=env.float("REAUTH_MAX_AGE", default=10))
+REAUTH_URL_NAMES = env.list("REAUTH_URL_NAMES", default=["csv_import_results_csv", "team:visits_print"])
+# Single sign-on with the municipality's identity provider (OpenID Connect, accounts/oidc.py): off unless
+# OIDC_RP_CLIENT_ID is set. Endpoints from OIDC_OP_ISSUER's discovery document unless set one by one.
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_ISSUER = env("OIDC_OP_ISSUER", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=10.0)
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/inloggen?sso=mislukt"
+OIDC_USERNAME_CLAIM = env("OIDC_USERNAME_CLAIM", default="preferred_username")
+OIDC_ROLE_CLAIM = env("OIDC_ROLE_CLAIM", default="vroegsignalering_rol")
+OIDC_ROLE_MAP = env.dict("OIDC_ROLE_MAP", default={})  # e.g. "VS-Medewerkers=vroegsignaleerder,VS-Leiding=teamleider"
+OIDC_MUNICIPALITIES_CLAIM = env("OIDC_MUNICIPALITIES_CLAIM", default="gemeentecodes")  # CBS codes
+OIDC_ALLOWED_ROLES = env.list("OIDC_ALLOWED_ROLES",
+                              default=["vroegsignaleerder", "teamleider", "functioneel_beheerder", "auditor"])
+OIDC_ALLOW_INSTALLATION_ADMIN = env.bool("OIDC_ALLOW_INSTALLATION_ADMIN", default=False)
+# The provider's sign-in counts as the second factor only when its ID token says so.
+OIDC_MFA_AMR_VALUES = env.list("OIDC_MFA_AMR_VALUES", default=["mfa", "otp", "hwk", "swk", "sc", "fpt", "face"])
+OIDC_MFA_ACR_VALUES = env.list("OIDC_MFA_ACR_VALUES", default=[])
+if OIDC_RP_CLIENT_ID:
+    AUTHENTICATION_BACKENDS.append("accounts.oidc.MunicipalOIDCBackend")
+# Dutch texts for the sign-in packages (django-otp and django-axes have none).
+LOCALE_PATHS = [BASE_DIR / "accounts" / "locale"]
+# axes logs every successful login's clean-up at INFO; lockouts and repeated failures stay (WARNING).
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}

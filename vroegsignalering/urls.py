@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views
@@ -10,12 +9,13 @@ urlpatterns = [
     path("api/v1/", include("monitor.urls")),
     path("api/v1/", include("signals.api.urls")),
     path("api/v1/", include("feedback.urls")),
+    # Sign-in (issue 11): /inloggen with the second factor, /beheer/login/ sends there, re-authentication,
+    # password change, the two-factor set-up (before the admin, whose login/ it replaces).
+    path("", include("accounts.auth_urls")),
     path("beheer/", admin.site.urls),
     path("team/", include("cases.team_urls")),
     path("", include("cases.urls")),
     path("", views.home, name="home"),
-    path("inloggen", auth_views.LoginView.as_view(), name="login"),
-    path("uitloggen", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("signals.urls")),
     path("", include("audit.urls")),  # the auditor's screen /audit (issue 11)
 ]

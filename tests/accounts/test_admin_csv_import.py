@@ -13,6 +13,7 @@ from django.urls import reverse
 from accounts.models import Role
 from signals.csv_services import csv_import_create
 from signals.models import CsvImport, Delivery, Signal
+from tests.auth import login
 from tests.factories import CreditorFactory, MunicipalityFactory, UserFactory, signal_payload
 from tests.signals.csvfiles import flatten, make_csv
 
@@ -45,7 +46,7 @@ def world(db):
 
 
 def upload(client, user, creditor, rows):
-    client.force_login(user)
+    login(client, user)
     content = make_csv([flatten(row) for row in rows])
     return client.post(reverse("csv_import"), {"file": SimpleUploadedFile("s.csv", content, "text/csv"),
                                                "creditor": creditor.pk})
@@ -96,7 +97,7 @@ def test_each_import_is_seen_by_exactly_its_administrators_and_creditor(client, 
     csv_import = csv_import_create(creditor=world["creditor"], uploaded_by=world["people"][uploader],
                                    file_name="geheim-bestand.csv", content=make_csv([flatten(signal_payload(1))]),
                                    enqueue=False)
-    client.force_login(world["people"][viewer])
+    login(client, world["people"][viewer])
     seen = viewer in SEEN_BY[uploader]
     for name in ("csv_import_detail", "csv_import_status", "csv_import_results_csv"):
         status = client.get(reverse(name, args=[csv_import.pk])).status_code
@@ -115,7 +116,7 @@ def test_the_admin_page_of_a_large_import_shows_counts_and_links_not_rows(client
     results = [{"regel": n, "signaalId": f"ZV-{n:09d}", "status": "ontvangen"} for n in range(2, 20_002)]
     CsvImport.objects.filter(pk=csv_import.pk).update(results=results, rows_total=20_000, rows_done=20_000,
                                                       count_received=20_000, state=CsvImport.State.KLAAR)
-    client.force_login(world["people"]["fb_a"])
+    login(client, world["people"]["fb_a"])
     page = client.get(f"/beheer/signals/csvimport/{csv_import.pk}/change/")
     html = page.content.decode()
     assert page.status_code == 200
@@ -134,7 +135,7 @@ def test_the_delivery_admin_shows_an_administrator_the_deliveries_of_their_impor
     own = CsvImport.objects.get(uploaded_by=world["people"]["fb_a"]).deliveries.get()
     theirs = Delivery.objects.exclude(pk=own.pk).get()
     for viewer, expected in (("fb_a", {own}), ("fb_b", set()), ("root", {own, theirs})):
-        client.force_login(world["people"][viewer])
+        login(client, world["people"][viewer])
         response = client.get("/beheer/signals/delivery/")
         assert set(response.context["cl"].result_list) == expected
         assert client.get(f"/beheer/signals/delivery/{theirs.pk}/change/").status_code == (

@@ -22,6 +22,7 @@ from accounts.models import Municipality, Role, User, UserAPIKey
 from cases.models import CasePolicy, RoutingRule, Tray
 from feedback.models import WebhookEndpoint
 from signals.models import CreditorAPIKey
+from tests.auth import login as verified_login
 from tests.factories import CreditorFactory, MunicipalityFactory, UserFactory, make_tray
 
 pytestmark = pytest.mark.django_db
@@ -107,7 +108,7 @@ def snapshot() -> dict:
 
 
 def login(client, world, actor):
-    client.force_login(world["users"][actor])
+    verified_login(client, world["users"][actor])
     return client
 
 

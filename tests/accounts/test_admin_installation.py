@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import Municipality, Role
 from feedback.models import DeliveryStatus, FeedbackEvent, WebhookDelivery
 from feedback.services import webhook_endpoint_create
+from tests.auth import login
 from tests.factories import CreditorFactory, MunicipalityFactory, UserFactory, make_signal
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,7 @@ def _fast_passwords(settings):
 
 @pytest.fixture
 def install(client):
-    client.force_login(UserFactory(username="install", role=Role.INSTALLATIEBEHEERDER))
+    login(client, UserFactory(username="install", role=Role.INSTALLATIEBEHEERDER))
     return client
 
 
@@ -54,7 +55,7 @@ def test_the_installation_administrator_adds_a_municipality_but_leaves_its_polic
 
 def test_a_functional_administrator_sets_the_policy_not_the_code_or_name(client):
     town = MunicipalityFactory(cbs_code="0100", name="Proefdorp")
-    client.force_login(UserFactory(role=Role.FUNCTIONEEL_BEHEERDER, municipalities=[town]))
+    login(client, UserFactory(role=Role.FUNCTIONEEL_BEHEERDER, municipalities=[town]))
     assert client.get("/beheer/accounts/municipality/add/").status_code == 403
     response = client.post(f"/beheer/accounts/municipality/{town.pk}/change/", {
         "cbs_code": "0200", "name": "Elders", "inhabitants": "10", "threshold_amount": "75",

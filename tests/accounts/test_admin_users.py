@@ -7,6 +7,7 @@ are walked in test_admin_escalation.py.)"""
 import pytest
 
 from accounts.models import Role, User
+from tests.auth import login
 from tests.factories import CreditorFactory, MunicipalityFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +39,7 @@ def people(towns):
 
 
 def listed(client, user) -> set[str]:
-    client.force_login(user)
+    login(client, user)
     response = client.get(USERS)
     assert response.status_code == 200
     names = [u.username for u in response.context["cl"].result_list]
@@ -56,7 +57,7 @@ def test_each_administrator_lists_exactly_the_users_it_may_see(client, people):
 
 
 def test_fellow_administrators_and_oneself_are_shown_read_only(client, people):
-    client.force_login(people["admin"])
+    login(client, people["admin"])
     for user in (people["fellow"], people["admin"]):
         page = client.get(f"{USERS}{user.pk}/change/")
         assert page.status_code == 200
@@ -66,14 +67,14 @@ def test_fellow_administrators_and_oneself_are_shown_read_only(client, people):
 
 def test_the_role_and_municipality_choices_are_what_the_administrator_may_grant(client, people, towns):
     here, _ = towns
-    client.force_login(people["admin"])
+    login(client, people["admin"])
     for url in (f"{USERS}add/", f"{USERS}{people['worker'].pk}/change/"):
         form = client.get(url).context["adminform"].form
         assert [value for value, _ in form.fields["role"].choices if value] == [
             Role.VROEGSIGNALEERDER, Role.TEAMLEIDER, Role.AUDITOR, Role.SERVICE_ACCOUNT]
         assert list(form.fields["municipalities"].queryset) == [here]
         assert not {"is_staff", "is_superuser", "groups", "user_permissions", "creditor"} & set(form.fields)
-    client.force_login(people["install"])
+    login(client, people["install"])
     form = client.get(f"{USERS}add/").context["adminform"].form
     assert [value for value, _ in form.fields["role"].choices if value] == [Role.FUNCTIONEEL_BEHEERDER,
                                                                             Role.VASTELASTENPARTNER]
@@ -83,7 +84,7 @@ def test_the_role_and_municipality_choices_are_what_the_administrator_may_grant(
 
 def test_a_functional_administrator_adds_a_worker_to_their_municipality(client, people, towns):
     here, _ = towns
-    client.force_login(people["admin"])
+    login(client, people["admin"])
     response = client.post(f"{USERS}add/", {"username": "nieuwe-werker", "usable_password": "true",
                                             "password1": "Lang-genoeg-wachtwoord-2026",
                                             "password2": "Lang-genoeg-wachtwoord-2026",
@@ -95,7 +96,7 @@ def test_a_functional_administrator_adds_a_worker_to_their_municipality(client, 
 
 
 def test_a_user_without_municipality_is_refused_with_a_dutch_message(client, people):
-    client.force_login(people["admin"])
+    login(client, people["admin"])
     response = client.post(f"{USERS}add/", {"username": "los", "usable_password": "true",
                                             "password1": "Lang-genoeg-wachtwoord-2026",
                                             "password2": "Lang-genoeg-wachtwoord-2026",
@@ -107,7 +108,7 @@ def test_a_user_without_municipality_is_refused_with_a_dutch_message(client, peo
 
 def test_the_installation_administrator_appoints_a_functional_administrator(client, people, towns):
     here, there = towns
-    client.force_login(people["install"])
+    login(client, people["install"])
     response = client.post(f"{USERS}add/", {"username": "fb-elders", "usable_password": "true",
                                             "password1": "Lang-genoeg-wachtwoord-2026",
                                             "password2": "Lang-genoeg-wachtwoord-2026",

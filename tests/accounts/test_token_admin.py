@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role, UserAPIKey
 from accounts.services import user_token_issue, user_token_revoke
+from tests.auth import login
 from tests.factories import MunicipalityFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,7 @@ def can_call_the_api(key: str) -> bool:
 
 
 def test_only_users_of_the_admins_municipalities_can_be_chosen(client, people):
-    client.force_login(people["admin"])
+    login(client, people["admin"])
     page = client.get(ADD).content.decode()
     assert "werker-hier" in page and "leider-hier" in page
     assert "werker-elders" not in page and "leider-elders" not in page and "kcc-zonder-gemeente" not in page
@@ -50,7 +51,7 @@ def test_only_users_of_the_admins_municipalities_can_be_chosen(client, people):
 
 
 def test_issuing_for_a_user_of_another_municipality_is_refused_with_a_dutch_message(client, people, caplog):
-    client.force_login(people["admin"])
+    login(client, people["admin"])
     for target in ("stranger", "lead_elsewhere", "nowhere", "both"):
         refused = client.post(ADD, {"name": "overname", "user": people[target].pk})
         assert refused.status_code == 200
@@ -67,7 +68,7 @@ def test_issuing_for_a_user_of_another_municipality_is_refused_with_a_dutch_mess
 
 
 def test_issuing_for_an_own_user_works_shows_the_token_once_and_logs_without_the_key(client, people, caplog):
-    client.force_login(people["admin"])
+    login(client, people["admin"])
     with caplog.at_level(logging.INFO, logger="accounts.services"):
         response = client.post(ADD, {"name": "kcc", "user": people["lead"].pk}, follow=True)
     assert response.status_code == 200
@@ -88,7 +89,7 @@ def test_the_list_shows_only_tokens_of_own_users_and_others_cannot_be_opened_or_
     shared, _ = user_token_issue(user=people["lead"], name="gedeeld")
     foreign, foreign_key = user_token_issue(user=people["stranger"], name="vreemd")
     both, both_key = user_token_issue(user=people["both"], name="beide")
-    client.force_login(people["admin"])
+    login(client, people["admin"])
     response = client.get(LIST)
     listing = response.content.decode()
     assert own.prefix in listing and shared.prefix in listing and foreign.prefix not in listing
@@ -110,7 +111,7 @@ def test_the_list_shows_only_tokens_of_own_users_and_others_cannot_be_opened_or_
 def test_a_superuser_sees_and_issues_for_everyone(client, people):
     root = UserFactory(username="root", role=Role.FUNCTIONEEL_BEHEERDER, is_staff=True, is_superuser=True)
     foreign, _ = user_token_issue(user=people["stranger"], name="vreemd")
-    client.force_login(root)
+    login(client, root)
     assert foreign.prefix in client.get(LIST).content.decode()
     page = client.get(ADD).content.decode()
     assert "werker-elders" in page and "kcc-zonder-gemeente" in page

@@ -15,6 +15,7 @@ from cases.models import Case, FollowUp
 from contacts.models import ContactAttempt, PlannedVisit
 from feedback.models import FeedbackEvent
 from signals.models import CsvImport, Delivery, Signal, SignalStatus
+from tests.auth import login
 from tests.factories import CreditorFactory, MunicipalityFactory, UserFactory, issued_key, make_case, make_signal
 from vroegsignalering.common.vocab import ContactKind, CreditorKind
 
@@ -51,7 +52,7 @@ class World:
         if kind == "token":
             return Client(HTTP_AUTHORIZATION=f"Token {self.tokens[role]}")
         client = Client()
-        client.force_login(self.users[role])
+        login(client, self.users[role])
         return client
 
 

@@ -18,6 +18,7 @@ from audit.hashing import person_hash
 from audit.models import AuditEvent
 from audit.services import audit_events_write
 from audit.views import EVENTS_PER_PAGE
+from tests.auth import login
 from tests.factories import MunicipalityFactory, UserFactory
 
 from .conftest import CHILD_BSN, RESIDENT_BSN, ROLES, last_id, new_events
@@ -114,7 +115,7 @@ def test_an_auditor_sees_only_their_municipalities_events(world, client):
     _view_case(world)
     other = MunicipalityFactory(cbs_code="0599", name="Rotterdam")
     stranger = UserFactory(role="auditor", municipalities=[other])
-    client.force_login(stranger)
+    login(client, stranger)
     assert list(client.get(reverse("audit:events")).context["page"].object_list) == []
     rows = _rows(client.get(reverse("audit:export")))  # only the stranger's own reading of the trail
     assert {(r["gebruiker"], r["objectId"]) for r in rows} == {(stranger.username, "")}
@@ -126,7 +127,7 @@ def test_the_installation_auditor_sees_the_creditor_keys_and_staff_not_the_munic
     world.client("creditor", kind="key").get(reverse("api-levering", args=[world.delivery.pk]))
     world.client("creditor").get(reverse("csv_import_detail", args=[world.csv_import.pk]))
     _view_case(world)
-    client.force_login(UserFactory(role="auditor"))
+    login(client, UserFactory(role="auditor"))
     shown = client.get(reverse("audit:events")).context["page"].object_list
     assert {(e.principal, e.object_type) for e in shown} == {("sleutel", "delivery"), ("gebruiker", "csvimport")}
     municipal = {e.object_type for e in world.client("auditor").get(reverse("audit:events")).context["page"]

@@ -13,6 +13,7 @@ from accounts.models import Role
 from cases import services
 from cases.models import Case, CaseSignal
 from signals.models import SignalStatus
+from tests.auth import totp_code, totp_device
 from tests.factories import MunicipalityFactory, UserFactory, make_signal
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,12 +77,16 @@ def fallout_signal(gemeente, *, at: int = 900):
 
 def login(page: Page, user, password: str = PASSWORD) -> None:
     """Log in through the real login form (the one on screen when a page sent us there, keeping its
-    ``next``) and wait until the site shows the logged-in header."""
+    ``next``): the password, then the code the user's authenticator app shows (computed from the device's
+    key, as the app does), and wait until the site shows the logged-in header."""
+    device = totp_device(user)
     if "/inloggen" not in page.url:
         page.goto("/inloggen")
     page.get_by_label("Gebruikersnaam").fill(user.username)
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen").click()
+    page.get_by_label("Code uit uw app").fill(totp_code(device))
+    page.get_by_role("button", name="Bevestigen").click()
     expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
 
 

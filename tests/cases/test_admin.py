@@ -4,6 +4,7 @@ import pytest
 from cases import services
 from cases.models import Case, CasePolicy, RoutingRule
 from cases.presets import routing_preset_install
+from tests.auth import login
 from tests.factories import MunicipalityFactory, UserFactory, aware, make_signal
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,7 @@ def gemeente(db):
 @pytest.fixture
 def beheerder(client, gemeente):
     user = UserFactory(role="functioneel_beheerder", municipalities=[gemeente])
-    client.force_login(user)
+    login(client, user)
     return client
 
 

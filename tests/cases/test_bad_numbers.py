@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from cases.team_forms import VisitPlanForm
+from tests.auth import login
 from tests.cases.api import API
 from tests.factories import client_for, open_cases
 from vroegsignalering.common.params import parse_id
@@ -36,7 +37,7 @@ def test_parse_id_takes_a_smaller_bound():
 @pytest.mark.parametrize("value", BAD, ids=IDS)
 @pytest.mark.parametrize("param", ["na", "voor"])
 def test_queue_ignores_a_bad_cursor_and_shows_the_first_page(client, worker, case, param, value):
-    client.force_login(worker)
+    login(client, worker)
     response = client.get(reverse("queue"), {param: value})
     assert response.status_code == 200
     assert f'href="/meldingen/{case.pk}"' in response.content.decode()

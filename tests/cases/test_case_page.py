@@ -18,6 +18,7 @@ from cases.models import Case, CaseStatus, FollowUp, Urgency
 from contacts.models import Arranged, ContactAttempt, Dagdeel, Reached
 from signals.models import Signal
 from signals.schemas import judge_signals
+from tests.auth import login
 from tests.factories import MunicipalityFactory, UserFactory, make_case, open_cases, signal_payload
 from vroegsignalering.common.vocab import ContactKind, CreditorKind, Outcome
 
@@ -29,7 +30,7 @@ def andere_gemeente(db):
 
 @pytest.fixture
 def client_w(client, worker):
-    client.force_login(worker)
+    login(client, worker)
     return client
 
 
@@ -70,7 +71,7 @@ def summary(html: str) -> str:
 
 def test_another_municipalitys_case_is_a_404_by_url_and_by_action(client, case, andere_gemeente):
     outsider = UserFactory(municipalities=[andere_gemeente])
-    client.force_login(outsider)
+    login(client, outsider)
     assert client.get(url("case_detail", case)).status_code == 404
     assert client.post(url("case_attempt_create", case), attempt_data()).status_code == 404
     assert client.post(url("case_close", case), {"eindresultaat": Outcome.GEEN_CONTACT}).status_code == 404
@@ -81,7 +82,7 @@ def test_another_municipalitys_case_is_a_404_by_url_and_by_action(client, case, 
 
 @pytest.mark.parametrize("role", [Role.FUNCTIONEEL_BEHEERDER, Role.VASTELASTENPARTNER, Role.AUDITOR])
 def test_roles_that_do_not_work_cases_get_a_404(client, case, gemeente, role):
-    client.force_login(UserFactory(role=role, municipalities=[gemeente]))
+    login(client, UserFactory(role=role, municipalities=[gemeente]))
     assert client.get(url("case_detail", case)).status_code == 404
     assert client.post(url("case_attempt_create", case), attempt_data()).status_code == 404
 
@@ -91,7 +92,7 @@ def test_login_required_and_an_action_url_opened_with_get_shows_the_case(client,
     assert response.status_code == 302 and response["Location"] == url("case_detail", case)
     assert client_w.put(url("case_attempt_create", case)).status_code == 405
     assert Case.objects.get(pk=case.pk).status == CaseStatus.OPEN
-    client_w.force_login(UserFactory(municipalities=[andere_gemeente]))
+    login(client_w, UserFactory(municipalities=[andere_gemeente]))
     assert client_w.get(url("case_close", case)).status_code == 404
     client.logout()
     response = client.get(url("case_detail", case))
@@ -371,14 +372,14 @@ def test_record_the_follow_up_and_its_refusals(client_w, gemeente, worker):
 def test_team_lead_gets_the_assign_form(client, case, gemeente, worker):
     lead = UserFactory(role=Role.TEAMLEIDER, municipalities=[gemeente])
     UserFactory(municipalities=[MunicipalityFactory(cbs_code="0400", name="Elders")], first_name="Olga")
-    client.force_login(lead)
+    login(client, lead)
     html = client.get(url("case_detail", case)).content.decode()
     form = html.split('id="toewijzen"', 1)[1].split("</form>", 1)[0]
     assert 'action="/team/toewijzen"' in html
     assert f'name="melding" value="{case.pk}"' in form and f'name="next" value="/meldingen/{case.pk}"' in form
     assert f'<option value="{worker.pk}"' in form and "Olga" not in form
     assert 'name="medewerker"' in form and '<label for="toewijzen-medewerker">' in form
-    client.force_login(worker)
+    login(client, worker)
     assert 'id="toewijzen"' not in client.get(url("case_detail", case)).content.decode()
 
 
@@ -403,7 +404,7 @@ def test_the_case_page_runs_a_constant_number_of_queries(client_w, gemeente, wor
     assert Signal.objects.filter(case_link__case=large).count() == 10
     assert _page_queries(client_w, small) == _page_queries(client_w, large)
     lead = UserFactory(role=Role.TEAMLEIDER, municipalities=[gemeente])
-    client_w.force_login(lead)
+    login(client_w, lead)
     assert _page_queries(client_w, small) == _page_queries(client_w, large)
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import Role
 from cases import selectors
 from cases.models import Case, CaseStatus, FollowUp, MatchType, Priority, Urgency
+from tests.auth import login
 from tests.factories import MunicipalityFactory, UserFactory, make_case, make_tray, today
 from vroegsignalering.common.vocab import CreditorKind
 
@@ -25,7 +26,7 @@ def andere_gemeente(db):
 
 @pytest.fixture
 def worker_client(client, worker):
-    client.force_login(worker)
+    login(client, worker)
     return client
 
 
@@ -45,7 +46,7 @@ def test_queue_needs_a_login(client, db):
 def test_roles_that_do_not_work_cases_get_no_queue(client, gemeente, role):
     make_case(gemeente)
     user = UserFactory(role=role, municipalities=[gemeente])
-    client.force_login(user)
+    login(client, user)
     response = client.get(QUEUE)
     assert response.status_code == 403
     assert "Geen toegang tot de werkvoorraad" in response.content.decode()
@@ -237,13 +238,13 @@ def test_follow_ups_and_overdue_crisis_cases_on_top(worker_client, worker, gemee
 
 
 def test_menu_and_start_page(client, gemeente, worker):
-    client.force_login(worker)
+    login(client, worker)
     html = client.get(QUEUE).content.decode()
     assert '<a href="/werkvoorraad" aria-current="page">Werkvoorraad</a>' in html
     assert "/team/toewijzen" not in html
     assert 'href="/werkvoorraad">Naar de werkvoorraad' in client.get(reverse("home")).content.decode()
     lead = UserFactory(role=Role.TEAMLEIDER, municipalities=[gemeente])
-    client.force_login(lead)
+    login(client, lead)
     html = client.get(QUEUE).content.decode()
     for path, label in [("/team/toewijzen", "Toewijzen"), ("/team/huisbezoeken", "Huisbezoeken"),
                         ("/team/dashboard", "Dashboard"), ("/team/capaciteit", "Capaciteit")]:

@@ -11,6 +11,7 @@ from cases.models import Case, Tray
 from cases.team_overview import team_overview_for_user
 from contacts.models import Dagdeel
 from contacts.services import visit_plan
+from tests.auth import login
 from tests.factories import TEAM_NOW as NOW
 from tests.factories import UserFactory, make_cases
 
@@ -50,7 +51,7 @@ def test_the_overview_counts_the_leads_own_trays(team, lead):
 
 
 def test_the_overview_page_shows_trays_capacity_visits_and_links(client, team, lead):
-    client.force_login(lead)
+    login(client, lead)
     response = client.get(reverse("team:overview"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -68,7 +69,7 @@ def test_the_overview_page_shows_trays_capacity_visits_and_links(client, team, l
 
 
 def test_the_unassigned_link_opens_the_filtered_assign_list(client, team, lead):
-    client.force_login(lead)
+    login(client, lead)
     html = client.get(reverse("team:overview")).content.decode()
     huis = Tray.objects.get(code="huis", municipality__cbs_code="0100")
     link = re.search(rf'href="([^"]*bakje={huis.pk}[^"]*)"', html).group(1).replace("&amp;", "&")
@@ -78,7 +79,7 @@ def test_the_unassigned_link_opens_the_filtered_assign_list(client, team, lead):
 
 
 def test_an_empty_team_gets_a_page_not_an_error(client, gemeente, lead):
-    client.force_login(lead)
+    login(client, lead)
     response = client.get(reverse("team:overview"))
     assert response.status_code == 200
     assert "Er zijn deze week geen huisbezoeken gepland." in response.content.decode()
@@ -86,7 +87,7 @@ def test_an_empty_team_gets_a_page_not_an_error(client, gemeente, lead):
 
 @pytest.mark.parametrize("role", [r for r in Role if r != Role.TEAMLEIDER])
 def test_other_roles_get_the_dutch_403(client, gemeente, role):
-    client.force_login(UserFactory(role=role, municipalities=[gemeente]))
+    login(client, UserFactory(role=role, municipalities=[gemeente]))
     response = client.get(reverse("team:overview"))
     assert response.status_code == 403
     assert "teamleider" in response.content.decode().lower()

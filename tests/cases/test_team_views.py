@@ -17,6 +17,7 @@ from cases.history import case_history_text
 from cases.models import Case, CaseEvent, CaseHistory, Tray
 from contacts.models import Reached
 from contacts.services import contact_attempt_register
+from tests.auth import login
 from tests.factories import TEAM_NOW, TEAM_OPENED, UserFactory, aware, make_cases
 from vroegsignalering.common.vocab import ContactKind, Outcome
 
@@ -97,7 +98,7 @@ def test_a_worker_of_another_municipality_is_refused_and_nothing_changes(gemeent
 
 def test_lead_of_two_municipalities_gets_a_field_error_for_a_mixed_batch(client, gemeente, andere, worker):
     lead = UserFactory(role=Role.TEAMLEIDER, municipalities=[gemeente, andere])
-    client.force_login(lead)
+    login(client, lead)
     cases = make_cases(gemeente, 2) + make_cases(andere, 1, start=50)
     response = post_assign(client, cases, worker)
     assert response.status_code == 400
@@ -234,7 +235,7 @@ def test_a_refused_bulk_assign_on_the_list_shows_the_list_again(client, gemeente
     """The list's own form has no ``next``: a refusal is a 400 with the boxes still ticked, the errors by the
     fields and the lead's filters kept (not a redirect that loses all of that)."""
     lead = UserFactory(role=Role.TEAMLEIDER, municipalities=[gemeente, andere])
-    client.force_login(lead)
+    login(client, lead)
     cases = make_cases(gemeente, 2) + make_cases(andere, 1, start=50)
     form, response = submit_assign_form(client, reverse("team:assign"), {"toewijzing": "niet_toegewezen"}, cases,
                                         worker)
@@ -342,13 +343,13 @@ PAGES = ["team:assign", "team:capacity", "team:visits", "team:visits_print", "te
 @pytest.mark.parametrize("name", PAGES)
 @pytest.mark.parametrize("role", [Role.VROEGSIGNALEERDER, Role.FUNCTIONEEL_BEHEERDER, Role.AUDITOR])
 def test_only_team_leads_get_in(client, gemeente, name, role):
-    client.force_login(UserFactory(role=role, municipalities=[gemeente]))
+    login(client, UserFactory(role=role, municipalities=[gemeente]))
     assert client.get(reverse(name)).status_code == 403
 
 
 def test_a_worker_cannot_assign(client, gemeente, worker):
     case, = make_cases(gemeente, 1)
-    client.force_login(worker)
+    login(client, worker)
     assert post_assign(client, [case], worker).status_code == 403
     assert assigned([case]) == [None]
 

@@ -15,6 +15,7 @@ from cases.history import case_history_text
 from cases.models import Case, CaseEvent, CaseHistory, Tray
 from contacts.models import ContactAttempt, Dagdeel, PlannedVisit, Reached
 from contacts.services import contact_attempt_register, visit_cancel, visit_plan
+from tests.auth import login
 from tests.factories import TEAM_NOW, TEAM_OPENED, UserFactory, aware, make_signal, open_cases
 from vroegsignalering.common.vocab import ContactKind, Outcome
 
@@ -278,7 +279,7 @@ def test_a_visit_of_another_municipality_is_not_found(client_lead, andere):
 
 def test_a_worker_cannot_plan_or_cancel(client, case, worker, lead):
     visit = plan(case, worker, lead)
-    client.force_login(worker)
+    login(client, worker)
     assert client.post(reverse("team:visits"), {"melding": case.pk, "medewerker": worker.pk,
                                                 "datum": "2026-06-12", "dagdeel": "Ochtend"}).status_code == 403
     assert client.post(reverse("team:visit_cancel", args=[visit.pk])).status_code == 403

@@ -14,6 +14,7 @@ from feedback.services import feedback_code
 from signals import checks, transitions
 from signals.fallout import fallout_decide
 from signals.models import FalloutDecision, SignalStatus
+from tests.auth import login
 from tests.factories import creditor_for, make_signal, open_case, reach
 from tests.feedback.helpers import DAY_28, NOW
 from vroegsignalering.common.vocab import CreditorKind, Outcome
@@ -175,7 +176,7 @@ def test_admin_lists_only_the_administrators_municipalities(client, municipality
     with transaction.atomic():
         transitions.signal_end(here, Outcome.OVERLEDEN, NOW, params={"reason": "test"})
         transitions.signal_end(there, Outcome.OVERLEDEN, NOW, params={"reason": "test"})
-    client.force_login(UserFactory(role=Role.FUNCTIONEEL_BEHEERDER, is_staff=True, municipalities=[municipality]))
+    login(client, UserFactory(role=Role.FUNCTIONEEL_BEHEERDER, is_staff=True, municipalities=[municipality]))
     page = client.get("/beheer/feedback/feedbackevent/")
     assert page.status_code == 200
     assert str(here) in page.content.decode() and str(there) not in page.content.decode()

@@ -20,6 +20,7 @@ from feedback.selectors import webhook_endpoints_due
 from feedback.services import feedback_issue_for_signal
 from feedback.webhooks import ADDRESS_REFUSED
 from signals.models import SignalStatus
+from tests.auth import login
 from tests.e2e_support import Receiver, hanging, statuses, wait_until
 from tests.factories import CreditorFactory, UserFactory, make_signal, open_case, reach
 from tests.feedback.helpers import NOW
@@ -273,7 +274,7 @@ def test_command_adds_an_endpoint_and_prints_the_secret_once(api, capsys, settin
 def test_admin_shows_the_secret_once_and_refuses_http(api, client, settings, municipality):
     settings.WEBHOOK_ALLOW_HTTP = False
     admin = UserFactory(role="installatiebeheerder")  # installation-wide (security review D4)
-    client.force_login(admin)
+    login(client, admin)
     url = "/beheer/feedback/webhookendpoint/add/"
     refused = client.post(url, {"creditor": api.creditor.pk, "url": "http://partner.example.nl/x", "active": "on"})
     assert refused.status_code == 200
@@ -294,10 +295,10 @@ def test_admin_shows_the_secret_once_and_refuses_http(api, client, settings, mun
     assert (edited.url, edited.active, edited.creditor, edited.secret) == (
         "https://partner.example.nl/nieuw", False, api.creditor, endpoint.secret)
     # A case worker has no business here, nor a municipality's functional administrator.
-    client.force_login(UserFactory(role="functioneel_beheerder", municipalities=[municipality]))
+    login(client, UserFactory(role="functioneel_beheerder", municipalities=[municipality]))
     assert client.get("/beheer/feedback/webhookendpoint/").status_code == 403
     assert client.get("/beheer/feedback/webhookdelivery/").status_code == 200  # their own municipality's
-    client.force_login(UserFactory(municipalities=[municipality]))
+    login(client, UserFactory(municipalities=[municipality]))
     assert client.get("/beheer/feedback/webhookendpoint/").status_code == 302
 
 
@@ -428,7 +429,7 @@ def test_other_forms_of_internal_addresses_and_unknown_names_are_refused_alike(a
 
 def test_the_admin_refuses_an_internal_address_on_the_field(api, client, settings, municipality):
     settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
-    client.force_login(UserFactory(role="installatiebeheerder"))
+    login(client, UserFactory(role="installatiebeheerder"))
     page = client.post("/beheer/feedback/webhookendpoint/add/", {
         "creditor": api.creditor.pk, "url": "https://169.254.169.254/latest/meta-data/", "active": "on"})
     assert page.status_code == 200

@@ -12,6 +12,7 @@ from signals.history import signal_history_text
 from signals.models import FalloutDecision, Signal, SignalHistory, SignalStatus
 from signals.selectors import signals_due_for_checks
 from signals.services import delivery_create
+from tests.auth import login
 from tests.factories import CreditorFactory, MunicipalityFactory, UserFactory
 from vroegsignalering.common.vocab import Outcome
 
@@ -155,9 +156,9 @@ def test_a_misspelt_name_lands_in_fallout_and_a_reviewer_decides(brp, municipali
     outsider = UserFactory(municipalities=[municipalities["0363"]])
 
     # The review screen: only for this municipality's staff, the right person on top.
-    client.force_login(outsider)
+    login(client, outsider)
     assert client.get(f"/uitval/{signal.pk}").status_code == 404
-    client.force_login(reviewer)
+    login(client, reviewer)
     page = client.get("/uitval").content.decode()
     assert f"/uitval/{signal.pk}" in page
     detail = client.get(f"/uitval/{signal.pk}").content.decode()

@@ -17,6 +17,7 @@ from signals.csv_format import CsvFileError, inspect_csv
 from signals.csv_services import csv_import_create, csv_import_run
 from signals.models import CsvImport, Delivery, Signal, Source
 from signals.tasks import csv_import_process, csv_import_sweep
+from tests.auth import login
 from tests.factories import CreditorFactory, UserFactory, signal_payload
 from tests.signals.csvfiles import flatten, make_csv
 
@@ -51,7 +52,7 @@ def creditor_user(creditor, municipality):
 
 @pytest.fixture
 def creditor_client(client, creditor_user):
-    client.force_login(creditor_user)
+    login(client, creditor_user)
     return client
 
 
@@ -370,7 +371,7 @@ def test_a_file_that_is_too_large_is_refused(creditor_client, settings):
 
 def test_a_functional_administrator_picks_the_creditor(client, creditor, municipality,
                                                       django_capture_on_commit_callbacks):
-    client.force_login(UserFactory(role=Role.FUNCTIONEEL_BEHEERDER, municipalities=[municipality]))
+    login(client, UserFactory(role=Role.FUNCTIONEEL_BEHEERDER, municipalities=[municipality]))
     content = make_csv([flatten(signal_payload(1))])
 
     without = upload(client, content)
@@ -390,13 +391,13 @@ def test_roles(client, creditor, municipality):
 
     assert client.get(reverse("csv_import")).status_code == 302  # to the login page
 
-    client.force_login(UserFactory(role=Role.VROEGSIGNALEERDER, municipalities=[municipality]))
+    login(client, UserFactory(role=Role.VROEGSIGNALEERDER, municipalities=[municipality]))
     assert client.get(reverse("csv_import")).status_code == 403
     assert upload(client, make_csv([flatten(signal_payload(1))])).status_code == 403
     assert client.get(other_urls[0]).status_code == 403
     assert reverse("csv_import") not in client.get(reverse("home")).content.decode()
 
-    client.force_login(UserFactory(role=Role.VASTELASTENPARTNER, creditor=creditor))
+    login(client, UserFactory(role=Role.VASTELASTENPARTNER, creditor=creditor))
     assert client.get(reverse("csv_import")).status_code == 200
     assert [client.get(url).status_code for url in other_urls] == [404, 404, 404]
     assert "x.csv" not in client.get(reverse("csv_import")).content.decode()

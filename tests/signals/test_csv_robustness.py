@@ -32,6 +32,7 @@ from signals.csv_format import CsvFileError, inspect_csv, iter_rows
 from signals.csv_services import csv_import_create, csv_import_run
 from signals.models import CsvImport, Signal
 from signals.tasks import csv_import_process, csv_import_sweep
+from tests.auth import login
 from tests.factories import UserFactory, signal_payload
 from tests.signals.csvfiles import encode, flatten, make_text
 
@@ -467,7 +468,7 @@ def test_a_file_that_no_longer_passes_ends_mislukt(creditor, settings):
 
 @pytest.fixture
 def creditor_client(client, creditor):
-    client.force_login(UserFactory(role=Role.VASTELASTENPARTNER, creditor=creditor))
+    login(client, UserFactory(role=Role.VASTELASTENPARTNER, creditor=creditor))
     return client
 
 
@@ -537,7 +538,7 @@ def test_the_results_download_never_starts_a_cell_with_a_formula(creditor_client
 
 def test_the_upload_still_checks_the_csrf_token(creditor):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(UserFactory(role=Role.VASTELASTENPARTNER, creditor=creditor))
+    login(client, UserFactory(role=Role.VASTELASTENPARTNER, creditor=creditor))
 
     response = client.post(reverse("csv_import"), {"file": SimpleUploadedFile("s.csv", make_text(rows(1)).encode())})
 

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from signals.models import FalloutDecision, Signal, SignalStatus
+from tests.auth import login
 from tests.factories import MunicipalityFactory, UserFactory, make_signal
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,7 @@ CANDIDATES = [
 @pytest.fixture
 def reviewer(gemeente, client):
     user = UserFactory(municipalities=[gemeente])
-    client.force_login(user)
+    login(client, user)
     return user
 
 
@@ -79,5 +80,5 @@ def test_the_list_filters_by_finding_with_counts(gemeente, reviewer, client):
         assert f"/uitval/{missing.pk}" in response.content.decode()
         assert f"/uitval/{several.pk}" in response.content.decode()
     other = UserFactory(municipalities=[MunicipalityFactory(cbs_code="0200")])
-    client.force_login(other)
+    login(client, other)
     assert "Niet gevonden op het adres (1)" not in client.get("/uitval").content.decode()

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from signals import normalise
 from signals.models import Signal
 from signals.schemas import MAX_STORED_RAW, OPTIONAL_FIELDS, judge_signals
+from tests.auth import login
 from tests.factories import signal_payload
 
 PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -344,7 +345,7 @@ def test_the_fallout_screen_shows_unusable_contact_data_as_delivered(api, client
                                           "emailadres": "jan at proef.nl"}))
     signal = Signal.objects.get()
     Signal.objects.filter(pk=signal.pk).update(status=SignalStatus.UITVAL, brp_evidence={"uitkomst": "niet_gevonden"})
-    client.force_login(UserFactory(municipalities=[municipality]))
+    login(client, UserFactory(municipalities=[municipality]))
     page = client.get(f"/uitval/{signal.pk}").content.decode()
     assert "31-02-1980" in page and "niet bruikbaar: geen geldige datum" in page
     assert "bel 3x" in page and "jan at proef.nl" in page and "niet bruikbaar: geen geldig e-mailadres" in page

@@ -86,7 +86,9 @@ class Command(BaseCommand):
             if not port_free(*where):
                 raise CommandError(f"Poort {where[1]} is bezet; {name} kan niet starten. "
                                    "Stop het andere proces of kies een andere poort (PORT=…, BRP_PORT=…).")
-        env = {**os.environ, "DEBUG": os.environ.get("DEBUG") or "1", "PYTHONUNBUFFERED": "1"}
+        # The demo's fake data: no second factor unless asked for (TWO_FACTOR_REQUIRED=1; the login page says so).
+        env = {**os.environ, "DEBUG": os.environ.get("DEBUG") or "1", "PYTHONUNBUFFERED": "1",
+               "TWO_FACTOR_REQUIRED": os.environ.get("TWO_FACTOR_REQUIRED") or "0"}
         brp_url = f"http://127.0.0.1:{brp_port}/haalcentraal/api/brp"
         previous = {signum: signal.signal(signum, self._on_signal)
                     for signum in STOP_SIGNALS}

@@ -99,6 +99,10 @@ class Command(BaseCommand):
         for username, _name, role, codes, _creditor in DEMO_USERS:
             self.stdout.write(f"  {username:<13} / {DEMO_PASSWORD}   {Role(role).label}"
                               + (f" ({', '.join(codes)})" if codes else ""))
+        if not settings.TWO_FACTOR_REQUIRED:
+            self.stdout.write("Tweestapsverificatie staat uit voor de demo (TWO_FACTOR_REQUIRED=0).")
+        else:
+            self.stdout.write("Bij het eerste inloggen stelt u tweestapsverificatie in met een authenticator-app.")
         self.stdout.write(f"\nDemo-API-sleutel voor {creditor} (X-Api-Key; nieuw bij elke start):\n  {key}")
         example = Signal.objects.filter(creditor=creditor).order_by("pk").values_list("signal_id", flat=True).first()
         if example:

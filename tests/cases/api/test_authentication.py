@@ -9,6 +9,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import Role, UserAPIKey
+from tests.auth import login
 from tests.cases.api import API
 from tests.factories import CreditorFactory, UserFactory, client_for, token_for
 
@@ -131,7 +132,7 @@ def test_revoke_user_token_by_user_revokes_all_their_tokens(worker, lead, capsys
 
 def test_the_admin_shows_a_users_tokens_and_revokes_them(client, worker, gemeente):
     admin = UserFactory(username="fb", role=Role.FUNCTIONEEL_BEHEERDER, is_staff=True, municipalities=[gemeente])
-    client.force_login(admin)
+    login(client, admin)
     token = token_for(worker)
     api_key = UserAPIKey.objects.get(user=worker)
     page = client.get(f"/beheer/accounts/user/{worker.pk}/change/")
@@ -147,7 +148,7 @@ def test_the_admin_shows_a_users_tokens_and_revokes_them(client, worker, gemeent
 def test_the_admin_issues_a_token_only_to_api_roles_and_shows_it_once(client, worker, gemeente):
     admin = UserFactory(username="fb", role=Role.FUNCTIONEEL_BEHEERDER, is_staff=True, municipalities=[gemeente])
     auditor = UserFactory(username="auditor", role=Role.AUDITOR)
-    client.force_login(admin)
+    login(client, admin)
     refused = client.post("/beheer/accounts/userapikey/add/", {"name": "x", "user": auditor.pk})
     assert refused.status_code == 200 and not UserAPIKey.objects.exists()
     response = client.post("/beheer/accounts/userapikey/add/", {"name": "kcc", "user": worker.pk}, follow=True)
