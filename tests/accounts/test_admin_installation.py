@@ -29,7 +29,8 @@ def install(client):
 def test_the_installation_administrator_finds_installation_wide_objects_and_no_case_data(install):
     page = install.get("/beheer/")
     models = {model["object_name"] for app in page.context["app_list"] for model in app["models"]}
-    assert models == {"User", "Municipality", "Creditor", "CreditorAPIKey", "WebhookEndpoint"}
+    assert models == {"User", "Municipality", "Creditor", "CreditorAPIKey", "WebhookEndpoint",
+                      "AccessAttempt", "AccessFailureLog", "TOTPDevice", "StaticDevice"}  # lockouts, 2FA devices
     assert 'href="/beheer/"' in install.get("/").content.decode()  # "Beheer" in the menu
     for url in ("/beheer/cases/case/", "/beheer/signals/signal/", "/beheer/shv/shvregistration/",
                 "/beheer/contacts/contactattempt/", "/beheer/signals/csvimport/", "/beheer/feedback/feedbackevent/"):

@@ -33,7 +33,7 @@ def test_seed_demo_creates_logins_and_a_working_key():
     assert User.objects.filter(username="beheerder", role=Role.FUNCTIONEEL_BEHEERDER).count() == 1
     rivierenland = User.objects.get(username="rivierenland")
     assert sorted(rivierenland.municipalities.values_list("cbs_code", flat=True)) == ["0216", "0281"]
-    assert APIClient().login(username="medewerker", password="demo-vroeg-2026")
+    assert User.objects.get(username="medewerker").check_password("demo-vroeg-2026")  # the README's demo login
     key = KEY.search(output).group()
     # The first run's key was revoked by the second run: only the latest key works.
     client = APIClient()
