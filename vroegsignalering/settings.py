@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -17,9 +18,14 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
-# The default key is only fit for a local first look; `manage.py check --deploy` flags it.
+# "production" (the default; the app refuses to start with unsafe settings, see the end of this file) or
+# "development" (`make run`, the tests, local work): relaxed transport security for plain-http loopback.
+ENVIRONMENT = env("ENVIRONMENT", default="production").strip().lower()
+PRODUCTION = ENVIRONMENT != "development"
+# The default key is only fit for a local first look; in production the app refuses to start with it.
 SECRET_KEY = env("SECRET_KEY", default="django-insecure-local-only-set-SECRET_KEY-in-production")
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+# Production names its host names itself (the app refuses to start without them).
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -48,7 +54,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "vroegsignalering.common.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy with a nonce per request (issue 11)
+    "django_permissions_policy.PermissionsPolicyMiddleware",  # Permissions-Policy (issue 11)
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "vroegsignalering.common.middleware.NoStoreMiddleware",  # no-store on every dynamic answer (issue 11)
     "vroegsignalering.common.middleware.ApiVersionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -76,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "vroegsignalering.context_processors.navigation",
+                "csp.context_processors.nonce",  # {{ csp_nonce }} (django-htmx's script tag uses it; issue 11)
             ],
         },
     },
@@ -136,8 +146,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 CSV_IMPORT_MAX_BYTES = env.int("CSV_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=PRODUCTION or not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# No script reads the CSRF cookie: forms (also htmx-boosted ones) carry the token from {% csrf_token %}.
+CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (docker-compose, docs/operations.md).
 if env.bool("BEHIND_TLS_PROXY", default=False):
@@ -277,3 +291,58 @@ LOGGING = {
         **({"celery.app.trace": {"level": "WARNING"}} if CELERY_TASK_ALWAYS_EAGER else {}),
     },
 }
+
+# --- Hardened web surface and production guard rails (issue 11) -----------------------------------
+# Transport: HTTPS only in production (a year of HSTS, redirect from http); off for the embedded run on
+# plain-http loopback (ENVIRONMENT=development). The OpenAPI document stays reachable over http for the
+# container's health check (docker-compose.yml); it holds no personal data.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^api/v1/openapi\.json$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+# Paths carry case and signal ids: never sent to another site.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): scripts and styles from this site only, plus the per-request nonce
+# (django-htmx's script tag carries it). No inline script, style or style="…" attribute in any template
+# (static: vroegsignalering/common/static/vroegsignalering/site.css and site.js); htmx runs without eval and
+# without its injected indicator <style> (htmx-config in base.html).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],  # NONCE: the request's nonce, when a template used it
+        "style-src": ["'self'", NONCE],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+
+# Permissions-Policy (django-permissions-policy): no device or payment access; WebAuthn for this site only.
+PERMISSIONS_POLICY = {
+    **{feature: [] for feature in (
+        "accelerometer", "ambient-light-sensor", "autoplay", "bluetooth", "browsing-topics", "camera",
+        "display-capture", "encrypted-media", "geolocation", "gyroscope", "hid", "idle-detection",
+        "interest-cohort", "local-fonts", "magnetometer", "microphone", "midi", "otp-credentials", "payment",
+        "picture-in-picture", "screen-wake-lock", "serial", "usb", "window-management", "xr-spatial-tracking",
+    )},
+    "fullscreen": "self",
+    "publickey-credentials-create": "self",
+    "publickey-credentials-get": "self",
+}
+
+# Request limits (the body limit is DATA_UPLOAD_MAX_MEMORY_SIZE above): fields per form or query string and
+# files per upload. Beyond them: 400 (screens: a Dutch page; API: a Dutch problem+json).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=1000)
+DATA_UPLOAD_MAX_NUMBER_FILES = env.int("DATA_UPLOAD_MAX_NUMBER_FILES", default=5)
+
+# Production guard rails: vroegsignalering.common.guard refuses to start (django.setup(): gunicorn, Celery,
+# every manage.py command) in production with DEBUG on, the default or a weak SECRET_KEY, no ALLOWED_HOSTS
+# (or "*"), or TWO_FACTOR_REQUIRED off.
+
