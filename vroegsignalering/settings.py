@@ -85,7 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "vroegsignalering.context_processors.navigation",
-                "csp.context_processors.nonce",  # {{ csp_nonce }} (django-htmx's script tag uses it; issue 11)
+                "vroegsignalering.common.csp.nonce",  # {{ csp_nonce }} for django-htmx's script tag (issue 11)
             ],
         },
     },
