@@ -19,11 +19,21 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import get_template
 from django.test import Client
 
 from tests.factories import UserFactory
-from tests.test_url_tenancy import ROLES, _clients, build_world, client_for, path_for, principal_kind, url_patterns
+from tests.test_url_tenancy import (
+    ROLES,
+    _clients,
+    build_world,
+    client_for,
+    expected_status,
+    path_for,
+    principal_kind,
+    url_patterns,
+)
 
 YEAR = 365 * 24 * 3600
 DENIED_FEATURES = ("camera", "microphone", "geolocation", "payment", "usb")
@@ -183,3 +193,85 @@ def test_htmx_runs_without_eval_and_without_its_injected_style(config):
     """htmx would inject its indicator <style> (blocked by the policy) and evaluate hx-on/js: attributes."""
     source = get_template("base.html").template.source
     assert re.search(r'<meta name="htmx-config" content=\'\{[^\']*' + re.escape(config), source)
+
+
+# --- request limits ------------------------------------------------------------------------------------------
+
+MANY = "&".join(f"v{n}=1" for n in range(1001))  # one field over DATA_UPLOAD_MAX_NUMBER_FIELDS
+
+
+@pytest.mark.django_db
+def test_too_many_query_parameters_never_cost_more_than_a_short_dutch_refusal():
+    """Every pattern, every role of A, with 1,001 query parameters: what the role gets anyway, or a 400 in
+    Dutch (problem+json on the API); never a 500 and never a long answer."""
+    world = build_world()
+    _clients.clear()
+    problems = []
+    for route, _ in url_patterns():
+        path = path_for(world, route)
+        for role in ROLES:
+            client = client_for(world.a, role, principal_kind(route))
+            if client is None:
+                continue
+            response = client.get(f"{path}?{MANY}")
+            if response.status_code == expected_status(route, role):
+                continue
+            if response.status_code != 400:
+                problems.append(f"{role} GET {path}?…: {response.status_code}")
+            elif route.startswith("api/"):
+                if (response["Content-Type"] != "application/problem+json"
+                        or "Te veel velden" not in response.json()["detail"]):
+                    problems.append(f"{role} GET {path}?…: {response.content[:200]!r}")
+            elif "te veel velden" not in response.content.decode():
+                problems.append(f"{role} GET {path}?…: 400 without the Dutch explanation")
+    _clients.clear()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.fixture
+def small_limits(settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    return settings
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["form", "json", "fields"])
+def test_a_screen_refuses_an_oversized_post_with_a_dutch_page(kind, small_limits, client):
+    worker = UserFactory()
+    client.force_login(worker)
+    if kind == "fields":
+        response = client.post("/inloggen", MANY, content_type="application/x-www-form-urlencoded")
+        status, text = 400, "te veel velden"
+    else:
+        body = "gebruikersnaam=" + "x" * 20_000
+        content_type = "application/x-www-form-urlencoded"
+        if kind == "json":
+            body, content_type = '{"a": "' + "x" * 20_000 + '"}', "application/json"
+            # A screen reads forms only; JSON of any size is ignored there, never parsed.
+            response = client.post("/inloggen", body, content_type=content_type)
+            assert response.status_code in (200, 400) and len(response.content) < 50_000
+            return
+        response = client.post("/inloggen", body, content_type=content_type)
+        status, text = 413, "te groot"
+    assert response.status_code == status
+    page = response.content.decode()
+    assert text in page and "Er is niets gewijzigd" in page
+
+
+@pytest.mark.django_db
+def test_a_screen_refuses_too_many_files(client):
+    admin = UserFactory(role="functioneel_beheerder", is_staff=True)
+    client.force_login(admin)
+    files = {f"bestand{n}": SimpleUploadedFile(f"{n}.csv", b"a;b\n1;2\n") for n in range(6)}
+    response = client.post("/signalen/importeren", files)
+    assert response.status_code == 400
+    assert "te veel velden of bestanden" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_api_refuses_an_oversized_body_with_a_dutch_problem(small_limits, api):
+    response = api.post("/api/v1/signalen", '{"signalen": ["' + "x" * 20_000 + '"]}',
+                        content_type="application/json")
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["detail"] == "De inhoud is groter dan toegestaan."
