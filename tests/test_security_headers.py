@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -275,3 +276,32 @@ def test_the_api_refuses_an_oversized_body_with_a_dutch_problem(small_limits, ap
     assert response.status_code == 413
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["detail"] == "De inhoud is groter dan toegestaan."
+
+
+# --- the templates ------------------------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+INLINE = {
+    "an inline <script>": re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I),
+    "an inline <style>": re.compile(r"<style\b", re.I),
+    "a style attribute": re.compile(r"\sstyle=", re.I),
+    "an event-handler attribute": re.compile(r"\son[a-z]+=", re.I),
+    "hx-on (evaluated code)": re.compile(r"\shx-on", re.I),
+    "a js: value (evaluated code)": re.compile(r"""hx-(vals|headers)=["']\s*js:""", re.I),
+    "a javascript: URL": re.compile(r"javascript:", re.I),
+}
+
+
+def project_templates() -> list[Path]:
+    return sorted(p for p in ROOT.glob("**/templates/**/*.html")
+                  if not any(part in (".venv", "node_modules", "staticfiles") for part in p.parts))
+
+
+def test_no_template_has_inline_code_the_policy_would_block():
+    """Also the templates the URL sample does not render (error pages, partials): every script and style
+    comes from a static file (vroegsignalering/common/static/vroegsignalering/)."""
+    templates = project_templates()
+    assert len(templates) > 20
+    found = [f"{path.relative_to(ROOT)}: {what}" for path in templates for what, pattern in INLINE.items()
+             if pattern.search(path.read_text())]
+    assert not found, "\n".join(found)
