@@ -338,7 +338,8 @@ PERMISSIONS_POLICY = {
 }
 
 # Request limits (the body limit is DATA_UPLOAD_MAX_MEMORY_SIZE above): fields per form or query string and
-# files per upload. Beyond them: 400 (screens: a Dutch page; API: a Dutch problem+json).
+# files per upload. Beyond them: 400 (screens: a Dutch page; API: a Dutch problem+json). The query string's
+# length is capped before Django: gunicorn refuses request lines over 4,094 bytes (limit_request_line, 414).
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=1000)
 DATA_UPLOAD_MAX_NUMBER_FILES = env.int("DATA_UPLOAD_MAX_NUMBER_FILES", default=5)
 
