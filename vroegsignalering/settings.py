@@ -325,9 +325,10 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Permissions-Policy (django-permissions-policy): no device or payment access; WebAuthn for this site only.
+# (Only features Chromium knows: an unknown one is a console warning on every page.)
 PERMISSIONS_POLICY = {
     **{feature: [] for feature in (
-        "accelerometer", "ambient-light-sensor", "autoplay", "bluetooth", "browsing-topics", "camera",
+        "accelerometer", "autoplay", "browsing-topics", "camera",
         "display-capture", "encrypted-media", "geolocation", "gyroscope", "hid", "idle-detection",
         "interest-cohort", "local-fonts", "magnetometer", "microphone", "midi", "otp-credentials", "payment",
         "picture-in-picture", "screen-wake-lock", "serial", "usb", "window-management", "xr-spatial-tracking",
