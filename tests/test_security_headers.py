@@ -305,3 +305,11 @@ def test_no_template_has_inline_code_the_policy_would_block():
     found = [f"{path.relative_to(ROOT)}: {what}" for path in templates for what, pattern in INLINE.items()
              if pattern.search(path.read_text())]
     assert not found, "\n".join(found)
+
+
+def test_no_template_comment_leaks_onto_the_page():
+    """``{# … #}`` is one line only: a comment spread over lines is shown to the user as text."""
+    leaking = [f"{path.relative_to(ROOT)}:{n}" for path in project_templates()
+               for n, line in enumerate(path.read_text().splitlines(), 1)
+               if "{#" in line and "#}" not in line.split("{#", 1)[1]]
+    assert not leaking, "\n".join(leaking)
