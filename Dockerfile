@@ -8,6 +8,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DJANGO_SETTINGS_MODULE=vroegsignalering.settings \
+    ENVIRONMENT=production \
     STATIC_ROOT=/app/staticfiles \
     MEDIA_ROOT=/app/media \
     PORT=8000
@@ -34,8 +35,9 @@ RUN pip install -r requirements.txt
 COPY --chown=root:root . .
 
 # Static files are collected at build time and served by WhiteNoise. The key is a throwaway:
-# collectstatic needs settings, never a secret, and DATABASE_URL is unset so nothing connects.
-RUN SECRET_KEY=collectstatic-build-only DEBUG=0 python manage.py collectstatic --no-input \
+# collectstatic needs settings, never a secret, and DATABASE_URL is unset so nothing connects. Only this
+# build step runs in development mode (the production guard would refuse the throwaway key).
+RUN ENVIRONMENT=development SECRET_KEY=collectstatic-build-only DEBUG=0 python manage.py collectstatic --no-input \
     && mkdir -p /app/media /app/beat \
     && chown app:app /app/media /app/beat
 

@@ -9,6 +9,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 BRP_PORT ?= 5010
 NPM ?= npm
+# The local tools run in development mode (plain-http loopback, the local key); production is the default of
+# the settings, the Docker image and docker-compose.yml (issue 11).
+ENVIRONMENT ?= development
+export ENVIRONMENT
 CHROMIUM_PATH ?= /usr/bin/chromium
 
 .PHONY: run test browser-deps chromium lint check-migrations openapi bench-intake clean

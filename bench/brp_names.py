@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vroegsignalering.settings")
+os.environ.setdefault("ENVIRONMENT", "development")  # plain-http loopback, a throwaway key (issue 11)
 
 import django  # noqa: E402
 

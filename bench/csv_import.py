@@ -59,7 +59,8 @@ def main() -> None:
     args = parser.parse_args()
     recreate_database(args.database_url)
     setup_django({"DATABASE_URL": args.database_url, "CELERY_BROKER_URL": "memory://",
-                  "DJANGO_SETTINGS_MODULE": "vroegsignalering.settings", "LOG_LEVEL": "WARNING"})
+                  "DJANGO_SETTINGS_MODULE": "vroegsignalering.settings", "ENVIRONMENT": "development",
+                  "LOG_LEVEL": "WARNING"})
     from django.conf import settings
     from django.core.management import call_command
 

@@ -98,7 +98,8 @@ def quantiles(values: list[float]) -> str:
 
 def main():
     args = parse_args()
-    env = {"DJANGO_SETTINGS_MODULE": "vroegsignalering.settings", "DATABASE_URL": args.database_url,
+    env = {"DJANGO_SETTINGS_MODULE": "vroegsignalering.settings", "ENVIRONMENT": "development",
+           "DATABASE_URL": args.database_url,
            "DEBUG": "0", "API_RATE_LIMIT": "1000000/min", "SECRET_KEY": "bench-only-" + "x" * 40,
            "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver", "CACHE_URL": "locmemcache://"}
     recreate_database(args.database_url)

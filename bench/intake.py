@@ -207,7 +207,8 @@ def copy_baseline() -> tuple[float, int]:
 
 def main():
     args = parse_args()
-    env = {"DJANGO_SETTINGS_MODULE": "vroegsignalering.settings", "DATABASE_URL": args.database_url,
+    env = {"DJANGO_SETTINGS_MODULE": "vroegsignalering.settings", "ENVIRONMENT": "development",
+           "DATABASE_URL": args.database_url,
            "DEBUG": "0", "API_RATE_LIMIT": "1000000/min", "SECRET_KEY": "bench-only-" + "x" * 40,
            "ALLOWED_HOSTS": "127.0.0.1,localhost", "CACHE_URL": "locmemcache://",
            # As in production: each delivery enqueues its checks (one message); no worker runs here.

@@ -86,7 +86,8 @@ def main():
     from intake import recreate_database
 
     recreate_database(args.database_url)
-    env = {"DJANGO_SETTINGS_MODULE": "vroegsignalering.settings", "DATABASE_URL": args.database_url,
+    env = {"DJANGO_SETTINGS_MODULE": "vroegsignalering.settings", "ENVIRONMENT": "development",
+           "DATABASE_URL": args.database_url,
            "CHECKS_ON_INTAKE": "0", "DEBUG": "0", "SECRET_KEY": "bench-only-" + "x" * 40, "LOG_LEVEL": "WARNING"}
     os.environ.update(env)
     import django

@@ -150,7 +150,8 @@ def timed_get(client, url: str, samples: int, **headers) -> tuple[list[float], i
 
 def main():
     args = parse_args()
-    env = {"DJANGO_SETTINGS_MODULE": "vroegsignalering.settings", "DATABASE_URL": args.database_url,
+    env = {"DJANGO_SETTINGS_MODULE": "vroegsignalering.settings", "ENVIRONMENT": "development",
+           "DATABASE_URL": args.database_url,
            "DEBUG": "0", "SECRET_KEY": "bench-only-" + "x" * 40, "SECURE_COOKIES": "0",
            "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver", "CACHE_URL": "locmemcache://"}
     keep = args.keep and existing_cases(args.database_url) == args.open + args.closed

@@ -17,9 +17,14 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
-# The default key is only fit for a local first look; `manage.py check --deploy` flags it.
+# "production" (the default; the app refuses to start with unsafe settings, see the end of this file) or
+# "development" (`make run`, the tests, local work): relaxed transport security for plain-http loopback.
+ENVIRONMENT = env("ENVIRONMENT", default="production").strip().lower()
+PRODUCTION = ENVIRONMENT != "development"
+# The default key is only fit for a local first look; in production the app refuses to start with it.
 SECRET_KEY = env("SECRET_KEY", default="django-insecure-local-only-set-SECRET_KEY-in-production")
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+# Production names its host names itself (the app refuses to start without them).
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -54,7 +59,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "vroegsignalering.common.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy with a nonce per request (issue 11)
+    "django_permissions_policy.PermissionsPolicyMiddleware",  # Permissions-Policy (issue 11)
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "vroegsignalering.common.middleware.NoStoreMiddleware",  # no-store on every dynamic answer (issue 11)
     "vroegsignalering.common.middleware.ApiVersionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -89,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "vroegsignalering.context_processors.navigation",
+                "vroegsignalering.common.csp.nonce",  # {{ csp_nonce }} for django-htmx's script tag (issue 11)
             ],
         },
     },
@@ -144,8 +153,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 CSV_IMPORT_MAX_BYTES = env.int("CSV_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=PRODUCTION or not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# No script reads the CSRF cookie: forms (also htmx-boosted ones) carry the token from {% csrf_token %}.
+CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (docker-compose, docs/operations.md).
 if env.bool("BEHIND_TLS_PROXY", default=False):
@@ -288,6 +301,8 @@ LOGGING = {
     "loggers": {
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
+        # axes logs every successful login's clean-up at INFO; lockouts and repeated failures stay (WARNING).
+        "axes": {"level": "WARNING"},
         # Even at LOG_LEVEL=DEBUG: template lookups log the whole context (names, birth dates) and SQL
         # its parameters (BSNs); neither may reach a log (D13).
         "django.template": {"level": "INFO"},
@@ -299,103 +314,5 @@ LOGGING = {
     },
 }
 
-# --- audit trail (issue 11) ---
-# The key of the keyed hashes (HMAC-SHA256) that stand for BSNs and search terms in the audit trail. Default:
-# derived from SECRET_KEY; set it in production and keep it, or older events can no longer be found by person.
-AUDIT_HASH_KEY = env("AUDIT_HASH_KEY", default="")
-# At most this many events in one CSV export of the audit trail.
-AUDIT_EXPORT_MAX_ROWS = env.int("AUDIT_EXPORT_MAX_ROWS", default=100_000)
-# --- Rate limits and log privacy (issue 11) ---
-# Per client IP (vroegsignalering/common/ratelimit.py): POSTs to the sign-in pages, and API requests
-# without (valid) credentials. "N/s|m|h|d" or "N/<k>m" ("20/min", "100/5m"). The creditor and user-token
-# limit is API_RATE_LIMIT above.
-LOGIN_RATE_LIMIT = env("LOGIN_RATE_LIMIT", default="20/min")
-LOGIN_RATE_LIMIT_PATHS = env.list("LOGIN_RATE_LIMIT_PATHS", default=["/inloggen", "/beheer/login/"])
-UNAUTHENTICATED_RATE_LIMIT = env("UNAUTHENTICATED_RATE_LIMIT", default="60/min")
-# Proxies in front of the app whose X-Forwarded-For entries are believed (0: use REMOTE_ADDR only).
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-# django-ratelimit counts in this cache (Redis in production: atomic INCR); it is not in INSTALLED_APPS,
-# as its system check calls LocMemCache an error, while the embedded run is one process where it is exact.
-RATELIMIT_USE_CACHE = "default"
-# --- Sign-in: second factor, lockout, passwords, sessions, single sign-on (issue 11) ---
-# Every interactive web user confirms a second factor (an authenticator app, TOTP; recovery codes as a
-# fallback); a signed-in user without one can only set one up (accounts/middleware.py). Off only for the
-# embedded demo (`make run` sets it to false for its fake data).
-TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
-TWO_FACTOR_LOGIN_TIMEOUT = 300  # seconds between the password and the code
-TWO_FACTOR_TOTP_DIGITS = 6
-TWO_FACTOR_REMEMBER_COOKIE_AGE = None  # no "remember this device": every sign-in asks for the code
-OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Vroegsignalering")
-# Wrong codes slow down the next try (django-otp's throttling: 1 s, 2 s, 4 s, …).
-OTP_TOTP_THROTTLE_FACTOR = 1
-OTP_STATIC_THROTTLE_FACTOR = 1
-
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out account or address before the password check
-    "django.contrib.auth.backends.ModelBackend",
-]
-# Lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account, or from one address, that
-# account or address is locked for LOGIN_LOCKOUT_MINUTES; an installation administrator unlocks in /beheer/.
-AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.float("LOGIN_LOCKOUT_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = env.list("LOGIN_LOCKOUT_BY", default=["username", "ip_address"])
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"  # the Dutch page: registration/lockout.html
-AXES_ENABLE_ADMIN = False  # registered with the installation administrator's scoping: accounts/admin_auth.py
-AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
-AXES_DISABLE_ACCESS_LOG = True  # failures are kept (AccessAttempt, AccessFailureLog); successes are not
-AXES_VERBOSE = False
-
-# Passwords (NCSC, ASVS 2.1): at least 12 characters, not a known common password, not like the user's own
-# data, not made of a municipality's name, the application's name or a season and a year.
-PASSWORD_MIN_LENGTH = env.int("PASSWORD_MIN_LENGTH", default=12)
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-    {"NAME": "accounts.password_validation.ContextWordsValidator"},
-]
-
-# Sessions: a cookie for this browser session only; signed out after SESSION_IDLE_TIMEOUT minutes without a
-# request and SESSION_ABSOLUTE_LIFETIME hours after signing in (accounts/session.py).
-SESSION_IDLE_TIMEOUT = datetime.timedelta(minutes=env.float("SESSION_IDLE_TIMEOUT", default=15))
-SESSION_ABSOLUTE_LIFETIME = datetime.timedelta(hours=env.float("SESSION_ABSOLUTE_LIFETIME", default=9))
-SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_LIFETIME.total_seconds())
-# Re-authentication: changes in /beheer/ and the exports ask for the password (and code) again when the last
-# sign-in is older than REAUTH_MAX_AGE minutes (accounts/middleware.py).
-REAUTH_MAX_AGE = datetime.timedelta(minutes=env.float("REAUTH_MAX_AGE", default=10))
-REAUTH_URL_NAMES = env.list("REAUTH_URL_NAMES", default=["csv_import_results_csv", "team:visits_print"])
-# Single sign-on with the municipality's identity provider (OpenID Connect, accounts/oidc.py): off unless
-# OIDC_RP_CLIENT_ID is set. Endpoints from OIDC_OP_ISSUER's discovery document unless set one by one.
-OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
-OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
-OIDC_OP_ISSUER = env("OIDC_OP_ISSUER", default="")
-OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
-OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
-OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
-OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
-OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
-OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid email profile")
-OIDC_USE_PKCE = True
-OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=10.0)
-OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
-LOGIN_REDIRECT_URL_FAILURE = "/inloggen?sso=mislukt"
-OIDC_USERNAME_CLAIM = env("OIDC_USERNAME_CLAIM", default="preferred_username")
-OIDC_ROLE_CLAIM = env("OIDC_ROLE_CLAIM", default="vroegsignalering_rol")
-OIDC_ROLE_MAP = env.dict("OIDC_ROLE_MAP", default={})  # e.g. "VS-Medewerkers=vroegsignaleerder,VS-Leiding=teamleider"
-OIDC_MUNICIPALITIES_CLAIM = env("OIDC_MUNICIPALITIES_CLAIM", default="gemeentecodes")  # CBS codes
-OIDC_ALLOWED_ROLES = env.list("OIDC_ALLOWED_ROLES",
-                              default=["vroegsignaleerder", "teamleider", "functioneel_beheerder", "auditor"])
-OIDC_ALLOW_INSTALLATION_ADMIN = env.bool("OIDC_ALLOW_INSTALLATION_ADMIN", default=False)
-# The provider's sign-in counts as the second factor only when its ID token says so.
-OIDC_MFA_AMR_VALUES = env.list("OIDC_MFA_AMR_VALUES", default=["mfa", "otp", "hwk", "swk", "sc", "fpt", "face"])
-OIDC_MFA_ACR_VALUES = env.list("OIDC_MFA_ACR_VALUES", default=[])
-if OIDC_RP_CLIENT_ID:
-    AUTHENTICATION_BACKENDS.append("accounts.oidc.MunicipalOIDCBackend")
-# Dutch texts for the sign-in packages (django-otp and django-axes have none).
-LOCALE_PATHS = [BASE_DIR / "accounts" / "locale"]
-# axes logs every successful login's clean-up at INFO; lockouts and repeated failures stay (WARNING).
-LOGGING["loggers"]["axes"] = {"level": "WARNING"}
+# --- Security (issue 11): the audit trail, rate limits, sign-in, the hardened surface ------------------
+from vroegsignalering.settings_security import *  # noqa: E402,F403

@@ -192,7 +192,7 @@ def test_show_municipality_lists_the_current_settings(amsterdam):
 @pytest.mark.django_db(transaction=True)
 def test_a_refusal_exits_non_zero_with_the_dutch_message_on_stderr(tmp_path):
     database = tmp_path / "beheer.sqlite3"
-    env = {"DATABASE_URL": f"sqlite:///{database}", "PATH": "/usr/bin:/bin"}
+    env = {"DATABASE_URL": f"sqlite:///{database}", "PATH": "/usr/bin:/bin", "ENVIRONMENT": "development"}
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, capture_output=True)
     done = subprocess.run([*manage, "create_municipality", "0363", "Amsterdam"], env=env, capture_output=True,

@@ -2,8 +2,10 @@
 and the printable visit list (sorted by postcode, only what a visit needs)."""
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -366,7 +368,12 @@ def test_the_print_list_is_sorted_by_postcode_and_holds_only_what_a_visit_needs(
     assert "Proefstraat 2, 3511 AA Proefdorp" in row
     for secret in ["123456782", "1234.56", "1234,56", "312", "77,00", "€", "Testpartij", "zorgverzekering"]:
         assert secret not in body, secret
-    assert "@media print" in html and "header, .skip, .niet-afdrukken" in html
+    # The print layout (site.css, issue 11: no inline <style> under the Content-Security-Policy) applies to
+    # this page's <main class="afdruklijst">: the header, the skip link and the buttons are not printed.
+    assert '<main id="inhoud" class="afdruklijst">' in html and "vroegsignalering/site.css" in html
+    css = Path(finders.find("vroegsignalering/site.css")).read_text()
+    assert "@media print" in css and "body:has(main.afdruklijst) header" in css
+    assert "main.afdruklijst .niet-afdrukken" in css
     assert "Bezoekenlijst week 24 (8 juni t/m 14 juni 2026)" in html
 
 

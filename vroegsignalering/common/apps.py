@@ -7,4 +7,9 @@ class CommonConfig(AppConfig):
     verbose_name = "Algemeen"
 
     def ready(self):
+        from django.conf import settings
+
         from . import openapi  # noqa: F401 - registers the OpenAPI extensions
+        from .guard import refuse_unsafe_production
+
+        refuse_unsafe_production(settings)  # issue 11: production refuses to start with unsafe settings

@@ -6,7 +6,9 @@ the problem+json shape of the Dutch API Design Rules, with all field errors in `
 """
 from http import HTTPStatus
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent, TooManyFilesSent
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.views import defaults
 from drf_standardized_errors.formatter import ExceptionFormatter, flatten_errors
 from drf_standardized_errors.handler import ExceptionHandler
@@ -82,6 +84,20 @@ class PayloadTooLarge(exceptions.APIException):
     default_detail = "Het verzoek is te groot."
 
 
+class TooManyParameters(exceptions.APIException):
+    """More query parameters, form fields or files than the request limits allow (issue 11)."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "too_many_parameters"
+    default_detail = "Te veel velden of bestanden in het verzoek."
+
+
+class BadRequest(exceptions.APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "bad_request"
+    default_detail = "Ongeldig verzoek."
+
+
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
@@ -126,6 +142,17 @@ class ProblemFormatter(ExceptionFormatter):
 
 
 class ProblemExceptionHandler(ExceptionHandler):
+    def convert_known_exceptions(self, exc: Exception) -> Exception:
+        # Django's request limits (settings DATA_UPLOAD_MAX_*) raise while DRF reads the query or the body:
+        # a 413 or a 400 that says why, not a 500 (issue 11).
+        if isinstance(exc, RequestDataTooBig):
+            return PayloadTooLarge("De inhoud is groter dan toegestaan.")
+        if isinstance(exc, (TooManyFieldsSent, TooManyFilesSent)):
+            return TooManyParameters()
+        if isinstance(exc, SuspiciousOperation):
+            return BadRequest()
+        return super().convert_known_exceptions(exc)
+
     def get_response(self, exc: exceptions.APIException, data: dict) -> Response:
         return Response(data, status=exc.status_code, headers=self.get_headers(exc),
                         content_type=PROBLEM_CONTENT_TYPE)
@@ -153,6 +180,15 @@ def handler500(request):
 
 
 def handler400(request, exception=None):
+    # Request limits (settings DATA_UPLOAD_MAX_*; issue 11): a body over the limit is a 413, too many fields
+    # or files a 400 that says so.
+    too_big = isinstance(exception, RequestDataTooBig)
+    too_many = isinstance(exception, (TooManyFieldsSent, TooManyFilesSent))
     if request.path.startswith("/api/"):
-        return problem_response(request, 400, "Ongeldig verzoek.")
+        if too_big:
+            return problem_response(request, 413, "De inhoud is groter dan toegestaan.")
+        return problem_response(request, 400, "Te veel velden of bestanden in het verzoek." if too_many
+                                else "Ongeldig verzoek.")
+    if too_big or too_many:
+        return render(request, "413.html", {"too_big": too_big}, status=413 if too_big else 400)
     return defaults.bad_request(request, exception)
