@@ -7,7 +7,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from vroegsignalering.common.api import FieldError, body_data, problem_responses
+from vroegsignalering.common.api import FieldError, body_data, capped, problem_responses
 from vroegsignalering.common.problems import Conflict, InvalidParams
 
 from .. import selectors, services
@@ -91,7 +91,7 @@ def _signal_list(body) -> list:
     elif not items:
         errors.append(FieldError("signalen", "min_items", "Geef ten minste één signaal."))
     if errors:
-        raise InvalidParams(errors)
+        raise InvalidParams(capped(errors))
     return items
 
 
