@@ -277,3 +277,8 @@ LOGGING = {
         **({"celery.app.trace": {"level": "WARNING"}} if CELERY_TASK_ALWAYS_EAGER else {}),
     },
 }
+
+# --- API and CSV input (issue 11) ---
+# Imports of one creditor or one uploader that may wait or run at once (each holds its file, up to
+# CSV_IMPORT_MAX_BYTES, in the database until it ends); a further upload is refused with a message.
+CSV_IMPORT_MAX_OPEN = env.int("CSV_IMPORT_MAX_OPEN", default=2)
