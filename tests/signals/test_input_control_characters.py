@@ -6,6 +6,8 @@ Run on PostgreSQL too (``DATABASE_URL=postgres://…``): its jsonb (``Delivery.r
 (``common.bulk``) are where NUL failed.
 """
 import itertools
+import re
+from urllib.parse import urlsplit
 import json
 
 import pytest
@@ -164,3 +166,51 @@ def test_a_signal_stored_before_the_rule_reads_back_and_its_location_is_header_s
         assert response.status_code == 404 and response["Content-Type"] == "application/problem+json"
     else:
         assert response.status_code == 200 and response.json()["signaalId"] == legacy.signal_id
+
+
+# --- NUL in every parameter of both APIs (from the OpenAPI document) ------------------------------------------
+
+def _operations():
+    from django.test import Client
+
+    document = Client().get("/api/v1/openapi.json").json()
+    prefix = urlsplit(document["servers"][0]["url"]).path.rstrip("/")
+    for path, item in document["paths"].items():
+        path = prefix + path
+        for method, operation in item.items():
+            if method not in ("get", "post", "delete", "put", "patch"):
+                continue
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] in ("path", "query"):
+                    yield method, path, parameter["name"], parameter["in"]
+
+
+@pytest.fixture
+def clients(api, municipality):
+    from rest_framework.test import APIClient
+
+    from accounts.models import Role
+    from tests.factories import UserFactory, token_for
+
+    municipal = APIClient()
+    lead = UserFactory(username="leider", role=Role.TEAMLEIDER, municipalities=[municipality])
+    municipal.credentials(HTTP_AUTHORIZATION=f"Token {token_for(lead)}")
+    return {"creditor": api, "municipal": municipal}
+
+
+@pytest.mark.django_db
+def test_a_nul_in_any_parameter_of_either_api_is_answered_never_500(clients):
+    operations = list(_operations())
+    assert len(operations) >= 10 and all(path.startswith("/api/") for _, path, _, _ in operations)
+    seen = set()
+    for method, path, name, where in operations:
+        client = clients["municipal" if path.startswith("/api/v1/gemeente") else "creditor"]
+        url = path
+        for other in re.findall(r"\{(\w+)\}", path):
+            url = url.replace("{" + other + "}", escape_uri_path("a\x00b") if other == name else "1")
+        query = {name: "a\x00b"} if where == "query" else {}
+        response = getattr(client, method)(url, query) if method == "get" else getattr(client, method)(
+            url + ("?" + f"{name}=a%00b" if query else ""), {}, format="json")
+        assert response.status_code < 500, (method, path, name, response.status_code)
+        seen.add(response.status_code)
+    assert seen & {400, 404}, seen
