@@ -6,18 +6,21 @@ Run on PostgreSQL too (``DATABASE_URL=postgres://…``): its jsonb (``Delivery.r
 (``common.bulk``) are where NUL failed.
 """
 import itertools
+import json
 import re
 from urllib.parse import urlsplit
-import json
 
 import pytest
+from django.test import Client
 from django.utils.encoding import escape_uri_path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rest_framework.test import APIClient
 
+from accounts.models import Role
 from signals.api.views import _signal_location
 from signals.models import Delivery, Signal
-from tests.factories import build_signal, signal_payload
+from tests.factories import UserFactory, build_signal, signal_payload, token_for
 
 PROPERTY = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -171,8 +174,6 @@ def test_a_signal_stored_before_the_rule_reads_back_and_its_location_is_header_s
 # --- NUL in every parameter of both APIs (from the OpenAPI document) ------------------------------------------
 
 def _operations():
-    from django.test import Client
-
     document = Client().get("/api/v1/openapi.json").json()
     prefix = urlsplit(document["servers"][0]["url"]).path.rstrip("/")
     for path, item in document["paths"].items():
@@ -187,11 +188,6 @@ def _operations():
 
 @pytest.fixture
 def clients(api, municipality):
-    from rest_framework.test import APIClient
-
-    from accounts.models import Role
-    from tests.factories import UserFactory, token_for
-
     municipal = APIClient()
     lead = UserFactory(username="leider", role=Role.TEAMLEIDER, municipalities=[municipality])
     municipal.credentials(HTTP_AUTHORIZATION=f"Token {token_for(lead)}")
