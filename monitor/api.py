@@ -33,7 +33,9 @@ PROBLEMS = {
 }
 # ASCII digits only, the whole value: checked with fullmatch.
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
-MONTH_SCHEMA = {"type": "string", "pattern": r"^[0-9]{4}-(0[1-9]|1[0-2])$"}
+# Year 0001 to 9999 (there is no year 0000), month 01 to 12: exactly what the view accepts.
+MONTH_SCHEMA = {"type": "string",
+                "pattern": r"^([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-(0[1-9]|1[0-2])$"}
 
 
 class Telling(BaseModel):

@@ -8,7 +8,7 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from vroegsignalering.common.vocab import CreditorKind, SignalKind
@@ -95,8 +95,15 @@ class Klant(_Strict):
     emailadres: Annotated[str, Field(max_length=254), AfterValidator(_rule(normalise.email))] | None = None
 
 
+# What normalise.postcode accepts: four digits (not starting with 0) and two letters, with spaces or
+# hyphens anywhere and an optional "NL" in front (stored as 1234AB). SA, SD and SS are refused as well.
+POSTCODE_PATTERN = (r"^[\s-]*(?:[Nn][Ll][\s-]*)?[1-9][\s-]*[0-9][\s-]*[0-9][\s-]*[0-9][\s-]*[A-Za-z][\s-]*"
+                    r"[A-Za-z][\s-]*$")
+
+
 class Adres(_Strict):
-    postcode: Annotated[str, AfterValidator(_rule(normalise.postcode))]
+    postcode: Annotated[str, Field(json_schema_extra={"pattern": POSTCODE_PATTERN, "example": "1011 AB"}),
+                        AfterValidator(_rule(normalise.postcode))]
     huisnummer: Annotated[int, Field(ge=1, le=99999)]
     huisletter: Annotated[str, AfterValidator(_rule(normalise.house_letter))] | None = None
     huisnummertoevoeging: Annotated[str, AfterValidator(_rule(normalise.house_number_addition))] | None = None
@@ -151,7 +158,7 @@ class Signaal(_Strict):
     gemeentecode: Annotated[str, Field(pattern=r"^\d{4}$")]
     soortVasteLast: Literal[tuple(CreditorKind.values)]  # type: ignore[valid-type]
     soortSignaal: Literal[tuple(SignalKind.values)] = SignalKind.VROEGSIGNAAL.value  # type: ignore[valid-type]
-    warmeOverdracht: bool | None = None
+    warmeOverdracht: StrictBool | None = None  # JSON true/false only, not 0, 1 or "ja" (the CSV maps ja/nee)
     klant: Klant
     adres: Adres
     achterstand: Achterstand

@@ -160,8 +160,8 @@ def body_data(request) -> object:
 
 
 def body_parse(request, model: type[BaseModel], *, wording: Wording = MUNICIPAL_WORDING) -> BaseModel:
-    """The body, a JSON object, as ``model``; else a 400 listing every field error."""
-    data = request.data
+    """The body, a JSON object, as ``model``; else a 400 listing every field error (a 413 when too large)."""
+    data = body_data(request)
     if not isinstance(data, dict):
         raise InvalidParams([FieldError("body", "invalid", "Geef een JSON-object.")])
     try:
