@@ -122,7 +122,9 @@ class Achterstand(_Strict):
 # as any path) and in the Location header: no control, format, private-use or surrogate
 # characters, no whitespace but an inner space, none of ? # % \ (they end or escape a path), '/'
 # only between two parts, and no part '.' or '..' (clients resolve those). ECMA and Python syntax
-# alike, so the OpenAPI document publishes the very rule applied here.
+# alike, so the OpenAPI document publishes the rule applied here; beyond it (a pattern would need
+# hundreds of ranges) the id must be printable as Python knows it: no other format character
+# (U+061C, tag characters, …), no unassigned code point or noncharacter.
 _ID_NEVER = (r"\u007F-\u00A0\u00AD/?#%\\\u1680\u180E\u2000-\u200F\u2028-\u202F\u205F-\u206F\u3000"
              r"\uD800-\uDFFF\uE000-\uF8FF\uFEFF\uFFF0-\uFFFF")
 _ID_CHAR = rf"[^\u0000-\u0020{_ID_NEVER}]"
@@ -140,14 +142,15 @@ SIGNAL_ID_REASON = (
 
 
 def _signal_id(value: str) -> str:
-    if not _SIGNAL_ID.fullmatch(value):
+    if not _SIGNAL_ID.fullmatch(value) or not value.isprintable():  # isprintable: a space is printable
         raise PydanticCustomError("invalid", SIGNAL_ID_REASON)
     return value
 
 
 def signal_id_is_valid(value: Any) -> bool:
     """Whether ``value`` is a signaalId that can be stored and read back (after NFC)."""
-    return isinstance(value, str) and 1 <= len(value) <= 64 and bool(_SIGNAL_ID.fullmatch(value))
+    return (isinstance(value, str) and 1 <= len(value) <= 64 and bool(_SIGNAL_ID.fullmatch(value))
+            and value.isprintable())
 
 
 class Signaal(_Strict):

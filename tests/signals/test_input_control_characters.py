@@ -210,3 +210,27 @@ def test_a_nul_in_any_parameter_of_either_api_is_answered_never_500(clients):
         assert response.status_code < 500, (method, path, name, response.status_code)
         seen.add(response.status_code)
     assert seen & {400, 404}, seen
+
+
+@PROPERTY
+@given(char=st.characters(codec="utf-8"), where=st.sampled_from(["start", "middle", "end"]))
+def test_a_stored_signal_id_is_always_printable_and_fetched_back(api, char, where):
+    signal_id = {"start": f"{char}ID-{next(_ids)}", "middle": f"ID-{char}-{next(_ids)}",
+                 "end": f"ID-{next(_ids)}{char}"}[where]
+    response = post(api, "/api/v1/signalen", signal_payload(1, signaalId=signal_id))
+    assert response.status_code in (201, 400), response.content
+    if response.status_code == 201:
+        stored = response.json()["signaalId"]
+        assert stored.isprintable() and api.get(response["Location"]).status_code == 200
+        assert response["Location"].isascii() and response["Location"].isprintable()
+    else:
+        assert "signaalId" in {p["name"] for p in response.json()["invalidParams"]}
+    Signal.objects.all().delete()
+
+
+@pytest.mark.parametrize("char", ["\u061c", "\U000e0001", "\U000e0041", "\ufdd0", "\U0001fffe", "\u0378",
+                                  "\U000f0000", "\U0001d173"])
+def test_format_unassigned_and_noncharacters_in_a_signal_id_are_refused(api, char):
+    response = post(api, "/api/v1/signalen", signal_payload(1, signaalId=f"ID-{char}-1"))
+    assert response.status_code == 400
+    assert not Signal.objects.exists()
