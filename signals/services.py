@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Municipality
 from vroegsignalering.common.api import capped
-from vroegsignalering.common.bulk import bulk_insert
+from vroegsignalering.common.bulk import bulk_insert, refuse_nul
 
 from . import normalise
 from .models import (
@@ -265,7 +265,7 @@ def _store(creditor, judged: list[Judgement], *, source, actor, now, today, reco
         counts = Counter(r.status for r in results)
         if not new_rows and not record_if_all_refused and not counts[AL_ONTVANGEN]:
             return None, results
-        delivery = Delivery.objects.create(
+        delivery = Delivery(
             creditor=creditor,
             source=source,
             count_received=counts[ONTVANGEN],
@@ -273,6 +273,8 @@ def _store(creditor, judged: list[Judgement], *, source, actor, now, today, reco
             count_refused=counts[GEWEIGERD],
             results=contract_results(results),
         )
+        refuse_nul(Delivery, [delivery])  # jsonb cannot hold it; SQLite would, silently
+        delivery.save(force_insert=True)
         for row in new_rows:
             row.delivery = delivery
         if new_rows:

@@ -21,6 +21,7 @@ from accounts.models import Role
 from signals.api.views import _signal_location
 from signals.models import Delivery, Signal
 from tests.factories import UserFactory, build_signal, signal_payload, token_for
+from vroegsignalering.common.bulk import bulk_insert
 
 PROPERTY = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -233,4 +234,14 @@ def test_a_stored_signal_id_is_always_printable_and_fetched_back(api, char, wher
 def test_format_unassigned_and_noncharacters_in_a_signal_id_are_refused(api, char):
     response = post(api, "/api/v1/signalen", signal_payload(1, signaalId=f"ID-{char}-1"))
     assert response.status_code == 400
+    assert not Signal.objects.exists()
+
+
+@pytest.mark.parametrize(("field", "value"), [("street", "Kerk\x00straat"), ("intake_warnings", [{"waarde": "a\x00"}]),
+                                               ("intake_warnings", [{"a\x00": 1}]), ("phone_numbers", ["\x00"])])
+def test_bulk_insert_refuses_nul_on_every_database(municipality, field, value):
+    signal = build_signal(municipality)
+    setattr(signal, field, value)
+    with pytest.raises(ValueError, match="NUL"):
+        bulk_insert(Signal, [signal])
     assert not Signal.objects.exists()

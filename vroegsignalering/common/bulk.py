@@ -25,7 +25,8 @@ def _has_nul(value: Any) -> bool:
     return False
 
 
-def _refuse_nul(model: type[models.Model], objects: list[models.Model]) -> None:
+def refuse_nul(model: type[models.Model], objects: list[models.Model]) -> None:
+    """Raise ValueError when a text or JSON field of ``objects`` holds a NUL (also for a single save)."""
     fields = [f for f in model._meta.concrete_fields
               if isinstance(f, models.CharField | models.TextField | models.JSONField)]
     for obj in objects:
@@ -37,7 +38,7 @@ def _refuse_nul(model: type[models.Model], objects: list[models.Model]) -> None:
 def bulk_insert(model: type[models.Model], objects: list[models.Model]) -> None:
     if not objects:
         return
-    _refuse_nul(model, objects)
+    refuse_nul(model, objects)
     if connection.vendor != "postgresql":
         model.objects.bulk_create(objects, batch_size=1000)
         return
