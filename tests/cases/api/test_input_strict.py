@@ -33,3 +33,12 @@ def test_a_body_over_the_upload_limit_is_413(api, case, settings, path, field):
                         content_type="application/json")
     assert response.status_code == 413, response.content
     assert response["Content-Type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("value", ["1", "0", "yes", "ja", "True", "FALSE", "on", ""])
+def test_the_crisis_filter_is_true_or_false_only(api, value):
+    response = api.get(f"{API}/meldingen", {"crisis": value})
+    assert response.status_code == 400
+    assert [p["name"] for p in response.json()["invalidParams"]] == ["crisis"]
+    for fine in ("true", "false"):
+        assert api.get(f"{API}/meldingen", {"crisis": fine}).status_code == 200
