@@ -42,3 +42,12 @@ def test_the_crisis_filter_is_true_or_false_only(api, value):
     assert [p["name"] for p in response.json()["invalidParams"]] == ["crisis"]
     for fine in ("true", "false"):
         assert api.get(f"{API}/meldingen", {"crisis": fine}).status_code == 200
+
+
+def test_200000_unknown_fields_get_a_small_400(api, case):
+    body = {"reden": "Alsnog hulp"} | {f"onbekend{n}": n for n in range(200_000)}
+    response = api.post(f"{API}/meldingen/{case.pk}/heropening", json.dumps(body), content_type="application/json")
+    assert response.status_code == 400 and len(response.content) < 10_000
+    params = response.json()["invalidParams"]
+    assert len(params) == 20 and params[-1]["code"] == "too_many_errors"
+    assert params[-1]["reason"] == "En nog 199.981 fouten; die worden niet afzonderlijk genoemd."
