@@ -38,7 +38,7 @@ class ContactpogingenView(MunicipalApiView):
         parameters=[MELDING_ID],
         request=ContactpogingNieuw,
         responses={201: OpenApiResponse(Contactpoging, description="De contactpoging is geregistreerd."),
-                   **problems(400, 401, 403, 404, 409, 429)},
+                   **problems(400, 401, 403, 404, 409, 413, 429)},
         tags=[TAG],
     )
     def post(self, request, meldingId):  # noqa: N803 - the path parameter's name
@@ -87,7 +87,7 @@ class ReactieView(_AttemptView):
         parameters=[MELDING_ID, CONTACTPOGING_ID],
         request=ReactieNieuw,
         responses={200: OpenApiResponse(Contactpoging, description="De reactie is geregistreerd."),
-                   **problems(400, 401, 403, 404, 409, 429,
+                   **problems(400, 401, 403, 404, 409, 413, 429,
                                _404="De melding of contactpoging bestaat niet (voor u).")},
         tags=[TAG],
     )

@@ -66,8 +66,8 @@ class TerugkoppelingenView(APIView):
             "hetzelfde signaal vervangt een eerdere."
         ),
         parameters=[
-            OpenApiParameter("vanaf", str, description="Cursor uit `volgende` van een vorige pagina; "
-                                                      "zonder: vanaf het begin."),
+            OpenApiParameter("vanaf", {"type": "string", "minLength": 1, "pattern": selectors.CURSOR_PATTERN},
+                             description="Cursor uit `volgende` van een vorige pagina; zonder: vanaf het begin."),
             OpenApiParameter("limiet", LIMIT_SCHEMA, description="Aantal per pagina, 1 tot 500 (standaard 100)."),
             OpenApiParameter("gemeentecode", MUNICIPALITY_CODE_SCHEMA,
                              description="Alleen terugkoppelingen voor deze gemeente."),

@@ -13,6 +13,8 @@ from .models import DeliveryStatus, FeedbackEvent, WebhookDelivery, WebhookEndpo
 
 _CURSOR_PREFIX = "v1:"
 _CURSOR = re.compile(r"v1:([0-9]{1,19})")
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"  # base64url without padding, as cursor_encode writes it
+_CURSOR_TEXT = re.compile(CURSOR_PATTERN)
 
 
 def cursor_encode(seq: int) -> str:
@@ -21,6 +23,8 @@ def cursor_encode(seq: int) -> str:
 
 def cursor_decode(value: str) -> int | None:
     """The sequence number in an opaque cursor; None when it is not one of ours."""
+    if not _CURSOR_TEXT.fullmatch(value):  # b64decode would skip other characters and accept "=" padding
+        return None
     try:
         text = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):

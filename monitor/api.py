@@ -33,7 +33,9 @@ PROBLEMS = {
 }
 # ASCII digits only, the whole value: checked with fullmatch.
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
-MONTH_SCHEMA = {"type": "string", "pattern": r"^[0-9]{4}-(0[1-9]|1[0-2])$"}
+# A month of the years 2000 to 2999: exactly what the view accepts (year 1 or 9999 overflowed the
+# month's bounds in local time: a 500).
+MONTH_SCHEMA = {"type": "string", "pattern": r"^2[0-9]{3}-(0[1-9]|1[0-2])$"}
 
 
 class Telling(BaseModel):
@@ -78,7 +80,7 @@ class InspanningenView(APIView):
             errors.append(FieldError("maand", "required", "Deze parameter is verplicht."))
         else:
             match = _MONTH.fullmatch(raw)
-            if match and 1 <= int(match[2]) <= 12 and int(match[1]) >= 1:
+            if match and 1 <= int(match[2]) <= 12 and 2000 <= int(match[1]) <= 2999:
                 month = dt.date(int(match[1]), int(match[2]), 1)
             else:
                 errors.append(FieldError("maand", "invalid", "Geef een maand als JJJJ-MM, bv. 2026-11."))

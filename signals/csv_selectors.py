@@ -1,8 +1,11 @@
 """The reads of the CSV import of signals: who may import, which imports and creditors they see,
 the report's order, and the open imports the sweeper must look at."""
 import datetime as dt
+import json
+from collections.abc import Sequence
 
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts import permissions
@@ -16,6 +19,12 @@ from .services import AL_ONTVANGEN, GEWEIGERD, ONTVANGEN
 STALLED_AFTER = dt.timedelta(minutes=30)
 OPEN_STATES = (CsvImport.State.WACHTEND, CsvImport.State.BEZIG)
 FINISHED_STATES = (CsvImport.State.KLAAR, CsvImport.State.MISLUKT)
+
+
+def csv_imports_open_count(*, creditor: Creditor, user=None) -> int:
+    """The imports still waiting or running for ``creditor`` or uploaded by ``user`` (for the upload quota)."""
+    mine = Q(creditor=creditor) | Q(uploaded_by=user) if user is not None else Q(creditor=creditor)
+    return CsvImport.objects.filter(mine, state__in=OPEN_STATES).count()
 
 
 def csv_import_ids_stalled(*, older_than: dt.timedelta = STALLED_AFTER) -> list:
@@ -88,3 +97,43 @@ def results_ordered(results: list[dict]) -> list[dict]:
     """Refused rows first, then already received, then received; each in row order."""
     rank = {GEWEIGERD: 0, AL_ONTVANGEN: 1, ONTVANGEN: 2}
     return sorted(results, key=lambda result: (rank.get(result["status"], 3), result["regel"]))
+# --- One page of an import's report, read in the database ---------------------------------------
+
+_RANK_SQL = {  # refused rows first, then already received, then received; each in row order
+    "postgresql": ("SELECT t.elem FROM {table} c CROSS JOIN LATERAL jsonb_array_elements(c.results) "
+                   "WITH ORDINALITY AS t(elem, n) WHERE c.{pk} = %s ORDER BY CASE t.elem->>'status' "
+                   "WHEN 'geweigerd' THEN 0 WHEN 'al_ontvangen' THEN 1 WHEN 'ontvangen' THEN 2 ELSE 3 END, t.n "
+                   "LIMIT %s OFFSET %s"),
+    "sqlite": ("SELECT j.value FROM {table} c, json_each(c.results) j WHERE c.{pk} = %s ORDER BY "
+               "CASE json_extract(j.value, '$.status') WHEN 'geweigerd' THEN 0 WHEN 'al_ontvangen' THEN 1 "
+               "WHEN 'ontvangen' THEN 2 ELSE 3 END, j.key LIMIT %s OFFSET %s"),
+}
+
+
+class CsvImportResults(Sequence):
+    """An import's results in report order (refused rows first, then already received, then received;
+    each in row order), for a Paginator: its length is
+    known without reading them, and a slice is one query that returns only that slice. So a page of a
+    157,000-row import costs one page, not the whole report sorted in Python."""
+
+    def __init__(self, csv_import: CsvImport):
+        self._pk = CsvImport._meta.pk.get_db_prep_value(csv_import.pk, connection)
+        self._count = csv_import.rows_done
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            rows = self[index : index + 1]
+            if not rows:
+                raise IndexError(index)
+            return rows[0]
+        start, stop, _ = index.indices(self._count)
+        if stop <= start:
+            return []
+        sql = _RANK_SQL[connection.vendor].format(table=connection.ops.quote_name(CsvImport._meta.db_table),
+                                                  pk=connection.ops.quote_name(CsvImport._meta.pk.column))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [self._pk, stop - start, start])
+            return [json.loads(value) if isinstance(value, str | bytes) else value for (value,) in cursor.fetchall()]

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from .csv_columns import row_to_item
 from .csv_format import CsvFileError, inspect_csv, iter_rows, printable
-from .csv_selectors import FINISHED_STATES, csv_import_municipalities_for_user
+from .csv_selectors import FINISHED_STATES, csv_import_municipalities_for_user, csv_imports_open_count
 from .models import Creditor, CsvImport, Source
 from .schemas import MAX_SIGNALS_PER_DELIVERY, FieldError, Unusable, has_unstorable_text
 from .services import AL_ONTVANGEN, GEWEIGERD, ONTVANGEN, delivery_create
@@ -120,10 +120,24 @@ FAILURE_MESSAGE = (
 RESULT_TEXT_MAX = 500  # characters of any text kept in the stored results (an over-long signaalId, …)
 
 
+def _check_open_imports(creditor: Creditor, uploaded_by, max_open: int | None) -> None:
+    if max_open is None:
+        return
+    running = csv_imports_open_count(creditor=creditor, user=uploaded_by)
+    if running >= max_open:
+        raise CsvFileError(
+            f"Er {'loopt' if running == 1 else 'lopen'} al {running} import{'' if running == 1 else 's'} van u of "
+            f"voor {creditor.name} die nog niet klaar {'is' if running == 1 else 'zijn'}; er mogen er hoogstens "
+            f"{max_open} tegelijk lopen. Wacht tot een import klaar is en lever het bestand dan opnieuw aan."
+        )
+
+
 def csv_import_create(*, creditor: Creditor, uploaded_by=None, file_name: str, content: bytes,
-                      enqueue: bool = True) -> CsvImport:
+                      enqueue: bool = True, max_open: int | None = None) -> CsvImport:
     """Check the file as a whole, store it as a waiting import and (on commit) enqueue its processing.
 
+    With ``max_open`` (the web upload), refused while that many imports of the same creditor or
+    uploader are still waiting or running: each holds its file in the database until it ends.
     Raises :class:`CsvFileError` when the file cannot be imported; nothing is stored then.
     """
     if not creditor.is_active:
@@ -131,8 +145,12 @@ def csv_import_create(*, creditor: Creditor, uploaded_by=None, file_name: str, c
     limited_to = csv_import_municipalities_for_user(user=uploaded_by) if uploaded_by is not None else None
     if limited_to == []:
         raise CsvFileError("U hoort bij geen gemeente, dus u kunt geen signalen importeren.")
+    _check_open_imports(creditor, uploaded_by, max_open)  # before the work of reading the file
     layout = inspect_csv(content)
     with transaction.atomic():
+        if max_open is not None:  # one upload at a time per creditor decides (the creditor's row lock)
+            Creditor.objects.select_for_update().filter(pk=creditor.pk).exists()
+            _check_open_imports(creditor, uploaded_by, max_open)
         csv_import = CsvImport.objects.create(
             creditor=creditor,
             uploaded_by=uploaded_by,

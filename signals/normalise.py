@@ -49,12 +49,14 @@ def apostrophes(value: str) -> str:
 
 def postcode(value: str) -> str:
     """'1234 ab' → '1234AB'."""
-    compact = _WS.sub("", value).upper()
+    compact = _WS.sub("", value)
     try:
-        nl_postcode.validate(compact)
-    except StdnumError:
+        if not compact.isascii():  # 'ß'.upper() is 'SS', 'ﬀ'.upper() 'FF': no letters but A–Z
+            raise ValueError
+        # stdnum also takes hyphens and an "NL" in front; stored is its compact form, 1234AB.
+        return nl_postcode.validate(compact).replace(" ", "")
+    except (StdnumError, ValueError):
         raise ValueError("Geen geldige postcode; gebruik vier cijfers en twee letters, bv. 1234 AB.") from None
-    return compact
 
 
 def house_letter(value: str) -> str:

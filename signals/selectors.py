@@ -19,6 +19,8 @@ def delivery_get_for_creditor(*, creditor: Creditor, delivery_id) -> Delivery | 
 
 def signal_get_for_creditor(*, creditor: Creditor, signal_id: str) -> Signal | None:
     """The creditor's own signal; the id is compared NFC-normalised, as it was stored."""
+    if "\x00" in signal_id:  # never stored (PostgreSQL cannot even compare it): none
+        return None
     return (
         Signal.objects.select_related("municipality")
         .filter(creditor=creditor, signal_id=normalise.nfc(signal_id), forwarded_from__isnull=True)

@@ -11,7 +11,8 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from accounts.models import Municipality
-from vroegsignalering.common.bulk import bulk_insert
+from vroegsignalering.common.api import capped
+from vroegsignalering.common.bulk import bulk_insert, refuse_nul
 
 from . import normalise
 from .models import (
@@ -47,6 +48,32 @@ class ItemResult:
         if self.warnings:
             result["waarschuwingen"] = [w.as_contract() for w in self.warnings]
         return result
+
+
+# A delivery's answer (and its stored record) names at most this many errors and warnings together
+# (each signal already at most 20 of each); past it, a signal keeps its first of each and a count of
+# the rest. 1,000 signals of rubbish thus get an answer of a few hundred kB, not tens of MB.
+MAX_ENTRIES_PER_DELIVERY = 2000
+
+
+def _as_entry(name: str, code: str, reason: str) -> dict:
+    return {"naam": name, "code": code, "reden": reason}
+
+
+def contract_results(results: list[ItemResult]) -> list[dict]:
+    """The per-signal results as the contract gives them, within :data:`MAX_ENTRIES_PER_DELIVERY`."""
+    left = MAX_ENTRIES_PER_DELIVERY
+    entries = []
+    for result in results:
+        entry = result.as_contract()
+        size = len(result.errors) + len(result.warnings)
+        if size > left:
+            for key in ("fouten", "waarschuwingen"):
+                if key in entry:
+                    entry[key] = capped(entry[key], limit=2, name="signaal", what=key, make=_as_entry)
+        left -= min(size, left)
+        entries.append(entry)
+    return entries
 
 
 def content_hash(signal: Signaal, unusable: tuple[Unusable, ...] = ()) -> str:
@@ -238,14 +265,16 @@ def _store(creditor, judged: list[Judgement], *, source, actor, now, today, reco
         counts = Counter(r.status for r in results)
         if not new_rows and not record_if_all_refused and not counts[AL_ONTVANGEN]:
             return None, results
-        delivery = Delivery.objects.create(
+        delivery = Delivery(
             creditor=creditor,
             source=source,
             count_received=counts[ONTVANGEN],
             count_already_received=counts[AL_ONTVANGEN],
             count_refused=counts[GEWEIGERD],
-            results=[r.as_contract() for r in results],
+            results=contract_results(results),
         )
+        refuse_nul(Delivery, [delivery])  # jsonb cannot hold it; SQLite would, silently
+        delivery.save(force_insert=True)
         for row in new_rows:
             row.delivery = delivery
         if new_rows:

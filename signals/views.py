@@ -23,9 +23,9 @@ from .csv_format import CsvFileError
 from .csv_selectors import (
     FINISHED_STATES,
     RECENT_IMPORTS,
+    CsvImportResults,
     csv_import_get_for_user,
     csv_import_list_for_user,
-    results_ordered,
 )
 from .csv_services import csv_import_create
 from .forms import CsvImportForm
@@ -88,6 +88,7 @@ def _csv_import_upload(request):
                     uploaded_by=request.user,
                     file_name=PurePath(upload.name).name,
                     content=upload.read(),
+                    max_open=settings.CSV_IMPORT_MAX_OPEN,
                 )
             except CsvFileError as exc:
                 form.add_error("file", exc.messages)
@@ -124,15 +125,13 @@ def _progress(csv_import: CsvImport) -> dict:
 @login_required
 @require_GET
 def csv_import_detail(request, import_id):
-    csv_import = _get_import(request, import_id, with_results=True)
+    csv_import = _get_import(request, import_id)  # without the results: one page of them is read below
     progress = _progress(csv_import)
     page = None
-    if progress["klaar"] and csv_import.results:
-        rows = [
-            {**result, "status_label": STATUS_LABELS.get(result["status"], result["status"])}
-            for result in results_ordered(csv_import.results)
-        ]
-        page = Paginator(rows, RESULTS_PER_PAGE).get_page(request.GET.get("pagina"))
+    if progress["klaar"] and csv_import.rows_done:
+        page = Paginator(CsvImportResults(csv_import), RESULTS_PER_PAGE).get_page(request.GET.get("pagina"))
+        page.object_list = [{**result, "status_label": STATUS_LABELS.get(result["status"], result["status"])}
+                            for result in page.object_list]
     return render(request, "signals/csv_import_detail.html", {
         "csv_import": csv_import,
         "progress": progress,

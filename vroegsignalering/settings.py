@@ -314,5 +314,10 @@ LOGGING = {
     },
 }
 
+# --- API and CSV input (issue 11) ---
+# Imports of one creditor or one uploader that may wait or run at once (each holds its file, up to
+# CSV_IMPORT_MAX_BYTES, in the database until it ends); a further upload is refused with a message.
+CSV_IMPORT_MAX_OPEN = env.int("CSV_IMPORT_MAX_OPEN", default=2)
+
 # --- Security (issue 11): the audit trail, rate limits, sign-in, the hardened surface ------------------
 from vroegsignalering.settings_security import *  # noqa: E402,F403

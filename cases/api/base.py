@@ -45,6 +45,7 @@ PROBLEMS = {
     404: "De melding bestaat niet of hoort bij een andere gemeente.",
     409: "De melding staat dit nu niet toe (bijvoorbeeld gesloten of de termijn is verstreken); `code` zegt "
          "waarom.",
+    413: "De inhoud is groter dan toegestaan (standaard 5 MB).",
     429: "Te veel verzoeken; zie `Retry-After`.",
 }
 

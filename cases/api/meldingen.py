@@ -165,7 +165,7 @@ class AfsluitingView(MunicipalApiView):
         parameters=[MELDING_ID],
         request=AfsluitingNieuw,
         responses={200: OpenApiResponse(Melding, description="De melding is gesloten."),
-                   **problems(400, 401, 403, 404, 409, 429)},
+                   **problems(400, 401, 403, 404, 409, 413, 429)},
         tags=[TAG],
     )
     def post(self, request, meldingId):  # noqa: N803 - the path parameter's name
@@ -190,7 +190,7 @@ class HeropeningView(MunicipalApiView):
         parameters=[MELDING_ID],
         request=HeropeningNieuw,
         responses={200: OpenApiResponse(Melding, description="De melding is heropend."),
-                   **problems(400, 401, 403, 404, 409, 429)},
+                   **problems(400, 401, 403, 404, 409, 413, 429)},
         tags=[TAG],
     )
     def post(self, request, meldingId):  # noqa: N803 - the path parameter's name
@@ -215,7 +215,7 @@ class ToewijzingView(MunicipalApiView):
         parameters=[MELDING_ID],
         request=ToewijzingNieuw,
         responses={200: OpenApiResponse(Melding, description="De toewijzing is gewijzigd."),
-                   **problems(400, 401, 403, 404, 409, 429,
+                   **problems(400, 401, 403, 404, 409, 413, 429,
                                _403="Alleen een teamleider kan meldingen toewijzen.")},
         tags=[TAG],
     )

@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from audit.recording import Action, audited, record
 from audit.vocab import Purpose
-from vroegsignalering.common.api import FieldError, body_data, problem_responses
+from vroegsignalering.common.api import FieldError, body_data, capped, problem_responses
 from vroegsignalering.common.problems import Conflict, InvalidParams
 
 from .. import selectors, services
@@ -95,7 +95,7 @@ def _signal_list(body) -> list:
     elif not items:
         errors.append(FieldError("signalen", "min_items", "Geef ten minste één signaal."))
     if errors:
-        raise InvalidParams(errors)
+        raise InvalidParams(capped(errors))
     return items
 
 

@@ -8,7 +8,7 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from vroegsignalering.common.vocab import CreditorKind, SignalKind
@@ -95,8 +95,15 @@ class Klant(_Strict):
     emailadres: Annotated[str, Field(max_length=254), AfterValidator(_rule(normalise.email))] | None = None
 
 
+# What normalise.postcode accepts: four digits (not starting with 0) and two letters, with spaces or
+# hyphens anywhere and an optional "NL" in front (stored as 1234AB). SA, SD and SS are refused as well.
+POSTCODE_PATTERN = (r"^[\s-]*(?:[Nn][Ll][\s-]*)?[1-9][\s-]*[0-9][\s-]*[0-9][\s-]*[0-9][\s-]*[A-Za-z][\s-]*"
+                    r"[A-Za-z][\s-]*$")
+
+
 class Adres(_Strict):
-    postcode: Annotated[str, AfterValidator(_rule(normalise.postcode))]
+    postcode: Annotated[str, Field(json_schema_extra={"pattern": POSTCODE_PATTERN, "example": "1011 AB"}),
+                        AfterValidator(_rule(normalise.postcode))]
     huisnummer: Annotated[int, Field(ge=1, le=99999)]
     huisletter: Annotated[str, AfterValidator(_rule(normalise.house_letter))] | None = None
     huisnummertoevoeging: Annotated[str, AfterValidator(_rule(normalise.house_number_addition))] | None = None
@@ -115,7 +122,9 @@ class Achterstand(_Strict):
 # as any path) and in the Location header: no control, format, private-use or surrogate
 # characters, no whitespace but an inner space, none of ? # % \ (they end or escape a path), '/'
 # only between two parts, and no part '.' or '..' (clients resolve those). ECMA and Python syntax
-# alike, so the OpenAPI document publishes the very rule applied here.
+# alike, so the OpenAPI document publishes the rule applied here; beyond it (a pattern would need
+# hundreds of ranges) the id must be printable as Python knows it: no other format character
+# (U+061C, tag characters, …), no unassigned code point or noncharacter.
 _ID_NEVER = (r"\u007F-\u00A0\u00AD/?#%\\\u1680\u180E\u2000-\u200F\u2028-\u202F\u205F-\u206F\u3000"
              r"\uD800-\uDFFF\uE000-\uF8FF\uFEFF\uFFF0-\uFFFF")
 _ID_CHAR = rf"[^\u0000-\u0020{_ID_NEVER}]"
@@ -133,14 +142,15 @@ SIGNAL_ID_REASON = (
 
 
 def _signal_id(value: str) -> str:
-    if not _SIGNAL_ID.fullmatch(value):
+    if not _SIGNAL_ID.fullmatch(value) or not value.isprintable():  # isprintable: a space is printable
         raise PydanticCustomError("invalid", SIGNAL_ID_REASON)
     return value
 
 
 def signal_id_is_valid(value: Any) -> bool:
     """Whether ``value`` is a signaalId that can be stored and read back (after NFC)."""
-    return isinstance(value, str) and 1 <= len(value) <= 64 and bool(_SIGNAL_ID.fullmatch(value))
+    return (isinstance(value, str) and 1 <= len(value) <= 64 and bool(_SIGNAL_ID.fullmatch(value))
+            and value.isprintable())
 
 
 class Signaal(_Strict):
@@ -151,7 +161,7 @@ class Signaal(_Strict):
     gemeentecode: Annotated[str, Field(pattern=r"^\d{4}$")]
     soortVasteLast: Literal[tuple(CreditorKind.values)]  # type: ignore[valid-type]
     soortSignaal: Literal[tuple(SignalKind.values)] = SignalKind.VROEGSIGNAAL.value  # type: ignore[valid-type]
-    warmeOverdracht: bool | None = None
+    warmeOverdracht: StrictBool | None = None  # JSON true/false only, not 0, 1 or "ja" (the CSV maps ja/nee)
     klant: Klant
     adres: Adres
     achterstand: Achterstand

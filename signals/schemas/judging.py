@@ -7,11 +7,17 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, TypeAdapter, ValidationError
 
-from vroegsignalering.common.api import FieldError, field_name, pydantic_message
+from vroegsignalering.common.api import (
+    SIGNAL_WORDING,
+    FieldError,
+    capped,
+    field_name,
+    pydantic_message,
+)
 from vroegsignalering.common.vocab import SignalKind
 
 from .. import normalise
-from .contract import SIGNAL_ID_REASON, Signaal, _rule
+from .contract import SIGNAL_ID_REASON, Achterstand, Adres, Klant, Signaal, _rule
 from .text import clean_item
 
 # A pattern that does not match gets this reason instead of the generic "Ongeldige notatie.".
@@ -38,6 +44,11 @@ OPTIONAL_FIELDS = frozenset({
     ("achterstand", "aantalTermijnen"), ("achterstand", "termijnbedrag"),
 })
 MAX_PHONE_NUMBERS = 5
+# Phone numbers judged one by one; any after these are left out together, in one warning.
+MAX_PHONE_NUMBERS_JUDGED = 10
+# Unknown fields named one by one; the rest are counted in one entry (a body of 200,000 unknown keys
+# gets a short answer, fast: they are taken out before the model sees them).
+MAX_UNKNOWN_NAMED = 5
 # A raw value longer than this (as JSON text) is stored cut off; the content hash uses it whole.
 MAX_STORED_RAW = 1000
 
@@ -100,6 +111,14 @@ def _phone_numbers(data: dict) -> list[Unusable]:
     if not isinstance(numbers, list):
         return []  # absent, null, or not a list: the model judges it
     kept, unusable = [], []
+    if len(numbers) > MAX_PHONE_NUMBERS_JUDGED:
+        rest = numbers[MAX_PHONE_NUMBERS_JUDGED:]
+        numbers = numbers[:MAX_PHONE_NUMBERS_JUDGED]
+        unusable_rest = Unusable("klant.telefoonnummers", "max_items",
+                                 f"Hoogstens {MAX_PHONE_NUMBERS} telefoonnummers; deze {len(rest)} zijn niet "
+                                 "bekeken en niet gebruikt.", rest)
+    else:
+        unusable_rest = None
     for index, number in enumerate(numbers):
         name = f"klant.telefoonnummers[{index}]"
         try:
@@ -114,13 +133,41 @@ def _phone_numbers(data: dict) -> list[Unusable]:
             continue
         kept.append(normalised)
     klant["telefoonnummers"] = kept
-    return unusable
+    return [*unusable, unusable_rest] if unusable_rest else unusable
+
+
+# The fields the contract knows, per level of a signal.
+_KNOWN_FIELDS = {(): frozenset(Signaal.model_fields), ("klant",): frozenset(Klant.model_fields),
+                 ("adres",): frozenset(Adres.model_fields), ("achterstand",): frozenset(Achterstand.model_fields)}
+
+
+def _unknown_fields(data: Any) -> list[FieldError]:
+    """Take out the keys the contract does not know (they refuse the signal): the first
+    :data:`MAX_UNKNOWN_NAMED` named, the rest counted in one entry."""
+    names: list[str] = []
+    for path, known in _KNOWN_FIELDS.items():
+        container = data
+        for part in path:
+            container = container.get(part) if isinstance(container, dict) else None
+        if not isinstance(container, dict):
+            continue
+        extra = [key for key in container if key not in known]
+        for key in extra:
+            del container[key]
+        names.extend(field_name((*path, key)) for key in extra)
+    errors = [FieldError(name, "unknown_field", SIGNAL_WORDING.unknown_field) for name in names[:MAX_UNKNOWN_NAMED]]
+    if len(names) > MAX_UNKNOWN_NAMED:
+        rest = f"{len(names) - MAX_UNKNOWN_NAMED:,}".replace(",", ".")
+        errors.append(FieldError("signaal", "unknown_field", f"En nog {rest} onbekende velden; die horen niet in een "
+                                                             "signaal en worden niet afzonderlijk genoemd."))
+    return errors
 
 
 def _judge(item: Any, *, today: dt.date) -> Judgement:
     data, errors = clean_item(item)
     raw_id = data.get("signaalId") if isinstance(data, dict) else None
     signal_id = raw_id if isinstance(raw_id, str) and not any(e.name == "signaalId" for e in errors) else None
+    errors.extend(_unknown_fields(data))
     warnings: list[Unusable] = _phone_numbers(data) if isinstance(data, dict) else []
     signal = None
     while True:
@@ -154,6 +201,9 @@ def _judge(item: Any, *, today: dt.date) -> Judgement:
         errors = [e for e in errors if e.code == "invalid_character" or e.name not in bad]
         warnings = [w for w in warnings if w.name not in bad]
         signal = None
+    errors = capped(errors, name="signaal")
+    warnings = capped(warnings, name="signaal", what="waarschuwingen",
+                      make=lambda name, code, reason: Unusable(name, code, reason, None))
     return Judgement(signal, tuple(errors), tuple(warnings), signal_id)
 
 

@@ -31,6 +31,23 @@ class FieldError:
         return {"naam": self.name, "code": self.code, "reden": self.reason}
 
 
+# At most this many errors are named for one item (a signal, a request body); the rest are counted in
+# one last entry, so that no request, however odd, produces a disproportionate answer or stored result.
+MAX_ERRORS_PER_ITEM = 20
+TOO_MANY_ERRORS = "too_many_errors"
+
+
+def capped(errors: list, *, limit: int = MAX_ERRORS_PER_ITEM, name: str = "body", what: str = "fouten",
+           make=None) -> list:
+    """``errors`` with at most ``limit`` entries: the first ``limit - 1`` and one that counts the rest
+    (``make(name, code, reason)`` builds it; a :class:`FieldError` by default)."""
+    if len(errors) <= limit:
+        return list(errors)
+    rest = len(errors) - (limit - 1)
+    reason = f"En nog {rest:,} {what}; die worden niet afzonderlijk genoemd.".replace(",", ".")
+    return [*errors[: limit - 1], (make or FieldError)(name, TOO_MANY_ERRORS, reason)]
+
+
 def field_name(loc: tuple) -> str:
     """('klant', 'telefoonnummers', 0) → 'klant.telefoonnummers[0]'."""
     name = ""
@@ -143,8 +160,8 @@ def body_data(request) -> object:
 
 
 def body_parse(request, model: type[BaseModel], *, wording: Wording = MUNICIPAL_WORDING) -> BaseModel:
-    """The body, a JSON object, as ``model``; else a 400 listing every field error."""
-    data = request.data
+    """The body, a JSON object, as ``model``; else a 400 listing every field error (a 413 when too large)."""
+    data = body_data(request)
     if not isinstance(data, dict):
         raise InvalidParams([FieldError("body", "invalid", "Geef een JSON-object.")])
     try:
@@ -154,7 +171,7 @@ def body_parse(request, model: type[BaseModel], *, wording: Wording = MUNICIPAL_
         for error in exc.errors(include_url=False, include_input=False):
             code, reason = pydantic_message(error, wording)
             errors.append(FieldError(field_name(error["loc"]) or "body", code, reason))
-        raise InvalidParams(errors) from None
+        raise InvalidParams(capped(errors)) from None
 
 
 # --- query parameters ---------------------------------------------------------------------------------

@@ -3,14 +3,42 @@
 The intake stores up to 1,000 signals per request; Django's multi-row INSERT spends most of
 its time building and adapting one huge statement. ``COPY`` streams the rows instead. Primary
 keys are drawn from the table's sequence first, so callers get ``pk`` set as with bulk_create.
+
+Text with NUL is refused before anything is written, on every database: PostgreSQL's text, COPY
+and jsonb cannot hold it, and SQLite (the tests' default) would store it silently. Callers judge
+their input first (``signals.schemas`` refuses NUL per signal); this is the last line, so that a
+gap there shows in any test run instead of as a failed delivery in production.
 """
+from typing import Any
+
 from django.db import connection, models
 from psycopg.types.json import Jsonb
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(key) or _has_nul(inner) for key, inner in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(inner) for inner in value)
+    return False
+
+
+def refuse_nul(model: type[models.Model], objects: list[models.Model]) -> None:
+    """Raise ValueError when a text or JSON field of ``objects`` holds a NUL (also for a single save)."""
+    fields = [f for f in model._meta.concrete_fields
+              if isinstance(f, models.CharField | models.TextField | models.JSONField)]
+    for obj in objects:
+        for field in fields:
+            if _has_nul(getattr(obj, field.attname)):
+                raise ValueError(f"{model.__name__}.{field.name} contains NUL, which cannot be stored.")
 
 
 def bulk_insert(model: type[models.Model], objects: list[models.Model]) -> None:
     if not objects:
         return
+    refuse_nul(model, objects)
     if connection.vendor != "postgresql":
         model.objects.bulk_create(objects, batch_size=1000)
         return
