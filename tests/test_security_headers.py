@@ -24,6 +24,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import get_template
 from django.test import Client
 
+from tests.auth import login
 from tests.factories import UserFactory
 from tests.test_url_tenancy import (
     ROLES,
@@ -239,7 +240,7 @@ def small_limits(settings):
 @pytest.mark.parametrize("kind", ["form", "json", "fields"])
 def test_a_screen_refuses_an_oversized_post_with_a_dutch_page(kind, small_limits, client):
     worker = UserFactory()
-    client.force_login(worker)
+    login(client, worker)
     if kind == "fields":
         response = client.post("/inloggen", MANY, content_type="application/x-www-form-urlencoded")
         status, text = 400, "te veel velden"
@@ -262,7 +263,7 @@ def test_a_screen_refuses_an_oversized_post_with_a_dutch_page(kind, small_limits
 @pytest.mark.django_db
 def test_a_screen_refuses_too_many_files(client):
     admin = UserFactory(role="functioneel_beheerder", is_staff=True)
-    client.force_login(admin)
+    login(client, admin)
     files = {f"bestand{n}": SimpleUploadedFile(f"{n}.csv", b"a;b\n1;2\n") for n in range(6)}
     response = client.post("/signalen/importeren", files)
     assert response.status_code == 400

@@ -16,6 +16,7 @@ from accounts.models import Role
 from signals.csv_services import csv_import_create
 from signals.models import CsvImport, Delivery, Signal
 from signals.tasks import csv_import_process, csv_import_sweep
+from tests.auth import login
 from tests.factories import UserFactory, signal_payload
 from tests.signals.csvfiles import BOMS, flatten, make_text
 
@@ -42,7 +43,7 @@ def creditor_user(creditor, municipality):
 
 @pytest.fixture
 def creditor_client(client, creditor_user):
-    client.force_login(creditor_user)
+    login(client, creditor_user)
     return client
 
 
