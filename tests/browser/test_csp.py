@@ -12,7 +12,7 @@ from signals.models import CsvImport
 from tests.factories import CreditorFactory, UserFactory
 from vroegsignalering.common.vocab import CreditorKind
 
-from .helpers import PASSWORD, fallout_signal, login, municipality, open_cases, person
+from .helpers import fallout_signal, login, municipality, open_cases, person
 
 # Reports every violation (also of documents loaded later in the tab) to the test.
 LISTEN = """
@@ -136,10 +136,7 @@ def test_the_admin_works_under_the_policy(strict):
     open_cases(gemeente, count=1)
     admin = UserFactory(username="beheerder", role=Role.FUNCTIONEEL_BEHEERDER, is_staff=True, is_superuser=True,
                         municipalities=[gemeente])
-    page.goto("/beheer/login/")
-    page.get_by_label("Gebruikersnaam").fill(admin.username)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Aanmelden").click()
+    login(page, admin)  # the one login, with the second factor (/beheer/login/ sends there too)
     for path in ("/beheer/", "/beheer/cases/case/", "/beheer/accounts/user/",
                  f"/beheer/accounts/user/{admin.pk}/change/", "/beheer/cases/tray/add/"):
         page.goto(path)
