@@ -223,6 +223,8 @@ def main():
         queries = len(ctx.captured_queries)
     print(f"  {'case page (random open case)':38s} {quantiles(times)}   {queries:2d} queries")
 
+    audit_cost(worker, case_ids, args.samples, rng)
+
     print("\nbaselines in the same run (selector / ORM only, no request):")
     now = timezone.now()
     keyset, offset, counting = [], [], []
@@ -252,6 +254,38 @@ def main():
     print(f"\nplan of the first page:\n    {plan}")
     worst = max(queue_p95) * 1000
     print(f"\nqueue p95 (worst screen) {worst:.1f} ms — target ≤ 150 ms: {'met' if worst <= 150 else 'NOT met'}")
+
+
+def audit_cost(worker, case_ids, samples, rng):
+    """The audit trail's cost (issue 11: p95 may rise at most 10%): the queue and the case page with the
+    audit middleware (one insert per request) and, interleaved in the same run, without it. The views'
+    ``record()`` calls run in both (they only collect the event); the difference is writing it."""
+    from django.conf import settings
+    from django.test import Client, override_settings
+
+    from tests.auth import login
+
+    audited = Client()
+    login(audited, worker)
+    with override_settings(MIDDLEWARE=[m for m in settings.MIDDLEWARE if m != "audit.middleware.AuditMiddleware"]):
+        unaudited = Client()
+        login(unaudited, worker)
+        unaudited.get("/werkvoorraad")  # the handler loads its middleware now, without the audit
+    print(f"\naudit trail cost, interleaved in the same run, {samples} samples each:")
+    for label, pick in (("queue, first page", lambda: "/werkvoorraad"),
+                        ("case page (random open case)", lambda: f"/meldingen/{rng.choice(case_ids)}")):
+        times = {"with": [], "without": []}
+        for _ in range(samples):
+            url = pick()
+            for name, client in (("with", audited), ("without", unaudited)):
+                started = time.perf_counter()
+                response = client.get(url)
+                times[name].append(time.perf_counter() - started)
+                assert response.status_code == 200
+        p95 = {name: statistics.quantiles(values, n=100)[94] for name, values in times.items()}
+        print(f"  {label + ', audited':38s} {quantiles(times['with'])}")
+        print(f"  {label + ', no audit middleware':38s} {quantiles(times['without'])}   "
+              f"p95 +{(p95['with'] / p95['without'] - 1) * 100:.1f}%")
 
 
 if __name__ == "__main__":
