@@ -125,6 +125,7 @@ def test_a_special_address_is_refused_when_a_delivery_connects(strict, dns, addr
 
     monkeypatch.setattr(socket, "create_connection", recording)
     dns.answers["doel.partner.example"] = [address]
+    heard_before = len(receiver.requests)  # the listener is shared with the control test below (any order)
     started = time.monotonic()
     with webhooks.client() as http:
         for url in (f"http://{literal(address)}:{port}/webhook", f"http://doel.partner.example:{port}/webhook"):
@@ -132,7 +133,7 @@ def test_a_special_address_is_refused_when_a_delivery_connects(strict, dns, addr
                                     timestamp=int(time.time()))
             assert (attempt.ok, attempt.http_status, attempt.error) == (False, None, ADDRESS_REFUSED)
     assert connections == []
-    assert receiver.requests == []
+    assert len(receiver.requests) == heard_before
     assert time.monotonic() - started < 1.0
 
 
