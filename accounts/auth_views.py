@@ -147,8 +147,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("password_change_done")
 
     def form_valid(self, form):
-        response = super().form_valid(form)
-        mark_authenticated(self.request.session)
+        response = super().form_valid(form)  # not a re-authentication: the old password alone proves no code
         messages.success(self.request, "Uw wachtwoord is gewijzigd.")
         return response
 

@@ -4,15 +4,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.shortcuts import render
 
+from vroegsignalering.common import ratelimit
+
 
 def client_ip(request) -> str | None:
-    """The caller's address: REMOTE_ADDR, or behind our TLS proxy (``BEHIND_TLS_PROXY``) the address that
-    proxy appended last to ``X-Forwarded-For`` (earlier entries are the client's own claim and not trusted)."""
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if forwarded:
-            return forwarded[-1]
-    return request.META.get("REMOTE_ADDR")
+    """The caller's address for the lockout: the same rule as the rate limits (``TRUSTED_PROXY_COUNT``;
+    ``vroegsignalering.common.ratelimit.client_ip``), so one proxy setting decides both."""
+    return ratelimit.client_ip(request)
 
 
 def lockout_response(request, original_response=None, credentials=None, *args, **kwargs):

@@ -26,6 +26,9 @@ from .session import AUTHENTICATED_AT, is_htmx, page_to_return_to, second_factor
 # What a signed-in user without a verified second factor may still reach.
 SETUP_URL_NAMES = frozenset({"login", "logout", "verify_code", "sso_start", "sso_callback", "two_factor:setup",
                              "two_factor:qr", "two_factor:setup_complete"})
+# The set-up of a device: only for a user who has none (a second device would verify the session without the
+# first one: the package refuses a set-up GET for a user with a device, not the POST).
+SETUP_ONLY_URL_NAMES = frozenset({"two_factor:setup", "two_factor:qr"})
 # Never asks for re-authentication (signing out of the admin).
 REAUTH_EXEMPT = frozenset({"admin:logout", "reauth", "verify_code", "sso_start", "sso_callback"})
 
@@ -49,9 +52,14 @@ class TwoFactorRequiredMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if (settings.TWO_FACTOR_REQUIRED and user is not None and user.is_authenticated
-                and not request.path.startswith("/api/") and not second_factor_done(request)
-                and _view_name(request) not in SETUP_URL_NAMES):
+        if user is None or not user.is_authenticated or request.path.startswith("/api/"):
+            return self.get_response(request)
+        name = _view_name(request)
+        if name in SETUP_ONLY_URL_NAMES and any(devices_for_user(user, confirmed=True)):
+            if second_factor_done(request):
+                return _redirect(request, reverse("two_factor:profile"))
+            return _redirect(request, f"{reverse('verify_code')}?{urlencode({'next': '/'})}")
+        if settings.TWO_FACTOR_REQUIRED and not second_factor_done(request) and name not in SETUP_URL_NAMES:
             if any(devices_for_user(user, confirmed=True)):
                 # Signed in without the code (single sign-on without MFA, or a session from before the second
                 # factor): the code first.

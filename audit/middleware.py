@@ -37,8 +37,11 @@ PERSONAL_DATA_MODELS = frozenset({
     "signals.falloutdecision", "cases.case", "cases.casehistory", "cases.followup", "contacts.contactattempt",
     "contacts.plannedvisit", "contacts.followup", "feedback.feedbackevent", "feedback.webhookdelivery",
     "shv.shvregistration",
+    # credentials of people: resetting a second factor or unlocking an account is recorded like a change
+    "otp_totp.totpdevice", "otp_static.staticdevice", "axes.accessattempt",
 })
-_ADMIN_PAGE = re.compile(r"^(?P<model>[a-z0-9_]+?_[a-z0-9]+)_(?P<page>changelist|change|history|delete|add)$")
+_ADMIN_PAGE = re.compile(
+    r"^(?P<model>[a-z0-9_]+?_[a-z0-9]+)_(?P<page>changelist|password_change|change|history|delete|add)$")
 _SHORT_ID = re.compile(r"^[0-9A-Za-z-]{1,64}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # never stored (PostgreSQL refuses NUL in text)
 _admin_models: dict[str, str] | None = None
@@ -53,6 +56,9 @@ def _admin_url_models() -> dict[str, str]:
             label = f"{model._meta.app_label}.{model._meta.model_name}"
             if label in PERSONAL_DATA_MODELS:
                 found[f"{model._meta.app_label}_{model._meta.model_name}"] = label
+        user = get_user_model()._meta
+        if f"{user.app_label}.{user.model_name}" in PERSONAL_DATA_MODELS:
+            found["auth_user"] = f"{user.app_label}.{user.model_name}"  # Django names the password page auth_user_…
         _admin_models = found
     return _admin_models
 

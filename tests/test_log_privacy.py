@@ -44,7 +44,7 @@ from tests.e2e_support import drop_connections
 from tests.factories import CreditorFactory, UserFactory, issued_key
 from vroegsignalering.celery import app
 from vroegsignalering.common.gunicorn_logging import GunicornLogger
-from vroegsignalering.common.logging import mask
+from vroegsignalering.common.logging import is_bsn, mask
 from vroegsignalering.common.vocab import ContactKind, Outcome
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -361,3 +361,12 @@ def test_task_arguments_are_shown_masked_in_the_message():
     (positional, positional_body), (named, named_body) = published
     assert positional["argsrepr"] == "('[bsn]',)" and named["kwargsrepr"] == "{'signal_id': '[e-mail]'}"
     assert list(positional_body[0]) == [BSN] and named_body[1] == {"signal_id": EMAIL}  # the task gets them unchanged
+
+
+def test_a_bsn_that_lost_its_leading_zero_is_masked_too():
+    """A spreadsheet drops the leading zero of a BSN such as 010000021: eight digits, the elfproef with the zero."""
+    lost = [f"{n:09d}"[1:] for n in range(10_000_000, 10_000_400) if is_bsn(f"{n:09d}")]
+    assert lost  # the generator found some
+    for digits in lost:
+        assert mask(f"bsn {digits} in een regel") == "bsn [bsn] in een regel"
+    assert mask("factuur 12345678") == "factuur 12345678"  # eight digits failing the elfproef stay

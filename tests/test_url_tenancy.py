@@ -231,7 +231,7 @@ EXPECTED.update({
     "wachtwoord-gewijzigd": _SIGNED_IN,
     "tweestapsverificatie": _SIGNED_IN,
     "tweestapsverificatie/instellen": {"anon": LOGIN, "*": 302},  # already set up: on to "ingesteld"
-    "tweestapsverificatie/qr-code": {"anon": LOGIN, "*": 404},  # only during the set-up
+    "tweestapsverificatie/qr-code": {"anon": LOGIN, "*": 302},  # only during the set-up of a first device
     "tweestapsverificatie/ingesteld": _SIGNED_IN,
     "tweestapsverificatie/herstelcodes": _SIGNED_IN,
     "inloggen/code": _SIGNED_IN,

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "vroegsignalering.common.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # early, so that a redirect of the sign-in rules below also carries it
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",  # Content-Security-Policy with a nonce per request (issue 11)
     "django_permissions_policy.PermissionsPolicyMiddleware",  # Permissions-Policy (issue 11)
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -75,7 +77,6 @@ MIDDLEWARE = [
     "accounts.session.SessionTimeoutMiddleware",  # idle timeout and absolute lifetime (issue 11, D15)
     "accounts.middleware.TwoFactorRequiredMiddleware",  # no screen without a confirmed second factor (issue 11)
     "accounts.middleware.ReauthMiddleware",  # recent sign-in before admin changes and exports (issue 11)
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "audit.middleware.AuditMiddleware",  # writes a request's audit events in one insert (issue 11)
     "axes.middleware.AxesMiddleware",  # the lockout page (last, as axes asks) (issue 11, D9)

@@ -203,3 +203,20 @@ def test_the_admin_login_sends_a_signed_in_non_administrator_home_not_in_a_loop(
     login(client, _user(Role.VROEGSIGNALEERDER))
     response = client.get("/beheer/", follow=True)
     assert response.redirect_chain[-1][0] == "/" and "geen toegang tot het beheer" in response.text
+
+
+@pytest.mark.parametrize("verified", [False, True])
+def test_a_user_with_a_device_cannot_set_up_a_second_one(client, verified):
+    """A second device would verify the session without the first (review of issue 11): the set-up's GET and
+    POST, and its QR code, send a user who has a device to the code step (or, verified, to the overview)."""
+    user = _user(Role.VROEGSIGNALEERDER)
+    totp_device(user)
+    login(client, user, verified=verified)
+    expected = reverse("two_factor:profile") if verified else "/inloggen/code?next=%2F"
+    for response in (client.get(reverse("two_factor:setup")), client.get(reverse("two_factor:qr")),
+                     client.post(reverse("two_factor:setup"), {"setup_view-current_step": "welcome"}),
+                     client.post(reverse("two_factor:setup"), {"setup_view-current_step": "generator",
+                                                               "generator-token": "123456"})):
+        assert response.status_code == 302 and response["Location"] == expected
+    assert user.totpdevice_set.count() == 1
+    assert client.get("/werkvoorraad").status_code == (200 if verified else 302)

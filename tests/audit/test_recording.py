@@ -162,6 +162,9 @@ CALLS = {
     "admin case history": Call("admin", "session", "get",
                                lambda w: reverse("admin:cases_case_history", args=[w.case.pk]), "admin_view",
                                "cases.case", _case),
+    "admin password page": Call("admin", "session", "get",
+                                lambda w: reverse("admin:auth_user_password_change", args=[w.users["worker"].pk]),
+                                "admin_view", "accounts.user", lambda w: w.users["worker"].pk, municipality=False),
     # the auditor's own screen
     "audit trail": Call("auditor", "session", "get", lambda w: reverse("audit:events"), "list", "auditevent",
                         municipality=False),

@@ -27,6 +27,7 @@ MASK_PHONE = "[telefoon]"
 MASK_QUERY = "?[…]"
 
 _NINE_DIGITS = re.compile(r"(?<![\d])(\d{4})[ .]?(\d{2})[ .]?(\d{3})(?![\d])")
+_EIGHT_DIGITS = re.compile(r"(?<![\d])\d{8}(?![\d])")  # a BSN whose leading zero was lost (a spreadsheet)
 _EMAIL = re.compile(r"[\w.+%-]+@[\w-]+(?:\.[\w-]+)+")
 # 06-12345678, 0612345678, 020 123 4567, +31 6 12345678, +31(0)20-1234567, 0031 6 1234 5678
 _PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)31[\s.-]?(?:\(0\)[\s.-]?)?|0)[1-9](?:[\s.-]?\d){8}(?!\d)")
@@ -50,7 +51,8 @@ def mask(text: str) -> str:
     text = _PATH_QUERY.sub(lambda m: m.group(1) + MASK_QUERY, text)
     text = _EMAIL.sub(MASK_EMAIL, text)
     text = _PHONE.sub(MASK_PHONE, text)
-    return _NINE_DIGITS.sub(lambda m: MASK_BSN if is_bsn("".join(m.groups())) else m.group(0), text)
+    text = _NINE_DIGITS.sub(lambda m: MASK_BSN if is_bsn("".join(m.groups())) else m.group(0), text)
+    return _EIGHT_DIGITS.sub(lambda m: MASK_BSN if is_bsn("0" + m.group(0)) else m.group(0), text)
 
 
 class PersonalDataFilter(logging.Filter):
