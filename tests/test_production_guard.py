@@ -17,7 +17,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 GOOD_KEY = secrets.token_urlsafe(64)
 SOUND = {"ENVIRONMENT": "production", "DEBUG": "false", "SECRET_KEY": GOOD_KEY,
-         "ALLOWED_HOSTS": "vroegsignalering.gemeente.example"}
+         "ALLOWED_HOSTS": "vroegsignalering.gemeente.example", "AUDIT_HASH_KEY": secrets.token_urlsafe(48)}
 SETUP = "import django; django.setup(); print('gestart')"
 
 
@@ -40,6 +40,9 @@ UNSAFE = {
     "ALLOWED_HOSTS *": ({"ALLOWED_HOSTS": "*"}, "ALLOWED_HOSTS"),
     "no ENVIRONMENT (production is the default) and the local key": ({"ENVIRONMENT": None, "SECRET_KEY": None},
                                                                      "SECRET_KEY"),
+    "no AUDIT_HASH_KEY (derived from SECRET_KEY)": ({"AUDIT_HASH_KEY": None}, "AUDIT_HASH_KEY"),
+    "a short AUDIT_HASH_KEY": ({"AUDIT_HASH_KEY": "kort-" * 6}, "AUDIT_HASH_KEY"),
+    "AUDIT_HASH_KEY equal to SECRET_KEY": ({"AUDIT_HASH_KEY": GOOD_KEY}, "AUDIT_HASH_KEY"),
     "ENVIRONMENT in capitals": ({"ENVIRONMENT": "Production", "DEBUG": "1"}, "DEBUG staat aan"),
 }
 
