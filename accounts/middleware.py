@@ -34,10 +34,14 @@ REAUTH_EXEMPT = frozenset({"admin:logout", "reauth", "verify_code", "sso_start",
 
 
 def _view_name(request) -> str | None:
-    try:
-        return resolve(request.path_info).view_name
-    except Resolver404:
-        return None
+    """The URL name of the request's path, resolved once per request (both middlewares ask; Django's own
+    ``resolver_match`` is only set after the middleware)."""
+    if not hasattr(request, "_signin_view_name"):
+        try:
+            request._signin_view_name = resolve(request.path_info).view_name
+        except Resolver404:
+            request._signin_view_name = None
+    return request._signin_view_name
 
 
 def _redirect(request, url: str):
