@@ -58,9 +58,26 @@ class Municipality(models.Model):
     )
     retention_months = models.PositiveSmallIntegerField(
         "bewaartermijn (maanden)",
-        default=12,
+        default=6,
         validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="Zoveel maanden nadat de melding sloot (of het signaal zonder melding eindigde) worden de "
+                  "persoonsgegevens vernietigd. De cijfers voor de monitor blijven.",
     )
+    retention_months_help_accepted = models.PositiveSmallIntegerField(
+        "bewaartermijn bij aanvaarde hulp (maanden)",
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="Voor meldingen waarin de inwoner hulp aanvaardde; minstens de gewone bewaartermijn.",
+    )
+    # DDAS v1.2: the delivering organisation (aanleverendeOrganisatie); CBS sends its report to the contact.
+    kvk_number = models.CharField(
+        "KvK-nummer", max_length=8, blank=True,
+        validators=[RegexValidator(r"^\d{8}$", "Een KvK-nummer bestaat uit 8 cijfers.")],
+    )
+    ddas_contact_name = models.CharField("DDAS-contactpersoon", max_length=200, blank=True)
+    ddas_contact_phone = models.CharField("DDAS-contactpersoon telefoon", max_length=40, blank=True)
+    ddas_contact_email = models.EmailField("DDAS-contactpersoon e-mail", blank=True)
+    ddas_contact_function = models.CharField("DDAS-contactpersoon functie", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "gemeente"
@@ -84,6 +101,10 @@ class Municipality(models.Model):
             errors["arrear_age_windows"] = (
                 "Geef per bekende soort vaste last [minimum, maximum] in dagen; maximum mag null zijn."
             )
+        if (self.retention_months and self.retention_months_help_accepted
+                and self.retention_months_help_accepted < self.retention_months):
+            errors["retention_months_help_accepted"] = (
+                "De bewaartermijn bij aanvaarde hulp kan niet korter zijn dan de gewone bewaartermijn.")
         if errors:
             raise ValidationError(errors)
 

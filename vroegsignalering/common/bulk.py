@@ -12,6 +12,12 @@ gap there shows in any test run instead of as a failed delivery in production.
 from typing import Any
 
 from django.db import connection, models
+from django.dispatch import Signal
+
+# Sent after ``bulk_insert`` stored ``objects`` of ``sender`` (a model): the bulk counterpart of
+# Django's ``post_save``, which bulk inserts do not send. Receivers run in the caller's transaction
+# (the monitor records its facts from it).
+rows_inserted = Signal()
 from psycopg.types.json import Jsonb
 
 
@@ -41,7 +47,12 @@ def bulk_insert(model: type[models.Model], objects: list[models.Model]) -> None:
     refuse_nul(model, objects)
     if connection.vendor != "postgresql":
         model.objects.bulk_create(objects, batch_size=1000)
-        return
+    else:
+        _copy(model, objects)
+    rows_inserted.send(sender=model, objects=objects)
+
+
+def _copy(model: type[models.Model], objects: list[models.Model]) -> None:
     meta = model._meta
     fields = meta.concrete_fields
     with connection.cursor() as cursor:
