@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "feedback",
     "shv",
     "monitor",
+    "privacy",
     "demo",
 ]
 

@@ -17,7 +17,8 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", views.home, name="home"),
     path("", include("signals.urls")),
-    path("", include("audit.urls")),  # the auditor's screen /audit (issue 11)
+    path("", include("audit.urls")),
+    path("privacy/", include("privacy.urls")),  # the auditor's screen /audit (issue 11)
 ]
 
 handler400 = "vroegsignalering.common.problems.handler400"

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class PrivacyConfig(AppConfig):
+    """The resident's data over its whole life (AVG): the daily purge when the term ends, and the
+    resident's rights (the inzage report). Sits above every app whose personal data it destroys or
+    reports, and above the monitor, whose facts must be written before anything is destroyed."""
+
+    name = "privacy"
+    verbose_name = "Privacy (bewaartermijnen en rechten van de inwoner)"
