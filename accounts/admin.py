@@ -18,6 +18,9 @@ from .selectors import (
 )
 from .services import user_token_issue, user_token_outside_scope, user_token_revoke
 
+# DDAS v1.2: the delivering organisation and the contact CBS sends its report to (the municipality's own).
+DDAS_FIELDS = ("kvk_number", "ddas_contact_name", "ddas_contact_phone", "ddas_contact_email", "ddas_contact_function")
+
 
 class MunicipalityForm(forms.ModelForm):
     """The policy an operator sets, with choices instead of raw JSON where the values are a vocabulary."""
@@ -31,12 +34,13 @@ class MunicipalityForm(forms.ModelForm):
     class Meta:
         model = Municipality
         fields = ("cbs_code", "name", "inhabitants", "period_closing_day", "threshold_amount",
-                  "threshold_exempt_kinds", "arrear_age_windows", "retention_months")
+                  "threshold_exempt_kinds", "arrear_age_windows", "retention_months",
+                  "retention_months_help_accepted", *DDAS_FIELDS)
 
 
 IDENTITY_FIELDS = ("cbs_code", "name")
 POLICY_FIELDS = ("period_closing_day", "threshold_amount", "threshold_exempt_kinds", "arrear_age_windows",
-                 "retention_months")
+                 "retention_months", "retention_months_help_accepted", *DDAS_FIELDS)
 
 
 @admin.register(Municipality)
@@ -52,7 +56,8 @@ class MunicipalityAdmin(ScopedChoicesMixin, admin.ModelAdmin):
     search_fields = ("name", "cbs_code")
     fieldsets = (
         (None, {"fields": ("cbs_code", "name", "inhabitants")}),
-        ("Beleid", {"fields": POLICY_FIELDS}),
+        ("Beleid", {"fields": POLICY_FIELDS[:-len(DDAS_FIELDS)]}),
+        ("Landelijke uitwisseling (DDAS)", {"fields": DDAS_FIELDS}),
     )
 
     @admin.display(description="zonder drempel")
