@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("vroegsignalering", "accounts", "audit", "shv", "feedback", "signals", "cases", "contacts", "monitor", "privacy", "demo")
+APPS = ("vroegsignalering", "accounts", "audit", "shv", "feedback", "signals", "cases", "contacts", "monitor",
+        "privacy", "demo")
 MAX_LINES = 400
 # Where a first-party import inside a function is the idiom, not a dodge: a Celery task imports the
 # service it runs inside its body (services import the task at module level), and an AppConfig

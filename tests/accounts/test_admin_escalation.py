@@ -261,7 +261,8 @@ def _post_other(client, world, path):
     if path == "policy of B (D3)":
         return client.post(f"/beheer/accounts/municipality/{b.pk}/change/", {
             "cbs_code": b.cbs_code, "name": b.name, "inhabitants": b.inhabitants, "threshold_amount": "99999.00",
-            "retention_months": "60", "retention_months_help_accepted": "60", "arrear_age_windows": "{}", "routing_preset": "",
+            "retention_months": "60", "retention_months_help_accepted": "60",
+            "arrear_age_windows": "{}", "routing_preset": "",
             "case_policy-TOTAL_FORMS": "0", "case_policy-INITIAL_FORMS": "0", "trays-TOTAL_FORMS": "0",
             "trays-INITIAL_FORMS": "0"})
     if path == "case policy of B (D3)":

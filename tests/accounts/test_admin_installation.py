@@ -60,7 +60,8 @@ def test_a_functional_administrator_sets_the_policy_not_the_code_or_name(client)
     assert client.get("/beheer/accounts/municipality/add/").status_code == 403
     response = client.post(f"/beheer/accounts/municipality/{town.pk}/change/", {
         "cbs_code": "0200", "name": "Elders", "inhabitants": "10", "threshold_amount": "75",
-        "retention_months": "12", "retention_months_help_accepted": "12", "arrear_age_windows": "{}", "routing_preset": "",
+        "retention_months": "12", "retention_months_help_accepted": "12",
+        "arrear_age_windows": "{}", "routing_preset": "",
         "case_policy-TOTAL_FORMS": "0", "case_policy-INITIAL_FORMS": "0",
         "trays-TOTAL_FORMS": "0", "trays-INITIAL_FORMS": "0"})
     assert response.status_code == 302, response.context and response.context["errors"]

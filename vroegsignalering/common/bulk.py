@@ -13,12 +13,12 @@ from typing import Any
 
 from django.db import connection, models
 from django.dispatch import Signal
+from psycopg.types.json import Jsonb
 
 # Sent after ``bulk_insert`` stored ``objects`` of ``sender`` (a model): the bulk counterpart of
 # Django's ``post_save``, which bulk inserts do not send. Receivers run in the caller's transaction
 # (the monitor records its facts from it).
 rows_inserted = Signal()
-from psycopg.types.json import Jsonb
 
 
 def _has_nul(value: Any) -> bool:
