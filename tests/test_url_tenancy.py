@@ -166,6 +166,14 @@ EXPECTED.update({
     "audit/export.csv": {"anon": LOGIN, "auditor": 200, "*": 403},
 })
 
+# --- the inzage report (issue 12, item 5): a municipality's functional administrators only; the downloads make the
+# report of the search kept in the session, so without one they send the administrator back to the form -------
+EXPECTED.update({
+    "privacy/inzage": {"anon": LOGIN, "admin": 200, "super": 200, "*": 403},
+    "privacy/inzage/rapport.json": {"anon": LOGIN, "admin": 302, "super": 302, "*": 403},
+    "privacy/inzage/rapport.pdf": {"anon": LOGIN, "admin": 302, "super": 302, "*": 403},
+})
+
 
 # Who administers a model in /beheer/ (accounts.admin_mixins): "municipal" (a municipality's functional
 # administrator, their own municipalities' rows), "installation" (the installation administrator, every
