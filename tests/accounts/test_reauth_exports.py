@@ -1,7 +1,8 @@
 """Every export of personal data asks for a recent sign-in (issue 11 item 2): the class, from the URLconf.
 
 An export is a URL pattern that answers a file (``….csv``, ``….json``, ``….pdf``) or a printable list
-(``…afdrukken``); the blank example CSV of the import holds no personal data. A new export that is not in ``REAUTH_URL_NAMES`` fails here.
+(``…afdrukken``); the blank example CSV of the import holds no personal data. A new export that is not in
+``REAUTH_URL_NAMES`` fails here.
 """
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
