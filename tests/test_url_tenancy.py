@@ -100,6 +100,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "meldingen/<int:pk>/heropenen": {"anon": LOGIN, "worker": 302, "lead": 302, "*": 404},
     "meldingen/<int:pk>/vervolgcontacten/<int:follow_up_pk>": {"anon": LOGIN, "worker": 302, "lead": 302,
                                                                "*": 404},
+    "meldingen/<int:pk>/contactgegevens": {"anon": LOGIN, "worker": 302, "lead": 302, "*": 404},
     # fallout
     "uitval": _SCREEN_WORKER,
     "uitval/<int:signal_pk>": _SCREEN_WORKER,
