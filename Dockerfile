@@ -13,7 +13,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     MEDIA_ROOT=/app/media \
     PORT=8000
 
-# System libraries: pango/harfbuzz and a font for WeasyPrint (letters); psycopg[binary] brings
+# System libraries: pango/harfbuzz and a font for WeasyPrint (the inzage report's PDF, privacy/inzage_pdf.py;
+# `make pdf-deps` installs the same on a developer's Debian); psycopg[binary] brings
 # its own libpq.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \

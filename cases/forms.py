@@ -26,6 +26,7 @@ from .exceptions import CaseActionError
 from .models import FirstReaction, MatchType
 from .refusals import CaseRefusal
 from .selectors import QueueFilters
+from .services.rectification import EMAIL, PHONE, contact_value_normalise
 
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d-%m-%y"]
 TIME_FORMATS = ["%H:%M", "%H:%M:%S", "%H.%M"]
@@ -261,3 +262,44 @@ class FollowUpForm(MomentMixin, ActionForm):
     notitie = forms.CharField(label="Notitie", required=False, max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 2}),
                               error_messages={"max_length": "De notitie is te lang (hoogstens 2.000 tekens)."})
+
+
+class ContactCorrectionForm(ActionForm):
+    """Correct or remove a phone number or e-mail address the creditors sent (rectification, AVG art. 16)."""
+
+    anchor = "contactgegevens"
+    refusal_fields = {"gegeven": "gegeven", "nieuwe_waarde": "nieuwe_waarde", CaseRefusal.CONTACTGEGEVEN: "gegeven"}
+    KINDS = {"Telefoon": PHONE, "E-mail": EMAIL}
+
+    gegeven = forms.ChoiceField(label="Welk gegeven klopt niet?", error_messages={
+        "required": "Kies het telefoonnummer of e-mailadres dat niet klopt.",
+        "invalid_choice": "Dit gegeven staat niet (meer) bij deze melding. Laad de pagina opnieuw."})
+    nieuwe_waarde = forms.CharField(label="Juist telefoonnummer of e-mailadres", required=False, max_length=254,
+                                    error_messages={"max_length": "Hoogstens 254 tekens."})
+    verwijderen = forms.BooleanField(label="Er is geen juist gegeven: verwijder dit gegeven", required=False)
+
+    def __init__(self, *args, contact_details=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["gegeven"].choices = [("", "Kies…")] + [
+            (f"{self.KINDS[row['soort']]}|{row['waarde']}", f"{row['soort']}: {row['waarde']}")
+            for row in contact_details if row["soort"] in self.KINDS and not row["notitie"]]
+
+    def clean(self):
+        cleaned = super().clean()
+        choice, new = cleaned.get("gegeven"), (cleaned.get("nieuwe_waarde") or "").strip()
+        if not choice:
+            return cleaned
+        field, old = choice.split("|", 1)
+        cleaned.update(veld=field, oud=old, nieuw="")
+        if cleaned.get("verwijderen"):
+            if new:
+                self.add_error("nieuwe_waarde", "Vul geen nieuw gegeven in als u het gegeven verwijdert.")
+            return cleaned
+        if not new:
+            self.add_error("nieuwe_waarde", "Vul het juiste gegeven in, of kies ‘verwijder dit gegeven’.")
+            return cleaned
+        try:
+            cleaned["nieuw"] = contact_value_normalise(field, new)
+        except ValueError as exc:
+            self.add_error("nieuwe_waarde", f"{exc} Vul een juist {field} in.")
+        return cleaned

@@ -134,6 +134,15 @@ def _visit_cancelled(p: dict) -> str:
     return f"{text} Reden: {p['reason']}" if p.get("reason") else text
 
 
+def _contact_corrected(p: dict) -> str:
+    # No values: the history says which field changed and where, never the old or the new number or address.
+    field = "Telefoonnummer" if p["field"] == "telefoonnummer" else "E-mailadres"
+    count = len(p["signals"])
+    where = f"{count} signaal" if count == 1 else f"{count} signalen"
+    return (f"{field} {p['change']} (rectificatie, AVG art. 16) in {where}: {', '.join(p['signals'])} "
+            f"(van {', '.join(p['creditors'])}).")
+
+
 SENTENCES = {
     "closed": _closed,
     "closed_at_routing": _closed_at_routing,
@@ -150,6 +159,7 @@ SENTENCES = {
     "follow_up": _follow_up,
     "visit_planned": _visit_planned,
     "visit_cancelled": _visit_cancelled,
+    "contact_corrected": _contact_corrected,
 }
 
 # Which event each kind of sentence is written under (``CaseHistory.event``).
@@ -169,6 +179,7 @@ KIND_EVENT = {
     "follow_up": CaseEvent.FOLLOW_UP,
     "visit_planned": CaseEvent.VISIT,
     "visit_cancelled": CaseEvent.VISIT,
+    "contact_corrected": CaseEvent.CONTACT_DATA,
 }
 
 

@@ -31,6 +31,7 @@ class CaseRefusal(models.TextChoices):
     AFGELEGD = "afgelegd", "Al afgelegd"
     DUBBEL = "dubbel", "Al gepland op dat dagdeel"
     GEMEENTE = "gemeente", "Werkt niet voor deze gemeente"
+    CONTACTGEGEVEN = "contactgegeven", "Dit contactgegeven staat niet bij de melding"
     # assignment
     GEEN_MELDING = "geen_melding", "Geen melding gekozen"
     ONBEKEND = "onbekend", "Onbekende melding"

@@ -12,4 +12,5 @@ urlpatterns = [
     path("meldingen/<int:pk>/sluiten", views.case_close, name="case_close"),
     path("meldingen/<int:pk>/heropenen", views.case_reopen, name="case_reopen"),
     path("meldingen/<int:pk>/vervolgcontacten/<int:follow_up_pk>", views.case_follow_up, name="case_follow_up"),
+    path("meldingen/<int:pk>/contactgegevens", views.case_contact_correct, name="case_contact_correct"),
 ]

@@ -33,6 +33,7 @@ from .exceptions import CaseActionError
 from .forms import (
     CloseForm,
     ContactAttemptForm,
+    ContactCorrectionForm,
     FollowUpForm,
     QueueFilterForm,
     ReopenForm,
@@ -144,6 +145,8 @@ def _render_case(request, data, *, forms: dict | None = None, status: int = 200)
     attempt_form = failed.get("poging") or ContactAttemptForm(initial=now_initial(), auto_id="poging-%s")
     close_form = failed.get("sluiten") or CloseForm(auto_id="sluiten-%s")
     reopen_form = failed.get("heropenen") or ReopenForm(auto_id="heropenen-%s")
+    contact_form = failed.get("contactgegevens") or ContactCorrectionForm(
+        contact_details=data.contact_details, auto_id="contactgegevens-%s")
     errors = []
     for form in failed.values():
         errors.extend(form.error_list())
@@ -152,6 +155,7 @@ def _render_case(request, data, *, forms: dict | None = None, status: int = 200)
         "data": data, "case": case, "today": today, "deadline": deadline_info(case, today),
         "is_active": active, "is_closed": case.status == CaseStatus.GESLOTEN,
         "attempt_form": attempt_form, "close_form": close_form, "reopen_form": reopen_form,
+        "contact_form": contact_form,
         "attempts": attempts, "follow_up_forms": follow_up_forms,
         "timeline": [
             {"entry": e, "reply_form": reply_forms.get(e.item.pk) if e.kind == "poging" else None}
@@ -282,3 +286,18 @@ def case_follow_up(request, pk: int, follow_up_pk: int):
                          arranged=cd["afspraak"], by=request.user, note=cd["notitie"])
 
     return _perform(request, data, ("vervolg", follow_up.pk), form, action, "Vervolgcontact vastgelegd.")
+
+
+@audited(Purpose.BEHANDELING, object_type="case")
+@_action
+def case_contact_correct(request, pk: int):
+    """Rectification (AVG art. 16): a phone number or e-mail address corrected or removed, in the history."""
+    data = _page_data(request, pk)
+    form = ContactCorrectionForm(request.POST, contact_details=data.contact_details, auto_id="contactgegevens-%s")
+
+    def action(cd):
+        services.case_contact_correct(case=data.case, field=cd["veld"], old=cd["oud"], new=cd["nieuw"],
+                                      by=request.user)
+
+    return _perform(request, data, "contactgegevens", form, action,
+                    "Contactgegevens verbeterd; de wijziging staat in de tijdlijn.")

@@ -8,3 +8,9 @@ class PrivacyConfig(AppConfig):
 
     name = "privacy"
     verbose_name = "Privacy (bewaartermijnen en rechten van de inwoner)"
+
+    def ready(self) -> None:
+        from accounts.permissions import is_functional_admin
+        from vroegsignalering.common.navigation import navigation_flag_register
+
+        navigation_flag_register("can_request_inzage", is_functional_admin)  # the menu's "Inzage inwoner"

@@ -100,6 +100,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "meldingen/<int:pk>/heropenen": {"anon": LOGIN, "worker": 302, "lead": 302, "*": 404},
     "meldingen/<int:pk>/vervolgcontacten/<int:follow_up_pk>": {"anon": LOGIN, "worker": 302, "lead": 302,
                                                                "*": 404},
+    "meldingen/<int:pk>/contactgegevens": {"anon": LOGIN, "worker": 302, "lead": 302, "*": 404},
     # fallout
     "uitval": _SCREEN_WORKER,
     "uitval/<int:signal_pk>": _SCREEN_WORKER,
@@ -164,6 +165,14 @@ EXPECTED: dict[str, dict[str, int]] = {
 EXPECTED.update({
     "audit": {"anon": LOGIN, "auditor": 200, "*": 403},
     "audit/export.csv": {"anon": LOGIN, "auditor": 200, "*": 403},
+})
+
+# --- the inzage report (issue 12, item 5): a municipality's functional administrators only; the downloads make the
+# report of the search kept in the session, so without one they send the administrator back to the form -------
+EXPECTED.update({
+    "privacy/inzage": {"anon": LOGIN, "admin": 200, "super": 200, "*": 403},
+    "privacy/inzage/rapport.json": {"anon": LOGIN, "admin": 302, "super": 302, "*": 403},
+    "privacy/inzage/rapport.pdf": {"anon": LOGIN, "admin": 302, "super": 302, "*": 403},
 })
 
 

@@ -196,6 +196,7 @@ class CaseEvent(models.TextChoices):
     CONTACT = "contact", "Contactpoging"
     VISIT = "huisbezoek", "Huisbezoek gepland of geannuleerd"
     FOLLOW_UP = "vervolgcontact", "Vervolgcontact na aanvaarde hulp"
+    CONTACT_DATA = "contactgegevens", "Contactgegevens gecorrigeerd (AVG art. 16)"
 
 
 class CaseHistory(AppendOnlyModel):

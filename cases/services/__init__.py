@@ -8,7 +8,8 @@ municipality → signal → case. (The checks call in with their own signal alre
 signal is not yet committed as GECONTROLEERD, so a concurrent period close does not wait for it.)
 
 Layout, by concern: ``period_close``; ``joining`` (crisis, updated and late signals, the sweeper);
-``closing`` (ensure open for work, close, reopen, start work, the day-28 closure); ``team``
+``closing`` (ensure open for work, close, reopen, start work, the day-28 closure); ``rectification`` (a
+worker corrects the contact data, AVG art. 16); ``team``
 (assigning, tray capacity, the case policy). Shared internals: ``_writes`` (history rows, bulk
 writes, locks, feedback), ``_routing`` (routing setup and applying a decision), ``_attach``
 (building cases from signals). The public names are re-exported here: ``from cases import
@@ -26,6 +27,7 @@ from .closing import (
 )
 from .joining import case_join_late_signal, case_open_for_crisis, case_update_with_signal, signals_attach_late
 from .period_close import PeriodCloseResult, period_close
+from .rectification import CONTACT_FIELDS, case_contact_correct, contact_value_normalise
 from .team import (
     MAX_TRAY_CAPACITY,
     BulkAssignResult,
@@ -36,6 +38,7 @@ from .team import (
 )
 
 __all__ = [
+    "CONTACT_FIELDS", "case_contact_correct", "contact_value_normalise",
     "FALLBACK_TRAY", "MAX_TRAY_CAPACITY", "REACHED_CATEGORIES", "SHV_TRAY", "SYSTEM", "BulkAssignResult",
     "PeriodCloseResult", "case_assign", "case_close", "case_history_append", "case_join_late_signal", "case_lock",
     "case_open_for_crisis", "case_policy_update", "case_reopen", "case_start_work", "case_update_with_signal",

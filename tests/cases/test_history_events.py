@@ -38,6 +38,8 @@ SAMPLES = {
                       "note": "Bel eerst aan."},
     "visit_cancelled": {"date": "2026-06-11", "dagdeel": Dagdeel.OCHTEND, "worker": "Wim Werker", "worker_id": 7,
                         "reason": "Ziek."},
+    "contact_corrected": {"field": "telefoonnummer", "change": "gecorrigeerd", "signals": ["ZV-1", "ZV-2"],
+                          "creditors": ["Zorgverzekeraar Noord"]},
 }
 
 
