@@ -1,6 +1,10 @@
 """The privacy screens of the functional administrator, mounted under /privacy/."""
-from django.urls import path  # noqa: F401 (patterns follow)
+from django.urls import path
+
+from . import views
 
 app_name = "privacy"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("opschoning", views.purge_reports, name="purge_reports"),
+]
