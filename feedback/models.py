@@ -39,7 +39,8 @@ class FeedbackEvent(models.Model):
                                on_delete=models.SET_NULL, related_name="feedback_events")
     creditor_signal_id = models.CharField(
         "signaalId", max_length=64, blank=True,
-        help_text="Het signaalId van de vastelastenpartner (zijn eigen kenmerk), bewaard na vernietiging van het signaal.")
+        help_text="Het signaalId van de vastelastenpartner (zijn eigen kenmerk), bewaard na vernietiging van het "
+                  "signaal.")
     creditor = models.ForeignKey("signals.Creditor", verbose_name="vastelastenpartner", on_delete=models.PROTECT,
                                  related_name="feedback_events", db_index=False)
     municipality = models.ForeignKey("accounts.Municipality", verbose_name="gemeente", on_delete=models.PROTECT,

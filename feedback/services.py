@@ -62,8 +62,8 @@ class ClosedSignal:
     signal_ref: str = ""
 
 
-def _event(*, signal_pk: int, signal_ref: str, creditor_id: int, municipality_id: int, outcome: str, issued_at: dt.datetime,
-           at: dt.datetime, consent: bool = False) -> FeedbackEvent:
+def _event(*, signal_pk: int, signal_ref: str, creditor_id: int, municipality_id: int, outcome: str,
+           issued_at: dt.datetime, at: dt.datetime, consent: bool = False) -> FeedbackEvent:
     code = feedback_code(outcome, consent=consent)
     day = dates.local_date(at)
     return FeedbackEvent(
