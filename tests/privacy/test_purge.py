@@ -244,10 +244,10 @@ def test_the_functional_administrator_sees_its_own_municipalities_counts(client,
     assert client.get(reverse("privacy:purge_reports")).status_code == 403
 
 
-def test_the_purge_is_a_daily_beat_job_in_the_quiet_hour():
+def test_the_purge_is_a_daily_beat_job_at_night_outside_the_summer_time_hour():
     job = settings.CELERY_BEAT_SCHEDULE["personal-data-purge"]
     assert job["task"] == "privacy.tasks.personal_data_purge"
-    assert job["schedule"].hour == {2} and job["schedule"].minute == {30}
+    assert job["schedule"].hour == {1} and job["schedule"].minute == {30}
 
 
 def test_the_task_runs_the_purge(town, worker, monkeypatch):
