@@ -14,6 +14,7 @@ class Action(models.TextChoices):
     API_WRITE = "api_write", "Geschreven via API"
     ADMIN_VIEW = "admin_view", "Bekeken in beheer"
     ADMIN_CHANGE = "admin_change", "Gewijzigd in beheer"
+    DESTROY = "vernietigd", "Vernietigd (bewaartermijn verstreken)"
 
 
 WRITE_ACTIONS = frozenset({Action.CREATE, Action.CHANGE, Action.API_WRITE, Action.ADMIN_CHANGE})
@@ -23,6 +24,7 @@ class Principal(models.TextChoices):
     USER = "gebruiker", "Gebruiker (scherm)"
     TOKEN = "token", "Gebruiker of serviceaccount (API-token)"
     CREDITOR_KEY = "sleutel", "API-sleutel van een vastelastenpartner"
+    SYSTEM = "systeem", "Systeem (geplande taak)"
 
 
 class Purpose(models.TextChoices):

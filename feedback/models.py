@@ -33,8 +33,14 @@ class FeedbackEvent(models.Model):
     """
 
     public_id = models.UUIDField("id", default=uuid.uuid4, unique=True, editable=False)
-    signal = models.ForeignKey("signals.Signal", verbose_name="signaal", on_delete=models.CASCADE,
-                               related_name="feedback_events")
+    # The signal while it exists; the purge destroys it when its term ends (docs/retention.md) and the
+    # event stays, with the creditor's own signaalId copied below: the feed never changes.
+    signal = models.ForeignKey("signals.Signal", verbose_name="signaal", null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="feedback_events")
+    creditor_signal_id = models.CharField(
+        "signaalId", max_length=64, blank=True,
+        help_text="Het signaalId van de vastelastenpartner (zijn eigen kenmerk), bewaard na vernietiging van het "
+                  "signaal.")
     creditor = models.ForeignKey("signals.Creditor", verbose_name="vastelastenpartner", on_delete=models.PROTECT,
                                  related_name="feedback_events", db_index=False)
     municipality = models.ForeignKey("accounts.Municipality", verbose_name="gemeente", on_delete=models.PROTECT,
@@ -60,7 +66,13 @@ class FeedbackEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} voor signaal {self.signal_id}"
+        return f"{self.code} voor signaal {self.creditor_signal_id}"
+
+    def save(self, *args, **kwargs):
+        # The services pass the signaalId; an event made another way copies it from its signal.
+        if not self.creditor_signal_id and self.signal_id is not None:
+            self.creditor_signal_id = self.signal.signal_id
+        super().save(*args, **kwargs)
 
 
 class FeedCounter(models.Model):

@@ -3,10 +3,11 @@ from .models import FeedbackCode
 
 
 def feed_item(event) -> dict:
-    """A published event as the contract's `Terugkoppeling` (needs ``signal`` and ``municipality``)."""
+    """A published event as the contract's `Terugkoppeling` (needs ``municipality``). The signaalId is the
+    event's own copy: the feed stays the same after the purge destroyed the signal."""
     return {
         "id": str(event.public_id),
-        "signaalId": event.signal.signal_id,
+        "signaalId": event.creditor_signal_id,
         "gemeentecode": event.municipality.cbs_code,
         "code": event.code,
         "omschrijving": FeedbackCode(event.code).label,

@@ -49,8 +49,8 @@ def feedback_page_for_creditor(*, creditor, after: int = 0, limit: int = 100,
     events = FeedbackEvent.objects.filter(creditor=creditor, seq__gt=after)
     if municipality_code:
         events = events.filter(municipality__cbs_code=municipality_code)
-    rows = list(events.select_related("signal", "municipality")
-                .only("public_id", "code", "date", "collection_pause_until", "seq", "signal__signal_id",
+    rows = list(events.select_related("municipality")
+                .only("public_id", "code", "date", "collection_pause_until", "seq", "creditor_signal_id",
                       "municipality__cbs_code")
                 .order_by("seq")[:limit])
     return FeedPage(rows, cursor_encode(rows[-1].seq) if rows else None)

@@ -49,7 +49,8 @@ class ClosedSignal:
     """One signal of a closed case, as feedback needs it; the case side builds these rows, so
     feedback reads no case. ``consent``: the resident consented to telling the creditor 'geen hulp
     gewenst' (recorded at closing with date and by whom); without it such a case is reported as
-    ``afgesloten``. ``forwarded``: the signal is a forwarded copy (never reported)."""
+    ``afgesloten``. ``forwarded``: the signal is a forwarded copy (never reported). ``signal_ref``: the
+    creditor's own signaalId (the event keeps it after the signal is destroyed)."""
 
     signal_id: int
     creditor_id: int
@@ -58,14 +59,16 @@ class ClosedSignal:
     closed_at: dt.datetime | None
     consent: bool = False
     forwarded: bool = False
+    signal_ref: str = ""
 
 
-def _event(*, signal_pk: int, creditor_id: int, municipality_id: int, outcome: str, issued_at: dt.datetime,
-           at: dt.datetime, consent: bool = False) -> FeedbackEvent:
+def _event(*, signal_pk: int, signal_ref: str, creditor_id: int, municipality_id: int, outcome: str,
+           issued_at: dt.datetime, at: dt.datetime, consent: bool = False) -> FeedbackEvent:
     code = feedback_code(outcome, consent=consent)
     day = dates.local_date(at)
     return FeedbackEvent(
-        signal_id=signal_pk, creditor_id=creditor_id, municipality_id=municipality_id, code=code,
+        signal_id=signal_pk, creditor_signal_id=signal_ref, creditor_id=creditor_id,
+        municipality_id=municipality_id, code=code,
         issued_at=issued_at, date=day,
         collection_pause_until=day + COLLECTION_PAUSE if Outcome(outcome) in HELP_ACCEPTED else None,
     )
@@ -74,9 +77,10 @@ def _event(*, signal_pk: int, creditor_id: int, municipality_id: int, outcome: s
 def feedback_issue_for_signal(*, signal, outcome: str, now: dt.datetime) -> FeedbackEvent | None:
     """A signal ended without a case (not picked up, deceased, not resident, forwarded). Call inside
     the transaction that ends it. A forwarded copy never reports (its creditor sees the original)."""
-    if signal.forwarded_from_id is not None:
+    if signal.forwarded_copy or signal.forwarded_from_id is not None:
         return None
-    event = _event(signal_pk=signal.pk, creditor_id=signal.creditor_id, municipality_id=signal.municipality_id,
+    event = _event(signal_pk=signal.pk, signal_ref=signal.signal_id, creditor_id=signal.creditor_id,
+                   municipality_id=signal.municipality_id,
                    outcome=outcome, issued_at=now, at=now)
     event.save()
     return event
@@ -88,7 +92,8 @@ def feedback_issue_for_cases(*, rows: Iterable[ClosedSignal], now: dt.datetime) 
     side). Call inside the closing transaction, after the case's signals are linked. A forwarded copy
     never reports (its creditor sees the original)."""
     events = [
-        _event(signal_pk=row.signal_id, creditor_id=row.creditor_id, municipality_id=row.municipality_id,
+        _event(signal_pk=row.signal_id, signal_ref=row.signal_ref, creditor_id=row.creditor_id,
+               municipality_id=row.municipality_id,
                outcome=row.outcome, issued_at=now, at=row.closed_at or now, consent=row.consent)
         for row in rows if row.outcome and not row.forwarded
     ]
@@ -265,7 +270,7 @@ def webhook_endpoint_deliver(*, endpoint_id: int, now: dt.datetime | None = None
                 run.given_up += pending.filter(created_at__lt=at - settings.WEBHOOK_GIVE_UP_AFTER).update(
                     status=DeliveryStatus.FAILED, next_attempt_at=at,
                     last_error="Opgegeven: niet bezorgd binnen de termijn; lees de feed.")
-                batch = list(pending.select_related("event__signal", "event__municipality")
+                batch = list(pending.select_related("event__municipality")
                              .order_by("seq")[:WEBHOOK_BATCH])
                 if not batch:
                     break

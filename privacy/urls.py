@@ -1,7 +1,7 @@
 """The privacy screens of the functional administrator, mounted under /privacy/."""
 from django.urls import path
 
-from . import inzage_views
+from . import inzage_views, views
 
 app_name = "privacy"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("inzage", inzage_views.inzage, name="inzage"),
     path("inzage/rapport.json", inzage_views.inzage_download_json, name="inzage_json"),
     path("inzage/rapport.pdf", inzage_views.inzage_download_pdf, name="inzage_pdf"),
+    # The purge reports (counts, no personal data).
+    path("opschoning", views.purge_reports, name="purge_reports"),
 ]

@@ -196,7 +196,8 @@ def _forward(signal: Signal, other, decision, now) -> Step:
     copy = Signal(**{field.attname: getattr(stored, field.attname) for field in Signal._meta.concrete_fields
                      if field.attname not in _NOT_FORWARDED})
     fields = {
-        "municipality_id": other.pk, "forwarded_from_id": signal.pk, "shv_evidence": {}, **address,
+        "municipality_id": other.pk, "forwarded_from_id": signal.pk, "forwarded_copy": True, "shv_evidence": {},
+        **address,
         "check_attempts": 0, "next_check_at": None, "outcome": "", "outcome_at": None, "forwarded_to_id": None,
         # The person is known: the copy's check fetches that record there (as after a review).
         "bsn": decision.bsn,

@@ -172,11 +172,14 @@ class Signal(ConcurrentTransitionMixin, models.Model):
         on_delete=models.SET_NULL, related_name="+",
     )
     # A copy made for the municipality where the person lives (Awb 2:3). The creditor never sees
-    # copies: its API shows the original only, ending as "geen inwoner".
+    # copies: its API shows the original only, ending as "geen inwoner". ``forwarded_copy`` says so for
+    # good: the purge destroys the original on its own municipality's term and empties
+    # ``forwarded_from``; the copy follows its own municipality's term (docs/retention.md).
     forwarded_from = models.OneToOneField(
-        "self", verbose_name="doorgestuurd vanuit", null=True, blank=True, on_delete=models.CASCADE,
-        related_name="forwarded_copy",
+        "self", verbose_name="doorgestuurd vanuit", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="forwarded_copy_of",
     )
+    forwarded_copy = models.BooleanField("doorgestuurde kopie", default=False)
 
     objects = MunicipalityScopedQuerySet.as_manager()
 
@@ -185,7 +188,7 @@ class Signal(ConcurrentTransitionMixin, models.Model):
         verbose_name_plural = "signalen"
         constraints = [
             models.UniqueConstraint(
-                fields=["creditor", "signal_id"], condition=models.Q(forwarded_from__isnull=True),
+                fields=["creditor", "signal_id"], condition=models.Q(forwarded_copy=False),
                 name="signal_unique_per_creditor",
             )
         ]

@@ -23,7 +23,7 @@ def signal_get_for_creditor(*, creditor: Creditor, signal_id: str) -> Signal | N
         return None
     return (
         Signal.objects.select_related("municipality")
-        .filter(creditor=creditor, signal_id=normalise.nfc(signal_id), forwarded_from__isnull=True)
+        .filter(creditor=creditor, signal_id=normalise.nfc(signal_id), forwarded_copy=False)
         .first()
     )
 

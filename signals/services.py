@@ -214,7 +214,7 @@ def _store(creditor, judged: list[Judgement], *, source, actor, now, today, reco
     with transaction.atomic():
         existing = dict(
             Signal.objects.filter(
-                creditor=creditor, forwarded_from__isnull=True,
+                creditor=creditor, forwarded_copy=False,
                 signal_id__in=[s.signaalId for _, s, _ in candidates],
             ).values_list("signal_id", "content_hash")
         )

@@ -175,6 +175,11 @@ EXPECTED.update({
     "privacy/inzage/rapport.pdf": {"anon": LOGIN, "admin": 302, "super": 302, "*": 403},
 })
 
+# --- the purge reports (issue 12, item 4): functional administrators, their own municipalities' counts only ----
+EXPECTED.update({
+    "privacy/opschoning": {"anon": LOGIN, "admin": 200, "super": 200, "*": 403},
+})
+
 
 # Who administers a model in /beheer/ (accounts.admin_mixins): "municipal" (a municipality's functional
 # administrator, their own municipalities' rows), "installation" (the installation administrator, every

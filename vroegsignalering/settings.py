@@ -284,6 +284,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Feedback: publish what committed, push it to webhooks, retry due webhook deliveries.
     "feedback-sweep": {"task": "feedback.tasks.feedback_sweep", "schedule": crontab(minute="*", hour="0-1,3-23")},
+    # Retention: destroy the personal data past its term, nightly (docs/retention.md). At 01:30, not in the
+    # 02:00–03:00 hour that summer time skips or doubles (docs/operations.md, "Periodic jobs").
+    "personal-data-purge": {"task": "privacy.tasks.personal_data_purge", "schedule": crontab(minute=30, hour=1)},
 }
 
 LOGGING = {

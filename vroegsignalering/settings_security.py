@@ -5,6 +5,7 @@ passwords, sessions, single sign-on) and the hardened web surface. Read from the
 import datetime
 
 from csp.constants import NONCE
+from django.core.exceptions import ImproperlyConfigured
 
 from vroegsignalering.settings import BASE_DIR, PRODUCTION, env
 
@@ -14,6 +15,12 @@ from vroegsignalering.settings import BASE_DIR, PRODUCTION, env
 AUDIT_HASH_KEY = env("AUDIT_HASH_KEY", default="")
 # At most this many events in one CSV export of the audit trail.
 AUDIT_EXPORT_MAX_ROWS = env.int("AUDIT_EXPORT_MAX_ROWS", default=100_000)
+# The audit trail's own term in months (issue 12): the daily purge deletes older events, the admin's log and
+# login attempts. At least 6 (the shortest default term of a case: the trail must outlive the data it accounts
+# for, for the inzage report); docs/retention.md.
+AUDIT_RETENTION_MONTHS = env.int("AUDIT_RETENTION_MONTHS", default=24)
+if AUDIT_RETENTION_MONTHS < 6:
+    raise ImproperlyConfigured("AUDIT_RETENTION_MONTHS moet minstens 6 (maanden) zijn.")
 # --- Rate limits and log privacy (issue 11) ---
 # Per client IP (vroegsignalering/common/ratelimit.py): POSTs to the sign-in pages, and API requests
 # without (valid) credentials. "N/s|m|h|d" or "N/<k>m" ("20/min", "100/5m"). The creditor and user-token

@@ -13,6 +13,7 @@ from vroegsignalering.common.dates import add_months
 
 from .. import deadlines
 from ..models import Case, CaseEvent
+from ..retention import RetentionNotice, case_retention_notice
 from .queue import CASE_ROLES, case_list_for_user
 
 EARLIER_CASES_SHOWN = 20
@@ -48,6 +49,11 @@ class CasePageData:
         entries += [TimelineEntry(f.at or f.done_at, "vervolg", f) for f in self.follow_ups if f.done_at]
         order = {"gebeurtenis": 0, "poging": 1, "vervolg": 2}
         return sorted(entries, key=lambda e: (e.at, order[e.kind], e.item.pk))
+
+    @property
+    def retention(self) -> RetentionNotice:
+        """When the case's personal data are destroyed (or, while active, how long after it closes)."""
+        return case_retention_notice(self.case, self.follow_ups)
 
     @property
     def open_follow_ups(self) -> list:

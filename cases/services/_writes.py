@@ -49,12 +49,13 @@ def _feedback_issue(cases: Iterable[Case], *, now: dt.datetime) -> None:
         return
     links = (CaseSignal.objects.filter(case_id__in=list(closed)).order_by("case_id", "signal_id")
              .values_list("case_id", "signal_id", "signal__creditor_id", "signal__municipality_id",
-                          "signal__forwarded_from_id"))
+                          "signal__forwarded_copy", "signal__forwarded_from_id", "signal__signal_id"))
     feedback_issue_for_cases(rows=[
         ClosedSignal(signal_id=signal_id, creditor_id=creditor_id, municipality_id=municipality_id,
                      outcome=closed[case_id].outcome, closed_at=closed[case_id].closed_at,
-                     consent=closed[case_id].feedback_consent_at is not None, forwarded=forwarded_from is not None)
-        for case_id, signal_id, creditor_id, municipality_id, forwarded_from in links
+                     consent=closed[case_id].feedback_consent_at is not None, forwarded=copy or copied_from is not None,
+                     signal_ref=signal_ref)
+        for case_id, signal_id, creditor_id, municipality_id, copy, copied_from, signal_ref in links
     ], now=now)
 
 

@@ -157,6 +157,12 @@ class SignaalDetailView(IntakeView):
     @extend_schema(
         operation_id="signaalOpvragen",
         summary="Een eigen signaal met zijn status",
+        description=(
+            "Het signaal zolang de gemeente het bewaart. Na de bewaartermijn van de gemeente (standaard 6 maanden "
+            "nadat de melding sloot of het signaal zonder melding eindigde) worden de persoonsgegevens vernietigd: "
+            "daarna antwoordt deze vraag 404. De terugkoppelingen over het signaal blijven in de feed "
+            "(`/terugkoppelingen`), met hetzelfde signaalId."
+        ),
         parameters=[OpenApiParameter("signaalId", str, OpenApiParameter.PATH)],
         responses={200: SignaalResource, **problem_responses(PROBLEMS, 400, 401, 404, 429)},
         tags=["signalen"],

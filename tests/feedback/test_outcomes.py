@@ -42,7 +42,7 @@ EXPECTED = {
 SIGNAL_ENDS = [Outcome.HERHAALDE_MELDING, Outcome.ONTERECHT_SIGNAAL, Outcome.ANDERE_REDEN, Outcome.OVERLEDEN,
                Outcome.GEEN_INWONER]
 CASE_CLOSES = [o for o in Outcome if o not in SIGNAL_ENDS and o != Outcome.BEKEND_BIJ_SHV]
-FIELDS = {"id", "public_id", "signal", "creditor", "municipality", "code", "issued_at", "date",
+FIELDS = {"id", "public_id", "signal", "creditor_signal_id", "creditor", "municipality", "code", "issued_at", "date",
           "collection_pause_until", "seq"}
 
 
