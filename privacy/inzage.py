@@ -26,6 +26,7 @@ from accounts.models import Municipality
 from accounts.permissions import is_functional_admin
 from cases.history import case_history_text
 from cases.models import Case, CaseHistory, CaseSignal
+from cases.retention import case_retention_notice, signal_destroy_on
 from contacts.models import ContactAttempt, PlannedVisit
 from feedback.models import FeedbackEvent
 from shv.models import ShvRegistration
@@ -157,6 +158,8 @@ def _signal(signal: Signal) -> dict:
         "geschiedenis": [{"op": _iso(row.at), "door": row.actor, "tekst": signal_history_text(row)}
                          for row in signal.history.all()],
         "melding": link.case_id if link else None,
+        # In a case the signal goes with its case (the case's line says when); otherwise by its own term.
+        "persoonsgegevens_vernietigd_op": None if link else _iso(signal_destroy_on(signal)),
     }
 
 
@@ -179,8 +182,11 @@ def _case(case: Case, own_signals: list[Signal], *, whole_household: bool) -> di
     members = [link.signal for link in case.case_signals.all()]
     foreign = not whole_household and any(s.pk not in own for s in members)
     shown = members if whole_household else [s for s in members if s.pk in own]
+    notice = case_retention_notice(case, case.follow_ups.all())
     return {
         "melding_id": case.pk,
+        "persoonsgegevens_vernietigd_op": _iso(notice.destroy_on),
+        "bewaartermijn": notice.text,
         "adres": case.address,
         "periode": {"van": _iso(case.period_start), "tot_en_met": _iso(case.period_end)},
         "soort_melding": case.get_match_type_display(), "opeenvolgend": case.recidive,
@@ -222,7 +228,7 @@ def _case(case: Case, own_signals: list[Signal], *, whole_household: bool) -> di
 def _signals(vraag: InzageVraag) -> list[Signal]:
     found = Signal.objects.filter(municipality_id=vraag.gemeente_id)
     found = found.filter(address_key=vraag.adressleutel) if vraag.op_adres else found.filter(bsn=vraag.bsn)
-    return list(found.select_related("creditor", "forwarded_to", "case_link").prefetch_related(
+    return list(found.select_related("creditor", "forwarded_to", "case_link", "municipality").prefetch_related(
         Prefetch("history", SignalHistory.objects.order_by("at", "pk")),
         Prefetch("fallout_decisions", FalloutDecision.objects.select_related("decided_by").order_by("decided_at")),
         Prefetch("feedback_events", FeedbackEvent.objects.select_related("creditor").order_by("issued_at", "pk")),
@@ -234,7 +240,7 @@ def _cases(vraag: InzageVraag, signals: list[Signal]) -> list[Case]:
     found = Case.objects.filter(municipality_id=vraag.gemeente_id, pk__in=ids)
     if vraag.op_adres:
         found = Case.objects.filter(municipality_id=vraag.gemeente_id, address_key=vraag.adressleutel) | found
-    return list(found.distinct().select_related("tray", "assigned_to").prefetch_related(
+    return list(found.distinct().select_related("tray", "assigned_to", "municipality").prefetch_related(
         Prefetch("case_signals", CaseSignal.objects.select_related("signal").order_by("joined_at", "pk")),
         Prefetch("contact_attempts", ContactAttempt.objects.select_related("by").order_by("at", "pk")),
         Prefetch("planned_visits", PlannedVisit.objects.select_related("worker", "planned_by").order_by("date", "pk")),

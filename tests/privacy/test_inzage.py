@@ -4,6 +4,7 @@ municipality. The report lists exactly this resident's data; the screen, its dow
 the re-authentication and the tenancy."""
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import json
 import re
@@ -160,6 +161,16 @@ def test_a_bsn_search_lists_exactly_this_persons_data(client, world):
         ("Telefoon", "Bereikt", "Gebeld: Piet wil hulp")]
     assert case["eindresultaat"] == Outcome.QUICK_FIX.label
     assert any("Gesloten met eindresultaat" in h["tekst"] for h in case["geschiedenis"])
+    # When its data will be destroyed: six months (the default term) after the day it closed.
+    world.case.refresh_from_db()
+    closed = timezone.localtime(world.case.closed_at).date()
+    expected = dt.date(closed.year + (closed.month + 5) // 12, (closed.month + 5) % 12 + 1, 1)
+    expected = expected.replace(day=min(closed.day, calendar.monthrange(expected.year, expected.month)[1]))
+    assert case["persoonsgegevens_vernietigd_op"] == expected.isoformat()
+    month = ("januari februari maart april mei juni juli augustus september oktober november december").split()[
+        expected.month - 1]
+    assert case["bewaartermijn"] == f"Persoonsgegevens worden vernietigd op {expected.day} {month} {expected.year}."
+    assert first["persoonsgegevens_vernietigd_op"] is None  # in a case: it goes with the case
 
     assert sorted((t["signaal_id"], t["vastelastenpartner"], t["code"]) for t in report["terugkoppelingen"]) == sorted(
         (s.signal_id, s.creditor.name, "hulp_geaccepteerd") for s in world.piet)
