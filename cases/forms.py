@@ -13,8 +13,8 @@ from django.utils import timezone
 from vroegsignalering.common.forms import error_summary, form_add_refusal
 from vroegsignalering.common.vocab import (
     OUTCOMES,
+    RECORDABLE_CONTACT_CHOICES,
     Arranged,
-    ContactKind,
     CreditorKind,
     MonitorCategory,
     Outcome,
@@ -163,7 +163,7 @@ class ContactAttemptForm(MomentMixin, ActionForm):
     refusal_fields = {"soort": "soort", "bereikt": "bereikt", CaseRefusal.TIJDSTIP: "datum",
                       CaseRefusal.TIJDSTIP_TOEKOMST: "datum", CaseRefusal.TIJDSTIP_VOOR: "datum"}
 
-    soort = forms.ChoiceField(label="Soort contact", choices=[("", "Kies…"), *ContactKind.choices],
+    soort = forms.ChoiceField(label="Soort contact", choices=[("", "Kies…"), *RECORDABLE_CONTACT_CHOICES],
                               error_messages={"required": "Kies de soort contact.",
                                               "invalid_choice": "Kies een soort contact uit de lijst."})
     datum = _date_field()
@@ -226,7 +226,7 @@ class CloseForm(ActionForm):
     toestemming = forms.BooleanField(
         label="De inwoner geeft toestemming om de vastelastenpartner ‘geen hulp gewenst’ te melden",
         required=False,
-        help_text="Alleen bij ‘Inwoner hoeft geen hulp vanuit vroegsignalering’. Datum en uw naam worden vastgelegd; "
+        help_text=f"Alleen bij ‘{Outcome.GEEN_HULP_GEWENST.label}’. Datum en uw naam worden vastgelegd; "
                   "zonder toestemming hoort de vastelastenpartner alleen ‘afgesloten’.",
     )
     toelichting = forms.CharField(label="Toelichting", required=False, max_length=500,
@@ -248,7 +248,7 @@ class FollowUpForm(MomentMixin, ActionForm):
     refusal_fields = {"soort": "soort", "bereikt": "bereikt", "afspraakLoopt": "afspraak", "tijdstip": "datum",
                       CaseRefusal.TIJDSTIP_TOEKOMST: "datum", CaseRefusal.TE_VROEG: "datum"}
 
-    soort = forms.ChoiceField(label="Soort contact", choices=[("", "Kies…"), *ContactKind.choices],
+    soort = forms.ChoiceField(label="Soort contact", choices=[("", "Kies…"), *RECORDABLE_CONTACT_CHOICES],
                               error_messages={"required": "Kies de soort contact.",
                                               "invalid_choice": "Kies een soort contact uit de lijst."})
     datum = _date_field()

@@ -17,7 +17,15 @@ from django.utils import timezone
 
 from vroegsignalering.common import dates
 from vroegsignalering.common.formats import euro
-from vroegsignalering.common.vocab import Arranged, ContactKind, CreditorKind, Dagdeel, Outcome, Reached, SignalKind
+from vroegsignalering.common.vocab import (
+    Arranged,
+    ContactKind,
+    CreditorKind,
+    Dagdeel,
+    Reached,
+    SignalKind,
+    outcome_from_stored,
+)
 
 from .deadlines import WINDOW_DAYS
 from .models import CaseEvent, SignalRole, Urgency
@@ -39,14 +47,14 @@ def _attempt(p: dict) -> str:
 
 
 def _closed(p: dict) -> str:
-    text = f"Gesloten met eindresultaat '{Outcome(p['outcome']).label}'."
+    text = f"Gesloten met eindresultaat '{outcome_from_stored(p['outcome']).label}'."
     if p.get("consent"):
         text += " De inwoner gaf toestemming om de vastelastenpartner 'geen hulp gewenst' te melden."
     return f"{text} {p.get('note', '')}".strip()
 
 
 def _closed_at_routing(p: dict) -> str:
-    return f"Bakje {p['tray']}: direct gesloten met eindresultaat '{Outcome(p['outcome']).label}'."
+    return f"Bakje {p['tray']}: direct gesloten met eindresultaat '{outcome_from_stored(p['outcome']).label}'."
 
 
 def _reopened(p: dict) -> str:
@@ -57,7 +65,7 @@ def _expired(p: dict) -> str:
     last = dt.date.fromisoformat(p["last_day"])
     reached = "inwoner eerder bereikt" if p["was_reached"] else "inwoner nooit bereikt"
     return (f"Automatisch gesloten: de termijn van {p.get('window_days', WINDOW_DAYS)} dagen eindigde op "
-            f"{dates.format_date(last)}. Eindresultaat '{Outcome(p['outcome']).label}' ({reached}).")
+            f"{dates.format_date(last)}. Eindresultaat '{outcome_from_stored(p['outcome']).label}' ({reached}).")
 
 
 def _work_started(p: dict) -> str:

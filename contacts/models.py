@@ -20,7 +20,7 @@ class ContactAttempt(models.Model):
 
     case = models.ForeignKey("cases.Case", verbose_name="melding", on_delete=models.CASCADE,
                              related_name="contact_attempts")
-    kind = models.CharField("soort contact", max_length=16, choices=ContactKind.choices)
+    kind = models.CharField("soort contact", max_length=24, choices=ContactKind.choices)
     at = models.DateTimeField("tijdstip")
     dagdeel = models.CharField("dagdeel", max_length=8, choices=Dagdeel.choices)
     reached = models.CharField("bereikt", max_length=8, choices=Reached.choices, default=Reached.ONBEKEND)

@@ -14,7 +14,7 @@ from cases.models import FOLLOW_UP_EARLY, WINDOW_STATUSES, Case, CaseEvent, Foll
 from cases.refusals import CaseRefusal
 from cases.services import case_history_append, case_lock, case_start_work, ensure_open_for_work
 from vroegsignalering.common import dates
-from vroegsignalering.common.vocab import ContactKind
+from vroegsignalering.common.vocab import RECORDABLE_CONTACT_KINDS, ContactKind
 
 from .models import REPLY_KINDS, Arranged, ContactAttempt, Dagdeel, PlannedVisit, Reached, dagdeel_for
 
@@ -128,7 +128,7 @@ def follow_up_record(*, follow_up: FollowUp, kind: str, at: dt.datetime, reached
     (this is not an attempt within the 28-day window); the answer goes into the case's history."""
     now = now or timezone.now()
     errors = {}
-    if kind not in ContactKind.values:
+    if kind not in RECORDABLE_CONTACT_KINDS:
         errors["soort"] = "Kies een soort contact uit de lijst."
     if reached not in Reached.values:
         errors["bereikt"] = "Kies of de inwoner is bereikt."

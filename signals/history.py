@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from vroegsignalering.common.dates import format_short
 from vroegsignalering.common.formats import euro
-from vroegsignalering.common.vocab import CreditorKind, Outcome
+from vroegsignalering.common.vocab import CreditorKind, outcome_from_stored
 
 from .brp.decide import BrpOutcome
 from .models import SignalEvent, SignalHistory, Source
@@ -122,7 +122,7 @@ def _end_reason(p: dict) -> str:
 
 def _ended(p) -> str:
     rule = f" (regel: {p['rule']})" if p.get("rule") else ""
-    return f"{Outcome(p['outcome']).label}: {_end_reason(p)}{rule}"
+    return f"{outcome_from_stored(p['outcome']).label}: {_end_reason(p)}{rule}"
 
 
 def _forwarded(p) -> str:

@@ -181,6 +181,13 @@ EXPECTED.update({
 })
 
 
+# --- the DDAS v1.2 download (issue 12): a functional administrator, for their own municipalities only ----------
+# (B's administrator gets the form without A: posting A's code is refused, tests/monitor/test_ddas.py)
+EXPECTED.update({
+    "monitor/ddas/": {"anon": LOGIN, "admin": 200, "super": 200, "*": 403},
+})
+
+
 # Who administers a model in /beheer/ (accounts.admin_mixins): "municipal" (a municipality's functional
 # administrator, their own municipalities' rows), "installation" (the installation administrator, every
 # row), "both" (users and municipalities: each administrator its own part) or "django" (Django's own

@@ -5,6 +5,7 @@ system runs embedded: SQLite and Celery in eager mode (tasks run in the calling 
 """
 import datetime
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -252,6 +253,21 @@ WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=DEBUG)
 # (otherwise whoever sets a webhook address could probe the internal network; docs/webhooks.md).
 WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=False)
 WEBHOOK_GIVE_UP_AFTER = datetime.timedelta(hours=env.float("WEBHOOK_GIVE_UP_AFTER_HOURS", default=24))
+
+# --- DDAS v1.2 export (docs/monitor.md) --------------------------------------------------------
+def _software_version() -> str:
+    """``softwareVersion`` from publiccode.yml (the one place the version is kept)."""
+    try:
+        text = (BASE_DIR / "publiccode.yml").read_text(encoding="utf-8")
+    except OSError:
+        return "onbekend"
+    match = re.search(r"""^softwareVersion:\s*["']?([^"'\s]+)""", text, re.MULTILINE)
+    return match[1] if match else "onbekend"
+
+
+SOFTWARE_VERSION = _software_version()
+# codeGegevensleverancier: the software supplier's name and version (DDAS FAQ), or the hosting party's code.
+DDAS_SUPPLIER_CODE = env("DDAS_SUPPLIER_CODE", default=f"Vroegsignalering {SOFTWARE_VERSION}")
 
 # --- Celery ----------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=None)

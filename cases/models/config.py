@@ -5,7 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from vroegsignalering.common.tenancy import MunicipalityScopedQuerySet
-from vroegsignalering.common.vocab import ContactKind, CreditorKind, Outcome, ShvStatus
+from vroegsignalering.common.vocab import RECORDABLE_CONTACT_CHOICES, CreditorKind, Outcome, ShvStatus
 
 from ..deadlines import DEFAULT_REOPEN_TERM_MONTHS
 
@@ -87,7 +87,7 @@ class Tray(models.Model):
     name = models.CharField("naam", max_length=100)
     description = models.CharField("omschrijving", max_length=300, blank=True)
     contact_kind = models.CharField(
-        "soort contact", max_length=16, choices=ContactKind.choices, blank=True,
+        "soort contact", max_length=24, choices=RECORDABLE_CONTACT_CHOICES, blank=True,
         help_text="De manier van benaderen in dit bakje (leeg = beoordelen per melding).",
     )
     monthly_capacity = models.PositiveIntegerField(

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 
 from vroegsignalering.common.tenancy import CaseScopedQuerySet
-from vroegsignalering.common.vocab import Arranged, ContactKind, Dagdeel, Reached
+from vroegsignalering.common.vocab import RECORDABLE_CONTACT_CHOICES, Arranged, Dagdeel, Reached
 
 # A follow-up shows in the worker's list, and may be recorded, from this long before it is due.
 FOLLOW_UP_EARLY = dt.timedelta(days=7)
@@ -29,7 +29,7 @@ class FollowUp(models.Model):
     done_at = models.DateTimeField("uitgevoerd op", null=True, blank=True)
     done_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="uitgevoerd door", null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField("soort contact", max_length=16, choices=ContactKind.choices, blank=True)
+    kind = models.CharField("soort contact", max_length=24, choices=RECORDABLE_CONTACT_CHOICES, blank=True)
     at = models.DateTimeField("tijdstip contact", null=True, blank=True)
     dagdeel = models.CharField("dagdeel", max_length=8, choices=Dagdeel.choices, blank=True)
     reached = models.CharField("bereikt", max_length=8, choices=Reached.choices, blank=True)

@@ -25,7 +25,8 @@ from ._writes import _feedback_issue, case_lock
 # End results a person can only register after the resident was reached (DESIGN.md's monitor
 # categories "help accepted" and "reached, declined").
 REACHED_CATEGORIES = frozenset({
-    MonitorCategory.HULP_QUICK_FIX, MonitorCategory.HULP_FINANCIEEL, MonitorCategory.HULP_NIET_FINANCIEEL,
+    MonitorCategory.HULP_QUICK_FIX, MonitorCategory.HULP_VERWIJZING, MonitorCategory.HULP_FINANCIEEL,
+    MonitorCategory.HULP_NIET_FINANCIEEL,
     MonitorCategory.BEREIKT_GEEN_HULP,
 })
 

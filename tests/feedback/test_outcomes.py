@@ -30,6 +30,7 @@ EXPECTED = {
     Outcome.GEEN_INWONER: "geen_inwoner",
     Outcome.BEKEND_BIJ_SHV: "bekend_bij_schuldhulpverlening",
     Outcome.QUICK_FIX: "hulp_geaccepteerd",
+    Outcome.VERVOLGHULP: "hulp_geaccepteerd",  # new in DDAS v1.2
     Outcome.VERVOLGHULP_FINANCIEEL: "hulp_geaccepteerd",
     Outcome.VERVOLGHULP_NIET_FINANCIEEL: "hulp_geaccepteerd",
     Outcome.GEEN_HULP_GEWENST: "afgesloten",  # without the resident's recorded consent (see test_closing_details)
@@ -46,7 +47,7 @@ FIELDS = {"id", "public_id", "signal", "creditor_signal_id", "creditor", "munici
           "collection_pause_until", "seq"}
 
 
-def test_the_table_covers_all_15_end_results_and_only_contract_codes():
+def test_the_table_covers_all_16_end_results_and_only_contract_codes():
     assert set(EXPECTED) == set(Outcome)
     assert {feedback_code(o) for o in Outcome} <= set(FeedbackCode.values)
     assert len(FeedbackCode.values) == 9

@@ -67,9 +67,10 @@ class Outcome(models.TextChoices):
         "Vervolghulp en/of verwijzing niet financieel",
         "Vervolghulp en/of verwijzing niet financieel",
     )
+    VERVOLGHULP = "Vervolghulp en/of verwijzing", "Vervolghulp en/of verwijzing"
     GEEN_HULP_GEWENST = (
-        "Inwoner hoeft geen hulp vanuit vroegsignalering",
-        "Inwoner hoeft geen hulp vanuit vroegsignalering",
+        "Inwoner regelt het zelf/hoeft geen hulp vanuit vroegsignalering",
+        "Inwoner regelt het zelf/hoeft geen hulp vanuit vroegsignalering",
     )
     ZELF_BETAALD = (
         "Inwoner heeft zelf al betaald/betalingsregeling getroffen",
@@ -78,7 +79,22 @@ class Outcome(models.TextChoices):
     GEEN_REACTIE_NA_CONTACT = "Geen reactie na eerder contact", "Geen reactie na eerder contact"
     ANDER_TRAJECT = "Inwoner heeft al een ander lopend traject", "Inwoner heeft al een ander lopend traject"
     GEEN_CONTACT = "Definitief geen contact kunnen krijgen", "Definitief geen contact kunnen krijgen"
-    VERWIJZING_ZONDER_CONTACT = "Verwijzing zonder contact", "Verwijzing zonder contact"
+    VERWIJZING_ZONDER_CONTACT = "Verwijzing zonder tussenkomst inwoner", "Verwijzing zonder tussenkomst inwoner"
+
+
+# DDAS v0.9 values renamed in v1.2 (the member names stayed). Stored rows were rewritten by migrations
+# (signals 0010, cases 0008, monitor 0002); history rows are append-only and keep what was chosen then,
+# so their readers map through ``outcome_from_stored``; the municipal API accepts the old strings as
+# aliases for one release (see README, "DDAS v1.2").
+LEGACY_OUTCOMES: dict[str, Outcome] = {
+    "Inwoner hoeft geen hulp vanuit vroegsignalering": Outcome.GEEN_HULP_GEWENST,
+    "Verwijzing zonder contact": Outcome.VERWIJZING_ZONDER_CONTACT,
+}
+
+
+def outcome_from_stored(value: str) -> Outcome:
+    """An end result as stored anywhere, also a v0.9 value (history rows written before v1.2)."""
+    return LEGACY_OUTCOMES.get(value) or Outcome(value)
 
 
 class MonitorCategory(models.TextChoices):
@@ -87,6 +103,7 @@ class MonitorCategory(models.TextChoices):
     HULP_QUICK_FIX = "hulp_quick_fix", "Wil hulp: quick fix"
     HULP_FINANCIEEL = "hulp_financieel", "Wil hulp: verwijzing financiële hulp"
     HULP_NIET_FINANCIEEL = "hulp_niet_financieel", "Wil hulp: verwijzing niet-financiële hulp"
+    HULP_VERWIJZING = "hulp_verwijzing", "Wil hulp: vervolghulp of verwijzing"
     BEREIKT_GEEN_HULP = "bereikt_geen_hulp", "Bereikt, wil geen hulp"
     NIET_BEREIKT = "niet_bereikt", "Niet bereikt"
 
@@ -102,6 +119,7 @@ OUTCOMES: dict[Outcome, tuple[MonitorCategory | None, str]] = {
     Outcome.GEEN_INWONER: (None, "geen_inwoner"),
     Outcome.BEKEND_BIJ_SHV: (MonitorCategory.BEKEND_BIJ_SHV, "bekend_bij_schuldhulpverlening"),
     Outcome.QUICK_FIX: (MonitorCategory.HULP_QUICK_FIX, "hulp_geaccepteerd"),
+    Outcome.VERVOLGHULP: (MonitorCategory.HULP_VERWIJZING, "hulp_geaccepteerd"),
     Outcome.VERVOLGHULP_FINANCIEEL: (MonitorCategory.HULP_FINANCIEEL, "hulp_geaccepteerd"),
     Outcome.VERVOLGHULP_NIET_FINANCIEEL: (MonitorCategory.HULP_NIET_FINANCIEEL, "hulp_geaccepteerd"),
     Outcome.GEEN_HULP_GEWENST: (MonitorCategory.BEREIKT_GEEN_HULP, "afgesloten"),
@@ -113,11 +131,14 @@ OUTCOMES: dict[Outcome, tuple[MonitorCategory | None, str]] = {
 }
 
 NOT_PICKED_UP = frozenset({Outcome.HERHAALDE_MELDING, Outcome.ONTERECHT_SIGNAAL, Outcome.ANDERE_REDEN})
-HELP_ACCEPTED = frozenset({Outcome.QUICK_FIX, Outcome.VERVOLGHULP_FINANCIEEL, Outcome.VERVOLGHULP_NIET_FINANCIEEL})
+HELP_ACCEPTED = frozenset({Outcome.QUICK_FIX, Outcome.VERVOLGHULP, Outcome.VERVOLGHULP_FINANCIEEL,
+                           Outcome.VERVOLGHULP_NIET_FINANCIEEL})
 
 
 class ContactKind(models.TextChoices):
-    """DDAS EnumContactsoort."""
+    """DDAS v1.2 EnumContactsoort. ``ONBEKEND`` is for attempts taken over from elsewhere without a kind: a
+    person registering an attempt knows how it was made, so the screens and the API's new attempt do not
+    offer it (``RECORDABLE_CONTACT_KINDS``)."""
 
     MAIL = "Mail", "Mail"
     BRIEF = "Brief", "Brief"
@@ -127,6 +148,12 @@ class ContactKind(models.TextChoices):
     KAARTJE = "Kaartje", "Kaartje"
     OVERIGE = "Overige", "Overige"
     ADMINISTRATIEF = "Administratief", "Administratief"
+    AFSPRAAK_OP_LOCATIE = "Afspraak op locatie", "Afspraak op locatie"
+    ONBEKEND = "Onbekend", "Onbekend"
+
+
+RECORDABLE_CONTACT_KINDS = tuple(kind for kind in ContactKind if kind != ContactKind.ONBEKEND)
+RECORDABLE_CONTACT_CHOICES = [(kind.value, kind.label) for kind in RECORDABLE_CONTACT_KINDS]
 
 
 class ShvStatus(models.TextChoices):

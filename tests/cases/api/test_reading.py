@@ -105,7 +105,7 @@ def test_filters(api, worker, lead, gemeente, tray):
     Case.objects.filter(pk=cases[0].pk).update(tray=tray, assigned_to=worker)
     Case.objects.filter(pk=cases[1].pk).update(is_crisis=True, crisis_due_at=timezone.now() + dt.timedelta(days=1))
     Case.objects.filter(pk=cases[2].pk).update(assigned_to=lead)
-    services.case_close(case=cases[3], outcome="Verwijzing zonder contact", by=worker)
+    services.case_close(case=cases[3], outcome="Verwijzing zonder tussenkomst inwoner", by=worker)
     assert sorted(ids(api.get(f"{API}/meldingen"))) == [c.pk for c in cases[:3]]  # active only by default
     assert ids(api.get(f"{API}/meldingen?status=gesloten")) == [cases[3].pk]
     assert len(ids(api.get(f"{API}/meldingen?status=open,gesloten"))) == 4
@@ -174,7 +174,8 @@ def test_the_trays_with_their_counts(api, worker, gemeente, elders, tray):
     Tray.objects.create(municipality=elders, code="elders", name="Niet van ons")
     Case.objects.filter(pk__in=[cases[0].pk, cases[1].pk]).update(tray=tray)
     Case.objects.filter(pk=cases[0].pk).update(assigned_to=worker, is_crisis=True)
-    services.case_close(case=Case.objects.get(pk=cases[1].pk), outcome="Verwijzing zonder contact", by=worker)
+    services.case_close(case=Case.objects.get(pk=cases[1].pk), outcome="Verwijzing zonder tussenkomst inwoner",
+                        by=worker)
     body = api.get(f"{API}/bakjes").json()
     by_code = {t["code"]: t for t in body["bakjes"]}
     assert set(by_code) == {"telefoon", "algemeen"}
@@ -188,8 +189,8 @@ def test_the_trays_with_their_counts(api, worker, gemeente, elders, tray):
 
 
 def test_a_closed_case_shows_its_closing(api, worker, case):
-    services.case_close(case=case, outcome="Verwijzing zonder contact", by=worker, reason="Doorverwezen")
+    services.case_close(case=case, outcome="Verwijzing zonder tussenkomst inwoner", by=worker, reason="Doorverwezen")
     body = api.get(f"{API}/meldingen/{case.pk}").json()
-    assert body["status"] == CaseStatus.GESLOTEN and body["eindresultaat"] == "Verwijzing zonder contact"
-    assert body["afsluiting"]["eindresultaat"] == "Verwijzing zonder contact"
+    assert body["status"] == CaseStatus.GESLOTEN and body["eindresultaat"] == "Verwijzing zonder tussenkomst inwoner"
+    assert body["afsluiting"]["eindresultaat"] == "Verwijzing zonder tussenkomst inwoner"
     assert body["afsluiting"]["geslotenOp"] == body["geslotenOp"]
