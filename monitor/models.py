@@ -92,6 +92,9 @@ class SignalFact(models.Model):
         verbose_name_plural = "signaalfeiten"
         indexes = [models.Index(fields=["municipality", "month"], name="signalfact_muni_month")]
 
+    def __str__(self) -> str:
+        return f"Signaalfeit {self.export_id}"
+
 
 class CaseFact(models.Model):
     """One case (melding), anonymised. Counted in the month it was formed."""
@@ -124,6 +127,9 @@ class CaseFact(models.Model):
         verbose_name_plural = "meldingfeiten"
         indexes = [models.Index(fields=["municipality", "month"], name="casefact_muni_month")]
 
+    def __str__(self) -> str:
+        return f"Meldingfeit {self.export_id}"
+
 
 class AttemptFact(models.Model):
     """One contact attempt, anonymised. Counted in the month it was made."""
@@ -143,3 +149,6 @@ class AttemptFact(models.Model):
         verbose_name = "contactpogingfeit"
         verbose_name_plural = "contactpogingfeiten"
         indexes = [models.Index(fields=["municipality", "month"], name="attemptfact_muni_month")]
+
+    def __str__(self) -> str:
+        return f"Contactpogingfeit {self.attempt_ref}"

@@ -9,11 +9,13 @@ write, inside the caller's transaction; ``monitor_backfill`` calls them for ever
 """
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
+from django.utils import timezone
 
 from cases.models import Case, CaseHistory, CaseSignal
 from contacts.models import ContactAttempt
@@ -49,10 +51,12 @@ def _local_date(moment):
 
 
 def _upsert(model: type[models.Model], ref: str, fields: tuple[str, ...], facts: dict[int, dict]) -> int:
-    """Write ``facts`` (ref → field values) that differ from what is stored: one SELECT, one upsert.
-    Returns the number of facts written."""
+    """Write ``facts`` (ref → field values) that differ from what is stored, in one statement per
+    batch. Returns the number of facts written (inserted or changed)."""
     if not facts:
         return 0
+    if connection.vendor == "postgresql":
+        return _upsert_postgresql(model, ref, fields, facts)
     stored = {row[ref]: row for row in model.objects.filter(**{f"{ref}__in": list(facts)}).values(ref, *fields)}
     changed = [model(**{ref: key}, **values) for key, values in facts.items()
                if key not in stored or any(stored[key][name] != values[name] for name in fields)]
@@ -60,6 +64,50 @@ def _upsert(model: type[models.Model], ref: str, fields: tuple[str, ...], facts:
         update = [model._meta.get_field(name).name for name in fields] + ["updated_at"]
         model.objects.bulk_create(changed, update_conflicts=True, unique_fields=[ref], update_fields=update)
     return len(changed)
+
+
+def _array_element(value) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, str):
+        text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+        return f'"{text}"'
+    return str(value)  # int, date, UUID
+
+
+def _array_literal(values: list) -> str:
+    """A PostgreSQL array literal (``{…}``), cast in the statement: one text parameter per column,
+    which the driver quotes at once (a list is adapted element by element, ten times slower)."""
+    return "{" + ",".join(_array_element(value) for value in values) + "}"
+
+
+def _upsert_postgresql(model: type[models.Model], ref: str, fields: tuple[str, ...], facts: dict[int, dict]) -> int:
+    """PostgreSQL: ``INSERT … SELECT FROM unnest(one array per column) ON CONFLICT DO UPDATE … WHERE``
+    the row differs: one parameter per column instead of one per value (the intake's 1,000 facts
+    in a few milliseconds), unchanged facts not rewritten, no SELECT first. A new fact gets a new
+    ``export_id``; an existing one keeps its own (not in the SET list)."""
+    meta = model._meta
+    quote = connection.ops.quote_name
+    keys = list(facts)
+    columns = [(meta.get_field(ref), keys)]
+    if any(f.name == "export_id" for f in meta.concrete_fields):
+        columns.append((meta.get_field("export_id"), [uuid.uuid4() for _ in keys]))
+    columns += [(meta.get_field(name), [facts[key][name] for key in keys]) for name in fields]
+    names = [quote(field.column) for field, _ in columns]
+    updated = [quote(meta.get_field(name).column) for name in fields]
+    table, stamp = quote(meta.db_table), quote("updated_at")
+    sql = (f"INSERT INTO {table} ({', '.join(names)}, {stamp}) "
+           f"SELECT {', '.join(names)}, %s FROM unnest("
+           f"{', '.join(f'%s::{field.db_type(connection)}[]' for field, _ in columns)}) AS u({', '.join(names)}) "
+           f"ON CONFLICT ({quote(meta.get_field(ref).column)}) DO UPDATE SET "
+           f"{', '.join(f'{c} = EXCLUDED.{c}' for c in [*updated, stamp])} "
+           f"WHERE ({', '.join(f'{table}.{c}' for c in updated)}) IS DISTINCT FROM "
+           f"({', '.join(f'EXCLUDED.{c}' for c in updated)})")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [timezone.now(), *(_array_literal(values) for _, values in columns)])
+        return cursor.rowcount
 
 
 # --- signals ---------------------------------------------------------------------------------------
@@ -112,9 +160,7 @@ def _signal_fact(row: dict[str, Any], *, ending: dict | None, routing_outcome: s
 
 def _record_signal_batch(ids: list[int]) -> int:
     rows = list(Signal.objects.filter(pk__in=ids).values(
-        "pk", "municipality_id", "creditor_id", "received_at", "creditor_kind", "signal_kind", "warm_handover",
-        "amount", "signal_date", "oldest_due_date", "birth_date", "status", "outcome", "outcome_at",
-        "forwarded_from_id", case_ref=models.F("case_link__case_id"),
+        "pk", *_SIGNAL_COLUMNS, case_ref=models.F("case_link__case_id"),
         # Only the two keys of the BRP evidence the age class needs, not the whole document.
         brp_born=models.F("brp_evidence__geboortedatum"), brp_age=models.F("brp_evidence__leeftijd"),
     ))
@@ -122,6 +168,23 @@ def _record_signal_batch(ids: list[int]) -> int:
     routed = _closed_at_routing({row["case_ref"] for row in rows if row["case_ref"] is not None})
     facts = {row["pk"]: _signal_fact(row, ending=endings.get(row["pk"]), routing_outcome=routed.get(row["case_ref"]))
              for row in rows}
+    return _upsert(SignalFact, "signal_ref", SIGNAL_FIELDS, facts)
+
+
+_SIGNAL_COLUMNS = ("municipality_id", "creditor_id", "received_at", "creditor_kind", "signal_kind", "warm_handover",
+                   "amount", "signal_date", "oldest_due_date", "birth_date", "status", "outcome", "outcome_at",
+                   "forwarded_from_id")
+
+
+def record_new_signals(objects: Iterable[Signal]) -> int:
+    """Record the facts of signals just inserted, from the objects as stored (the intake's batch: no
+    read back). A new signal has no case and no ending yet."""
+    facts = {}
+    for signal in objects:
+        row = {name: getattr(signal, name) for name in _SIGNAL_COLUMNS}
+        evidence = signal.brp_evidence or {}
+        row.update(case_ref=None, brp_born=evidence.get("geboortedatum"), brp_age=evidence.get("leeftijd"))
+        facts[signal.pk] = _signal_fact(row, ending=None, routing_outcome=None)
     return _upsert(SignalFact, "signal_ref", SIGNAL_FIELDS, facts)
 
 
