@@ -12,9 +12,10 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from cases.models import Case, CaseHistory, CaseSignal
@@ -257,12 +258,48 @@ def _record_case_batch(ids: list[int]) -> tuple[int, list[int]]:
     return written, [signal_id for ids_ in signals.values() for signal_id in ids_]
 
 
-def record_cases(ids: Iterable[int]) -> int:
+def record_cases(ids: Iterable[int], *, with_signals: bool = True) -> int:
     """Record the facts of these cases as they are now: the case, each of its contact attempts, and
-    its signals (their case and why not picked up). Returns how many facts were written."""
+    (``with_signals``) its signals: their case and why not picked up. Returns how many facts were
+    written."""
     written, signal_ids = 0, []
     for batch in _chunks(ids):
         count, signals = _record_case_batch(batch)
         written += count
         signal_ids += signals
-    return written + record_signals(signal_ids)
+    return written + (record_signals(signal_ids) if with_signals else 0)
+
+
+# --- once, on an installation that had data before the store existed -------------------------------
+
+@dataclass(frozen=True)
+class BackfillResult:
+    signals: int
+    cases: int
+    written: int
+
+
+def _id_batches(model: type[models.Model], size: int) -> Iterator[list[int]]:
+    last = 0
+    while True:
+        ids = list(model._base_manager.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:size])
+        if not ids:
+            return
+        yield ids
+        last = ids[-1]
+
+
+def record_everything(*, batch_size: int = BATCH) -> BackfillResult:
+    """Record every signal, then every case with its attempts, in batches of ``batch_size`` (one
+    transaction each, so a long run holds no lock for long). Idempotent: facts already right are not
+    rewritten, so a second run writes nothing."""
+    signals = cases = written = 0
+    for ids in _id_batches(Signal, batch_size):
+        with transaction.atomic():
+            written += record_signals(ids)
+        signals += len(ids)
+    for ids in _id_batches(Case, batch_size):
+        with transaction.atomic():
+            written += record_cases(ids, with_signals=False)  # the signals were recorded with their case
+        cases += len(ids)
+    return BackfillResult(signals, cases, written)
