@@ -1,15 +1,14 @@
-"""Reads of the monitor: aggregated counts over signals, cases and contact attempts."""
+"""Reads of the monitor: aggregated counts from the statistics store (``monitor.models``), never from
+the signals, cases and attempts themselves, so the figures stay after those are purged."""
 from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count
 
-from cases.models import Case
-from contacts.models import ContactAttempt
-from signals.models import Signal
-from vroegsignalering.common import dates
-from vroegsignalering.common.vocab import HELP_ACCEPTED, ContactKind, Reached
+from vroegsignalering.common.vocab import HELP_ACCEPTED, ContactKind
+
+from .models import AttemptFact, CaseFact, SignalFact
 
 SUPPRESS_BELOW = 10
 
@@ -22,28 +21,23 @@ def _count(value: int) -> dict:
 
 def efforts_for_creditor(*, creditor, municipality_code: str, month: dt.date) -> dict:
     """Aggregated efforts for the creditor's signals received in ``month`` for one municipality:
-    counts only, each below 10 suppressed (AVG: no individual can be singled out)."""
-    start = dates.start_of_day(month.replace(day=1))
-    following = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    end = dates.start_of_day(following)
-    signals = Signal.objects.filter(creditor=creditor, municipality__cbs_code=municipality_code,
-                                    forwarded_from__isnull=True, received_at__gte=start, received_at__lt=end)
+    counts only, each below 10 suppressed (AVG: no individual can be singled out). Forwarded copies
+    are the receiving municipality's, not the creditor's: left out."""
+    signals = SignalFact.objects.filter(creditor=creditor, municipality__cbs_code=municipality_code,
+                                        is_forwarded_copy=False, month=month.replace(day=1))
     received = signals.count()
-    picked_up = signals.filter(case_link__isnull=False).count()
-    cases = Case.objects.filter(Exists(signals.filter(case_link__case=OuterRef("pk"))))
-    attempted = cases.filter(Exists(ContactAttempt.objects.filter(case=OuterRef("pk"))))
-    with_contact = cases.filter(Exists(ContactAttempt.objects.filter(case=OuterRef("pk"), reached=Reached.JA)))
-    help_accepted = cases.filter(outcome__in=list(HELP_ACCEPTED))
-    per_kind = dict(ContactAttempt.objects.filter(case__in=cases).values("kind").annotate(n=Count("pk"))
-                    .values_list("kind", "n"))
+    picked_up = signals.filter(case_ref__isnull=False).count()
+    cases = CaseFact.objects.filter(case_ref__in=signals.filter(case_ref__isnull=False).values("case_ref"))
+    per_kind = dict(AttemptFact.objects.filter(case_ref__in=cases.values("case_ref")).values("kind")
+                    .annotate(n=Count("pk")).values_list("kind", "n"))
     return {
         "gemeentecode": municipality_code,
         "maand": f"{month.year:04d}-{month.month:02d}",
         "signalenOntvangen": _count(received),
         "signalenOpgepakt": _count(picked_up),
-        "meldingenMetContactpoging": _count(attempted.count()),
+        "meldingenMetContactpoging": _count(cases.filter(attempts__gt=0).count()),
         "contactpogingenPerSoort": [{"soortContact": kind, **_count(per_kind.get(kind, 0))}
                                     for kind in ContactKind.values],
-        "meldingenMetContact": _count(with_contact.count()),
-        "meldingenHulpGeaccepteerd": _count(help_accepted.count()),
+        "meldingenMetContact": _count(cases.filter(reached=True).count()),
+        "meldingenHulpGeaccepteerd": _count(cases.filter(outcome__in=list(HELP_ACCEPTED)).count()),
     }
