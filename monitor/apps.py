@@ -7,3 +7,9 @@ class MonitorConfig(AppConfig):
 
     name = "monitor"
     verbose_name = "Monitor"
+
+    def ready(self) -> None:
+        from accounts.permissions import reads_monitor
+        from vroegsignalering.common.navigation import navigation_flag_register
+
+        navigation_flag_register("can_read_monitor", reads_monitor)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("accounts.auth_urls")),
     path("beheer/", admin.site.urls),
     path("team/", include("cases.team_urls")),
+    path("monitor/", include("monitor.screen_urls")),  # the Divosa figures (issue 12)
     path("", include("cases.urls")),
     path("", views.home, name="home"),
     path("", include("signals.urls")),
