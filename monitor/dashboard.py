@@ -2,11 +2,19 @@
 the month-over-month tables, all as text for people (``monitor.formatting``)."""
 from __future__ import annotations
 
+import re
+
 from .aggregates import AttemptType
 from .charts import ChartRow, bar_chart
 from .figures import AANTAL, PROCENT, Figures, Row
 from .formatting import month_label, number
 from .models import NotPickedUpReason
+
+
+def row_id(key: str) -> str:
+    """The HTML id of a figure's row in the month-over-month tables ("cijfer-soort-aandeel-huur")."""
+    return "cijfer-" + re.sub(r"[^a-z0-9]+", "-", key).strip("-")
+
 
 KEY_FIGURES = ("signalen_per_1000", "in_melding_aandeel", "meldingen_per_1000", "bereik_aandeel",
                "acceptatie_aandeel")
@@ -21,7 +29,7 @@ def _key_figure(row: Row) -> dict:
 
 def _table_row(row: Row) -> dict:
     unit, national = row.definition.unit, row.definition.national
-    return {"label": row.definition.label, "unit": unit, "key": row.definition.key,
+    return {"label": row.definition.label, "unit": unit, "id": row_id(row.definition.key),
             "months": [number(cell.value, unit) for cell in row.months], "range": number(row.range.value, unit),
             "national": number(national.value, unit) if national else "",
             "source": f"regel {national.line}" if national else "",

@@ -29,9 +29,6 @@ class MonthField(forms.CharField):
 
     widget = forms.TextInput(attrs={"type": "month", "min": "2000-01", "max": "2999-12"})
 
-    def __init__(self, **kwargs):
-        super().__init__(max_length=7, **kwargs)
-
     def to_python(self, value):
         value = super().to_python(value)
         if not value:
@@ -47,10 +44,8 @@ class MonitorForm(forms.Form):
 
     gemeente = forms.ChoiceField(label="Gemeente", error_messages={
         "required": "Kies een gemeente.", "invalid_choice": "Kies een van uw eigen gemeenten."})
-    van = MonthField(label="Van (maand)", error_messages={"required": "Kies de eerste maand.",
-                                                          "max_length": "Geef een maand als JJJJ-MM."})
-    tot = MonthField(label="Tot en met (maand)", error_messages={"required": "Kies de laatste maand.",
-                                                                 "max_length": "Geef een maand als JJJJ-MM."})
+    van = MonthField(label="Van (maand)", error_messages={"required": "Kies de eerste maand."})
+    tot = MonthField(label="Tot en met (maand)", error_messages={"required": "Kies de laatste maand."})
 
     def __init__(self, data, *, municipalities, today: dt.date):
         self.municipalities = list(municipalities)

@@ -22,8 +22,8 @@ from vroegsignalering.common.forms import error_summary
 from . import exports
 from .dashboard import dashboard_context
 from .figures import monitor_figures, monitor_municipalities_for_user
-from .forms import ALL, MonitorForm
 from .formatting import month_code
+from .forms import ALL, MonitorForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

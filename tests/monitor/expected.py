@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from .facts import INHABITANTS, MONTHS, POPULATION, F, NF, Q
+from .facts import INHABITANTS, MONTHS, NF, POPULATION, F, Q
 
 COUNT, SHARE, RATE = "aantal", "%", "per 1.000 inwoners"
 LETTERS = ("A", "B")
