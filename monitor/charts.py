@@ -9,7 +9,7 @@ from .figures import PROCENT, UNKNOWN
 from .formatting import number
 from .national import National
 
-BAR_HEIGHT, BAR_GAP, LABEL_WIDTH, CHART_WIDTH = 26, 8, 250, 640
+BAR_HEIGHT, BAR_GAP, LABEL_WIDTH, CHART_WIDTH = 26, 8, 270, 660
 
 
 @dataclass(frozen=True)

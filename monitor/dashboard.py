@@ -16,7 +16,7 @@ def row_id(key: str) -> str:
     return "cijfer-" + re.sub(r"[^a-z0-9]+", "-", key).strip("-")
 
 
-KEY_FIGURES = ("signalen_per_1000", "in_melding_aandeel", "meldingen_per_1000", "bereik_aandeel",
+KEY_FIGURES = ("signalen_per_1000", "in_melding_aandeel", "meldingen_vroeg_per_1000", "bereik_aandeel",
                "acceptatie_aandeel")
 
 
