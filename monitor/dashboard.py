@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.html import format_html_join
+
 from .aggregates import AttemptType
 from .charts import ChartRow, bar_chart
 from .figures import AANTAL, PROCENT, Figures, Row
@@ -30,7 +32,9 @@ def _key_figure(row: Row) -> dict:
 def _table_row(row: Row) -> dict:
     unit, national = row.definition.unit, row.definition.national
     return {"label": row.definition.label, "unit": unit, "id": row_id(row.definition.key),
-            "months": [number(cell.value, unit) for cell in row.months], "range": number(row.range.value, unit),
+            "range": number(row.range.value, unit),
+            # the month cells as one piece of HTML: 12 months × 150 figures are too many template nodes
+            "month_cells": format_html_join("", "<td>{}</td>", ((number(cell.value, unit),) for cell in row.months)),
             "national": number(national.value, unit) if national else "",
             "source": f"regel {national.line}" if national else "",
             "quote": national.quote if national else "", "note": national.note if national else ""}
