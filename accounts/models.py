@@ -129,6 +129,8 @@ class Role(models.TextChoices):
     # and webhooks, and the municipalities' functional administrators. Sees no case data.
     INSTALLATIEBEHEERDER = "installatiebeheerder", "Installatiebeheerder"
     AUDITOR = "auditor", "Auditor"
+    # Policy staff: the monitor's figures of their municipalities (/monitor/), nothing else (issue 12).
+    BELEIDSMEDEWERKER = "beleidsmedewerker", "Beleidsmedewerker"
     VASTELASTENPARTNER = "vastelastenpartner", "Medewerker vastelastenpartner"
     SERVICE_ACCOUNT = "service_account", "Serviceaccount (koppeling)"
 

@@ -77,3 +77,16 @@ def reads_audit_trail(user) -> bool:
 
 
 __all__ += ["reads_audit_trail"]
+
+
+# The monitor (/monitor/, issue 12): anonymised figures of one's own municipalities.
+MONITOR_ROLES = frozenset({Role.TEAMLEIDER, Role.FUNCTIONEEL_BEHEERDER, Role.BELEIDSMEDEWERKER})
+
+
+def reads_monitor(user) -> bool:
+    """A team lead, functional administrator or policy officer: the monitor's figures of their municipalities
+    (never a resident's data: the statistics store holds none)."""
+    return has_role(user, MONITOR_ROLES)
+
+
+__all__ += ["MONITOR_ROLES", "reads_monitor"]

@@ -20,7 +20,8 @@ from .permissions import is_functional_admin, is_installation_admin, is_superuse
 
 # The roles a municipality's functional administrator hands out (never an administrator role: only the
 # installation administrator appoints functional administrators).
-FUNCTIONAL_ADMIN_GRANTS = (Role.VROEGSIGNALEERDER, Role.TEAMLEIDER, Role.AUDITOR, Role.SERVICE_ACCOUNT)
+FUNCTIONAL_ADMIN_GRANTS = (Role.VROEGSIGNALEERDER, Role.TEAMLEIDER, Role.AUDITOR, Role.SERVICE_ACCOUNT,
+                           Role.BELEIDSMEDEWERKER)
 # The roles the installation administrator hands out: a municipality's functional administrator and a
 # creditor's staff member. Municipal case work is the functional administrator's to grant.
 INSTALLATION_ADMIN_GRANTS = (Role.FUNCTIONEEL_BEHEERDER, Role.VASTELASTENPARTNER)

@@ -53,11 +53,12 @@ from vroegsignalering.common.vocab import ContactKind, CreditorKind
 # "super" is a superuser (functional administrator) of A; there is no superuser of B: a superuser sees
 # every municipality in /beheer/ by design (ADR 0009). "install" is the installation administrator: it
 # belongs to no municipality, so it is listed once (with A's users).
-ROLES = ("anon", "worker", "lead", "admin", "auditor", "creditor", "service", "install", "super")
+ROLES = ("anon", "worker", "lead", "admin", "auditor", "creditor", "service", "install", "super", "policy")
 B_ROLES = tuple(role for role in ROLES if role not in ("anon", "super", "install"))
 _ROLE_OF = {"worker": Role.VROEGSIGNALEERDER, "lead": Role.TEAMLEIDER, "admin": Role.FUNCTIONEEL_BEHEERDER,
             "auditor": Role.AUDITOR, "creditor": Role.VASTELASTENPARTNER, "service": Role.SERVICE_ACCOUNT,
-            "install": Role.INSTALLATIEBEHEERDER, "super": Role.FUNCTIONEEL_BEHEERDER}
+            "install": Role.INSTALLATIEBEHEERDER, "super": Role.FUNCTIONEEL_BEHEERDER,
+            "policy": Role.BELEIDSMEDEWERKER}
 
 # Values that identify A's data: none may reach a user of B.
 A_MARKERS = ("Aadorpsteeg 7777", "Aadorpsma", "A-GEHEIM-7", "aadorp-geheim.csv", "999990019")
@@ -185,6 +186,16 @@ EXPECTED.update({
 # (B's administrator gets the form without A: posting A's code is refused, tests/monitor/test_ddas.py)
 EXPECTED.update({
     "monitor/ddas/": {"anon": LOGIN, "admin": 200, "super": 200, "*": 403},
+})
+
+
+# --- the monitor (issue 12): the figures of one's own municipalities, for team leads, functional administrators
+# and policy officers ("policy"); a user of B gets B's figures (a municipality of A in the address: 400) ------
+_MONITOR = {"anon": LOGIN, "lead": 200, "admin": 200, "super": 200, "policy": 200, "*": 403}
+EXPECTED.update({
+    "monitor/": _MONITOR,
+    "monitor/cijfers.csv": _MONITOR,
+    "monitor/cijfers.xlsx": _MONITOR,
 })
 
 

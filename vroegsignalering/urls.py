@@ -15,6 +15,7 @@ urlpatterns = [
     path("beheer/", admin.site.urls),
     path("team/", include("cases.team_urls")),
     path("monitor/ddas/", include("monitor.ddas_urls")),  # the DDAS v1.2 download (issue 12)
+    path("monitor/", include("monitor.screen_urls")),  # the Divosa figures (issue 12)
     path("", include("cases.urls")),
     path("", views.home, name="home"),
     path("", include("signals.urls")),

@@ -71,7 +71,7 @@ def test_the_role_and_municipality_choices_are_what_the_administrator_may_grant(
     for url in (f"{USERS}add/", f"{USERS}{people['worker'].pk}/change/"):
         form = client.get(url).context["adminform"].form
         assert [value for value, _ in form.fields["role"].choices if value] == [
-            Role.VROEGSIGNALEERDER, Role.TEAMLEIDER, Role.AUDITOR, Role.SERVICE_ACCOUNT]
+            Role.VROEGSIGNALEERDER, Role.TEAMLEIDER, Role.AUDITOR, Role.BELEIDSMEDEWERKER, Role.SERVICE_ACCOUNT]
         assert list(form.fields["municipalities"].queryset) == [here]
         assert not {"is_staff", "is_superuser", "groups", "user_permissions", "creditor"} & set(form.fields)
     login(client, people["install"])

@@ -7,7 +7,8 @@ An export is a URL pattern that answers a file (``….csv``, ``….json``, ``…
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
-NO_PERSONAL_DATA = {"csv_import_example"}  # the import's blank example file
+# the import's blank example file; the monitor's figures (anonymised counts from the statistics store, issue 12)
+NO_PERSONAL_DATA = {"csv_import_example", "monitor:export_csv", "monitor:export_excel"}
 
 
 def _named_routes(resolver: URLResolver = None, prefix: str = "", namespace: str = ""):

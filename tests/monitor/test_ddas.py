@@ -28,7 +28,7 @@ from tests.factories.cases import TEAM_OPENED
 from tests.factories.contacts import reach
 from tests.factories.dates import aware
 from tests.factories.signals import address
-from tests.monitor.facts import record_facts
+from tests.monitor.recorded import record_facts
 from vroegsignalering.common.vocab import ContactKind, CreditorKind, Outcome
 
 DDAS = Path(settings.BASE_DIR).parent / "shared" / "ddas" / "v1.2"
