@@ -43,6 +43,7 @@ import sys
 import tempfile
 import threading
 import time
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,6 +54,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.append(str(BENCH))
 
 import psutil  # noqa: E402
+
+warnings.filterwarnings("ignore", message="No directory at")  # static files are not collected for a bench
 from intake import recreate_database, setup_django  # noqa: E402
 
 SECTIONS = ("dashboard", "ddas", "purge")
@@ -108,7 +111,8 @@ def record(section: str, measure: str, value: str, target: str = "", baseline: s
 
 
 def not_available(section: str, what: str, error: Exception):
-    print(f"  NOT AVAILABLE YET: {what} ({type(error).__name__}: {error}); the data and the harness ran.")
+    last = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
+    print(f"  NOT AVAILABLE YET: {what} ({last}); the data and the harness ran.")
     record(section, what, "not available yet", met=None)
 
 
@@ -367,11 +371,12 @@ def run_ddas_export(params: dict) -> dict:
 
 
 def run_purge(params: dict) -> dict:
-    """One purge run (privacy.purge), as the daily job runs it."""
-    from privacy import purge  # noqa: F401 (ImportError: not available yet)
+    """One purge run (``privacy.purge.personal_data_purge``), as the daily job runs it."""
+    from privacy.purge import personal_data_purge  # ImportError: not available yet
 
-    report = purge.purge_run()
-    return {"report": report if isinstance(report, dict) else str(report)}
+    started_at = time.time()
+    report = personal_data_purge()
+    return {"report": report.as_json(), "total": report.total, "started_at": started_at, "ended_at": time.time()}
 
 
 # --- 2. DDAS export ------------------------------------------------------------------------------------------
@@ -489,7 +494,6 @@ def section_purge(args, rng: random.Random):
     target = round(args.purge_rows * args.scale)
     meta = {"section": "purge", "scale": args.scale, "rows": target, "live": args.live_open, "seed": args.seed}
     keep = open_database(args, "purge", meta, template=True)
-    from django.db import connection
     from django.test import Client
     from django.utils import timezone
     from ui import fill
@@ -532,14 +536,14 @@ def section_purge(args, rng: random.Random):
     for url in screens * 5:
         assert client.get(url).status_code == 200
 
-    def sample(into: list[float]):
+    def sample(into: list[tuple[float, float]]):
         for url in screens:
-            started = time.perf_counter()
+            at, started = time.time(), time.perf_counter()
             response = client.get(url)
-            into.append(time.perf_counter() - started)
+            into.append((at, time.perf_counter() - started))
             assert response.status_code == 200, response.status_code
 
-    without_before, during, without_after = [], [], []
+    without_before, while_running, without_after = [], [], []
     for _ in range(args.samples):
         sample(without_before)
     outcome: dict = {}
@@ -553,15 +557,19 @@ def section_purge(args, rng: random.Random):
     job = threading.Thread(target=purge_job)
     job.start()
     while job.is_alive():
-        sample(during)
+        sample(while_running)
     for _ in range(args.samples):
         sample(without_after)
-    with connection.cursor() as cursor:  # the queue's reads stay on this connection, outside a transaction
-        cursor.execute("SELECT 1")
+    # "During" = requests that started while the purge itself ran (not the child's Django start-up).
+    window = (outcome["result"]["started_at"], outcome["result"]["ended_at"]) if "result" in outcome else (0, 0)
+    during = [seconds for at, seconds in while_running if window[0] <= at <= window[1]]
+    without_before = [seconds for _, seconds in without_before]
+    without_after = [seconds for _, seconds in without_after]
     without = without_before + without_after
     print(f"\nthe queue ({', '.join(screens)}), this process, its own connection:")
     print(f"  {'without the purge (before + after)':38s} {quantiles(without)}")
-    print(f"  {'during the purge':38s} {quantiles(during)}")
+    if during:
+        print(f"  {'during the purge':38s} {quantiles(during)}")
     if "error" in outcome:
         error = outcome["error"]
         if "ImportError" in str(error) or "AttributeError" in str(error):
@@ -576,6 +584,8 @@ def section_purge(args, rng: random.Random):
     seconds = result["seconds"]
     facts_kept = all(before[t][0] == after[t][0] for t in FACT_TABLES)
     live_kept = Case.objects.filter(status__in=ACTIVE_STATUSES).count() == active
+    if not during:
+        raise SystemExit("no queue request started while the purge ran (too short: raise --scale)")
     ratio = p(during, 95) / p(without, 95)
     print(f"\npurge: {total:,} personal-data rows deleted in {seconds:.1f} s ({total / seconds:,.0f} rows/s; wall "
           f"{result['wall']:.1f} s, peak RSS {result['max_rss_mb']:.0f} MB): "
