@@ -96,7 +96,7 @@ def load() -> str:
 
 
 def p(values: list[float], q: int) -> float:
-    return statistics.quantiles(values, n=100)[q - 1] if len(values) > 1 else values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
 
 
 def quantiles(values: list[float]) -> str:
