@@ -359,15 +359,16 @@ class ChildFailedError(Exception):
 
 
 def run_ddas_export(params: dict) -> dict:
-    """The DDAS export of one municipality and period, written to a file (monitor.ddas, streaming)."""
+    """The DDAS export of one municipality and period, streamed to a file (``monitor.ddas.ddas_export``, what
+    ``manage.py ddas_export --uitvoer`` runs)."""
     from accounts.models import Municipality
-    from monitor import ddas  # noqa: F401 (ImportError: not available yet)
+    from monitor.ddas import ddas_export  # ImportError: not available yet
 
     municipality = Municipality.objects.get(cbs_code=params["code"])
     first, last = dt.date.fromisoformat(params["first"]), dt.date.fromisoformat(params["last"])
-    with open(params["out"], "wb") as out:
-        report = ddas.ddas_export(out, municipalities=[municipality], start=first, end=last)
-    return {"report": report if isinstance(report, dict) else str(report)}
+    with open(params["out"], "w", encoding="utf-8") as out:
+        summary = ddas_export(out, municipality=municipality, start=first, end=last)
+    return {"report": summary.counts()}
 
 
 def run_purge(params: dict) -> dict:
