@@ -277,6 +277,7 @@ def section_dashboard(args, rng: random.Random):
     times, queries, size = timed_get(client, url, args.samples)
     print(f"  {'/monitor/, 12 months (team lead)':42s} {quantiles(times)}   {queries} queries  "
           f"{size / 1024:.0f} KiB")
+    query_times(client, url)
     worst = p(times, 95) * 1000
     print(f"\ndashboard p95 {worst:.1f} ms — target ≤ 300 ms: {'met' if worst <= 300 else 'NOT met'} (load {load()})")
     store = sum(rows for rows, _ in sizes.values())
@@ -285,6 +286,22 @@ def section_dashboard(args, rng: random.Random):
            f"{store:,} facts")
     record("dashboard", "monitor_figures selector p95", f"{p(selector, 95) * 1000:.1f} ms", "",
            baseline_text, None, f"{sum(per_table.values()):,} facts read")
+
+
+def query_times(client, url: str):
+    """Where one request's database time goes: its slowest queries (server-side time as Django sees it)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        started = time.perf_counter()
+        client.get(url)
+        total = time.perf_counter() - started
+    spent = sorted(((float(q["time"]), q["sql"]) for q in ctx.captured_queries), reverse=True)
+    print(f"  one request: {total * 1000:.0f} ms, of which {sum(t for t, _ in spent) * 1000:.0f} ms in "
+          f"{len(spent)} queries; slowest:")
+    for seconds, sql in spent[:3]:
+        print(f"    {seconds * 1000:7.1f} ms  {' '.join(sql.split())[:110]}")
 
 
 # --- child processes (run with --child) -----------------------------------------------------------------------
