@@ -148,7 +148,8 @@ def open_database(args, section: str, meta: dict, *, template: bool = False) -> 
     name = url.rsplit("/", 1)[1]
     admin = url.rsplit("/", 1)[0] + "/postgres"
     source = f"{url}_filled" if template else url
-    keep = args.keep and meta_of(source) == meta
+    stored = meta_of(source) or {}
+    keep = args.keep and all(stored.get(key) == value for key, value in meta.items())
     if keep and template:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
