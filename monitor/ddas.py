@@ -96,7 +96,8 @@ def signal_facts(municipality: Municipality, start: dt.date, end: dt.date):
 
 
 def case_facts(municipality: Municipality, start: dt.date, end: dt.date):
-    return CaseFact.objects.filter(municipality=municipality, opened_on__gte=start, opened_on__lte=end)
+    # A zaak belongs to the delivery its matching period ends in (as the monitor counts it in that month).
+    return CaseFact.objects.filter(municipality=municipality, period_end__gte=start, period_end__lte=end)
 
 
 def client(bsn: str, postcode: str, house_number, house_letter: str, addition: str, birth_date) -> dict | None:

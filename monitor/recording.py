@@ -201,7 +201,9 @@ def _case_fact(row: dict[str, Any], *, signal_count: int, attempts: list[dict], 
     category = OUTCOMES[Outcome(outcome)][0] if outcome in Outcome.values else None
     return {
         "municipality_id": row["municipality_id"],
-        "month": classes.month_of(row["opened_at"]),
+        # A melding counts in the month of its matching period (the period that ends on its closing day:
+        # a May melding is formed at the close on 1 June, and its signals were received in May).
+        "month": row["period_end"].replace(day=1),
         "opened_on": dates.local_date(row["opened_at"]),
         "period_start": row["period_start"],
         "period_end": row["period_end"],

@@ -32,7 +32,9 @@ def case(gemeente):
 
 def test_the_period_close_records_the_case_and_links_its_signals(gemeente, case):
     row = case_fact(case)
-    assert (row.municipality, row.month, row.opened_on) == (gemeente, dt.date(2026, 6, 1), dt.date(2026, 6, 1))
+    # Formed at the close on 1 June from May's signals: it counts in May, the month its period ends in.
+    assert (row.municipality, row.month, row.opened_on) == (gemeente, dt.date(2026, 5, 1), dt.date(2026, 6, 1))
+    assert case.period_end.replace(day=1) == dt.date(2026, 5, 1)
     assert (row.period_start, row.period_end) == (case.period_start, case.period_end)
     assert (row.match_type, row.recidive, row.is_crisis, row.signal_count) == (MatchType.MEERVOUDIG, False, False, 2)
     assert row.amount_class == AmountClass.TOT_1000  # 300 + 450 together
