@@ -4,9 +4,11 @@ import datetime as dt
 import hashlib
 import hmac
 import importlib
+import io
 
 import pytest
 from django.apps import apps
+from django.core.management import call_command
 from django.utils import timezone
 
 from signals import recurrence
@@ -146,3 +148,12 @@ def test_the_migration_backfills_facts_for_stored_signals_not_yet_expired(munici
     assert list(RecurrenceFact.objects.values_list("signal_ref", flat=True)) == [recent.pk]
     assert_one_fact_each([recent])
     assert not RecurrenceFact.objects.filter(signal_ref=ancient.pk).exists()
+
+
+def test_the_rehash_command_reports_in_dutch(settings, municipality):
+    kept = make_signal(municipality, at=1)
+    settings.AUDIT_HASH_KEY = "nog-een-nieuwe-sleutel-van-minstens-tweeendertig-tekens"
+    out = io.StringIO()
+    call_command("rehash_recurrence_facts", stdout=out)
+    assert out.getvalue().strip() == "1 herhalingsfeiten opnieuw gehasht met de huidige sleutel."
+    assert RecurrenceFact.objects.get(signal_ref=kept.pk).address_hash == recurrence.address_hash(kept.address_key)
