@@ -20,6 +20,15 @@ def _key() -> bytes:
     return hashlib.sha256(b"vroegsignalering.audit.person:" + settings.SECRET_KEY.encode()).digest()
 
 
+def purpose_key(purpose: str) -> bytes:
+    """A key for keyed hashes made for another purpose than the audit trail, derived from the audit key
+    (domain separation): HMAC(audit key, purpose). A hash made for one purpose never matches one made for
+    another, and whoever holds a derived key cannot compute the trail's hashes."""
+    if not purpose:
+        raise ValueError("purpose is required")
+    return hmac.new(_key(), purpose.encode(), hashlib.sha256).digest()
+
+
 def _hmac(value: str) -> str:
     return hmac.new(_key(), value.encode(), hashlib.sha256).hexdigest()
 

@@ -10,6 +10,7 @@ from accounts.permissions import is_functional_admin
 
 from .history import case_history_text
 from .models import Case, CaseHistory, CasePolicy, CaseSignal, PeriodClose, RoutingRule, Tray, TrayAllocation
+from .models.config import retention_too_short
 from .presets import PRESETS, routing_preset_install
 from .routing import describe_conditions
 from .services import MAX_TRAY_CAPACITY
@@ -173,6 +174,23 @@ class MunicipalityRoutingForm(MunicipalityAdmin.form):
         help_text="Installeert de bakjes en regels van de voorinstelling en vervangt de huidige regels en "
                   "aanvullingen (bakjes met meldingen blijven bestaan).",
     )
+
+    def clean_retention_months(self):
+        """Not shorter than the stored case policy's terms (or the defaults without one): the repeat
+        rule and reopening need what the purge would destroy (ADR 0011)."""
+        months = self.cleaned_data.get("retention_months")
+        policy = (CasePolicy.objects.filter(municipality_id=self.instance.pk).first() if self.instance.pk else None)
+        too_short = retention_too_short(policy or CasePolicy(), months)
+        if too_short:
+            terms = " en ".join(
+                f"{label} ({getattr(policy or CasePolicy(), name)} maanden)"
+                for name, label in (("repeat_window_months", "de termijn herhaalde melding"),
+                                    ("reopen_term_months", "de termijn heropenen")) if name in too_short)
+            raise forms.ValidationError(
+                f"De bewaartermijn kan niet korter zijn dan {terms} in het meldingenbeleid: die lezen signalen en "
+                "meldingen die dan al vernietigd zijn. Verkort eerst die termijn(en) en sla op, of kies een "
+                "langere bewaartermijn.")
+        return months
 
 
 class MunicipalityWithRoutingAdmin(MunicipalityAdmin):

@@ -37,6 +37,7 @@ from . import normalise, rules
 from .brp.client import BrpAuthenticationError, BrpRequestError, BrpUnavailable, shared_client
 from .brp.decide import BrpOutcome, check_chosen_person, check_person
 from .models import Signal, SignalEvent, SignalStatus
+from .services import recurrence_facts_record
 from .transitions import (
     Step,
     signal_end,
@@ -207,6 +208,7 @@ def _forward(signal: Signal, other, decision, now) -> Step:
     for name, value in fields.items():
         setattr(copy, name, value)
     copy.save()
+    recurrence_facts_record([copy])
     signal_history_append(copy, at=now, from_status="", event=SignalEvent.FORWARDED_HERE,
                           params={"municipality": signal.municipality.name})
     signals_enqueue_checks([copy.pk])

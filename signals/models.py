@@ -357,3 +357,28 @@ class FalloutDecision(AppendOnlyModel):
         verbose_name = "besluit over uitval"
         verbose_name_plural = "besluiten over uitval"
         ordering = ["decided_at", "id"]
+
+
+class RecurrenceFact(models.Model):
+    """What recidive (opeenvolgend) needs of a signal once the purge destroyed the signal (ADR 0011):
+    the municipality, a keyed hash of the address, the signal date and the signal's id (so that a
+    case's own signals never count). No clear address, no person. Written with the signal; deleted
+    on ``expires_on`` (``signals.recurrence.recurrence_facts_expire``), whatever became of the signal."""
+
+    municipality = models.ForeignKey("accounts.Municipality", on_delete=models.CASCADE, related_name="+",
+                                     db_index=False)
+    address_hash = models.CharField("adreshash", max_length=64)
+    signal_date = models.DateField("signaaldatum")
+    # The signal's id, not a foreign key: the fact outlives the signal.
+    signal_ref = models.PositiveBigIntegerField("signaal")
+    expires_on = models.DateField("vervalt na", db_index=True)
+
+    objects = MunicipalityScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "herhalingsfeit"
+        verbose_name_plural = "herhalingsfeiten"
+        indexes = [models.Index(fields=["municipality", "address_hash", "signal_date"], name="recurrence_lookup")]
+
+    def __str__(self) -> str:
+        return f"Herhalingsfeit {self.signal_date} ({self.municipality_id})"

@@ -1,6 +1,8 @@
 """Reads of the intake: for creditors scoped to their own signals, for staff to their municipalities."""
 import datetime as dt
 import json
+from collections import defaultdict
+from collections.abc import Iterable
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -8,9 +10,9 @@ from django.utils import timezone
 from accounts.permissions import CASEWORK_ROLES
 from feedback.selectors import signal_latest_code
 
-from . import normalise
+from . import normalise, recurrence
 from .brp.decision import BrpOutcome
-from .models import Creditor, Delivery, Signal, SignalStatus
+from .models import Creditor, Delivery, RecurrenceFact, Signal, SignalStatus
 
 
 def delivery_get_for_creditor(*, creditor: Creditor, delivery_id) -> Delivery | None:
@@ -126,3 +128,22 @@ def signals_received_in_delivery(delivery_id) -> list[int]:
     """The delivery's signals not yet in their checks (the intake's fan-out)."""
     return list(Signal.objects.filter(delivery_id=delivery_id, status=SignalStatus.ONTVANGEN)
                 .values_list("pk", flat=True))
+
+
+def recurrence_history(municipality_id: int, address_keys: Iterable[str], first: dt.date,
+                       last: dt.date) -> dict[str, list[tuple[int, dt.date]]]:
+    """Address key → [(signal id, signal date)] of every signal (any status, stored or already purged)
+    at that address in the municipality, dated ``first`` to ``last``: read from the recurrence facts
+    (ADR 0011), never from the signals themselves."""
+    key = recurrence.hash_key()
+    by_hash = {recurrence.address_hash(address_key, key): address_key for address_key in set(address_keys)}
+    hashes = sorted(by_hash)
+    history: dict[str, list[tuple[int, dt.date]]] = defaultdict(list)
+    for start in range(0, len(hashes), 2000):
+        rows = RecurrenceFact.objects.filter(
+            municipality_id=municipality_id, address_hash__in=hashes[start:start + 2000],
+            signal_date__gte=first, signal_date__lte=last,
+        ).values_list("address_hash", "signal_ref", "signal_date")
+        for digest, ref, day in rows:
+            history[by_hash[digest]].append((ref, day))
+    return dict(history)

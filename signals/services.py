@@ -1,8 +1,10 @@
-"""Writes of the intake: deliveries and signals, creditors and their API keys."""
+"""Writes of the intake: deliveries and signals (with their recurrence facts), creditors and their API keys."""
+import datetime as dt
 import hashlib
 import json
 import logging
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,11 +16,12 @@ from accounts.models import Municipality
 from vroegsignalering.common.api import capped
 from vroegsignalering.common.bulk import bulk_insert, refuse_nul
 
-from . import normalise
+from . import normalise, recurrence
 from .models import (
     Creditor,
     CreditorAPIKey,
     Delivery,
+    RecurrenceFact,
     Signal,
     SignalEvent,
     SignalHistory,
@@ -279,6 +282,7 @@ def _store(creditor, judged: list[Judgement], *, source, actor, now, today, reco
             row.delivery = delivery
         if new_rows:
             bulk_insert(Signal, new_rows)
+            recurrence_facts_record(new_rows)
             params = {"source": source, "delivery": str(delivery.pk)}
             bulk_insert(SignalHistory, [
                 SignalHistory(signal_id=row.pk, at=now, actor=actor or creditor.name, from_status="",
@@ -288,6 +292,47 @@ def _store(creditor, judged: list[Judgement], *, source, actor, now, today, reco
             if settings.CHECKS_ON_INTAKE:
                 check_delivery.delay_on_commit(str(delivery.pk))
     return delivery, results
+
+
+def recurrence_facts_record(signals: Iterable[Signal]) -> int:
+    """One ``RecurrenceFact`` per stored signal (ADR 0011), in the caller's transaction: call it where
+    a signal is stored. Returns how many were written."""
+    key = recurrence.hash_key()
+    facts = [RecurrenceFact(municipality_id=s.municipality_id, address_hash=recurrence.address_hash(s.address_key, key),
+                            signal_date=s.signal_date, signal_ref=s.pk,
+                            expires_on=recurrence.fact_expires_on(s.signal_date))
+             for s in signals]
+    if facts:
+        bulk_insert(RecurrenceFact, facts)
+    return len(facts)
+
+
+def recurrence_facts_expire(today: dt.date) -> int:
+    """Delete the facts whose term ended before ``today`` (the purge calls this daily). Returns how many."""
+    deleted, _ = RecurrenceFact.objects.filter(expires_on__lt=today).delete()
+    return deleted
+
+
+def recurrence_facts_rehash(*, batch: int = 2000) -> int:
+    """After a new ``AUDIT_HASH_KEY``: hash again, with the new key, the facts of signals that are still
+    stored (their address key is known). Facts of purged signals cannot be hashed again and no longer
+    match; they expire within their term (ADR 0011). Returns how many facts were hashed again."""
+    key = recurrence.hash_key()
+    done, last = 0, 0
+    while True:
+        with transaction.atomic():
+            facts = list(RecurrenceFact.objects.select_for_update().filter(pk__gt=last).order_by("pk")[:batch])
+            if not facts:
+                return done
+            last = facts[-1].pk
+            keys = dict(Signal.objects.filter(pk__in=[f.signal_ref for f in facts]).values_list("pk", "address_key"))
+            changed = []
+            for fact in facts:
+                if fact.signal_ref in keys:
+                    fact.address_hash = recurrence.address_hash(keys[fact.signal_ref], key)
+                    changed.append(fact)
+            RecurrenceFact.objects.bulk_update(changed, ["address_hash"])
+            done += len(changed)
 
 
 def creditor_create(*, name: str, kinds: list[str], contact_name: str = "", contact_email: str = "",

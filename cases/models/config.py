@@ -1,6 +1,6 @@
 """A municipality's case configuration: the case policy, trays (bakjes), the routing rules
 (afwegingskader), tray allocations, and the record of each period close."""
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -73,8 +73,37 @@ class CasePolicy(models.Model):
         return f"Meldingenbeleid {self.municipality}"
 
     def clean(self) -> None:
+        errors = {}
         if self.default_tray_id and self.default_tray.municipality_id != self.municipality_id:
-            raise ValidationError({"default_tray": "Kies een bakje van deze gemeente."})
+            errors["default_tray"] = "Kies een bakje van deze gemeente."
+        try:
+            municipality = self.municipality  # as the form left it (the admin page edits both at once)
+        except ObjectDoesNotExist:
+            municipality = None
+        if municipality is not None:
+            errors |= retention_too_short(self, municipality.retention_months)
+        if errors:
+            raise ValidationError(errors)
+
+
+def retention_too_short(policy: CasePolicy, retention_months: int | None) -> dict[str, str]:
+    """The policy's terms that reach past the municipality's retention term (ADR 0011), as Dutch errors
+    on the policy's fields: the repeat rule and reopening read signals and cases that the purge would
+    already have destroyed. Empty when the retention term covers both."""
+    if not retention_months:
+        return {}
+    errors = {}
+    if policy.repeat_window_months and policy.repeat_window_months > retention_months:
+        errors["repeat_window_months"] = (
+            f"De termijn herhaalde melding ({policy.repeat_window_months} maanden) kan niet langer zijn dan de "
+            f"bewaartermijn van de gemeente ({retention_months} maanden): de eerdere signalen zijn dan al "
+            "vernietigd. Kies een kortere termijn of verleng eerst de bewaartermijn.")
+    if policy.reopen_term_months and policy.reopen_term_months > retention_months:
+        errors["reopen_term_months"] = (
+            f"De termijn heropenen ({policy.reopen_term_months} maanden) kan niet langer zijn dan de "
+            f"bewaartermijn van de gemeente ({retention_months} maanden): een gesloten melding is dan al "
+            "vernietigd. Kies een kortere termijn of verleng eerst de bewaartermijn.")
+    return errors
 
 
 class Tray(models.Model):

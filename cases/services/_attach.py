@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 
 from accounts.models import Municipality
 from signals.models import Signal
+from signals.selectors import recurrence_history
 from vroegsignalering.common.vocab import SignalKind
 
 from .. import deadlines, matching, routing, selectors
@@ -66,16 +67,10 @@ def _refresh(case: Case, signals: Sequence[Signal]) -> None:
 
 
 def _history_index(municipality: Municipality, address_keys: Iterable[str], period: deadlines.Period) -> dict:
-    """Address key → [(signal id, signal date)] of signals in the recidive window (any status)."""
+    """Address key → [(signal id, signal date)] of signals in the recidive window (any status, also
+    signals the purge already destroyed: read from their recurrence facts, ADR 0011)."""
     first, last = deadlines.recidive_window(period)
-    index: dict[str, list] = defaultdict(list)
-    for keys in _chunks(set(address_keys)):
-        rows = Signal.objects.filter(
-            municipality=municipality, address_key__in=keys, signal_date__gte=first, signal_date__lte=last,
-        ).values_list("address_key", "pk", "signal_date")
-        for key, pk, day in rows:
-            index[key].append((pk, day))
-    return index
+    return recurrence_history(municipality.pk, address_keys, first, last)
 
 
 def _joins_into_active_cases(municipality: Municipality, signals: Sequence[Signal]) -> dict[int, list]:

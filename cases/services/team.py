@@ -141,17 +141,21 @@ def tray_capacity_update(*, capacities: dict[Tray, int | None], by, now: dt.date
 def case_policy_update(*, municipality: Municipality, by=None, **changes) -> list[str]:
     """Change a municipality's case policy (``repeat_window_months``, ``reopen_term_months``,
     ``default_tray``), creating it when absent; validated first, all or nothing (``ValidationError``
-    with Dutch messages per field). Returns the names of the fields that changed."""
+    with Dutch messages per field, also when the municipality's retention term is shorter than the
+    policy's terms). Returns the names of the fields that changed."""
     allowed = {"repeat_window_months", "reopen_term_months", "default_tray"}
     if set(changes) - allowed:
         raise ValueError(f"Unknown case policy settings: {', '.join(sorted(set(changes) - allowed))}")
     with transaction.atomic():
         policy, _ = CasePolicy.objects.select_for_update().get_or_create(municipality=municipality)
+        policy.municipality = Municipality.objects.get(pk=municipality.pk)  # its retention term as stored now
         changed = [name for name, value in changes.items() if getattr(policy, name) != value]
         for name in changed:
             setattr(policy, name, changes[name])
+        # Also when nothing changed here: the municipality's retention term may just have changed in
+        # this transaction, and must still cover the policy's terms (ADR 0011).
+        policy.full_clean()  # raises ValidationError: the transaction rolls back
         if changed:
-            policy.full_clean()  # raises ValidationError: the transaction rolls back
             policy.save(update_fields=changed)
             logger.info("Case policy of %s changed by %s: %s", municipality.cbs_code, _actor_name(by),
                         ", ".join(changed))

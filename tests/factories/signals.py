@@ -10,7 +10,7 @@ import factory
 from cases import deadlines
 from signals import normalise
 from signals.models import Creditor, Delivery, Signal, SignalStatus
-from signals.services import api_key_issue
+from signals.services import api_key_issue, recurrence_facts_record
 from vroegsignalering.common.vocab import CreditorKind, SignalKind
 
 
@@ -104,12 +104,15 @@ def build_signal(municipality, *, at: int | dict = 0, kind: str = CreditorKind.Z
 
 
 def make_signal(municipality, **kwargs) -> Signal:
+    """A stored signal and its recurrence fact, as the intake stores them."""
     signal = build_signal(municipality, **kwargs)
     signal.save()
+    recurrence_facts_record([signal])
     return signal
 
 
 def make_signals(municipality, specs: list[dict]) -> list[Signal]:
     """Many signals at once (bulk insert)."""
-    rows = [build_signal(municipality, **spec) for spec in specs]
-    return Signal.objects.bulk_create(rows, batch_size=500)
+    rows = Signal.objects.bulk_create([build_signal(municipality, **spec) for spec in specs], batch_size=500)
+    recurrence_facts_record(rows)
+    return rows

@@ -3,12 +3,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.services import municipality_create_or_update, municipality_settings_update
+from cases.models import CasePolicy
+from cases.models.config import retention_too_short
 from cases.presets import DEFAULT_PRESET, PRESETS, preset_key, routing_preset_install
 
 from ._operator import PRESET_HELP, amount, validation_message, whole
 
 LABELS = {"cbs_code": "CBS-code", "name": "naam", "threshold_amount": "drempelbedrag",
-          "retention_months": "bewaartermijn", "inhabitants": "inwoners"}
+          "retention_months": "bewaartermijn", "inhabitants": "inwoners",
+          "repeat_window_months": "termijn herhaalde melding", "reopen_term_months": "termijn heropenen"}
 
 
 class Command(BaseCommand):
@@ -43,6 +46,10 @@ class Command(BaseCommand):
                     cbs_code=options["cbs_code"], name=options["name"],
                     inhabitants=inhabitants, threshold_amount=threshold, retention_months=retention,
                 )
+                policy = CasePolicy.objects.filter(municipality=municipality).first() or CasePolicy()
+                too_short = retention_too_short(policy, municipality.retention_months)
+                if too_short:  # the purge would destroy what these terms read (ADR 0011)
+                    raise ValidationError(too_short)
                 if preset is None and created and not options["no_routing"]:
                     preset = DEFAULT_PRESET
                 installed = routing_preset_install(municipality=municipality, preset=preset) if preset else None
