@@ -30,11 +30,13 @@ from accounts.models import Municipality
 from audit.services import audit_events_write
 from audit.vocab import Action, Principal, Purpose
 from cases.retention import cases_expired, signals_expired_ended, signals_expired_never_ended
+from signals.models import RecurrenceFact
+from signals.services import recurrence_facts_expire
 from vroegsignalering.common.dates import local_date
 
 from . import purge_other
 from .models import INSTALLATION, PurgeRun
-from .purge_records import BATCH_SIZE, destroy_cases, destroy_signals, in_batches
+from .purge_records import BATCH_SIZE, destroy_cases, destroy_signals, in_batches, table
 
 
 @dataclass
@@ -61,9 +63,9 @@ class PurgeReport:
 
 
 def expire_recurrence_facts(municipality, today: dt.date, *, dry_run: bool = False) -> Counter:
-    """Step 4: the pseudonymised recidive facts past their own term. Empty until ``signals.RecurrenceFact``
-    exists (see the recidive ADR); wire its expiry in here, it is counted like the other tables."""
-    return Counter()
+    """Step 4: the pseudonymised recidive facts past their own term (ADR 0011), counted like the other tables."""
+    return Counter({table(RecurrenceFact): recurrence_facts_expire(today, municipality=municipality,
+                                                                   dry_run=dry_run)})
 
 
 def _municipality(municipality, today: dt.date, report: PurgeReport, batch_size: int) -> None:

@@ -307,9 +307,15 @@ def recurrence_facts_record(signals: Iterable[Signal]) -> int:
     return len(facts)
 
 
-def recurrence_facts_expire(today: dt.date) -> int:
-    """Delete the facts whose term ended before ``today`` (the purge calls this daily). Returns how many."""
-    deleted, _ = RecurrenceFact.objects.filter(expires_on__lt=today).delete()
+def recurrence_facts_expire(today: dt.date, *, municipality=None, dry_run: bool = False) -> int:
+    """Delete the facts whose term ended before ``today`` (the purge calls this daily, per municipality;
+    ``dry_run`` only counts). Returns how many."""
+    rows = RecurrenceFact.objects.filter(expires_on__lt=today)
+    if municipality is not None:
+        rows = rows.filter(municipality=municipality)
+    if dry_run:
+        return rows.count()
+    deleted, _ = rows.delete()
     return deleted
 
 

@@ -21,7 +21,7 @@ from privacy import purge_records
 from privacy.models import INSTALLATION, PurgeRun
 from privacy.purge import personal_data_purge
 from shv.models import ShvRegistration
-from signals.models import CsvImport, Delivery, FalloutDecision, Signal, SignalHistory, SignalStatus
+from signals.models import CsvImport, Delivery, FalloutDecision, RecurrenceFact, Signal, SignalHistory, SignalStatus
 from tests.auth import login
 from tests.factories import MunicipalityFactory, UserFactory, issued_key, make_case, make_signal
 from tests.factories.dates import aware
@@ -257,3 +257,22 @@ def test_the_task_runs_the_purge(town, worker, monkeypatch):
     monkeypatch.setattr("privacy.purge.timezone.now", lambda: world.DUE)
     assert task.delay().get() == {town.cbs_code: CASE_ROWS}
     assert Counter(PurgeRun.objects.values_list("day", flat=True)) == {dt.date(2026, 9, 10): 1}
+
+
+def test_recidive_facts_go_after_their_own_term_per_municipality_and_a_dry_run_only_counts(town, worker):
+    other = MunicipalityFactory()
+    here, there = make_signal(town), make_signal(other)
+    facts = RecurrenceFact.objects.filter(signal_ref__in=[here.pk, there.pk])
+    assert facts.count() == 2
+    last_day = facts.get(signal_ref=here.pk).expires_on
+    Signal.objects.filter(pk=there.pk).update(municipality=other)
+    RecurrenceFact.objects.filter(signal_ref=there.pk).update(expires_on=last_day + dt.timedelta(days=30))
+
+    assert personal_data_purge(now=aware(last_day.year, last_day.month, last_day.day, 12)).as_json().get(
+        town.cbs_code, {}).get("signals_recurrencefact") is None  # kept through its last day
+    day_after = last_day + dt.timedelta(days=1)
+    dry = personal_data_purge(now=aware(day_after.year, day_after.month, day_after.day, 12), dry_run=True)
+    assert dry.as_json()[town.cbs_code]["signals_recurrencefact"] == 1 and facts.count() == 2
+    report = personal_data_purge(now=aware(day_after.year, day_after.month, day_after.day, 12))
+    assert report.as_json()[town.cbs_code]["signals_recurrencefact"] == 1
+    assert list(facts.values_list("signal_ref", flat=True)) == [there.pk]  # the other municipality's term runs on

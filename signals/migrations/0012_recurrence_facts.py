@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0005_retention_terms_and_ddas_organisation'),
-        ('signals', '0009_csvimport_municipalities'),
+        ('signals', '0011_ddas_v12_vocabularies'),
     ]
 
     operations = [
