@@ -92,7 +92,8 @@ def organisation(municipality: Municipality) -> dict:
 
 
 def signal_facts(municipality: Municipality, start: dt.date, end: dt.date):
-    return SignalFact.objects.filter(municipality=municipality, received_on__gte=start, received_on__lte=end)
+    # Signals by their signal date, as the monitor counts them (and as the period close matches them).
+    return SignalFact.objects.filter(municipality=municipality, signal_date__gte=start, signal_date__lte=end)
 
 
 def case_facts(municipality: Municipality, start: dt.date, end: dt.date):

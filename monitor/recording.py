@@ -134,7 +134,9 @@ def _signal_fact(row: dict[str, Any], *, ending: dict | None, routing_outcome: s
     received = row["received_at"]
     return {
         "municipality_id": row["municipality_id"],
-        "month": classes.month_of(received),
+        # A signal counts in the month of its signal date: the month whose period it is matched in (the
+        # period close takes signals by signal date), so a month's signals and its meldingen are one cohort.
+        "month": row["signal_date"].replace(day=1),
         "received_on": dates.local_date(received),
         "creditor_id": row["creditor_id"],
         "creditor_kind": row["creditor_kind"],

@@ -23,8 +23,10 @@ def efforts_for_creditor(*, creditor, municipality_code: str, month: dt.date) ->
     """Aggregated efforts for the creditor's signals received in ``month`` for one municipality:
     counts only, each below 10 suppressed (AVG: no individual can be singled out). Forwarded copies
     are the receiving municipality's, not the creditor's: left out."""
+    first = month.replace(day=1)
+    following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     signals = SignalFact.objects.filter(creditor=creditor, municipality__cbs_code=municipality_code,
-                                        is_forwarded_copy=False, month=month.replace(day=1))
+                                        is_forwarded_copy=False, received_on__gte=first, received_on__lt=following)
     received = signals.count()
     picked_up = signals.filter(case_ref__isnull=False).count()
     cases = CaseFact.objects.filter(case_ref__in=signals.filter(case_ref__isnull=False).values("case_ref"))
