@@ -1,14 +1,16 @@
 """Measure the demo month as a new user meets it: acceptance, warnings and fallout with their causes.
 
     DATABASE_URL=sqlite:////tmp/rapport.sqlite3 manage.py migrate
-    DATABASE_URL=sqlite:////tmp/rapport.sqlite3 manage.py demo_rapport [--scale 0.1] [--vandaag 2026-06-30]
+    DATABASE_URL=sqlite:////tmp/rapport.sqlite3 manage.py demo_rapport [--scale 0.1] [--vandaag 2026-06-30] [--monitor]
 
 Use an empty (scratch) database: the demo municipalities are created, the fake BRP runs in this
 process on a free loopback port, and this month and the six before (as ``make run`` delivers them)
 go through the intake per creditor in batches of 1,000, with the checks run eagerly. Printed: per
 status of the contract (ontvangen, al_ontvangen, geweigerd) with the refusals per field and code,
 the warnings per field and code (when the intake gives them), and the checked signals per status
-with the fallout share and its causes per BRP decision (outcome and note).
+with the fallout share and its causes per BRP decision (outcome and note). With ``--monitor`` every month's
+period is closed too, and the monitor's figures of the month are printed beside the generator's calibration
+(``demo.monitor_table``).
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from accounts.services import municipality_create_or_update
 from demo.brp_fake.server import FakeBrpServer
 from demo.deliveries import deliver_per_creditor, demo_creditors
 from demo.generator import generate_month, previous_months
+from demo.monitor_table import close_periods, monitor_table
 from demo.notations import fold
 from demo.population import household_at
 from signals.models import Signal, SignalStatus
@@ -39,6 +42,8 @@ class Command(BaseCommand):
         parser.add_argument("--scale", type=float, default=0.1, help="Volume (standaard 0,1 zoals make run)")
         parser.add_argument("--vandaag", dest="today", metavar="JJJJ-MM-DD", default=None)
         parser.add_argument("--history", type=int, default=6, help="Maanden voorgeschiedenis (standaard 6)")
+        parser.add_argument("--monitor", action="store_true",
+                            help="Sluit ook de perioden en toon de monitorcijfers van de maand naast de kalibratie")
 
     def handle(self, *args, **options):
         if Signal.objects.exists():
@@ -63,7 +68,12 @@ class Command(BaseCommand):
                             refusals[(error.name, error.code, error.reason)] += 1
                         for warning in result.warnings:
                             warnings[(warning.name, warning.code)] += 1
+            if options["monitor"]:
+                close_periods(municipalities, months)
         self._print(statuses, refusals, warnings, today, options["scale"], len(months))
+        if options["monitor"]:
+            for line in monitor_table(municipalities, month, options["scale"]):
+                self.stdout.write(line)
 
     def _print(self, statuses, refusals, warnings, today, scale, months) -> None:
         total = sum(statuses.values())
