@@ -11,12 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from vroegsignalering.common import dates
 
+# The letter's style sheet: a file beside the code, handed to WeasyPrint (templates carry no inline styles).
+STYLESHEET = Path(__file__).parent / "pdf" / "inzage_rapport.css"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?$")
 
@@ -66,6 +69,7 @@ def inzage_html(rapport: dict) -> str:
 def inzage_pdf(rapport: dict) -> bytes:
     """The report as a PDF letter (tagged: PDF/UA-1, so a screen reader can read it)."""
     # Imported here: Pango loads only when a PDF is made, and a machine without it still serves every page.
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
 
-    return HTML(string=inzage_html(rapport), url_fetcher=_refuse).write_pdf(pdf_variant="pdf/ua-1")
+    return HTML(string=inzage_html(rapport), url_fetcher=_refuse).write_pdf(
+        stylesheets=[CSS(string=STYLESHEET.read_text(encoding="utf-8"), url_fetcher=_refuse)], pdf_variant="pdf/ua-1")

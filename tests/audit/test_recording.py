@@ -74,6 +74,9 @@ CALLS = {
     "follow-up (refused)": Call("worker", "session", "post",
                                 lambda w: reverse("case_follow_up", args=[w.case.pk, w.follow_up.pk]), "change",
                                 "case", _case, persons=(RESIDENT_BSN, CHILD_BSN), status=400, data=lambda w: {}),
+    "contact data (refused)": Call("worker", "session", "post",
+                                   lambda w: reverse("case_contact_correct", args=[w.case.pk]), "change", "case",
+                                   _case, persons=(RESIDENT_BSN, CHILD_BSN), status=400, data=lambda w: {}),
     # the team lead's screens
     "assign list": Call("lead", "session", "get", lambda w: reverse("team:assign"), "list", "case",
                         listed=lambda w: [w.case.pk]),

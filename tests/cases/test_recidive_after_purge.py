@@ -125,7 +125,8 @@ def test_the_case_policy_page_refuses_a_repeat_window_longer_than_the_retention_
 def municipality_form(municipality, **changes):
     data = {"cbs_code": municipality.cbs_code, "name": municipality.name, "inhabitants": municipality.inhabitants,
             "period_closing_day": "", "threshold_amount": "0", "threshold_exempt_kinds": [],
-            "arrear_age_windows": "{}", "retention_months": municipality.retention_months, **changes}
+            "arrear_age_windows": "{}", "retention_months": municipality.retention_months,
+            "retention_months_help_accepted": municipality.retention_months_help_accepted, **changes}
     return MunicipalityRoutingForm(data=data, instance=municipality)
 
 

@@ -143,7 +143,7 @@ def test_the_migration_backfills_facts_for_stored_signals_not_yet_expired(munici
     recent = make_signal(municipality, at=1, signal_date=today - dt.timedelta(days=30))
     ancient = make_signal(municipality, at=2, signal_date=today - dt.timedelta(days=400))
     RecurrenceFact.objects.all().delete()  # as before the migration
-    migration = importlib.import_module("signals.migrations.0010_recurrence_facts")
+    migration = importlib.import_module("signals.migrations.0012_recurrence_facts")
     migration.backfill(apps, None)
     assert list(RecurrenceFact.objects.values_list("signal_ref", flat=True)) == [recent.pk]
     assert_one_fact_each([recent])
