@@ -18,6 +18,8 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from accounts.models import Municipality
+from cases import deadlines
 from cases.models import Case, CaseHistory, CaseSignal
 from contacts.models import ContactAttempt
 from signals.models import Signal, SignalHistory, SignalStatus
@@ -134,9 +136,9 @@ def _signal_fact(row: dict[str, Any], *, ending: dict | None, routing_outcome: s
     received = row["received_at"]
     return {
         "municipality_id": row["municipality_id"],
-        # A signal counts in the month of its signal date: the month whose period it is matched in (the
-        # period close takes signals by signal date), so a month's signals and its meldingen are one cohort.
-        "month": row["signal_date"].replace(day=1),
+        # A signal counts in the month its matching period ends in (the period close takes signals by signal
+        # date; with a closing day, 16 April - 15 May is May's), as its melding does: one cohort per month.
+        "month": deadlines.period_for(row["signal_date"], row["closing_day"]).end.replace(day=1),
         "received_on": dates.local_date(received),
         "creditor_id": row["creditor_id"],
         "creditor_kind": row["creditor_kind"],
@@ -156,7 +158,7 @@ def _signal_fact(row: dict[str, Any], *, ending: dict | None, routing_outcome: s
             status=row["status"], outcome=row["outcome"], ending=ending,
             shv_closed_at_routing=routing_outcome == Outcome.BEKEND_BIJ_SHV),
         "ended_on": _local_date(row["outcome_at"]) if row["status"] in _ENDED else None,
-        "is_forwarded_copy": row["forwarded_from_id"] is not None,
+        "is_forwarded_copy": row["forwarded_copy"],  # stays true after the purge empties forwarded_from
         "case_ref": row["case_ref"],
     }
 
@@ -164,6 +166,7 @@ def _signal_fact(row: dict[str, Any], *, ending: dict | None, routing_outcome: s
 def _record_signal_batch(ids: list[int]) -> int:
     rows = list(Signal.objects.filter(pk__in=ids).values(
         "pk", *_SIGNAL_COLUMNS, case_ref=models.F("case_link__case_id"),
+        closing_day=models.F("municipality__period_closing_day"),
         # Only the two keys of the BRP evidence the age class needs, not the whole document.
         brp_born=models.F("brp_evidence__geboortedatum"), brp_age=models.F("brp_evidence__leeftijd"),
     ))
@@ -176,17 +179,21 @@ def _record_signal_batch(ids: list[int]) -> int:
 
 _SIGNAL_COLUMNS = ("municipality_id", "creditor_id", "received_at", "creditor_kind", "signal_kind", "warm_handover",
                    "amount", "signal_date", "oldest_due_date", "birth_date", "status", "outcome", "outcome_at",
-                   "forwarded_from_id")
+                   "forwarded_copy")
 
 
 def record_new_signals(objects: Iterable[Signal]) -> int:
     """Record the facts of signals just inserted, from the objects as stored (the intake's batch: no
     read back). A new signal has no case and no ending yet."""
+    objects = list(objects)
+    closing_days = dict(Municipality.objects.filter(pk__in={s.municipality_id for s in objects})
+                        .values_list("pk", "period_closing_day"))
     facts = {}
     for signal in objects:
         row = {name: getattr(signal, name) for name in _SIGNAL_COLUMNS}
         evidence = signal.brp_evidence or {}
-        row.update(case_ref=None, brp_born=evidence.get("geboortedatum"), brp_age=evidence.get("leeftijd"))
+        row.update(case_ref=None, brp_born=evidence.get("geboortedatum"), brp_age=evidence.get("leeftijd"),
+                   closing_day=closing_days.get(signal.municipality_id))
         facts[signal.pk] = _signal_fact(row, ending=None, routing_outcome=None)
     return _upsert(SignalFact, "signal_ref", SIGNAL_FIELDS, facts)
 

@@ -26,16 +26,24 @@ _MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}
 
 def _text(value):
     if isinstance(value, str):
-        if _DATE.match(value):
-            return dates.format_short(dt.date.fromisoformat(value))
-        if _MOMENT.match(value):
-            moment = dt.datetime.fromisoformat(value)
-            if moment.tzinfo is not None:
-                moment = timezone.localtime(moment, dates.TZ)
-            return f"{dates.format_short(moment.date())} {moment:%H:%M}"
-        return value
+        try:
+            return _moment_text(value)
+        except ValueError:  # shaped like a date but none (a contract number '2024-13-01'): the text as it is
+            return value
     if isinstance(value, bool):
         return "ja" if value else "nee"
+    return value
+
+
+def _moment_text(value: str) -> str:
+    """A date or moment of the report as a person reads it; any other string unchanged."""
+    if _DATE.match(value):
+        return dates.format_short(dt.date.fromisoformat(value))
+    if _MOMENT.match(value):
+        moment = dt.datetime.fromisoformat(value)
+        if moment.tzinfo is not None:
+            moment = timezone.localtime(moment, dates.TZ)
+        return f"{dates.format_short(moment.date())} {moment:%H:%M}"
     return value
 
 

@@ -85,7 +85,7 @@ SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_LIFETIME.total_seconds())
 REAUTH_MAX_AGE = datetime.timedelta(minutes=env.float("REAUTH_MAX_AGE", default=10))
 REAUTH_URL_NAMES = env.list("REAUTH_URL_NAMES", default=["csv_import_results_csv", "team:visits_print",
                                                                   "audit:export", "privacy:inzage_json",
-                                                                  "privacy:inzage_pdf"])
+                                                                  "privacy:inzage_pdf", "ddas:export"])
 # Single sign-on with the municipality's identity provider (OpenID Connect, accounts/oidc.py): off unless
 # OIDC_RP_CLIENT_ID is set. Endpoints from OIDC_OP_ISSUER's discovery document unless set one by one.
 OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")

@@ -1,7 +1,8 @@
 """Every export of personal data asks for a recent sign-in (issue 11 item 2): the class, from the URLconf.
 
-An export is a URL pattern that answers a file (``….csv``, ``….json``, ``….pdf``) or a printable list
-(``…afdrukken``); the blank example CSV of the import holds no personal data. A new export that is not in
+An export is a URL pattern that answers a file (``….csv``, ``….json``, ``….pdf``), a printable list
+(``…afdrukken``) or is named an export (``ddas:export``: the DDAS delivery, a form that answers the file);
+the blank example CSV of the import holds no personal data. A new export that is not in
 ``REAUTH_URL_NAMES`` fails here.
 """
 from django.conf import settings
@@ -22,7 +23,8 @@ def _named_routes(resolver: URLResolver = None, prefix: str = "", namespace: str
 
 def test_every_export_needs_a_recent_sign_in():
     exports = {name for route, name in _named_routes()
-               if not route.startswith("api/") and route.endswith((".csv", ".json", ".pdf", "afdrukken"))}
+               if not route.startswith("api/")
+               and (route.endswith((".csv", ".json", ".pdf", "afdrukken")) or "export" in name.split(":")[-1])}
     assert {"csv_import_results_csv", "team:visits_print", "audit:export", "privacy:inzage_json",
-            "privacy:inzage_pdf"} <= exports  # the walk finds them
+            "privacy:inzage_pdf", "ddas:export"} <= exports  # the walk finds them
     assert exports - NO_PERSONAL_DATA - set(settings.REAUTH_URL_NAMES) == set()

@@ -190,3 +190,21 @@ def test_recording_twice_changes_nothing_and_keeps_the_export_id(brp, municipali
     again = fact(signal)
     assert (again.export_id, again.updated_at) == (row.export_id, row.updated_at)
     assert SignalFact.objects.count() == 1
+
+
+@pytest.mark.parametrize("closing_day, signal_date, month", [
+    (None, dt.date(2026, 4, 20), dt.date(2026, 4, 1)),  # calendar months
+    (15, dt.date(2026, 4, 15), dt.date(2026, 4, 1)),  # the closing day itself: still April's period
+    (15, dt.date(2026, 4, 16), dt.date(2026, 5, 1)),  # 16 April - 15 May is May's period
+    (28, dt.date(2025, 12, 29), dt.date(2026, 1, 1)),
+])
+def test_a_signal_counts_in_the_month_its_period_ends_in_as_its_melding_does(municipalities, insurer, closing_day,
+                                                                             signal_date, month):
+    municipalities["0518"].period_closing_day = closing_day
+    municipalities["0518"].save(update_fields=["period_closing_day"])
+    signal = deliver(insurer, signaaldatum=signal_date.isoformat(), achterstand={
+        "bedrag": "250.50", "vervaldatumOudsteFactuur": (signal_date - dt.timedelta(days=45)).isoformat()})
+    assert signal.signal_date == signal_date
+    assert fact(signal).month == month
+    record_signals([signal.pk])  # and the same when recorded again from the stored row
+    assert fact(signal).month == month

@@ -24,6 +24,7 @@ from audit.vocab import Action, Principal
 from cases import deadlines, services
 from cases.models import Case
 from contacts.services import contact_attempt_register
+from privacy.inzage_pdf import leesbaar
 from shv.models import ShvRegistration
 from signals.models import Signal, SignalStatus
 from tests.auth import login
@@ -330,3 +331,10 @@ def test_the_menu_offers_the_screen_to_the_functional_administrator_only(client,
     client.logout()
     login(client, worker)
     assert reverse(INZAGE) not in client.get(reverse("home")).content.decode()
+
+
+def test_a_value_shaped_like_a_date_that_is_none_stays_as_it_is():
+    assert leesbaar({"contractnummer": "2024-13-01", "op": "2026-04-09", "moment": "2026-04-09T12:30:00+00:00",
+                     "lijst": ["2026-02-30T10:00", True]}) == {
+        "contractnummer": "2024-13-01", "op": "9 april 2026", "moment": "9 april 2026 14:30",
+        "lijst": ["2026-02-30T10:00", "ja"]}
