@@ -35,7 +35,7 @@ from signals.history import signal_history_text
 from signals.models import FalloutDecision, Signal, SignalHistory
 from signals.selectors import signal_unusable_values
 
-from .inzage_audit import audit_reads
+from .inzage_audit import audit_reads, ddas_deliveries
 
 REPORT_VERSION = 1
 
@@ -300,6 +300,7 @@ def inzage_rapport(user, vraag: InzageVraag, *, now: dt.datetime | None = None) 
                               "omschrijving": e.get_code_display(), "datum": _iso(e.date),
                               "incassorust_tot": _iso(e.collection_pause_until)}
                              for s in signals for e in s.feedback_events.all()],
+        "ddas_leveringen": ddas_deliveries(municipality_id=municipality.pk, signals=signals),
         "ingezien_door": audit_reads(municipality_id=municipality.pk, bsns=bsns,
                                      case_ids=[c.pk for c in cases], signal_ids=[s.pk for s in signals]),
     }

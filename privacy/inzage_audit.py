@@ -7,6 +7,7 @@ the request is made to count, and the events without a municipality by that muni
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.db import connection
@@ -18,6 +19,7 @@ from accounts.models import Role, User
 from audit.hashing import person_hash
 from audit.models import AuditEvent
 from audit.vocab import Action, Principal, Purpose
+from monitor.ddas_audit import OBJECT_TYPE as DDAS_OBJECT_TYPE
 
 # The object types under which the trail names a case or a signal (``audit.recording.record``).
 _CASE, _SIGNAL = "case", "signal"
@@ -88,3 +90,25 @@ def audit_reads(*, municipality_id: int, bsns: list[str], case_ids: list[int], s
         "scherm_of_koppeling": event.route or event.path,
         "object": _object(event),
     } for event in events.filter(about).order_by("at", "pk")]
+
+
+def ddas_deliveries(*, municipality_id: int, signals) -> list[dict]:
+    """The DDAS deliveries (VNG/CBS, issue 12) that carried these signals: the export events of this municipality
+    (object ``0363:2026-01-01..2026-06-30``) whose period holds a signal's signal date, made while the signal
+    was stored. The export event names no person (a delivery holds thousands); this is how a resident learns
+    that their signal went to CBS (AVG art. 15(1)(c): the recipients)."""
+    events = AuditEvent.objects.filter(municipality_id=municipality_id, object_type=DDAS_OBJECT_TYPE,
+                                       action=Action.EXPORT).order_by("at", "pk")
+    found = []
+    for event in events:
+        try:
+            start, end = (dt.date.fromisoformat(day) for day in event.object_id.split(":", 1)[1].split(".."))
+        except (IndexError, ValueError):
+            continue
+        carried = [s.signal_id for s in signals if start <= s.signal_date <= end and s.received_at <= event.at]
+        if carried:
+            found.append({"ontvanger": "CBS (landelijke uitwisseling vroegsignalering, DDAS)",
+                          "periode": {"van": start.isoformat(), "tot_en_met": end.isoformat()},
+                          "op": timezone.localtime(event.at).isoformat(timespec="seconds"),
+                          "door": _reader(event), "signalen": carried})
+    return found

@@ -24,6 +24,8 @@ from audit.vocab import Action, Principal
 from cases import deadlines, services
 from cases.models import Case
 from contacts.services import contact_attempt_register
+from monitor.ddas import DdasSummary
+from monitor.ddas_audit import record_command
 from privacy.inzage_pdf import leesbaar
 from shv.models import ShvRegistration
 from signals.models import Signal, SignalStatus
@@ -338,3 +340,18 @@ def test_a_value_shaped_like_a_date_that_is_none_stays_as_it_is():
                      "lijst": ["2026-02-30T10:00", True]}) == {
         "contractnummer": "2024-13-01", "op": "9 april 2026", "moment": "9 april 2026 14:30",
         "lijst": ["2026-02-30T10:00", "ja"]}
+
+
+def test_the_report_names_the_ddas_deliveries_that_carried_the_persons_signals(client, world):
+    month = world.piet[0].signal_date
+    covering = DdasSummary(gemeentecode=world.gemeente.cbs_code, van=month.replace(day=1), tot=month)
+    record_command(covering, world.gemeente)
+    earlier = DdasSummary(gemeentecode=world.gemeente.cbs_code, van=dt.date(2020, 1, 1), tot=dt.date(2020, 12, 31))
+    record_command(earlier, world.gemeente)  # a period without Piet's signals
+    record_command(covering, world.andere)  # another municipality's delivery
+
+    report = _report(_admin_client(client, world), world, bsn=PIET)
+    [delivery] = report["ddas_leveringen"]
+    assert delivery["periode"] == {"van": covering.van.isoformat(), "tot_en_met": covering.tot.isoformat()}
+    assert sorted(delivery["signalen"]) == sorted(s.signal_id for s in world.piet)
+    assert delivery["ontvanger"].startswith("CBS")
