@@ -71,7 +71,10 @@ class SignalFact(models.Model):
     signal_kind = models.CharField("soort signaal", max_length=16)
     is_crisis = models.BooleanField("crisissignaal", default=False)
     warm_handover = models.BooleanField("warme overdracht", null=True)
-    amount_euros = models.PositiveIntegerField("bedrag (hele euro's)")
+    # Exact while the signal's personal data exist (the DDAS export needs them); at the purge
+    # ``monitor.services.facts_coarsen`` blanks the amount and moves the dates to the first of their month, so
+    # that the creditor, who knows its customer's amount and dates, cannot find that customer's outcome here.
+    amount_euros = models.PositiveIntegerField("bedrag (hele euro's)", null=True)
     amount_class = models.CharField("bedragklasse", max_length=8, choices=AmountClass.choices)
     arrear_age_class = models.CharField("ouderdom achterstand", max_length=8, choices=ArrearAgeClass.choices)
     signal_date = models.DateField("signaaldatum")

@@ -28,6 +28,7 @@ from django.db.models import QuerySet
 from cases.models import Case, CaseHistory, CaseSignal, FollowUp
 from contacts.models import ContactAttempt, PlannedVisit
 from feedback.models import FeedbackEvent
+from monitor.services import facts_coarsen
 from signals.models import FalloutDecision, Signal, SignalHistory
 
 BATCH_SIZE = 2000
@@ -55,6 +56,7 @@ def destroy_signals(ids, *, dry_run: bool = False) -> Counter:
     if not dry_run:
         FeedbackEvent.objects.filter(signal_id__in=ids).update(signal=None)
         Signal._base_manager.filter(forwarded_from_id__in=ids).update(forwarded_from=None)
+        facts_coarsen(ids)  # the statistics keep classes and months, not the exact amount and dates
     return _tables(SIGNAL_TABLES, ids, dry_run=dry_run)
 
 

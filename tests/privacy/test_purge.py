@@ -17,6 +17,7 @@ from contacts.models import ContactAttempt, PlannedVisit
 from feedback.models import FeedbackEvent
 from feedback.representations import feed_item
 from feedback.selectors import feedback_page_for_creditor
+from monitor.models import SignalFact
 from privacy import purge_records
 from privacy.models import INSTALLATION, PurgeRun
 from privacy.purge import personal_data_purge
@@ -105,13 +106,30 @@ def test_batches_of_three_over_ten_cases(town, worker, monkeypatch):
     assert not Case.objects.exists()
 
 
-def test_the_statistics_store_is_untouched(town, worker, creditor):
+COARSENED = ("amount_euros", "received_on", "signal_date", "arrear_start", "ended_on", "updated_at")
+
+
+def test_the_statistics_store_keeps_every_fact_and_only_coarsens_the_purged_signals_exact_values(
+        town, worker, creditor):
     world.facts(town, creditor)
-    world.expired_case(town, worker)
+    case = world.expired_case(town, worker)
+    purged = SignalFact.objects.get(signal_ref=case.case_signals.get().signal_id)
+    assert purged.amount_euros is not None
     before = world.fact_rows()
-    assert sum(len(rows) for rows in before) >= 4
+    assert sum(len(rows) for rows in before) >= 5
     personal_data_purge(now=world.DUE)
-    assert world.fact_rows() == before
+    after = world.fact_rows()
+    # Every fact stays; everything the figures count (classes, months, outcomes) is unchanged.
+    assert [[{k: v for k, v in row.items() if k not in COARSENED} for row in rows] for rows in after] == [
+        [{k: v for k, v in row.items() if k not in COARSENED} for row in rows] for rows in before]
+    # The facts of signals that stayed are untouched; the purged signal's exact amount and dates are gone.
+    assert [row for row in after[0] if row["signal_ref"] != purged.signal_ref] == [
+        row for row in before[0] if row["signal_ref"] != purged.signal_ref]
+    coarse = SignalFact.objects.get(pk=purged.pk)
+    assert coarse.amount_euros is None and coarse.amount_class == purged.amount_class
+    assert (coarse.signal_date, coarse.received_on, coarse.arrear_start) == (
+        purged.signal_date.replace(day=1), purged.received_on.replace(day=1), purged.arrear_start.replace(day=1))
+    assert after[1:] == before[1:]
 
 
 def test_the_creditor_feed_is_identical_before_and_after(town, worker):
