@@ -17,6 +17,7 @@ from accounts.models import Municipality
 from audit.models import AuditEvent
 from audit.services import audit_events_purge
 from cases.retention import cutoff, last_expired_day
+from feedback.models import DeliveryStatus, WebhookDelivery
 from shv.models import ShvRegistration
 from shv.services import AFTERCARE_MONTHS
 from signals.models import CsvImport, Delivery, Signal
@@ -81,6 +82,10 @@ def trails_and_logs(today: dt.date, now: dt.datetime, *, dry_run: bool = False) 
     else:
         counts[table(AuditEvent)] = audit_events_purge(before=before)
     counts[table(LogEntry)] = _delete(LogEntry.objects.filter(action_time__lt=before), dry_run=dry_run)
+    # Webhook deliveries done with (delivered or given up) past the audit term: their last error is the
+    # receiver's own text. The event they delivered stays (the feed).
+    finished = WebhookDelivery.objects.filter(created_at__lt=before).exclude(status=DeliveryStatus.PENDING)
+    counts[table(WebhookDelivery)] = _delete(finished, dry_run=dry_run)
     counts[table(Session)] = _delete(Session.objects.filter(expire_date__lt=now), dry_run=dry_run)
     for model in (AccessLog, AccessFailureLog):
         counts[table(model)] = _delete(model.objects.filter(attempt_time__lt=before), dry_run=dry_run)

@@ -89,3 +89,15 @@ def test_deleting_a_user_or_municipality_keeps_their_events(event):
     municipality.delete()
     kept = AuditEvent.objects.get(pk=mine.pk)
     assert (kept.user_id, kept.username, kept.municipality_id) == ids
+
+
+def test_the_purge_deletes_in_batches_of_short_transactions():
+    now = timezone.now()
+    old = audit_events_write([_event(at=now - dt.timedelta(days=400 + i)) for i in range(7)])
+    [recent] = audit_events_write([_event(at=now - dt.timedelta(days=1))])
+    assert audit_events_purge(before=now - dt.timedelta(days=365), batch_size=3) == 7
+    assert not AuditEvent.objects.filter(pk__in=[e.pk for e in old]).exists()
+    assert list(AuditEvent.objects.values_list("pk", flat=True)) == [recent.pk]
+    if POSTGRES:  # every batch's permission ended with it
+        with pytest.raises(DatabaseError, match="append-only"):
+            _raw("DELETE FROM audit_auditevent WHERE id = %s", [recent.pk])

@@ -14,7 +14,7 @@ from audit.models import AuditEvent
 from audit.vocab import Action
 from cases.models import Case, CaseHistory, CaseStatus
 from contacts.models import ContactAttempt, PlannedVisit
-from feedback.models import FeedbackEvent
+from feedback.models import DeliveryStatus, FeedbackEvent, WebhookDelivery, WebhookEndpoint
 from feedback.representations import feed_item
 from feedback.selectors import feedback_page_for_creditor
 from monitor.models import SignalFact
@@ -294,3 +294,17 @@ def test_recidive_facts_go_after_their_own_term_per_municipality_and_a_dry_run_o
     report = personal_data_purge(now=aware(day_after.year, day_after.month, day_after.day, 12))
     assert report.as_json()[town.cbs_code]["signals_recurrencefact"] == 1
     assert list(facts.values_list("signal_ref", flat=True)) == [there.pk]  # the other municipality's term runs on
+
+
+def test_finished_webhook_deliveries_go_after_the_audit_term_the_pending_stay(town, worker):
+    case = world.expired_case(town, worker)
+    event = FeedbackEvent.objects.filter(signal__case_link__case=case).first() or FeedbackEvent.objects.first()
+    assert event is not None
+    old = aware(2024, 9, 1)
+    rows = {status: WebhookDelivery.objects.create(
+        endpoint=WebhookEndpoint.objects.create(creditor=event.creditor, url=f"https://partner.example/{n}"),
+        event=event, seq=event.seq, status=status, created_at=old, next_attempt_at=old, last_error="HTTP 500: x")
+        for n, status in enumerate((DeliveryStatus.DELIVERED, DeliveryStatus.FAILED, DeliveryStatus.PENDING))}
+    report = personal_data_purge(now=world.DUE)
+    assert report.as_json()[INSTALLATION]["feedback_webhookdelivery"] == 2
+    assert list(WebhookDelivery.objects.values_list("pk", flat=True)) == [rows[DeliveryStatus.PENDING].pk]
