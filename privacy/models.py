@@ -19,6 +19,9 @@ class PurgeRun(models.Model):
     never_ended = models.JSONField(
         "nooit afgeronde signalen per gemeente", default=dict, blank=True,
         help_text="Signalen die nooit eindigden en na de vangnettermijn zijn vernietigd (ook geteld in de tabellen).")
+    # Empty when the run finished; else the kind of error that stopped it (the class name only: an error's
+    # message may quote data). The counts are what it destroyed before it stopped; the next run does the rest.
+    interrupted_by = models.CharField("afgebroken door", max_length=100, blank=True)
 
     class Meta:
         verbose_name = "opschoning"

@@ -92,18 +92,31 @@ def personal_data_purge(*, now: dt.datetime | None = None, batch_size: int = BAT
     now = now or started
     today = local_date(now)
     report = PurgeReport(day=today, dry_run=dry_run)
-    for municipality in Municipality.objects.order_by("pk"):
-        _municipality(municipality, today, report, batch_size)
-    report.add(INSTALLATION, purge_other.deliveries_and_imports(today, dry_run=dry_run))
-    report.add(INSTALLATION, purge_other.trails_and_logs(today, now, dry_run=dry_run))
+    try:
+        for municipality in Municipality.objects.order_by("pk"):
+            _municipality(municipality, today, report, batch_size)
+        report.add(INSTALLATION, purge_other.deliveries_and_imports(today, dry_run=dry_run))
+        report.add(INSTALLATION, purge_other.trails_and_logs(today, now, dry_run=dry_run))
+    except Exception as error:
+        # What the committed batches destroyed is reported even when a later step fails (accountability);
+        # the task retries and the next run does the rest.
+        if not dry_run:
+            _record(report, started, today, interrupted_by=type(error).__name__)
+        raise
     if not dry_run:
-        with transaction.atomic():
-            report.run = PurgeRun.objects.create(started_at=started, finished_at=timezone.now(), day=today,
-                                                 counts=report.as_json(), never_ended=report.never_ended)
-            audit_events_write([{
-                "at": report.run.finished_at, "principal": Principal.SYSTEM, "username": "opschoning",
-                "action": Action.DESTROY, "object_type": "purgerun", "object_id": str(report.run.pk),
-                "count": report.total, "route": "privacy.tasks.personal_data_purge", "method": "", "path": "",
-                "purpose": Purpose.BEHEER,
-            }])
+        _record(report, started, today)
     return report
+
+
+def _record(report: PurgeReport, started, today: dt.date, *, interrupted_by: str = "") -> None:
+    """The run's row and its one audit event (counts only)."""
+    with transaction.atomic():
+        report.run = PurgeRun.objects.create(started_at=started, finished_at=timezone.now(), day=today,
+                                             counts=report.as_json(), never_ended=report.never_ended,
+                                             interrupted_by=interrupted_by[:100])
+        audit_events_write([{
+            "at": report.run.finished_at, "principal": Principal.SYSTEM, "username": "opschoning",
+            "action": Action.DESTROY, "object_type": "purgerun", "object_id": str(report.run.pk),
+            "count": report.total, "route": "privacy.tasks.personal_data_purge", "method": "", "path": "",
+            "purpose": Purpose.BEHEER,
+        }])

@@ -18,7 +18,7 @@ from feedback.models import DeliveryStatus, FeedbackEvent, WebhookDelivery, Webh
 from feedback.representations import feed_item
 from feedback.selectors import feedback_page_for_creditor
 from monitor.models import SignalFact
-from privacy import purge_records
+from privacy import purge_other, purge_records
 from privacy.models import INSTALLATION, PurgeRun
 from privacy.purge import personal_data_purge
 from shv.models import ShvRegistration
@@ -308,3 +308,27 @@ def test_finished_webhook_deliveries_go_after_the_audit_term_the_pending_stay(to
     report = personal_data_purge(now=world.DUE)
     assert report.as_json()[INSTALLATION]["feedback_webhookdelivery"] == 2
     assert list(WebhookDelivery.objects.values_list("pk", flat=True)) == [rows[DeliveryStatus.PENDING].pk]
+
+
+def test_a_run_that_fails_halfway_still_reports_what_it_destroyed(client, town, worker, monkeypatch):
+    world.expired_case(town, worker)
+
+    def broken(*args, **kwargs):  # a crash after the cases were destroyed (fault injection: a dead database)
+        raise ConnectionError("verbinding verbroken")
+
+    monkeypatch.setattr(purge_other, "trails_and_logs", broken)
+    with pytest.raises(ConnectionError):
+        personal_data_purge(now=world.DUE)
+    run = PurgeRun.objects.get()
+    assert run.interrupted_by == "ConnectionError" and run.counts == {town.cbs_code: CASE_ROWS}
+    event = AuditEvent.objects.get(action=Action.DESTROY)
+    assert event.object_id == str(run.pk) and event.count == sum(CASE_ROWS.values())
+    assert not Case.objects.exists()  # the committed batches stay destroyed
+    login(client, UserFactory(username="beheerder", role=Role.FUNCTIONEEL_BEHEERDER, municipalities=[town]))
+    html = client.get(reverse("privacy:purge_reports")).content.decode()
+    assert "<strong>Afgebroken</strong> (ConnectionError)" in html
+    assert "<th scope=\"row\">meldingen</th><td class=\"bedrag\">1</td>" in html
+
+    monkeypatch.undo()
+    again = personal_data_purge(now=world.DUE)  # the next run does the rest (here: nothing left)
+    assert again.total == 0 and PurgeRun.objects.get(pk=again.run.pk).interrupted_by == ""
