@@ -26,7 +26,7 @@ from cases.models import Case
 from contacts.services import contact_attempt_register
 from monitor.ddas import DdasSummary
 from monitor.ddas_audit import record_command
-from privacy.inzage_pdf import leesbaar
+from privacy.inzage_pdf import leesbaar, no_resources
 from shv.models import ShvRegistration
 from signals.models import Signal, SignalStatus
 from tests.auth import login
@@ -355,3 +355,17 @@ def test_the_report_names_the_ddas_deliveries_that_carried_the_persons_signals(c
     assert delivery["periode"] == {"van": covering.van.isoformat(), "tot_en_met": covering.tot.isoformat()}
     assert sorted(delivery["signalen"]) == sorted(s.signal_id for s in world.piet)
     assert delivery["ontvanger"].startswith("CBS")
+
+
+def test_the_pdf_renderer_fetches_nothing_and_does_not_break_on_a_resource(tmp_path):
+    from weasyprint import HTML  # the PDF tests need Pango anyway
+
+    secret = tmp_path / "geheim.png"
+    secret.write_bytes(b"\x89PNG\r\n\x1a\n")
+    html = (f'<p>Brief</p><img src="file://{secret}"><img src="http://127.0.0.1:9/x.png">'
+            '<img src="data:image/png;base64,iVBORw0KGgo="><p style="background: url(http://127.0.0.1:9/y)">x</p>')
+    fetcher = no_resources()
+    with pytest.raises(Exception, match="laadt geen bronnen"):
+        fetcher.fetch(f"file://{secret}")
+    pdf = HTML(string=html, url_fetcher=fetcher).write_pdf()
+    assert pdf.startswith(b"%PDF") and b"PNG" not in pdf
