@@ -67,6 +67,15 @@ class DdasSummary:
         """The delivery without personal data: municipality and period."""
         return f"{self.gemeentecode}:{self.van.isoformat()}..{self.tot.isoformat()}"
 
+    @staticmethod
+    def period_of(reference: str) -> tuple[dt.date, dt.date] | None:
+        """The period of a delivery's ``reference`` (as an audit event names it); None if it is not one."""
+        try:
+            start, end = (dt.date.fromisoformat(day) for day in reference.split(":", 1)[1].split(".."))
+        except (IndexError, ValueError):
+            return None
+        return start, end
+
     def filename(self) -> str:
         return f"ddas-{self.gemeentecode}-{self.van.isoformat()}-{self.tot.isoformat()}.json"
 

@@ -19,6 +19,7 @@ from fractions import Fraction
 
 from accounts.models import Municipality
 from accounts.permissions import reads_monitor
+from vroegsignalering.common.dates import add_months
 from vroegsignalering.common.tenancy import scope
 from vroegsignalering.common.vocab import DEFAULT_ARREAR_AGE_WINDOWS, CreditorKind, MonitorCategory
 
@@ -93,7 +94,7 @@ def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
     months, month = [], first.replace(day=1)
     while month <= last:
         months.append(month)
-        month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        month = add_months(month, 1)
     return months
 
 

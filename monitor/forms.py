@@ -6,6 +6,8 @@ import re
 
 from django import forms
 
+from vroegsignalering.common.dates import add_months
+
 from .figures import MAX_MONTHS, months_between
 
 ALL = "alle"
@@ -15,8 +17,7 @@ _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 def default_range(today: dt.date) -> tuple[dt.date, dt.date]:
     """The last 12 complete months before ``today``'s month."""
     last = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-    first = last.replace(year=last.year - 1)
-    first = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    first = add_months(last, -11)
     return first, last
 
 

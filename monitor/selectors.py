@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db.models import Count
 
+from vroegsignalering.common.dates import add_months
 from vroegsignalering.common.vocab import HELP_ACCEPTED, ContactKind
 
 from .models import AttemptFact, CaseFact, SignalFact
@@ -24,7 +25,7 @@ def efforts_for_creditor(*, creditor, municipality_code: str, month: dt.date) ->
     counts only, each below 10 suppressed (AVG: no individual can be singled out). Forwarded copies
     are the receiving municipality's, not the creditor's: left out."""
     first = month.replace(day=1)
-    following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    following = add_months(first, 1)
     signals = SignalFact.objects.filter(creditor=creditor, municipality__cbs_code=municipality_code,
                                         is_forwarded_copy=False, received_on__gte=first, received_on__lt=following)
     received = signals.count()

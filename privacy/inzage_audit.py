@@ -7,7 +7,6 @@ the request is made to count, and the events without a municipality by that muni
 """
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 
 from django.db import connection
@@ -19,6 +18,7 @@ from accounts.models import Role, User
 from audit.hashing import person_hash
 from audit.models import AuditEvent
 from audit.vocab import Action, Principal, Purpose
+from monitor.ddas import DdasSummary
 from monitor.ddas_audit import OBJECT_TYPE as DDAS_OBJECT_TYPE
 
 # The object types under which the trail names a case or a signal (``audit.recording.record``).
@@ -101,10 +101,10 @@ def ddas_deliveries(*, municipality_id: int, signals) -> list[dict]:
                                        action=Action.EXPORT).order_by("at", "pk")
     found = []
     for event in events:
-        try:
-            start, end = (dt.date.fromisoformat(day) for day in event.object_id.split(":", 1)[1].split(".."))
-        except (IndexError, ValueError):
+        period = DdasSummary.period_of(event.object_id)
+        if period is None:
             continue
+        start, end = period
         carried = [s.signal_id for s in signals if start <= s.signal_date <= end and s.received_at <= event.at]
         if carried:
             found.append({"ontvanger": "CBS (landelijke uitwisseling vroegsignalering, DDAS)",
