@@ -42,8 +42,44 @@ def _moment(value: str) -> str:
 
 
 def _attempt(p: dict) -> str:
-    return (f"Contactpoging {ContactKind(p['contact_kind']).label} op {_moment(p['at'])} "
+    text = (f"Contactpoging {ContactKind(p['contact_kind']).label} op {_moment(p['at'])} "
             f"({Dagdeel(p['dagdeel']).label.lower()}): {Reached(p['reached']).label.lower()}.")
+    origin = p.get("origin")
+    if origin == "systeem":  # an outreach plan's message or letter (issue 13)
+        step = f" (stap {p['step']})" if p.get("step") else ""
+        plan = f" '{p['plan']}'" if p.get("plan") else ""
+        return f"{text} Automatisch verstuurd volgens benaderingsplan{plan}{step}, door het systeem."
+    if origin == "extern_kcc":
+        return f"{text} Gemeld door het externe klantcontactcentrum."
+    return text
+
+
+def _attempt_unanswered(p: dict) -> str:
+    return (f"Geen reactie binnen {p['days']} dagen op de {ContactKind(p['contact_kind']).label.lower()} van "
+            f"{_moment(p['attempt_at'])}: nu niet bereikt (door het systeem).")
+
+
+def _delivery_failed(p: dict) -> str:
+    text = (f"De {ContactKind(p['contact_kind']).label.lower()} van {_moment(p['attempt_at'])} is niet "
+            f"afgeleverd ({p['reason']}).")
+    if p.get("unusable"):
+        field = "telefoonnummer" if p["unusable"] == "telefoon" else "e-mailadres"
+        text += f" Het {field} is als onbruikbaar gemarkeerd."
+    return text
+
+
+def _contact_unusable(p: dict) -> str:
+    field = "Telefoonnummer" if p["field"] == "telefoon" else "E-mailadres"
+    return f"{field} gemarkeerd als onbruikbaar: {p['reason']}."
+
+
+def _outreach(p: dict) -> str:
+    # The outreach plan's own account (``outreach``): started, stopped, a step skipped.
+    return p["text"]
+
+
+def _task(p: dict) -> str:
+    return p["text"]
 
 
 def _closed(p: dict) -> str:
@@ -64,6 +100,8 @@ def _reopened(p: dict) -> str:
 def _expired(p: dict) -> str:
     last = dt.date.fromisoformat(p["last_day"])
     reached = "inwoner eerder bereikt" if p["was_reached"] else "inwoner nooit bereikt"
+    if not p["was_reached"] and p.get("only_written"):
+        reached += "; alleen schriftelijke pogingen, zonder reactie"
     return (f"Automatisch gesloten: de termijn van {p.get('window_days', WINDOW_DAYS)} dagen eindigde op "
             f"{dates.format_date(last)}. Eindresultaat '{outcome_from_stored(p['outcome']).label}' ({reached}).")
 
@@ -168,6 +206,11 @@ SENTENCES = {
     "visit_planned": _visit_planned,
     "visit_cancelled": _visit_cancelled,
     "contact_corrected": _contact_corrected,
+    "attempt_unanswered": _attempt_unanswered,
+    "delivery_failed": _delivery_failed,
+    "contact_unusable": _contact_unusable,
+    "outreach": _outreach,
+    "task": _task,
 }
 
 # Which event each kind of sentence is written under (``CaseHistory.event``).
@@ -188,6 +231,11 @@ KIND_EVENT = {
     "visit_planned": CaseEvent.VISIT,
     "visit_cancelled": CaseEvent.VISIT,
     "contact_corrected": CaseEvent.CONTACT_DATA,
+    "attempt_unanswered": CaseEvent.CONTACT,
+    "delivery_failed": CaseEvent.CONTACT,
+    "contact_unusable": CaseEvent.CONTACT_DATA,
+    "outreach": CaseEvent.OUTREACH,
+    "task": CaseEvent.TASK,
 }
 
 

@@ -16,7 +16,26 @@ from cases.services import case_history_append, case_lock, case_start_work, ensu
 from vroegsignalering.common import dates
 from vroegsignalering.common.vocab import RECORDABLE_CONTACT_KINDS, ContactKind
 
-from .models import REPLY_KINDS, Arranged, ContactAttempt, Dagdeel, PlannedVisit, Reached, dagdeel_for
+from .models import (
+    REPLY_KINDS,
+    Arranged,
+    CaseTask,
+    ContactAttempt,
+    Dagdeel,
+    Origin,
+    PlannedVisit,
+    Reached,
+    TaskKind,
+    TaskStatus,
+    dagdeel_for,
+)
+
+# The tasks an attempt of this kind answers: a phone call does the plan's "bel de inwoner" and the call
+# centre's "terugbellen"; a home visit does "huisbezoek plannen" (a planned visit does it too).
+TASKS_DONE_BY = {
+    ContactKind.TELEFOON: (TaskKind.BELLEN, TaskKind.TERUGBELLEN),
+    ContactKind.HUISBEZOEK: (TaskKind.HUISBEZOEK,),
+}
 
 # Registering an attempt a little "in the future" is a clock difference, not a planned attempt.
 CLOCK_TOLERANCE = dt.timedelta(minutes=5)
@@ -47,12 +66,25 @@ def _visit_mark_made(case: Case, attempt: ContactAttempt) -> None:
         visit.save(update_fields=["attempt"])
 
 
+def case_tasks_done(case: Case, kinds, *, attempt: ContactAttempt | None, now: dt.datetime) -> int:
+    """Mark the case's open tasks of these kinds done (by ``attempt``); the case is locked. Returns how many."""
+    return CaseTask.objects.filter(case=case, status=TaskStatus.OPEN, kind__in=kinds).update(
+        status=TaskStatus.GEDAAN, done_at=now, attempt=attempt)
+
+
 def contact_attempt_register(*, case: Case, kind: str, at: dt.datetime, by, reached: str = Reached.ONBEKEND,
-                             note: str = "", now: dt.datetime | None = None) -> ContactAttempt:
+                             note: str = "", now: dt.datetime | None = None, origin: str = Origin.MEDEWERKER,
+                             reference: str = "", history: dict | None = None) -> ContactAttempt:
     """Register one contact attempt. The first attempt moves an open case to in behandeling.
     Refused (``CaseWindowClosedError``, Dutch message) when the case is closed or its 28-day window has
-    passed; a reopened case accepts attempts."""
+    passed; a reopened case accepts attempts.
+
+    ``origin``: a worker (default), the system (an outreach plan: ``by`` is None) or an external call
+    centre; ``reference``: the per-case reference the message carried; ``history``: extra params for the
+    history row (the plan and step of an automatic attempt, ``cases.history``)."""
     now = now or timezone.now()
+    if origin not in Origin.values:
+        raise CaseActionError(f"Onbekende herkomst: {origin!r}.", code=CaseRefusal.VELDEN)
     if kind not in ContactKind.values:
         raise CaseActionError(f"Onbekende soort contact: {kind!r}.", code=CaseRefusal.SOORT)
     if reached not in Reached.values:
@@ -69,11 +101,15 @@ def contact_attempt_register(*, case: Case, kind: str, at: dt.datetime, by, reac
             )
         attempt = ContactAttempt.objects.create(
             case=case, kind=kind, at=at, dagdeel=dagdeel_for(at), reached=reached, note=note, by=by,
-            registered_at=now,
+            registered_at=now, origin=origin, reference=reference,
         )
         params = attempt_params(kind=kind, at=at, dagdeel=attempt.dagdeel, reached=reached)
+        if origin != Origin.MEDEWERKER:
+            params.update(origin=str(origin), **(history or {}))
         if kind == ContactKind.HUISBEZOEK:
             _visit_mark_made(case, attempt)
+        if kind in TASKS_DONE_BY:
+            case_tasks_done(case, TASKS_DONE_BY[kind], attempt=attempt, now=now)
         if case.first_contact_at is None or at < case.first_contact_at:
             case.first_contact_at = at
         if not case_start_work(case, now=now, by=by, params={"kind": "work_started", **params},

@@ -146,6 +146,9 @@ class AttemptFact(models.Model):
     dagdeel = models.CharField("dagdeel", max_length=8, choices=Dagdeel.choices)
     reached = models.CharField("bereikt", max_length=8, choices=Reached.choices)
     replied = models.BooleanField("reactie ontvangen", default=False)
+    # Made by a worker, sent by the system (an outreach plan) or reported by an external call centre:
+    # which channel worked, automatic or by hand (issue 13).
+    origin = models.CharField("herkomst", max_length=12, default="medewerker")
     updated_at = models.DateTimeField("bijgewerkt", auto_now=True)
 
     class Meta:

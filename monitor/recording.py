@@ -40,7 +40,7 @@ SIGNAL_FIELDS = ("municipality_id", "month", "received_on", "creditor_id", "cred
 CASE_FIELDS = ("municipality_id", "month", "opened_on", "period_start", "period_end", "match_type", "recidive",
                "is_crisis", "amount_class", "signal_count", "closed_at_routing", "status", "outcome",
                "monitor_category", "first_reaction", "closed_on", "reopened", "attempts", "reached")
-ATTEMPT_FIELDS = ("case_ref", "municipality_id", "month", "on", "kind", "dagdeel", "reached", "replied")
+ATTEMPT_FIELDS = ("case_ref", "municipality_id", "month", "on", "kind", "dagdeel", "reached", "replied", "origin")
 
 
 def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
@@ -243,6 +243,7 @@ def _attempt_fact(row: dict[str, Any], municipality_id: int) -> dict[str, Any]:
         "dagdeel": row["dagdeel"],
         "reached": row["reached"],
         "replied": row["reply_received_at"] is not None,
+        "origin": row["origin"],
     }
 
 
@@ -255,7 +256,7 @@ def _record_case_batch(ids: list[int]) -> tuple[int, list[int]]:
         signals[case_id].append(signal_id)
     attempts: dict[int, list[dict]] = defaultdict(list)
     for attempt in ContactAttempt.objects.filter(case_id__in=ids).values(
-            "pk", "case_id", "at", "kind", "dagdeel", "reached", "reply_received_at"):
+            "pk", "case_id", "at", "kind", "dagdeel", "reached", "reply_received_at", "origin"):
         attempts[attempt["case_id"]].append(attempt)
     routed = _closed_at_routing(ids)
     municipality = {row["pk"]: row["municipality_id"] for row in rows}

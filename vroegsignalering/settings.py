@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "feedback",
     "shv",
     "monitor",
+    "outreach",  # reaching the resident: plans, messages, letters (issue 13)
+    "kcc",  # the call centre (issue 13)
     "privacy",
     "demo",
 ]

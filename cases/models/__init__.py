@@ -32,10 +32,13 @@ from .config import (
     TrayAllocation,
     Urgency,
 )
+from .contact_data import ContactField, UnusableContact, contact_reference_valid, new_contact_reference
 from .follow_up import FOLLOW_UP_EARLY, FollowUp
 
 __all__ = [
     "ACTIVE_STATUSES", "FOLLOW_UP_EARLY", "WINDOW_STATUSES", "C", "Case", "CaseEvent", "CaseHistory", "CasePolicy",
-    "CaseSignal", "CaseStatus", "ContactRequirement", "FirstReaction", "FollowUp", "MatchType", "PeriodClose",
-    "Priority", "RoutingRule", "SignalRole", "Tray", "TrayAllocation", "Urgency",
+    "CaseSignal", "CaseStatus", "ContactField", "ContactRequirement", "FirstReaction", "FollowUp", "MatchType",
+    "PeriodClose",
+    "Priority", "RoutingRule", "SignalRole", "Tray", "TrayAllocation", "UnusableContact", "Urgency",
+    "contact_reference_valid", "new_contact_reference",
 ]

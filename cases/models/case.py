@@ -13,6 +13,7 @@ from vroegsignalering.common.tenancy import MunicipalityScopedQuerySet
 from vroegsignalering.common.vocab import Outcome
 
 from .config import MatchType, Priority, RoutingRule, Tray, Urgency
+from .contact_data import new_contact_reference
 
 # --- the case -------------------------------------------------------------------------------------
 
@@ -103,6 +104,10 @@ class Case(ConcurrentTransitionMixin, models.Model):
     )
     reopened_at = models.DateTimeField("heropend op", null=True, blank=True)
     reopen_reason = models.CharField("reden heropenen", max_length=500, blank=True)
+    # The reference the resident sees in every letter, SMS and e-mail and quotes when answering (issue 13):
+    # random, never the internal number (that one is enumerable and reveals the volume).
+    contact_reference = models.CharField("kenmerk voor de inwoner", max_length=12, unique=True,
+                                         default=new_contact_reference, editable=False)
 
     objects = MunicipalityScopedQuerySet.as_manager()
 
@@ -197,6 +202,8 @@ class CaseEvent(models.TextChoices):
     VISIT = "huisbezoek", "Huisbezoek gepland of geannuleerd"
     FOLLOW_UP = "vervolgcontact", "Vervolgcontact na aanvaarde hulp"
     CONTACT_DATA = "contactgegevens", "Contactgegevens gecorrigeerd (AVG art. 16)"
+    OUTREACH = "benadering", "Benaderingsplan"
+    TASK = "taak", "Taak"
 
 
 class CaseHistory(AppendOnlyModel):

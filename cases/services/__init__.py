@@ -27,7 +27,7 @@ from .closing import (
 )
 from .joining import case_join_late_signal, case_open_for_crisis, case_update_with_signal, signals_attach_late
 from .period_close import PeriodCloseResult, period_close
-from .rectification import CONTACT_FIELDS, case_contact_correct, contact_value_normalise
+from .rectification import CONTACT_FIELDS, case_contact_correct, contact_mark_unusable, contact_value_normalise
 from .team import (
     MAX_TRAY_CAPACITY,
     BulkAssignResult,
@@ -38,7 +38,7 @@ from .team import (
 )
 
 __all__ = [
-    "CONTACT_FIELDS", "case_contact_correct", "contact_value_normalise",
+    "CONTACT_FIELDS", "case_contact_correct", "contact_mark_unusable", "contact_value_normalise",
     "FALLBACK_TRAY", "MAX_TRAY_CAPACITY", "REACHED_CATEGORIES", "SHV_TRAY", "SYSTEM", "BulkAssignResult",
     "PeriodCloseResult", "case_assign", "case_close", "case_history_append", "case_join_late_signal", "case_lock",
     "case_open_for_crisis", "case_policy_update", "case_reopen", "case_start_work", "case_update_with_signal",

@@ -13,7 +13,15 @@ from django_fsm import ConcurrentTransition
 
 from feedback.services import COLLECTION_PAUSE
 from vroegsignalering.common.fsm import bulk_transition
-from vroegsignalering.common.vocab import HELP_ACCEPTED, OUTCOMES, MonitorCategory, Outcome, Reached
+from vroegsignalering.common.vocab import (
+    HELP_ACCEPTED,
+    OUTCOMES,
+    REPLY_KINDS,
+    ContactKind,
+    MonitorCategory,
+    Outcome,
+    Reached,
+)
 
 from .. import deadlines, selectors
 from ..exceptions import CaseActionError, CaseWindowClosedError
@@ -157,12 +165,17 @@ def cases_close_expired(*, now: dt.datetime | None = None, batch_size: int = 100
     ids = list(selectors.cases_due_for_expiry(now=now).order_by("deadline_at", "pk").values_list("pk", flat=True))
     counts = {"closed": 0, Outcome.GEEN_CONTACT.name: 0, Outcome.GEEN_REACTIE_NA_CONTACT.name: 0}
     reached = Case.objects.filter(pk=OuterRef("pk"), contact_attempts__reached=Reached.JA)
+    # Only letters, cards, e-mails and texts were tried (item 5 of issue 13: the history says so).
+    spoken = Case.objects.filter(pk=OuterRef("pk"),
+                                 contact_attempts__kind__in=[k for k in ContactKind.values if k not in REPLY_KINDS])
+    written = Case.objects.filter(pk=OuterRef("pk"), contact_attempts__kind__in=REPLY_KINDS)
     for start in range(0, len(ids), batch_size):
         with transaction.atomic():
             cases = list(Case.objects.select_for_update()
                          .filter(pk__in=ids[start:start + batch_size], status__in=WINDOW_STATUSES,
                                  deadline_at__lte=now)
-                         .annotate(was_reached=Exists(reached)).order_by("pk"))
+                         .annotate(was_reached=Exists(reached), any_spoken=Exists(spoken),
+                                   any_written=Exists(written)).order_by("pk"))
             by_outcome: dict[tuple, list[CaseHistory]] = defaultdict(list)
             for case in cases:
                 outcome = Outcome.GEEN_REACTIE_NA_CONTACT if case.was_reached else Outcome.GEEN_CONTACT
@@ -171,7 +184,8 @@ def cases_close_expired(*, now: dt.datetime | None = None, batch_size: int = 100
                     case, "expire", outcome, case.deadline_at, by=None, at=now,
                     params={"kind": "expired", "window_days": deadlines.WINDOW_DAYS, "outcome": str(outcome),
                             "last_day": deadlines.last_day(case.deadline_at).isoformat(),
-                            "was_reached": bool(case.was_reached)},
+                            "was_reached": bool(case.was_reached),
+                            "only_written": bool(case.any_written and not case.any_spoken)},
                 )
                 by_outcome[(before, outcome)].append(row)
                 counts["closed"] += 1

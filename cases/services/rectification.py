@@ -19,7 +19,7 @@ from signals import normalise
 from signals.models import Signal
 
 from ..exceptions import CaseActionError
-from ..models import Case, CaseEvent
+from ..models import Case, CaseEvent, UnusableContact
 from ..refusals import CaseRefusal
 from ._writes import case_history_append, case_lock
 
@@ -82,3 +82,19 @@ def case_contact_correct(*, case: Case, field: str, old: str, new: str = "", by,
             "creditors": sorted({s.creditor.name for s in signals}),
         })
     return signals
+
+
+def contact_mark_unusable(*, case: Case, field: str, value: str, reason: str, at: dt.datetime,
+                          by=None) -> bool:
+    """Record that ``value`` (a phone number or e-mail address of ``field``, ``ContactField``) does not reach
+    the resident: an outreach message failed for good, or a worker found it wrong. Outreach skips it from
+    then on. Idempotent per value; returns whether it was new. The history names the field and the
+    reason, not the value (as for a correction)."""
+    with transaction.atomic():
+        case = case_lock(case)
+        _, created = UnusableContact.objects.get_or_create(
+            case=case, field=field, value=value, defaults={"reason": reason[:300], "at": at})
+        if created:
+            case_history_append(case, at=at, by=by, event=CaseEvent.CONTACT_DATA, to_status=case.status,
+                                params={"kind": "contact_unusable", "field": field, "reason": reason[:300]})
+    return created

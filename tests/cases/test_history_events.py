@@ -40,7 +40,25 @@ SAMPLES = {
                         "reason": "Ziek."},
     "contact_corrected": {"field": "telefoonnummer", "change": "gecorrigeerd", "signals": ["ZV-1", "ZV-2"],
                           "creditors": ["Zorgverzekeraar Noord"]},
+    "attempt_unanswered": {"days": 10, "contact_kind": ContactKind.BRIEF, "attempt_at": AT},
+    "delivery_failed": {"contact_kind": ContactKind.SMS, "attempt_at": AT, "reason": "nummer bestaat niet",
+                        "unusable": "telefoon"},
+    "contact_unusable": {"field": "email", "reason": "e-mail kwam niet aan"},
+    "outreach": {"text": "Benaderingsplan 'Standaard' gestart: 4 stappen."},
+    "task": {"text": "Taak 'Inwoner belde: terugbellen' voor Wim Werker."},
 }
+
+
+def test_an_automatic_attempt_says_it_was_sent_by_the_system_and_by_which_plan():
+    row = CaseHistory(event=CaseEvent.CONTACT, params={"kind": "contact_attempt", **ATTEMPT, "origin": "systeem",
+                                                       "plan": "Standaard", "step": 2})
+    assert "Automatisch verstuurd volgens benaderingsplan 'Standaard' (stap 2), door het systeem." in \
+        case_history_text(row)
+
+
+def test_a_day_28_close_after_only_written_attempts_says_so():
+    params = {**SAMPLES["expired"], "kind": "expired", "only_written": True}
+    assert "alleen schriftelijke pogingen, zonder reactie" in case_history_text(CaseHistory(params=params))
 
 
 def test_every_kind_has_an_event_and_a_sample():

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class KccConfig(AppConfig):
+    """The call centre (klantcontactcentrum, issue 13): whether a household has an open case and whom to
+    reach, an inbound call as a task for the worker, and the call list for an external call centre."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "kcc"
+    verbose_name = "Klantcontactcentrum"
