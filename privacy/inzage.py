@@ -177,6 +177,31 @@ def _history_rows(case: Case, own_contracts: set[str], foreign: bool) -> list[di
     return rows
 
 
+def _outreach(case: Case) -> dict:
+    """What outreach (issue 13) holds about the case: the plan's steps with the number or address each message
+    went to, tasks, and contact data found unusable."""
+    run = getattr(case, "outreach", None)  # a case without a run raises RelatedObjectDoesNotExist
+    return {
+        "benaderingsplan": {
+            "plan": run.plan_name, "gestart_op": _iso(run.started_at), "gestopt_op": _iso(run.stopped_at),
+            "reden_gestopt": run.get_stop_reason_display() if run.stop_reason else "",
+            "stappen": [{
+                "stap": s.position, "dag": s.day_offset, "soort": s.get_kind_display(), "status": s.get_status_display(),
+                "uitgevoerd_op": _iso(s.done_at), "verstuurd_naar": s.recipient,
+                "status_gateway": s.gateway_status,
+            } for s in run.steps.all()],
+        } if run is not None else None,
+        "taken": [{
+            "soort": t.get_kind_display(), "bron": t.get_source_display(), "status": t.get_status_display(),
+            "uiterlijk_op": _iso(t.due_date), "terugbelnummer": t.callback_phone, "notitie": t.note,
+            "aangemaakt_op": _iso(t.created_at), "afgehandeld_op": _iso(t.done_at),
+        } for t in case.tasks.all()],
+        "onbruikbare_contactgegevens": [{
+            "gegeven": u.get_field_display(), "waarde": u.value, "reden": u.reason, "vastgesteld_op": _iso(u.at),
+        } for u in case.unusable_contacts.all()],
+    }
+
+
 def _case(case: Case, own_signals: list[Signal], *, whole_household: bool) -> dict:
     own = {s.pk for s in own_signals}
     members = [link.signal for link in case.case_signals.all()]
@@ -185,6 +210,7 @@ def _case(case: Case, own_signals: list[Signal], *, whole_household: bool) -> di
     notice = case_retention_notice(case, case.follow_ups.all())
     return {
         "melding_id": case.pk,
+        "kenmerk_voor_inwoner": case.contact_reference,
         "persoonsgegevens_vernietigd_op": _iso(notice.destroy_on),
         "bewaartermijn": notice.text,
         "adres": case.address,
@@ -208,7 +234,10 @@ def _case(case: Case, own_signals: list[Signal], *, whole_household: bool) -> di
             "soort": a.get_kind_display(), "op": _iso(a.at), "dagdeel": a.get_dagdeel_display(),
             "bereikt": a.get_reached_display(), "notitie": a.note, "door": _who(a.by),
             "reactie_ontvangen_op": _iso(a.reply_received_at), "notitie_bij_reactie": a.reply_note,
+            "herkomst": a.get_origin_display(), "kenmerk_in_bericht": a.reference,
+            "bezorging": a.get_delivery_display() if a.delivery else "",
         } for a in case.contact_attempts.all()],
+        **_outreach(case),
         "vervolgcontacten": [{
             "te_doen_vanaf": _iso(f.due_on), "uitgevoerd_op": _iso(f.done_at),
             "soort": f.get_kind_display() if f.kind else "", "op": _iso(f.at),
@@ -240,11 +269,11 @@ def _cases(vraag: InzageVraag, signals: list[Signal]) -> list[Case]:
     found = Case.objects.filter(municipality_id=vraag.gemeente_id, pk__in=ids)
     if vraag.op_adres:
         found = Case.objects.filter(municipality_id=vraag.gemeente_id, address_key=vraag.adressleutel) | found
-    return list(found.distinct().select_related("tray", "assigned_to", "municipality").prefetch_related(
+    return list(found.distinct().select_related("tray", "assigned_to", "municipality", "outreach").prefetch_related(
         Prefetch("case_signals", CaseSignal.objects.select_related("signal").order_by("joined_at", "pk")),
         Prefetch("contact_attempts", ContactAttempt.objects.select_related("by").order_by("at", "pk")),
         Prefetch("planned_visits", PlannedVisit.objects.select_related("worker", "planned_by").order_by("date", "pk")),
-        "follow_ups__done_by",
+        "follow_ups__done_by", "outreach__steps", "tasks", "unusable_contacts",
         Prefetch("history", CaseHistory.objects.order_by("at", "pk")),
     ).order_by("opened_at", "pk"))
 
