@@ -23,7 +23,7 @@ from vroegsignalering.common.vocab import (
 
 from . import deadlines
 from .exceptions import CaseActionError
-from .models import FirstReaction, MatchType
+from .models import FirstReaction, MatchType, contact_reference_valid
 from .refusals import CaseRefusal
 from .selectors import QueueFilters
 from .services.rectification import EMAIL, PHONE, contact_value_normalise
@@ -303,3 +303,24 @@ class ContactCorrectionForm(ActionForm):
         except ValueError as exc:
             self.add_error("nieuwe_waarde", f"{exc} Vul een juist {field} in.")
         return cleaned
+
+
+class ReferenceForm(forms.Form):
+    """The reference a resident quotes (from a letter, SMS or e-mail: 'VS-7K3M2QX', or with the step:
+    'VS-7K3M2QX-2'), to find the case and the attempt the reply belongs to."""
+
+    kenmerk = forms.CharField(label="Kenmerk uit een brief of bericht", max_length=20,
+                              help_text="Bijvoorbeeld VS-7K3M2QX of VS-7K3M2QX-2.",
+                              error_messages={"required": "Vul het kenmerk in.", "max_length": "Hoogstens 20 tekens."})
+
+    def clean_kenmerk(self) -> str:
+        value = "".join(self.cleaned_data["kenmerk"].split()).upper().replace("–", "-")
+        if not value.startswith("VS-"):
+            value = f"VS-{value}"
+        case_part, step = value[:10], value[11:]
+        if len(value) > 10 and (value[10] != "-" or not step.isdigit()):
+            raise forms.ValidationError(
+                "Een kenmerk is VS-, zeven tekens en eventueel een streepje met een stapnummer.")
+        if not contact_reference_valid(case_part):
+            raise forms.ValidationError("Dit kenmerk bestaat niet: controleer de tekens (een tikfout valt op).")
+        return value

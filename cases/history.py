@@ -231,8 +231,10 @@ KIND_EVENT = {
     "visit_planned": CaseEvent.VISIT,
     "visit_cancelled": CaseEvent.VISIT,
     "contact_corrected": CaseEvent.CONTACT_DATA,
-    "attempt_unanswered": CaseEvent.CONTACT,
-    "delivery_failed": CaseEvent.CONTACT,
+    # System outreach events (the case page's timeline shows them; it leaves out CONTACT rows, which it
+    # shows as the attempts themselves).
+    "attempt_unanswered": CaseEvent.OUTREACH,
+    "delivery_failed": CaseEvent.OUTREACH,
     "contact_unusable": CaseEvent.CONTACT_DATA,
     "outreach": CaseEvent.OUTREACH,
     "task": CaseEvent.TASK,

@@ -12,7 +12,8 @@ PREFIX = "VS-"
 
 
 def _check_character(body: str) -> str:
-    return ALPHABET[sum((i + 1) * ALPHABET.index(c) for i, c in enumerate(body)) % len(ALPHABET)]
+    # Odd weights are coprime to 32, so any one wrong character changes the check character.
+    return ALPHABET[sum((2 * i + 1) * ALPHABET.index(c) for i, c in enumerate(body)) % len(ALPHABET)]
 
 
 def new_contact_reference() -> str:

@@ -26,6 +26,17 @@ CASE_ROLES = CASEWORK_ROLES
 QUEUE_ORDER = ("-urgency", "priority", "deadline_at", "pk")
 
 
+def case_by_reference(user, reference: str) -> tuple[Case | None, int | None]:
+    """The case a resident's reference names ('VS-7K3M2QX' or 'VS-7K3M2QX-2'), if the user may see it, and
+    the attempt that carried exactly this reference (a message of the outreach plan), if any."""
+    case = Case.objects.visible_to(user, roles=CASE_ROLES).filter(contact_reference=reference[:10]).first()
+    if case is None:
+        return None, None
+    attempt = (case.contact_attempts.filter(reference=reference).order_by("-at").values_list("pk", flat=True).first()
+               if len(reference) > 10 else None)
+    return case, attempt
+
+
 def case_list_for_user(user, *, status: Iterable[str] | None = None, tray: Tray | None = None) -> QuerySet[Case]:
     """The cases a user may see: of their municipalities, for case-working roles only; most urgent first."""
     qs = Case.objects.visible_to(user, roles=CASE_ROLES)
