@@ -186,8 +186,8 @@ def _outreach(case: Case) -> dict:
             "plan": run.plan_name, "gestart_op": _iso(run.started_at), "gestopt_op": _iso(run.stopped_at),
             "reden_gestopt": run.get_stop_reason_display() if run.stop_reason else "",
             "stappen": [{
-                "stap": s.position, "dag": s.day_offset, "soort": s.get_kind_display(), "status": s.get_status_display(),
-                "uitgevoerd_op": _iso(s.done_at), "verstuurd_naar": s.recipient,
+                "stap": s.position, "dag": s.day_offset, "soort": s.get_kind_display(),
+                "status": s.get_status_display(), "uitgevoerd_op": _iso(s.done_at), "verstuurd_naar": s.recipient,
                 "status_gateway": s.gateway_status,
             } for s in run.steps.all()],
         } if run is not None else None,
