@@ -1,6 +1,6 @@
 """Outreach: plans (``plans``), what they do per case (``runs``), and the texts they send (``texts``).
 
-Every model is re-exported here, so ``from outreach.models import X`` works for all of them.
+Letters and print batches are in ``letters``. Every model is re-exported here, so ``from outreach.models import X`` works for all of them.
 """
 from .plans import (
     MESSAGE_KINDS,
@@ -11,10 +11,12 @@ from .plans import (
     OutreachStep,
     StepKind,
 )
+from .letters import BATCH_DONE_STATES, Letter, LetterStatus, PrintBatch, PrintBatchPart, PrintBatchState
 from .runs import CaseOutreach, CaseOutreachStep, SkipReason, StepStatus, StopReason
 from .texts import Channel, MessageTemplate, TargetGroup
 
 __all__ = [
+    "BATCH_DONE_STATES", "Letter", "LetterStatus", "PrintBatch", "PrintBatchPart", "PrintBatchState",
     "MESSAGE_KINDS", "TASK_KINDS", "CaseOutreach", "CaseOutreachStep", "Channel", "ContactCondition",
     "MessageTemplate", "OutreachPlan", "OutreachSettings", "OutreachStep", "SkipReason", "StepKind", "StepStatus",
     "StopReason", "TargetGroup",
