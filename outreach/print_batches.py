@@ -133,7 +133,8 @@ def _merge(batch_id: int, clock) -> None:
     if not updated:
         return
     writer = PdfWriter()
-    for pdf in PrintBatchPart.objects.filter(batch_id=batch_id).order_by("seq").values_list("pdf", flat=True).iterator():
+    parts = PrintBatchPart.objects.filter(batch_id=batch_id).order_by("seq").values_list("pdf", flat=True)
+    for pdf in parts.iterator():
         writer.append(PdfReader(io.BytesIO(bytes(pdf))))
     writer.add_metadata({"/Title": f"Printbatch {batch_id}"})
     out = io.BytesIO()

@@ -1,7 +1,9 @@
 """Outreach: plans (``plans``), what they do per case (``runs``), and the texts they send (``texts``).
 
-Letters and print batches are in ``letters``. Every model is re-exported here, so ``from outreach.models import X`` works for all of them.
+Letters and print batches: ``letters``. Every model is re-exported here, so ``from outreach.models import X``
+works for all of them.
 """
+from .letters import BATCH_DONE_STATES, Letter, LetterStatus, PrintBatch, PrintBatchPart, PrintBatchState
 from .plans import (
     MESSAGE_KINDS,
     TASK_KINDS,
@@ -11,7 +13,6 @@ from .plans import (
     OutreachStep,
     StepKind,
 )
-from .letters import BATCH_DONE_STATES, Letter, LetterStatus, PrintBatch, PrintBatchPart, PrintBatchState
 from .runs import CaseOutreach, CaseOutreachStep, SkipReason, StepStatus, StopReason
 from .texts import Channel, MessageTemplate, TargetGroup
 
