@@ -300,6 +300,9 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "signals.tasks.csv_import_sweep",
         "schedule": crontab(minute="*/15", hour="0-1,3-23"),
     },
+    # Outreach letters (issue 13): stalled print batches, unfinished handovers, batch PDFs past their 14 days.
+    "print-batches-sweep": {"task": "outreach.tasks.print_batches_sweep",
+                            "schedule": crontab(minute="7-59/15", hour="0-1,3-23")},
     # Feedback: publish what committed, push it to webhooks, retry due webhook deliveries.
     "feedback-sweep": {"task": "feedback.tasks.feedback_sweep", "schedule": crontab(minute="*", hour="0-1,3-23")},
     # Retention: destroy the personal data past its term, nightly (docs/retention.md). At 01:30, not in the

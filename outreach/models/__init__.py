@@ -1,7 +1,9 @@
 """Outreach: plans (``plans``), what they do per case (``runs``), and the texts they send (``texts``).
 
-Every model is re-exported here, so ``from outreach.models import X`` works for all of them.
+Letters and print batches: ``letters``. Every model is re-exported here, so ``from outreach.models import X``
+works for all of them.
 """
+from .letters import BATCH_DONE_STATES, Letter, LetterStatus, PrintBatch, PrintBatchPart, PrintBatchState
 from .plans import (
     MESSAGE_KINDS,
     TASK_KINDS,
@@ -15,6 +17,7 @@ from .runs import CaseOutreach, CaseOutreachStep, SkipReason, StepStatus, StopRe
 from .texts import Channel, MessageTemplate, TargetGroup
 
 __all__ = [
+    "BATCH_DONE_STATES", "Letter", "LetterStatus", "PrintBatch", "PrintBatchPart", "PrintBatchState",
     "MESSAGE_KINDS", "TASK_KINDS", "CaseOutreach", "CaseOutreachStep", "Channel", "ContactCondition",
     "MessageTemplate", "OutreachPlan", "OutreachSettings", "OutreachStep", "SkipReason", "StepKind", "StepStatus",
     "StopReason", "TargetGroup",

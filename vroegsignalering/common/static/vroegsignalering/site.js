@@ -73,15 +73,18 @@
     var live = document.getElementById("voortgang-melding");
     var lastQuarter = -1;
     var delay = 1500;
+    // Also a print batch's page (outreach): its unit and name, and no counts table.
+    var unit = section.getAttribute("data-eenheid") || "regels";
+    var name = section.getAttribute("data-naam") || "De import";
 
-    function set(id, value) { document.getElementById(id).textContent = value; }
+    function set(id, value) { var element = document.getElementById(id); if (element) { element.textContent = value; } }
 
     function show(data) {
       set("stand", data.standLabel);
       bar.max = data.regelsTotaal || 1;
       bar.value = data.regelsVerwerkt;
       bar.textContent = data.procent + "%";
-      text.textContent = data.regelsVerwerkt + " van " + data.regelsTotaal + " regels verwerkt (" + data.procent + "%).";
+      text.textContent = data.regelsVerwerkt + " van " + data.regelsTotaal + " " + unit + " verwerkt (" + data.procent + "%).";
       set("aantal-ontvangen", data.aantalOntvangen);
       set("aantal-al-ontvangen", data.aantalAlOntvangen);
       set("aantal-geweigerd", data.aantalGeweigerd);
@@ -102,7 +105,7 @@
         .then(function (data) {
           show(data);
           if (data.klaar) {
-            live.textContent = "De import is " + data.standLabel.toLowerCase() + ". De resultaten worden geladen.";
+            live.textContent = name + " is " + data.standLabel.toLowerCase() + ". De resultaten worden geladen.";
             try { window.sessionStorage.setItem("csv-import-klaar", importId || String(data.id)); } catch (e) { /* private mode */ }
             window.setTimeout(function () { window.location.reload(); }, 800);
             return;
@@ -119,10 +122,19 @@
     window.setTimeout(poll, delay);
   }
 
+  // A field's errors swapped in by htmx (the text editor's live preview) say whether the field is invalid.
+  function fieldValidity(errors) {
+    var field = document.getElementById(errors.getAttribute("data-veld"));
+    if (!field) { return; }
+    if (errors.getAttribute("data-ongeldig") === "true") { field.setAttribute("aria-invalid", "true"); }
+    else { field.removeAttribute("aria-invalid"); }
+  }
+
   function bind(root) {
     each(root, "#alles-selecteren", selectAll);
     each(root, "#afdrukken", printButton);
     each(root, "#verwerking[data-import-id]", csvImport);
+    each(root, "[data-ongeldig][data-veld]", fieldValidity);
   }
 
   function start() {
