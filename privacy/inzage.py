@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.html import strip_tags
 
 from accounts.models import Municipality
 from accounts.permissions import is_functional_admin
@@ -196,6 +197,11 @@ def _outreach(case: Case) -> dict:
             "uiterlijk_op": _iso(t.due_date), "terugbelnummer": t.callback_phone, "notitie": t.note,
             "aangemaakt_op": _iso(t.created_at), "afgehandeld_op": _iso(t.done_at),
         } for t in case.tasks.all()],
+        "brieven": [{
+            "onderwerp": letter.subject, "datum": _iso(letter.letter_date), "status": letter.get_status_display(),
+            "verzonden_op": _iso(letter.sent_at), "aan": letter.addressee, "adres": letter.address_lines,
+            "tekst": strip_tags(letter.body_html).strip(),
+        } for letter in case.letters.all()],
         "onbruikbare_contactgegevens": [{
             "gegeven": u.get_field_display(), "waarde": u.value, "reden": u.reason, "vastgesteld_op": _iso(u.at),
         } for u in case.unusable_contacts.all()],
@@ -273,7 +279,7 @@ def _cases(vraag: InzageVraag, signals: list[Signal]) -> list[Case]:
         Prefetch("case_signals", CaseSignal.objects.select_related("signal").order_by("joined_at", "pk")),
         Prefetch("contact_attempts", ContactAttempt.objects.select_related("by").order_by("at", "pk")),
         Prefetch("planned_visits", PlannedVisit.objects.select_related("worker", "planned_by").order_by("date", "pk")),
-        "follow_ups__done_by", "outreach__steps", "tasks", "unusable_contacts",
+        "follow_ups__done_by", "outreach__steps", "tasks", "unusable_contacts", "letters",
         Prefetch("history", CaseHistory.objects.order_by("at", "pk")),
     ).order_by("opened_at", "pk"))
 

@@ -96,6 +96,7 @@ def personal_data_purge(*, now: dt.datetime | None = None, batch_size: int = BAT
         for municipality in Municipality.objects.order_by("pk"):
             _municipality(municipality, today, report, batch_size)
         report.add(INSTALLATION, purge_other.deliveries_and_imports(today, dry_run=dry_run))
+        report.add(INSTALLATION, purge_other.print_batches(today, dry_run=dry_run))
         report.add(INSTALLATION, purge_other.trails_and_logs(today, now, dry_run=dry_run))
     except Exception as error:
         # What the committed batches destroyed is reported even when a later step fails (accountability);

@@ -18,6 +18,7 @@ from audit.models import AuditEvent
 from audit.services import audit_events_purge
 from cases.retention import cutoff, last_expired_day
 from feedback.models import DeliveryStatus, WebhookDelivery
+from outreach.models import Letter, PrintBatch
 from shv.models import ShvRegistration
 from shv.services import AFTERCARE_MONTHS
 from signals.models import CsvImport, Delivery, Signal
@@ -58,6 +59,18 @@ def deliveries_and_imports(today: dt.date, *, dry_run: bool = False) -> Counter:
     counts[table(Delivery)] = _delete(unused, dry_run=dry_run)
     counts[table(CsvImport)] = _delete(imports, dry_run=dry_run)
     return counts
+
+
+def print_batches(today: dt.date, *, dry_run: bool = False) -> Counter:
+    """Print batches past the term whose letters are all destroyed (with their cases): deleted, with their
+    parts. (A handed-over batch's PDF, names and addresses, is already gone 14 days after the handover:
+    ``outreach.print_batches.print_batch_pdfs_delete``.)"""
+    before = cutoff(today, installation_months())
+    empty = PrintBatch.objects.filter(created_at__lt=before).exclude(
+        Exists(Letter.objects.filter(batch=OuterRef("pk"))))
+    if dry_run:
+        return Counter({table(PrintBatch): empty.count()})
+    return Counter({table(PrintBatch): empty.delete()[1].get(PrintBatch._meta.label, 0)})
 
 
 def shv_register(municipality, today: dt.date, *, dry_run: bool = False) -> Counter:

@@ -9,7 +9,7 @@ load every row into memory first: far too slow for a million rows.
 
 The order (docs/retention.md, docs/design/retention-inventory.md §4):
 
-- a case: its outreach steps and run (issue 13) → tasks → unusable contact data → planned visits → contact
+- a case: its letters, outreach steps and run (issue 13) → tasks → unusable contact data → planned visits → contact
   attempts → follow-ups → case history → case-signal links → the case, then its signals as below;
 - a signal: its feedback events are detached (they keep the creditor's signaalId), a forwarded copy elsewhere
   lets go of it (``forwarded_from`` emptied; the copy keeps its own term), then signal history → fallout
@@ -29,13 +29,13 @@ from cases.models import Case, CaseHistory, CaseSignal, FollowUp, UnusableContac
 from contacts.models import CaseTask, ContactAttempt, PlannedVisit
 from feedback.models import FeedbackEvent
 from monitor.services import facts_coarsen
-from outreach.models import CaseOutreach, CaseOutreachStep
+from outreach.models import CaseOutreach, CaseOutreachStep, Letter
 from signals.models import FalloutDecision, Signal, SignalHistory
 
 BATCH_SIZE = 2000
 
 # Children first; each (model, the column that names the parent).
-CASE_TABLES = ((CaseOutreachStep, "case_id"), (CaseOutreach, "case_id"), (CaseTask, "case_id"),
+CASE_TABLES = ((Letter, "case_id"), (CaseOutreachStep, "case_id"), (CaseOutreach, "case_id"), (CaseTask, "case_id"),
                (UnusableContact, "case_id"), (PlannedVisit, "case_id"), (ContactAttempt, "case_id"),
                (FollowUp, "case_id"), (CaseHistory, "case_id"), (CaseSignal, "case_id"), (Case, "pk"))
 SIGNAL_TABLES = ((SignalHistory, "signal_id"), (FalloutDecision, "signal_id"), (Signal, "pk"))

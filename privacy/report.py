@@ -8,6 +8,11 @@ from .models import INSTALLATION
 # What each table holds, as a person calls it; in the report's order (the purge's order).
 TABLE_LABELS = {
     "cases_case": "meldingen",
+    "outreach_letter": "brieven",
+    "outreach_caseoutreachstep": "stappen van benaderingsplannen",
+    "outreach_caseoutreach": "benaderingen",
+    "contacts_casetask": "taken",
+    "cases_unusablecontact": "onbruikbare contactgegevens",
     "contacts_plannedvisit": "geplande huisbezoeken",
     "contacts_contactattempt": "contactpogingen",
     "contacts_followup": "vervolgcontacten",
@@ -21,6 +26,7 @@ TABLE_LABELS = {
     "signals_delivery.results": "leveringen: resultaten per signaal geleegd",
     "signals_delivery": "leveringen",
     "signals_csvimport": "CSV-imports",
+    "outreach_printbatch": "printbatches zonder brieven",
     "audit_auditevent": "audittrail",
     "django_admin_log": "logboek van het beheer",
     "django_session": "verlopen sessies",
