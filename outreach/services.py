@@ -25,6 +25,7 @@ from .models import (
     CaseOutreachStep,
     OutreachPlan,
     OutreachSettings,
+    OutreachStep,
     SkipReason,
     StepKind,
     StepStatus,
@@ -285,3 +286,32 @@ def runs_follow_history(rows: Iterable) -> None:
         else:
             reason = StopReason.BEREIKT
         _stop_locked(run, run.case, reason=reason, by=None, now=row.at)
+
+
+# --- the plan editor -----------------------------------------------------------------------------------
+
+
+def plan_save(*, plan: OutreachPlan | None, fields: dict, trays, steps: list[dict], by) -> OutreachPlan:
+    """Create or change a plan with its trays and steps (``steps``: dicts of position, day_offset, kind,
+    external; a step is known by its number). Running cases keep the steps they started with."""
+    with transaction.atomic():
+        if plan is None:
+            plan = OutreachPlan(**fields)
+        else:
+            plan = OutreachPlan.objects.select_for_update().get(pk=plan.pk)
+            for name, value in fields.items():
+                if name != "municipality":
+                    setattr(plan, name, value)
+        plan.updated_by = by
+        plan.save()
+        plan.trays.set(trays)
+        existing = {step.position: step for step in plan.steps.all()}
+        wanted = {spec["position"]: spec for spec in steps}
+        for position, step in existing.items():
+            if position not in wanted:
+                step.delete()
+        for position, spec in wanted.items():
+            step = existing.get(position) or OutreachStep(plan=plan, position=position)
+            step.day_offset, step.kind, step.external = spec["day_offset"], spec["kind"], spec["external"]
+            step.save()
+    return plan
