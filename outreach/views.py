@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import permissions
-from audit.recording import Action, audited, record
+from audit.recording import Action, record
 from audit.vocab import Purpose
 from vroegsignalering.common.forms import error_summary
 
@@ -46,12 +46,12 @@ def case_outreach(request, pk: int):
     return _render(request, case)
 
 
-@audited(Purpose.BEHANDELING, object_type="case")
 @login_required
 @require_POST
 def case_outreach_stop(request, pk: int):
     """"Benadering stoppen": the planned steps are skipped (e.g. the resident wants no messages)."""
     case = _case(request, pk)
+    record(request, Action.CHANGE, obj=case, purpose=Purpose.BEHANDELING)
     form = StopForm(request.POST, auto_id="stoppen-%s")
     if form.is_valid():
         run = services.run_stop(case=case, reason=form.cleaned_data["reden"], by=request.user, now=timezone.now(),

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import permissions
-from audit.recording import audited
+from audit.recording import Action, record
 from audit.vocab import Purpose
 from vroegsignalering.common.forms import error_summary
 
@@ -43,6 +43,7 @@ def _edit(request, plan):
         if form.is_valid() & steps.is_valid():
             saved = services.plan_save(plan=plan, fields=form.plan_fields(), trays=form.cleaned_data["bakjes"],
                                        steps=steps.steps(), by=request.user)
+            record(request, Action.CREATE if plan is None else Action.CHANGE, obj=saved, purpose=Purpose.BEHEER)
             messages.success(request, f"Benaderingsplan '{saved.name}' is opgeslagen.")
             return redirect("outreach:plan_list")
         status = 400
@@ -62,7 +63,6 @@ def _edit(request, plan):
                                                        "errors": errors}, status=status)
 
 
-@audited(Purpose.BEHEER, object_type="outreachplan")
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_create(request):
@@ -70,7 +70,6 @@ def plan_create(request):
     return _edit(request, None)
 
 
-@audited(Purpose.BEHEER, object_type="outreachplan")
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_edit(request, pk: int):
