@@ -11,7 +11,7 @@ from cases.models import ACTIVE_STATUSES, FOLLOW_UP_EARLY, FollowUp
 from cases.selectors import case_signals_by_case, team_cases_for_user
 from vroegsignalering.common.vocab import ContactKind
 
-from .models import PlannedVisit
+from .models import CaseTask, PlannedVisit, TaskKind, TaskStatus
 
 
 def follow_ups_due_for_user(user, *, today: dt.date, mine_only: bool = False) -> QuerySet[FollowUp]:
@@ -82,5 +82,8 @@ def cases_awaiting_visit_for_user(user, *, today: dt.date, limit: int = 50):
     """Active cases in a home-visit tray (of a team lead's municipalities) without a planned visit
     from ``today`` on: the planner's "still to plan" list, most urgent first."""
     planned = PlannedVisit.objects.filter(case=OuterRef("pk"), cancelled_at__isnull=True, date__gte=today)
-    return (team_cases_for_user(user).filter(status__in=ACTIVE_STATUSES, tray__contact_kind=ContactKind.HUISBEZOEK)
+    # An outreach plan's home-visit step (issue 13) puts a case on the list wherever its tray is.
+    task = CaseTask.objects.filter(case=OuterRef("pk"), kind=TaskKind.HUISBEZOEK, status=TaskStatus.OPEN)
+    return (team_cases_for_user(user).filter(status__in=ACTIVE_STATUSES)
+            .filter(Q(tray__contact_kind=ContactKind.HUISBEZOEK) | Exists(task))
             .filter(~Exists(planned))[:limit])

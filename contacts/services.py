@@ -264,6 +264,7 @@ def visit_plan(*, case: Case, worker, date: dt.date, dagdeel: str, note: str = "
             raise CaseActionError(text, code=CaseRefusal.DUBBEL, fields={"dagdeel": text})
         visit = PlannedVisit.objects.create(case=case, worker=worker, date=date, dagdeel=dagdeel, note=note,
                                             planned_by=by, planned_at=now)
+        case_tasks_done(case, (TaskKind.HUISBEZOEK,), attempt=None, now=now)  # "huisbezoek plannen" (issue 13)
         case_history_append(case, at=now, by=by, event=CaseEvent.VISIT, to_status=case.status,
                             params={"kind": "visit_planned", **_visit_params(visit), "note": note})
     return visit

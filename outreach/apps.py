@@ -8,3 +8,16 @@ class OutreachConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "outreach"
     verbose_name = "Benadering"
+
+    def ready(self) -> None:
+        # --- engine: follow the case history (outreach.receivers) ---
+        from django.db.models.signals import post_save
+
+        from cases.models import CaseHistory
+        from vroegsignalering.common.bulk import rows_inserted
+
+        from . import receivers
+
+        post_save.connect(receivers.case_history_saved, sender=CaseHistory,
+                          dispatch_uid="outreach.case_history_saved")
+        rows_inserted.connect(receivers.rows_inserted, dispatch_uid="outreach.rows_inserted")

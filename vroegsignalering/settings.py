@@ -308,6 +308,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Retention: destroy the personal data past its term, nightly (docs/retention.md). At 01:30, not in the
     # 02:00–03:00 hour that summer time skips or doubles (docs/operations.md, "Periodic jobs").
     "personal-data-purge": {"task": "privacy.tasks.personal_data_purge", "schedule": crontab(minute=30, hour=1)},
+    # --- outreach engine (issue 13): start plans, send due steps, re-enqueue lost ones ---
+    "outreach-sweep": {"task": "outreach.tasks.outreach_sweep", "schedule": crontab(minute="*/5", hour="0-1,3-23")},
 }
 
 LOGGING = {

@@ -17,6 +17,7 @@ urlpatterns = [
     path("monitor/ddas/", include("monitor.ddas_urls")),  # the DDAS v1.2 download (issue 12)
     path("monitor/", include("monitor.screen_urls")),  # the Divosa figures (issue 12)
     path("", include("cases.urls")),
+    path("", include("outreach.urls")),  # outreach engine (issue 13): plans, the case's plan, my tasks
     path("", views.home, name="home"),
     path("", include("signals.urls")),
     path("", include("audit.urls")),
