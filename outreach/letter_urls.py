@@ -3,8 +3,7 @@ from django.urls import path
 
 from . import batch_views, letter_views
 
-app_name = "outreach"
-
+# Included by outreach/urls.py under "benadering/", in its namespace "outreach".
 urlpatterns = [
     path("teksten/", letter_views.texts, name="texts"),
     path("teksten/standaard/", letter_views.texts_defaults, name="texts_defaults"),

@@ -1,7 +1,8 @@
-"""Outreach's screens: the case page's fragment and stop form, "Mijn taken", and the plan editor."""
-from django.urls import path
+"""Outreach's screens: the case page's fragment and stop form, "Mijn taken", the plan editor, and (``letter_urls``)
+the texts and print batches."""
+from django.urls import include, path
 
-from . import views, views_plans
+from . import letter_urls, views, views_plans
 
 app_name = "outreach"
 urlpatterns = [
@@ -11,4 +12,5 @@ urlpatterns = [
     path("benaderingsplannen", views_plans.plan_list, name="plan_list"),
     path("benaderingsplannen/nieuw", views_plans.plan_create, name="plan_create"),
     path("benaderingsplannen/<int:pk>", views_plans.plan_edit, name="plan_edit"),
+    path("benadering/", include(letter_urls.urlpatterns)),  # the texts and print batches
 ]

@@ -22,7 +22,6 @@ urlpatterns = [
     path("", include("signals.urls")),
     path("", include("audit.urls")),
     path("privacy/", include("privacy.urls")),  # the auditor's screen /audit (issue 11)
-    path("benadering/", include("outreach.letter_urls")),  # outreach letters: texts, print batches (issue 13)
 ]
 
 handler400 = "vroegsignalering.common.problems.handler400"
