@@ -101,6 +101,8 @@ class FakeNotifyServer:
         self.callback_delay, self.callback_retry_delay = callback_delay, callback_retry_delay
         self.callback_retries = callback_retries
         self.latency = latency
+        # Recipients the fake refuses with a 400 as NotifyNL's own number check may (for tests).
+        self.refused_recipients: set[str] = set()
         self._requested_port = port
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -346,7 +348,12 @@ class _Handler(BaseHTTPRequestHandler):
                 channel = path.rsplit("/", 1)[1]
                 if raw and body is None:
                     raise NotifyError(400, "ValidationError", "Invalid JSON supplied in POST data")
-                answer = fake._store(channel, service_id, validate(channel, body, fake.templates))
+                checked = validate(channel, body, fake.templates)
+                if checked["recipient"] in fake.refused_recipients:
+                    field = "phone_number Not a NL mobile number" if channel == "sms" else \
+                        "email_address Not a valid email address"
+                    raise NotifyError(400, "ValidationError", field)
+                answer = fake._store(channel, service_id, checked)
                 if drop:
                     with fake._lock:
                         fake.requests["dropped"] += 1
