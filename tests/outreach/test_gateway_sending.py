@@ -15,6 +15,7 @@ from outreach.sending import LEASE, message_send
 from signals.models import Signal
 from tests.factories import aware, reach
 from tests.outreach.gateway_support import NOW, discreet_case, message_step, notify_fixture, texts_for  # noqa: F401
+from tests.test_production_guard import SOUND, start
 
 pytestmark = pytest.mark.django_db
 
@@ -182,3 +183,17 @@ def test_a_known_unusable_number_is_skipped_and_the_next_one_used(notify, case):
 def test_a_permanently_failing_number_is_still_sent(notify, case):
     signals_of(case).update(phone_numbers=[PERMANENT_FAILURE_NUMBER])
     assert message_send(message_step(case).pk, now=NOW).status == StepStatus.VERZONDEN
+
+
+def test_an_unconfigured_gateway_fails_the_step_visibly(settings, case):
+    settings.NOTIFY_BASE_URL, settings.NOTIFY_API_KEY = "", ""
+    step = message_send(message_step(case).pk, now=NOW)
+    assert step.status == StepStatus.MISLUKT and "niet ingesteld" in step.error
+
+
+def test_production_has_no_gateway_defaults():
+    """In production nothing points at the fake unless configured (the development defaults are not used)."""
+    result = start({**SOUND}, "import django; django.setup(); from django.conf import settings as s; "
+                              "print(repr((s.NOTIFY_BASE_URL, s.NOTIFY_API_KEY, s.NOTIFY_CALLBACK_TOKEN)))")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().endswith("('', '', '')")
