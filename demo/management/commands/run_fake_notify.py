@@ -55,4 +55,5 @@ class Command(BaseCommand):
             for number, handler in previous.items():
                 signal.signal(number, handler)
             server.stop()
-            self.stdout.write(f"Nep-Notify gestopt ({server.requests['send']} berichten ontvangen).")
+            counts = ", ".join(f"{name}={count}" for name, count in sorted(server.requests.items())) or "geen"
+            self.stdout.write(f"Nep-Notify gestopt (verzoeken: {counts}).")
