@@ -9,6 +9,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 BRP_PORT ?= 5010
+NOTIFY_PORT ?= 5020
 NPM ?= npm
 # The local tools run in development mode (plain-http loopback, the local key); production is the default of
 # the settings, the Docker image and docker-compose.yml (issue 11).
@@ -67,7 +68,7 @@ pdf-deps:
 # population, and the web server: supervised by `manage.py run_demo`, which stops all of them on Ctrl-C
 # (or kill, or a closed terminal) and leaves no process behind. RUN_ARGS=--zonder-signalen starts in seconds.
 run: $(VENV)/.installed pdf-deps
-	exec $(BIN)/python manage.py run_demo --host $(HOST) --port $(PORT) --brp-port $(BRP_PORT) $(RUN_ARGS)
+	exec $(BIN)/python manage.py run_demo --host $(HOST) --port $(PORT) --brp-port $(BRP_PORT) --notify-port $(NOTIFY_PORT) $(RUN_ARGS)
 
 # The suite in parallel processes (pytest-xdist; auto = one per CPU core, PYTEST_WORKERS=0 for one
 # process) and in a random order (pytest-randomly; the seed is printed at the start and the end).

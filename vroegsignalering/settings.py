@@ -256,6 +256,39 @@ WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=DEBUG)
 WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=False)
 WEBHOOK_GIVE_UP_AFTER = datetime.timedelta(hours=env.float("WEBHOOK_GIVE_UP_AFTER_HOURS", default=24))
 
+# --- Outreach: SMS and e-mail through a Notify gateway (issue 13, the gateway part; docs/outreach-gateway.md) ---
+# NotifyNL (https://api.notifynl.nl) or GOV.UK Notify. In development the defaults are the fake on loopback that
+# `make run` starts (`manage.py run_fake_notify`) with a key it accepts; in production there are no defaults,
+# so nothing is sent until the gateway is set (a step then fails visibly, never to the fake).
+_NOTIFY_DEV_KEY = "vroegsignalering_dev-6f0c6d7e-4b7a-4f4e-9a51-0d1e2c3b4a59-3d0f8b2e-9c41-4e57-8a6b-5f2d1c0e9b73"
+NOTIFY_BASE_URL = env("NOTIFY_BASE_URL", default="" if PRODUCTION else "http://127.0.0.1:5020")
+NOTIFY_API_KEY = env("NOTIFY_API_KEY", default="" if PRODUCTION else _NOTIFY_DEV_KEY)
+NOTIFY_TIMEOUT = env.float("NOTIFY_TIMEOUT", default=10.0)
+# One Notify template per channel whose body is only ((inhoud)) (and subject ((onderwerp))): our texts are sent.
+NOTIFY_SMS_TEMPLATE_ID = env("NOTIFY_SMS_TEMPLATE_ID",
+                             default="" if PRODUCTION else "a1b2c3d4-0000-4000-8000-000000000501")
+NOTIFY_EMAIL_TEMPLATE_ID = env("NOTIFY_EMAIL_TEMPLATE_ID",
+                               default="" if PRODUCTION else "a1b2c3d4-0000-4000-8000-000000000502")
+NOTIFY_SMS_SENDER_ID = env("NOTIFY_SMS_SENDER_ID", default="")
+NOTIFY_EMAIL_REPLY_TO_ID = env("NOTIFY_EMAIL_REPLY_TO_ID", default="")
+# The bearer token Notify sends with its delivery callbacks (set the same in Notify's admin; ≥ 32 random
+# characters). Empty: every callback is refused (401).
+NOTIFY_CALLBACK_TOKEN = env("NOTIFY_CALLBACK_TOKEN",
+                            default="" if PRODUCTION else "ontwikkel-afleverstatus-token-niet-voor-productie")
+# E-mail through Notify (default) or through SMTP with Django's mail settings below.
+OUTREACH_EMAIL_VIA = env("OUTREACH_EMAIL_VIA", default="notify").strip().lower()
+if OUTREACH_EMAIL_VIA not in ("notify", "smtp"):
+    raise environ.ImproperlyConfigured("OUTREACH_EMAIL_VIA moet 'notify' of 'smtp' zijn.")
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend" if PRODUCTION
+                    else "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="vroegsignalering@gemeente.example")
+
 # --- DDAS v1.2 export (docs/monitor.md) --------------------------------------------------------
 def _software_version() -> str:
     """``softwareVersion`` from publiccode.yml (the one place the version is kept)."""

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("signals.urls")),
     path("", include("audit.urls")),
     path("privacy/", include("privacy.urls")),  # the auditor's screen /audit (issue 11)
+    path("", include("outreach.callback_urls")),  # outreach (gateway): Notify's delivery callback
 ]
 
 handler400 = "vroegsignalering.common.problems.handler400"

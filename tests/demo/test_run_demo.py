@@ -119,12 +119,13 @@ class Run:
 
 
 def _make(web: int, brp: int) -> list[str]:
-    return ["make", "--no-print-directory", "run", f"PORT={web}", f"BRP_PORT={brp}", "RUN_ARGS=--zonder-signalen"]
+    return ["make", "--no-print-directory", "run", f"PORT={web}", f"BRP_PORT={brp}", f"NOTIFY_PORT={free_port()}",
+            "RUN_ARGS=--zonder-signalen"]
 
 
 def _direct(web: int, brp: int) -> list[str]:
     return [sys.executable, str(ROOT / "manage.py"), "run_demo", "--port", str(web), "--brp-port", str(brp),
-            "--zonder-signalen"]
+            "--notify-port", str(free_port()), "--zonder-signalen"]
 
 
 def ctrl_c(run: Run) -> None:

@@ -75,6 +75,7 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1", help="Adres van de webserver (standaard 127.0.0.1)")
         parser.add_argument("--port", type=int, default=8000, help="Poort van de webserver (standaard 8000)")
         parser.add_argument("--brp-port", type=int, default=5010, help="Poort van de nep-BRP (standaard 5010)")
+        parser.add_argument("--notify-port", type=int, default=5020, help="Poort van de nep-Notify (standaard 5020)")
         parser.add_argument("--scale", type=float, default=None, help="Volume van de demomaand (zie seed_demo)")
         parser.add_argument("--zonder-signalen", action="store_true", dest="no_signals",
                             help="Alleen gemeenten, gebruikers en sleutel; geen demomaanden (snel)")
@@ -82,7 +83,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         self.children: list[tuple[str, subprocess.Popen]] = []
         host, port, brp_port = options["host"], options["port"], options["brp_port"]
-        for name, where in (("de webserver", (host, port)), ("de nep-BRP", ("127.0.0.1", brp_port))):
+        notify_port = options["notify_port"]
+        for name, where in (("de webserver", (host, port)), ("de nep-BRP", ("127.0.0.1", brp_port)),
+                            ("de nep-Notify", ("127.0.0.1", notify_port))):
             if not port_free(*where):
                 raise CommandError(f"Poort {where[1]} is bezet; {name} kan niet starten. "
                                    "Stop het andere proces of kies een andere poort (PORT=…, BRP_PORT=…).")
@@ -99,9 +102,14 @@ class Command(BaseCommand):
             self._step("Gemeenten en gebruikers", ["seed_demo", "--zonder-signalen", "--stil"], env)
             brp = self._start("nep-BRP", ["run_fake_brp", "--port", str(brp_port)], env)
             self._wait_for_port("nep-BRP", brp, brp_port)
+            # Outreach (issue 13): the fake SMS/e-mail gateway, its delivery callbacks to the web server.
+            notify = self._start("nep-Notify", ["run_fake_notify", "--port", str(notify_port), "--callback-url",
+                                                f"http://127.0.0.1:{port}/koppelingen/notify/afleverstatus"], env)
+            self._wait_for_port("nep-Notify", notify, notify_port)
             seed = ["seed_demo", *(["--zonder-signalen"] if options["no_signals"] else []),
                     *(["--scale", str(options["scale"])] if options["scale"] is not None else [])]
-            demo_env = {**env, "BRP_BASE_URL": env.get("BRP_BASE_URL") or brp_url, "SHV_ACCEPT_TEST_BSNS": "1"}
+            demo_env = {**env, "BRP_BASE_URL": env.get("BRP_BASE_URL") or brp_url, "SHV_ACCEPT_TEST_BSNS": "1",
+                        "NOTIFY_BASE_URL": env.get("NOTIFY_BASE_URL") or f"http://127.0.0.1:{notify_port}"}
             self._step("Demogegevens", seed, demo_env)
             self.stdout.write(f"Klaar na {time.monotonic() - started:.0f} s. Stoppen met Ctrl-C.")
             self._start("webserver", ["runserver", "--noreload", f"{host}:{port}"], demo_env)
@@ -121,7 +129,7 @@ class Command(BaseCommand):
             name, returncode = ended
             raise CommandError(f"De {name} is gestopt (code {returncode}); de demo is gestopt.",
                                returncode=returncode or 1)
-        self.stdout.write("Demo gestopt; de nep-BRP en de webserver draaien niet meer.")
+        self.stdout.write("Demo gestopt; de nep-BRP, de nep-Notify en de webserver draaien niet meer.")
 
     # --- children -------------------------------------------------------------------------------------
 
