@@ -17,7 +17,7 @@ from cases.services import case_history_append, case_lock
 from contacts.models import REPLY_KINDS, CaseTask, ContactAttempt, Reached, TaskKind, TaskSource, TaskStatus
 from vroegsignalering.common.dates import format_date, local_date
 
-from . import letters, planning
+from . import letters, planning, sending
 from .models import (
     MESSAGE_KINDS,
     TASK_KINDS,
@@ -33,15 +33,6 @@ from .models import (
 )
 from .stops import stop_reason
 from .tasks import outreach_step_run
-
-# The gateway and letters parts of issue 13 land beside this one (branches o13-gateway, o13-letters); until
-# they are merged their modules may be missing. The lead replaces these guards by plain imports.
-try:
-    import outreach.sending as sending
-except ModuleNotFoundError as exc:  # pragma: no cover - only before the merge
-    if exc.name != "outreach.sending":
-        raise
-    sending = None
 
 logger = logging.getLogger(__name__)
 
