@@ -67,6 +67,9 @@ def search(request):
     status = household_status(request.user, postcode=data["postcode"], huisnummer=data["huisnummer"],
                               toevoeging=data["toevoeging"], bsn=data["bsn"])
     _record_search(request, form, status)
+    # The address stays in the form for the next question; a BSN is not shown again.
+    context["form"] = SearchForm(initial={name: data[name] for name in ("postcode", "huisnummer", "toevoeging")})
+    context["searched"] = "BSN" if data["bsn"] else f"{data['postcode']} {data['huisnummer']}{data['toevoeging']}"
     context["status"] = status
     context["results"] = [(result, InboundCallForm(initial={"token": result.token}, prefix=f"r{i}"))
                           for i, result in enumerate(status.results)]
