@@ -80,7 +80,8 @@ class BellijstView(MunicipalApiView):
         record(request, Action.API_READ, objects=[Case(pk=row.case_id, municipality_id=row.municipality_id)
                                                   for row in rows],
                object_type="case", persons=[bsn for row in rows for bsn in row.persons], count=len(rows),
-               purpose=Purpose.KLANTCONTACT)
+               purpose=Purpose.KLANTCONTACT,
+               municipality_id=None if rows else request.user.municipalities.values_list("pk", flat=True).first())
         return Response({"datum": day.isoformat(), "aantal": len(rows), "bellijst": [
             {"meldingId": row.case_id, "kenmerk": row.kenmerk, "naam": row.name, "telefoonnummers": row.phones,
              "voorkeurDagdeel": row.dagdeel or None, "uiterlijkOp": row.due_date.isoformat()} for row in rows]})
