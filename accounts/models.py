@@ -132,6 +132,9 @@ class Role(models.TextChoices):
     # Policy staff: the monitor's figures of their municipalities (/monitor/), nothing else (issue 12).
     BELEIDSMEDEWERKER = "beleidsmedewerker", "Beleidsmedewerker"
     VASTELASTENPARTNER = "vastelastenpartner", "Medewerker vastelastenpartner"
+    # The call centre (issue 13): whether a household has an active case, whom to reach, "inwoner belde";
+    # no case screen, no case API (not in CASEWORK_ROLES or API_ROLES).
+    KCC = "kcc", "Medewerker klantcontactcentrum"
     SERVICE_ACCOUNT = "service_account", "Serviceaccount (koppeling)"
 
 

@@ -90,3 +90,17 @@ def reads_monitor(user) -> bool:
 
 
 __all__ += ["MONITOR_ROLES", "reads_monitor"]
+
+
+# The call centre (klantcontactcentrum, issue 13): the KCC search and "inwoner belde" of their municipalities;
+# never a case screen or the case API (``Role.KCC`` is in neither CASEWORK_ROLES nor API_ROLES).
+KCC_ROLES = frozenset({Role.KCC})
+
+
+def works_kcc(user) -> bool:
+    """A call-centre employee: whether a household of their municipalities has an active case, who handles it
+    and how to reach them; registers an inbound call as a task for the worker."""
+    return has_role(user, KCC_ROLES)
+
+
+__all__ += ["KCC_ROLES", "works_kcc"]

@@ -36,3 +36,5 @@ class Purpose(models.TextChoices):
     AANLEVERING = "aanlevering", "Aanlevering van signalen"
     BEHEER = "beheer", "Functioneel beheer"
     CONTROLE = "controle", "Controle (audit)"
+    # The call centre (issue 13): the KCC's search and inbound calls, the external call list and its results.
+    KLANTCONTACT = "klantcontact", "Klantcontact (klantcontactcentrum, bellijst)"

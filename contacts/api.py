@@ -7,6 +7,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
+from accounts.models import Role
 from cases import selectors
 from cases.api.base import (
     BASE_PATH,
@@ -21,8 +22,10 @@ from cases.api.base import (
 )
 from cases.api.representations import Contactpoging, attempt_representation
 from cases.api.requests import ContactpogingNieuw, ReactieNieuw
-from vroegsignalering.common.api import body_parse
+from vroegsignalering.common.api import FieldError, body_parse
+from vroegsignalering.common.problems import InvalidParams
 
+from .models import Origin
 from .services import contact_attempt_record_reply, contact_attempt_register
 
 
@@ -44,9 +47,12 @@ class ContactpogingenView(MunicipalApiView):
     def post(self, request, meldingId):  # noqa: N803 - the path parameter's name
         case = self.get_case(request, meldingId)
         body = body_parse(request, ContactpogingNieuw)
+        if body.herkomst == Origin.EXTERN_KCC and request.user.role != Role.SERVICE_ACCOUNT:  # kcc (issue 13)
+            raise InvalidParams([FieldError("herkomst", "invalid", "Alleen een serviceaccount (het systeem van een "
+                                                                   "klantcontactcentrum) levert extern_kcc aan.")])
         attempt = act(lambda: contact_attempt_register(
             case=case, kind=body.soortContact, at=body.tijdstip, reached=body.bereikt, note=body.notitie.strip(),
-            by=request.user,
+            by=request.user, origin=body.herkomst,
         ), field_codes=TIJDSTIP_CODES)
         attempt = selectors.case_attempt_get(case, attempt.pk)
         return Response(attempt_representation(attempt), status=status.HTTP_201_CREATED,

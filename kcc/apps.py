@@ -8,3 +8,10 @@ class KccConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "kcc"
     verbose_name = "Klantcontactcentrum"
+
+    def ready(self) -> None:
+        from accounts.permissions import is_team_lead, works_kcc
+        from vroegsignalering.common.navigation import navigation_flag_register
+
+        navigation_flag_register("can_use_kcc", works_kcc)
+        navigation_flag_register("can_use_call_list", is_team_lead)

@@ -200,6 +200,8 @@ class Signal(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["creditor", "contract_number"], name="signal_creditor_contract",
                          condition=~models.Q(contract_number="")),
             models.Index(fields=["creditor", "bsn"], name="signal_creditor_bsn", condition=~models.Q(bsn="")),
+            # The call centre's search by BSN (kcc.selectors.household_status), within the user's municipalities.
+            models.Index(fields=["municipality", "bsn"], name="signal_muni_bsn", condition=~models.Q(bsn="")),
         ]
 
     def __str__(self) -> str:

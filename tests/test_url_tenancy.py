@@ -38,7 +38,7 @@ from rest_framework_api_key.models import APIKey
 from accounts.models import Role, UserAPIKey
 from accounts.services import user_token_issue
 from cases.models import Case, CasePolicy, FollowUp, PeriodClose, RoutingRule, TrayAllocation
-from contacts.models import ContactAttempt, PlannedVisit
+from contacts.models import CaseTask, ContactAttempt, PlannedVisit, TaskKind, TaskSource
 from feedback.models import FeedbackEvent, WebhookDelivery
 from feedback.services import webhook_endpoint_create
 from shv.models import ShvRegistration
@@ -53,12 +53,12 @@ from vroegsignalering.common.vocab import ContactKind, CreditorKind
 # "super" is a superuser (functional administrator) of A; there is no superuser of B: a superuser sees
 # every municipality in /beheer/ by design (ADR 0009). "install" is the installation administrator: it
 # belongs to no municipality, so it is listed once (with A's users).
-ROLES = ("anon", "worker", "lead", "admin", "auditor", "creditor", "service", "install", "super", "policy")
+ROLES = ("anon", "worker", "lead", "admin", "auditor", "creditor", "service", "install", "super", "policy", "kcc")
 B_ROLES = tuple(role for role in ROLES if role not in ("anon", "super", "install"))
 _ROLE_OF = {"worker": Role.VROEGSIGNALEERDER, "lead": Role.TEAMLEIDER, "admin": Role.FUNCTIONEEL_BEHEERDER,
             "auditor": Role.AUDITOR, "creditor": Role.VASTELASTENPARTNER, "service": Role.SERVICE_ACCOUNT,
             "install": Role.INSTALLATIEBEHEERDER, "super": Role.FUNCTIONEEL_BEHEERDER,
-            "policy": Role.BELEIDSMEDEWERKER}
+            "policy": Role.BELEIDSMEDEWERKER, "kcc": Role.KCC}
 
 # Values that identify A's data: none may reach a user of B.
 A_MARKERS = ("Aadorpsteeg 7777", "Aadorpsma", "A-GEHEIM-7", "aadorp-geheim.csv", "999990019")
@@ -196,6 +196,20 @@ EXPECTED.update({
     "monitor/": _MONITOR,
     "monitor/cijfers.csv": _MONITOR,
     "monitor/cijfers.xlsx": _MONITOR,
+})
+
+
+# --- the call centre (issue 13): the KCC's search (POSTed; a GET shows the empty form) and "inwoner belde" (POST
+# only), the team lead's call list for an external call centre and its results (POST only), and the call list
+# through the municipal API. B's KCC searching A's address: tests/kcc and test_kcc_search_of_b_finds_nothing_of_a.
+EXPECTED.update({
+    "kcc/": {"anon": LOGIN, "kcc": 200, "*": 403},
+    "kcc/belde": {"anon": LOGIN, "*": 405},  # POST only
+    "team/bellijst": _SCREEN_LEAD,
+    "team/bellijst/export.csv": _SCREEN_LEAD,
+    "team/bellijst/export.xlsx": _SCREEN_LEAD,
+    "team/bellijst/resultaten": {"anon": LOGIN, "*": 405},  # POST only
+    "api/v1/gemeente/bellijst": _MUNICIPAL_API,
 })
 
 
@@ -444,6 +458,9 @@ def build_world() -> World:
     attempt = ContactAttempt.objects.create(case=case, kind=ContactKind.BRIEF, at=now, dagdeel="Ochtend",
                                             registered_at=now, by=a.users["worker"])
     follow_up = FollowUp.objects.create(case=case, due_on=now.date(), created_at=now)
+    # issue 13: A's case on the external call list (its resident's name is one of A_MARKERS)
+    CaseTask.objects.create(case=case, kind=TaskKind.BELLEN, source=TaskSource.PLAN, external=True,
+                            due_date=timezone.localdate(), created_at=now)
     visit = PlannedVisit.objects.create(case=case, worker=a.users["worker"], date=now.date(), dagdeel="Ochtend",
                                         planned_by=a.users["lead"], planned_at=now)
     csv_import = CsvImport.objects.create(creditor=a.creditor, uploaded_by=a.users["admin"],
@@ -613,3 +630,22 @@ def test_no_url_shows_one_municipality_to_another_and_each_role_gets_what_it_may
         with open(os.environ["TENANCY_MATRIX"], "w") as out:
             out.writelines(f"{side} {role:8} {status} {route}\n" for route, side, role, status in matrix)
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_kcc_search_of_b_finds_nothing_of_a():
+    """Issue 13: B's call centre searching A's address or A's resident gets "geen lopende melding" and none of
+    A's data; A's call centre finds the case (the search is POSTed, so the GET walk above cannot show it)."""
+    world = build_world()
+    Signal.objects.filter(case_link__case_id=world.values["pk"]).update(bsn="999990019")
+    Case.objects.filter(pk=world.values["pk"]).update(address_key="1000AB|7777||")
+    searches = ({"postcode": "1000AB", "huisnummer": "7777"}, {"bsn": "999990019"})
+    for data in searches:
+        client = Client(raise_request_exception=False)
+        login(client, world.b.users["kcc"])
+        body = _body(client.post("/kcc/", data))
+        assert "Geen lopende melding" in body
+        assert not [marker for marker in A_MARKERS if marker in body]
+        client = Client(raise_request_exception=False)
+        login(client, world.a.users["kcc"])
+        assert "Er is een lopende melding" in _body(client.post("/kcc/", data))

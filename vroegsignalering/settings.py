@@ -380,5 +380,11 @@ LOGGING = {
 # CSV_IMPORT_MAX_BYTES, in the database until it ends); a further upload is refused with a message.
 CSV_IMPORT_MAX_OPEN = env.int("CSV_IMPORT_MAX_OPEN", default=2)
 
+# --- kcc (issue 13): the call centre's search -------------------------------------------------------------
+# Searches per KCC employee (a call takes minutes; more is someone browsing addresses); beyond it: 429.
+KCC_SEARCH_RATE_LIMIT = env("KCC_SEARCH_RATE_LIMIT", default="60/h")
+# How long (seconds) a search result's token lets the employee register "inwoner belde".
+KCC_TOKEN_MAX_AGE = env.int("KCC_TOKEN_MAX_AGE", default=15 * 60)
+
 # --- Security (issue 11): the audit trail, rate limits, sign-in, the hardened surface ------------------
 from vroegsignalering.settings_security import *  # noqa: E402,F403

@@ -85,7 +85,10 @@ SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_LIFETIME.total_seconds())
 REAUTH_MAX_AGE = datetime.timedelta(minutes=env.float("REAUTH_MAX_AGE", default=10))
 REAUTH_URL_NAMES = env.list("REAUTH_URL_NAMES", default=["csv_import_results_csv", "team:visits_print",
                                                                   "audit:export", "privacy:inzage_json",
-                                                                  "privacy:inzage_pdf", "ddas:export"])
+                                                                  "privacy:inzage_pdf", "ddas:export",
+                                                                  # kcc (issue 13): the call list
+                                                                  "kcc:call_list_export_csv",
+                                                                  "kcc:call_list_export_excel"])
 # Single sign-on with the municipality's identity provider (OpenID Connect, accounts/oidc.py): off unless
 # OIDC_RP_CLIENT_ID is set. Endpoints from OIDC_OP_ISSUER's discovery document unless set one by one.
 OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")

@@ -6,6 +6,7 @@ from . import views
 urlpatterns = [
     path("api/v1/gemeente/", include("cases.api.urls")),
     path("api/v1/gemeente/", include("contacts.api_urls")),
+    path("api/v1/gemeente/", include("kcc.api_urls")),  # kcc (issue 13): the call list for a call centre
     path("api/v1/", include("monitor.urls")),
     path("api/v1/", include("signals.api.urls")),
     path("api/v1/", include("feedback.urls")),
@@ -14,6 +15,7 @@ urlpatterns = [
     path("", include("accounts.auth_urls")),
     path("beheer/", admin.site.urls),
     path("team/", include("cases.team_urls")),
+    path("", include("kcc.urls")),  # kcc (issue 13): /kcc/ and the team lead's /team/bellijst
     path("monitor/ddas/", include("monitor.ddas_urls")),  # the DDAS v1.2 download (issue 12)
     path("monitor/", include("monitor.screen_urls")),  # the Divosa figures (issue 12)
     path("", include("cases.urls")),

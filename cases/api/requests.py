@@ -55,6 +55,10 @@ class ContactpogingNieuw(_Request):
                                                 "2026-06-02T19:15:00+02:00. Niet in de toekomst.")
     bereikt: ReachedValue = Field("onbekend", description="Is de inwoner bereikt (`ja`, `nee`, `onbekend`)?")
     notitie: Note = ""
+    # kcc (issue 13): the result of a call from an external call centre's list (GET /bellijst).
+    herkomst: Literal["medewerker", "extern_kcc"] = Field(
+        "medewerker", description="`extern_kcc`: het resultaat van een gesprek van een extern klantcontactcentrum "
+                                  "(de bellijst); alleen voor een serviceaccount.")
 
 
 class ReactieNieuw(_Request):

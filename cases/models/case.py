@@ -117,6 +117,10 @@ class Case(ConcurrentTransitionMixin, models.Model):
         ordering = ["-opened_at", "-id"]
         indexes = [
             models.Index(fields=["municipality", "address_key"], name="case_muni_address"),
+            # The call centre's search by postcode and house number: address_key LIKE '1234AB|7|%' (kcc.selectors);
+            # on PostgreSQL a prefix LIKE needs the pattern operator class (other databases ignore it).
+            models.Index(fields=["municipality", "address_key"], name="case_muni_address_prefix",
+                         opclasses=["int8_ops", "varchar_pattern_ops"]),
             models.Index(fields=["status", "deadline_at"], name="case_status_deadline"),
             models.Index(fields=["municipality", "status", "tray"], name="case_muni_status_tray"),
             models.Index(fields=["tray", "period_end"], name="case_tray_period"),

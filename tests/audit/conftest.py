@@ -58,7 +58,7 @@ class World:
 
 ROLES = {"worker": Role.VROEGSIGNALEERDER, "lead": Role.TEAMLEIDER, "admin": Role.FUNCTIONEEL_BEHEERDER,
          "auditor": Role.AUDITOR, "service": Role.SERVICE_ACCOUNT, "creditor": Role.VASTELASTENPARTNER,
-         "installer": Role.INSTALLATIEBEHEERDER}
+         "installer": Role.INSTALLATIEBEHEERDER, "kcc": Role.KCC}
 
 
 def build_world() -> World:

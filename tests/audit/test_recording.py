@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms.models import model_to_dict
 from django.urls import resolve, reverse
 from django.utils import timezone
@@ -16,6 +17,7 @@ from audit.hashing import person_hash, search_hash
 from audit.models import AuditEvent
 from audit.recording import view_spec
 from contacts.models import PlannedVisit
+from kcc.selectors import case_token
 from tests.factories import signal_payload
 from tests.test_url_tenancy import url_patterns
 
@@ -174,6 +176,26 @@ CALLS = {
     "audit trail CSV": Call("auditor", "session", "get", lambda w: reverse("audit:export"), "export", "auditevent",
                             municipality=False),
 }
+
+
+# --- the call centre (issue 13): "inwoner belde", the call list's results, the call list through the API ---
+def _results_file(world: World):
+    at = (timezone.localtime() - dt.timedelta(hours=1)).strftime("%Y-%m-%d %H:%M")
+    text = f"kenmerk;tijdstip;bereikt;notitie\r\n{world.case.contact_reference};{at};ja;\r\n"
+    return {"bestand": SimpleUploadedFile("resultaten.csv", text.encode(), content_type="text/csv")}
+
+
+CALLS.update({
+    "KCC inbound call": Call("kcc", "session", "post", lambda w: reverse("kcc:inbound_call"), "create", "case",
+                             object_id=_case, status=302, data=lambda w: {
+                                 "prefix": "r0", "r0-token": case_token(w.users["kcc"], w.case),
+                                 "r0-terugbelnummer": "0612345678", "r0-dagdeel": "", "r0-notitie": "",
+                                 "r0-kenmerk": ""}),
+    "call list results": Call("lead", "session", "post", lambda w: reverse("kcc:results_import"), "create", "case",
+                              listed=lambda w: [w.case.pk], data=_results_file),
+    "API call list": Call("service", "token", "get", lambda w: reverse("gemeente-bellijst"), "api_read", "case",
+                          principal="token", extra={"count": 0}),
+})
 
 
 def _request(world: World, call: Call):
