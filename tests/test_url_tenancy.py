@@ -41,6 +41,7 @@ from cases.models import Case, CasePolicy, FollowUp, PeriodClose, RoutingRule, T
 from contacts.models import CaseTask, ContactAttempt, PlannedVisit, TaskKind, TaskSource
 from feedback.models import FeedbackEvent, WebhookDelivery
 from feedback.services import webhook_endpoint_create
+from outreach.models import MessageTemplate, OutreachPlan, PrintBatch
 from shv.models import ShvRegistration
 from signals.models import CsvImport, Delivery, Signal, SignalStatus
 from signals.services import api_key_issue
@@ -210,6 +211,34 @@ EXPECTED.update({
     "team/bellijst/export.xlsx": _SCREEN_LEAD,
     "team/bellijst/resultaten": {"anon": LOGIN, "*": 405},  # POST only
     "api/v1/gemeente/bellijst": _MUNICIPAL_API,
+})
+
+
+# --- reaching the resident (issue 13): the case's plan (fragment and stop form), the worker's tasks, a case found
+# by the reference a resident quotes, the functional administrator's plans, texts and print batches (team leads
+# look at the batches), and Notify's delivery callback (POST only, a bearer token: no session) ----------------
+_ADMIN_SCREEN = {"anon": LOGIN, "admin": 200, "super": 200, "*": 403}
+_BATCHES = {"anon": LOGIN, "admin": 200, "super": 200, "lead": 200, "*": 403}
+EXPECTED.update({
+    "meldingen/<int:pk>/benadering": {"anon": LOGIN, "worker": 200, "lead": 200, "*": 404},
+    "meldingen/<int:pk>/benadering/stoppen": {"anon": LOGIN, "*": 405},  # POST only
+    "meldingen/kenmerk": _SCREEN_WORKER,
+    "taken": _SCREEN_WORKER,
+    "benaderingsplannen": _ADMIN_SCREEN,
+    "benaderingsplannen/nieuw": _ADMIN_SCREEN,
+    "benaderingsplannen/<int:pk>": _ADMIN_SCREEN,
+    "benadering/teksten/": _ADMIN_SCREEN,
+    "benadering/teksten/standaard/": {"anon": LOGIN, "*": 405},  # POST only
+    "benadering/teksten/<int:template_id>/": _ADMIN_SCREEN,
+    "benadering/teksten/<int:template_id>/voorbeeld/": {"anon": LOGIN, "*": 405},  # POST only
+    "benadering/teksten/<int:template_id>/voorbeeld.pdf": {"anon": LOGIN, "*": 405},  # POST only
+    "benadering/printbatches/": _BATCHES,
+    "benadering/printbatches/starten/": {"anon": LOGIN, "*": 405},  # POST only
+    "benadering/printbatches/<int:batch_id>/": _BATCHES,
+    "benadering/printbatches/<int:batch_id>/status/": _BATCHES,
+    "benadering/printbatches/<int:batch_id>/pdf/": _ADMIN_SCREEN,
+    "benadering/printbatches/<int:batch_id>/afgeven/": {"anon": LOGIN, "*": 405},  # POST only
+    "koppelingen/notify/afleverstatus": {"*": 405},  # POST only, Notify's bearer token
 })
 
 
@@ -502,6 +531,14 @@ def build_world() -> World:
     }
     # A's visit: the only "pk" that is not a case.
     values["team/huisbezoeken/<int:pk>/annuleren:pk"] = visit.pk
+    # A's outreach plan, text and print batch (issue 13)
+    plan = OutreachPlan.objects.create(municipality=a.municipality, position=1, name="Aadorp-plan")
+    values["benaderingsplannen/<int:pk>:pk"] = plan.pk
+    template = MessageTemplate.objects.create(municipality=a.municipality, channel="sms", target_group="algemeen",
+                                              body="Bel ons, kenmerk {{ kenmerk }}.", edited_at=now)
+    batch = PrintBatch.objects.create(municipality=a.municipality, created_at=now, progress_at=now, state="klaar",
+                                      pdf=b"%PDF-1.7 Aadorp", pdf_size=15)
+    values.update(template_id=template.pk, batch_id=batch.pk)
     assert case.amount == Decimal("250.00")
     return World(a, b, values, admin_objects)
 
@@ -562,7 +599,7 @@ def test_every_url_pattern_is_declared():
     problems = []
     fake = {name: 1 for name in ("pk", "attempt_pk", "follow_up_pk", "signal_pk", "import_id", "meldingId",
                                  "contactpogingId", "leveringId", "signaalId", "id", "content_type_id",
-                                 "object_id", "app_label", "url")}
+                                 "object_id", "app_label", "url", "template_id", "batch_id")}
     for route, _ in url_patterns():
         if expectation(route) is None:
             problems.append(f"no expectation declared for URL pattern {route!r}: add it to EXPECTED "

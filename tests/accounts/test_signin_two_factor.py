@@ -29,7 +29,7 @@ OPEN_BEFORE_SETUP = {"inloggen", "uitloggen", "inloggen/code", "inloggen/sso", "
                      "tweestapsverificatie/ingesteld"}
 _FAKE = {name: 1 for name in ("pk", "attempt_pk", "follow_up_pk", "signal_pk", "meldingId", "contactpogingId",
                               "leveringId", "signaalId", "id", "content_type_id", "object_id", "url")}
-_FAKE.update(import_id="00000000-0000-0000-0000-000000000001", app_label="accounts")
+_FAKE.update(import_id="00000000-0000-0000-0000-000000000001", app_label="accounts", template_id=1, batch_id=1)
 
 
 def screen_paths() -> list[str]:

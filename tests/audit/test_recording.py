@@ -18,6 +18,7 @@ from audit.models import AuditEvent
 from audit.recording import view_spec
 from contacts.models import PlannedVisit
 from kcc.selectors import case_token
+from outreach.models import MessageTemplate, PrintBatch
 from tests.factories import signal_payload
 from tests.test_url_tenancy import url_patterns
 
@@ -195,6 +196,49 @@ CALLS.update({
                               listed=lambda w: [w.case.pk], data=_results_file),
     "API call list": Call("service", "token", "get", lambda w: reverse("gemeente-bellijst"), "api_read", "case",
                           principal="token", extra={"count": 0}),
+})
+
+
+def _text(w):
+    """A's SMS text (made on first use)."""
+    template, _ = MessageTemplate.objects.get_or_create(
+        municipality=w.municipality, channel="sms", target_group="algemeen", version=1,
+        defaults={"body": "Bel ons, kenmerk {{ kenmerk }}.", "edited_at": timezone.now()})
+    return template
+
+
+def _batch(w):
+    """A's print batch, ready for the mail room (made on first use)."""
+    now = timezone.now()
+    batch, _ = PrintBatch.objects.get_or_create(municipality=w.municipality, defaults={
+        "created_at": now, "progress_at": now, "state": "klaar", "pdf": b"%PDF-1.7 audit", "pdf_size": 14})
+    return batch
+
+
+# the texts and print batches of outreach (issue 13): the functional administrator's configuration, recorded as
+# the administrator's own (no municipality on the event, as the other configuration screens)
+_CONFIG = {"role": "admin", "kind": "session", "municipality": False}
+CALLS.update({
+    "texts": Call(**_CONFIG, method="get", url=lambda w: reverse("outreach:texts"), action="list", object_type="tekst"),
+    "texts defaults": Call(**_CONFIG, method="post", url=lambda w: reverse("outreach:texts_defaults"),
+                           action="create", object_type="tekst", status=302,
+                           data=lambda w: {"gemeente": w.municipality.pk}),
+    "text saved": Call(**_CONFIG, method="post", url=lambda w: reverse("outreach:text_edit", args=[_text(w).pk]),
+                       action="change", object_type="tekst", object_id=lambda w: _text(w).pk, status=302,
+                       data=lambda w: {"onderwerp": "", "tekst": "Bel ons gerust, kenmerk {{ kenmerk }}."}),
+    "print batches": Call(**_CONFIG, method="get", url=lambda w: reverse("outreach:batches"), action="list",
+                          object_type="printbatch"),
+    "print batch start": Call(**_CONFIG, method="post", url=lambda w: reverse("outreach:batch_start"),
+                              action="create", object_type="printbatch", status=302,
+                              data=lambda w: {"gemeente": w.municipality.pk}),
+    "print batch": Call(**_CONFIG, method="get", url=lambda w: reverse("outreach:batch_detail", args=[_batch(w).pk]),
+                        action="view", object_type="printbatch", object_id=lambda w: _batch(w).pk),
+    "print batch PDF": Call(**_CONFIG, method="get", url=lambda w: reverse("outreach:batch_pdf", args=[_batch(w).pk]),
+                            action="export", object_type="printbatch", object_id=lambda w: _batch(w).pk),
+    "print batch handed over": Call(**_CONFIG, method="post",
+                                    url=lambda w: reverse("outreach:batch_hand_over", args=[_batch(w).pk]),
+                                    action="change", object_type="printbatch", object_id=lambda w: _batch(w).pk,
+                                    status=302, data=lambda w: {"datum": timezone.localdate().isoformat()}),
 })
 
 
