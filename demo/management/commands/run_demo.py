@@ -113,6 +113,8 @@ class Command(BaseCommand):
             self._step("Demogegevens", seed, demo_env)
             self.stdout.write(f"Klaar na {time.monotonic() - started:.0f} s. Stoppen met Ctrl-C.")
             self._start("webserver", ["runserver", "--noreload", f"{host}:{port}"], demo_env)
+            # No beat without a broker: the outreach sweeper every 5 minutes while the demo is open.
+            self._start("benaderingsklok", ["run_demo_clock"], demo_env)
             while ended is None:  # until a stop signal, or until a child ends on its own
                 ended = next(((name, child.returncode) for name, child in self.children
                               if child.poll() is not None), None)

@@ -14,6 +14,7 @@ from cases.models import Case, CaseStatus
 from cases.presets import routing_preset_install
 from cases.services import case_close, cases_assign_bulk, cases_close_expired, period_close
 from contacts.services import contact_attempt_register, visit_plan
+from demo.outreach import gateway_listening, outreach_replay, outreach_seed
 from signals.models import Creditor, CreditorAPIKey, Signal, SignalEvent
 from signals.services import api_key_issue, api_key_revoke, creditor_create
 from vroegsignalering.common.vocab import ContactKind, Dagdeel, Outcome, Reached
@@ -37,6 +38,8 @@ DEMO_USERS = [
     ("verhuurder", "Vera Verhuurder", Role.VASTELASTENPARTNER, [], "Particuliere Verhuurder Demo"),
     # municipalities, creditors, their keys and webhooks, functional administrators (no case data)
     ("installatie", "Ilse Installatie", Role.INSTALLATIEBEHEERDER, [], None),
+    # the call centre (issue 13): is there an open case at this address, and whom to reach
+    ("kcc", "Karim Klantcontact", Role.KCC, ["0518"], None),
 ]
 DEMO_KEY_NAME = "demo (make run)"
 
@@ -112,8 +115,10 @@ class Command(BaseCommand):
     def _close_periods(self, municipalities) -> None:
         """Match and route the ended months, oldest first, as the monthly job would have done."""
         today = timezone.localdate()
+        last_close = None
         for municipality, preset in zip(municipalities, DEMO_PRESETS, strict=False):
             routing_preset_install(municipality=municipality, preset=preset)
+            outreach_seed(municipality)
             period = deadlines.last_ended_period(today, municipality.period_closing_day)
             periods = [period]
             for _ in range(6):
@@ -123,12 +128,28 @@ class Command(BaseCommand):
                 moment = deadlines.start_of_day(each.end + dt.timedelta(days=1)) + dt.timedelta(hours=6)
                 result = period_close(municipality=municipality, period=each, today=each.end + dt.timedelta(days=1),
                                       now=moment)
+                last_close = moment if last_close is None else max(last_close, moment)
                 self.stdout.write(f"{municipality.name} {each.label}: {result.counts.get('cases_opened', 0)} meldingen")
             if municipality.cbs_code == "0518":
                 self._work_done_earlier(municipality)
         closed = cases_close_expired()
         self.stdout.write(f"{closed['closed']} meldingen van eerdere maanden na 28 dagen automatisch gesloten.")
+        if last_close is not None:
+            self._outreach(last_close)
         self._work_for_this_week(municipality=next(m for m in municipalities if m.cbs_code == "0518"))
+
+    def _outreach(self, since) -> None:
+        """The outreach plans of The Hague and Culemborg run over the days since the last period close."""
+        if not gateway_listening():
+            self.stdout.write(self.style.WARNING(
+                "De nep-Notify draait niet: de benaderingsplannen starten pas met de klok van de demo "
+                "(`manage.py run_demo_clock`, door `make run` gestart)."))
+            return
+        self.stdout.write("Benaderingsplannen uitvoeren sinds de laatste periodeafsluiting (sms en e-mail via de "
+                          "nep-Notify, brieven in een printbatch) …")
+        counts = outreach_replay(since - dt.timedelta(hours=1))
+        self.stdout.write(f"{counts.get('started', 0)} benaderingen gestart, {counts.get('claimed', 0)} stappen "
+                          f"uitgevoerd, {counts.get('letters_posted', 0)} brieven afgegeven aan de postkamer.")
 
     def _work_done_earlier(self, municipality) -> None:
         """In The Hague, some cases of earlier months were worked as a team would: a reached call and
