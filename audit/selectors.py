@@ -61,7 +61,22 @@ def audit_events_filtered(user, filters: AuditFilters) -> QuerySet[AuditEvent]:
     return events.order_by("-at", "-id")
 
 
+# A page and the fragments it loads (the outreach plan, issue 13) are one look at the case: the trail keeps every
+# request, the case page's "Ingezien door" shows them as one line.
+ONE_LOOK = dt.timedelta(seconds=60)
+
+
 def case_viewers(case_id: int, *, limit: int = CASE_VIEWERS_SHOWN) -> list[AuditEvent]:
-    """Who opened or changed this case most recently (screens and API), newest first: one query."""
-    return list(AuditEvent.objects.filter(object_type="case", object_id=str(case_id))
-                .select_related("user").order_by("-at", "-id")[:limit])
+    """Who opened or changed this case most recently (screens and API), newest first: one query. Events of one
+    person with the same action within a minute of each other are shown once (the newest)."""
+    shown: list[AuditEvent] = []
+    for event in (AuditEvent.objects.filter(object_type="case", object_id=str(case_id))
+                  .select_related("user").order_by("-at", "-id")[:limit * 4]):
+        previous = shown[-1] if shown else None
+        if (previous is not None and (previous.user_id, previous.principal, previous.action)
+                == (event.user_id, event.principal, event.action) and previous.at - event.at <= ONE_LOOK):
+            continue
+        shown.append(event)
+        if len(shown) == limit:
+            break
+    return shown

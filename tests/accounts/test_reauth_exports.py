@@ -9,7 +9,8 @@ from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # the import's blank example file; the monitor's figures (anonymised counts from the statistics store, issue 12)
-NO_PERSONAL_DATA = {"csv_import_example", "monitor:export_csv", "monitor:export_excel"}
+# The text editor's PDF proof is the fictitious resident of outreach.texts.sample_values (issue 13).
+NO_PERSONAL_DATA = {"csv_import_example", "monitor:export_csv", "monitor:export_excel", "outreach:text_preview_pdf"}
 
 
 def _named_routes(resolver: URLResolver = None, prefix: str = "", namespace: str = ""):

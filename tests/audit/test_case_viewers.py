@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from audit.models import AuditEvent
 from audit.selectors import CASE_VIEWERS_SHOWN
 
 
@@ -26,10 +27,20 @@ def test_the_team_lead_sees_who_viewed_the_case_and_the_worker_does_not(world):
 
 
 def test_the_list_keeps_the_latest_views_only(world):
-    for _ in range(CASE_VIEWERS_SHOWN + 3):
-        _page(world, "worker")
+    for n in range(CASE_VIEWERS_SHOWN + 3):
+        _page(world, ("worker", "lead")[n % 2])  # two people taking turns: each look is its own line
     section = _section(_page(world, "lead"))
     assert section.count("<tr>") == CASE_VIEWERS_SHOWN + 1  # the header and the latest rows
+
+
+def test_a_page_and_the_fragments_it_loads_are_one_look_in_the_list_and_every_request_in_the_trail(world):
+    since = AuditEvent.objects.count()
+    for _ in range(3):
+        _page(world, "worker")
+        assert world.client("worker").get(reverse("outreach:case_outreach", args=[world.case.pk])).status_code == 200
+    assert AuditEvent.objects.count() - since == 6  # the trail keeps each request
+    section = _section(_page(world, "lead"))
+    assert section.count("Worker") == 1 and section.count("<tr>") == 2  # the header and one line
 
 
 def test_a_case_nobody_opened_says_so(world):
