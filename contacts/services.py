@@ -12,7 +12,14 @@ from cases.exceptions import CaseActionError
 from cases.history import attempt_params, moment_text
 from cases.models import FOLLOW_UP_EARLY, WINDOW_STATUSES, Case, CaseEvent, FollowUp
 from cases.refusals import CaseRefusal
-from cases.services import case_history_append, case_lock, case_start_work, ensure_open_for_work
+from cases.services import (
+    case_history_append,
+    case_history_write,
+    case_lock,
+    case_start_work,
+    ensure_open_for_work,
+)
+from cases.transitions import history_row
 from vroegsignalering.common import dates
 from vroegsignalering.common.vocab import RECORDABLE_CONTACT_KINDS, ContactKind
 
@@ -112,11 +119,13 @@ def contact_attempt_register(*, case: Case, kind: str, at: dt.datetime, by, reac
             case_tasks_done(case, TASKS_DONE_BY[kind], attempt=attempt, now=now)
         if case.first_contact_at is None or at < case.first_contact_at:
             case.first_contact_at = at
+        rows: list = []  # 'work started' (the first attempt) and the attempt: one write, seen once downstream
         if not case_start_work(case, now=now, by=by, params={"kind": "work_started", **params},
-                               fields=["first_contact_at"]):
+                               fields=["first_contact_at"], rows=rows):
             case.save(update_fields=["status", "first_contact_at"])
-        case_history_append(case, at=now, by=by, event=CaseEvent.CONTACT, to_status=case.status,
-                            params={"kind": "contact_attempt", **params})
+        rows.append(history_row(case, at=now, by=by, event=CaseEvent.CONTACT, to_status=case.status,
+                                params={"kind": "contact_attempt", **params}))
+        case_history_write(rows)
     return attempt
 
 

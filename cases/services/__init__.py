@@ -16,7 +16,7 @@ writes, locks, feedback), ``_routing`` (routing setup and applying a decision), 
 services`` and ``services.case_close(...)`` work as before.
 """
 from ._routing import FALLBACK_TRAY, SHV_TRAY
-from ._writes import SYSTEM, case_history_append, case_lock
+from ._writes import SYSTEM, case_history_append, case_history_write, case_lock
 from .closing import (
     REACHED_CATEGORIES,
     case_close,
@@ -40,7 +40,8 @@ from .team import (
 __all__ = [
     "CONTACT_FIELDS", "case_contact_correct", "contact_mark_unusable", "contact_value_normalise",
     "FALLBACK_TRAY", "MAX_TRAY_CAPACITY", "REACHED_CATEGORIES", "SHV_TRAY", "SYSTEM", "BulkAssignResult",
-    "PeriodCloseResult", "case_assign", "case_close", "case_history_append", "case_join_late_signal", "case_lock",
+    "PeriodCloseResult", "case_assign", "case_close", "case_history_append",
+    "case_history_write", "case_join_late_signal", "case_lock",
     "case_open_for_crisis", "case_policy_update", "case_reopen", "case_start_work", "case_update_with_signal",
     "cases_assign_bulk", "cases_close_expired", "ensure_open_for_work", "period_close", "signals_attach_late",
     "tray_capacity_update",

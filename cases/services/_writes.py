@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db import transaction
 from django_fsm import ConcurrentTransition
 
 from accounts.models import Municipality
@@ -113,6 +114,14 @@ def case_history_append(case: Case, *, at: dt.datetime, by=None, event: str = Ca
                    params=params)
     row.save()
     return row
+
+
+def case_history_write(rows: list[CaseHistory]) -> None:
+    """Write the history rows one change made (e.g. 'work started' and the attempt that started it) in one
+    insert: the receivers of history (the statistics store, outreach) then see the change once."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("case_history_write needs the caller's transaction with the case locked (case_lock).")
+    bulk_insert(CaseHistory, rows)
 
 
 def _lock(signal: Signal) -> tuple[Municipality, Signal]:

@@ -147,12 +147,18 @@ def case_reopen(*, case: Case, reason: str, by, now: dt.datetime | None = None) 
     return case
 
 
-def case_start_work(case: Case, *, now: dt.datetime, by, params: dict, fields: Iterable[str] = ()) -> bool:
+def case_start_work(case: Case, *, now: dt.datetime, by, params: dict, fields: Iterable[str] = (),
+                    rows: list | None = None) -> bool:
     """open → in_behandeling on a locked case (the first contact attempt), saving ``fields`` with the
-    status; no-op (False) otherwise. ``params``: the history row's (``cases.history``)."""
+    status; no-op (False) otherwise. ``params``: the history row's (``cases.history``). With ``rows`` the
+    history row is appended there for the caller to write with its own (``case_history_write``)."""
     if case.status != CaseStatus.OPEN:
         return False
-    case_transition(case, "start_work", by=by, at=now, params=params, fields=fields)
+    if rows is None:
+        case_transition(case, "start_work", by=by, at=now, params=params, fields=fields)
+    else:
+        rows.append(case_transition_row(case, "start_work", by=by, at=now, params=params))
+        case.save(update_fields=["status", *fields])
     return True
 
 
