@@ -12,6 +12,15 @@ from signals.models import Signal, SignalEvent, SignalHistory
 
 from .recording import record_cases, record_new_signals, record_signals
 
+# History of contact with the resident: it changes the case's and its attempts' facts, never its signals'
+# (their facts hold the signal, its ending and the case's routing), so those are not read again.
+CONTACT_KINDS = frozenset({"contact_attempt", "work_started", "reply", "attempt_unanswered", "delivery_failed",
+                           "outreach", "task"})
+
+
+def _with_signals(rows) -> bool:
+    return any((row.params or {}).get("kind") not in CONTACT_KINDS for row in rows)
+
 
 def signal_history_saved(sender, instance, created, raw=False, **kwargs) -> None:
     if created and not raw:
@@ -20,7 +29,7 @@ def signal_history_saved(sender, instance, created, raw=False, **kwargs) -> None
 
 def case_history_saved(sender, instance, created, raw=False, **kwargs) -> None:
     if created and not raw:
-        record_cases([instance.case_id])
+        record_cases([instance.case_id], with_signals=_with_signals([instance]))
 
 
 def rows_inserted(sender, objects, **kwargs) -> None:
@@ -30,4 +39,4 @@ def rows_inserted(sender, objects, **kwargs) -> None:
         # "ontvangen" rows follow the signals' own insert (above): nothing changed since.
         record_signals({row.signal_id for row in objects if row.event != SignalEvent.RECEIVED})
     elif sender is CaseHistory:
-        record_cases({row.case_id for row in objects})
+        record_cases({row.case_id for row in objects}, with_signals=_with_signals(objects))
