@@ -288,6 +288,10 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="vroegsignalering@gemeente.example")
+# The queue of the steps that wait on the gateway (``outreach_step_run``): empty = the default queue. Set to
+# "outreach" with a thread-pool worker per core on it (docker-compose.yml `worker-outreach`): ~100 ms of waiting
+# per message needs many in flight, which a prefork worker of 2 processes cannot give (bench/outreach.py).
+OUTREACH_QUEUE = env("OUTREACH_QUEUE", default="")
 
 # --- DDAS v1.2 export (docs/monitor.md) --------------------------------------------------------
 def _software_version() -> str:
@@ -317,6 +321,7 @@ CELERY_TASK_SOFT_TIME_LIMIT = 600
 CELERY_TASK_TIME_LIMIT = 660
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_ROUTES = {"outreach.tasks.outreach_step_run": {"queue": OUTREACH_QUEUE}} if OUTREACH_QUEUE else {}
 # A static schedule in code; no jobs between 02:00 and 03:00 (backups, DST changes).
 CELERY_BEAT_SCHEDULE: dict = {
     # Matching and routing: each municipality's ended period, checked every morning.
