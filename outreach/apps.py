@@ -10,6 +10,13 @@ class OutreachConfig(AppConfig):
     verbose_name = "Benadering"
 
     def ready(self) -> None:
+        from accounts.permissions import is_functional_admin, is_team_lead, works_cases
+        from vroegsignalering.common.navigation import navigation_flag_register
+
+        navigation_flag_register("can_plan_outreach", is_functional_admin)  # plans, texts, batches, settings
+        navigation_flag_register("has_task_list", works_cases)  # "Mijn taken"
+        navigation_flag_register("sees_print_batches", is_team_lead)
+
         # --- engine: follow the case history (outreach.receivers) ---
         from django.db.models.signals import post_save
 

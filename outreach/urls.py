@@ -2,7 +2,7 @@
 the texts and print batches."""
 from django.urls import include, path
 
-from . import letter_urls, views, views_plans
+from . import letter_urls, settings_views, views, views_plans
 
 app_name = "outreach"
 urlpatterns = [
@@ -12,5 +12,6 @@ urlpatterns = [
     path("benaderingsplannen", views_plans.plan_list, name="plan_list"),
     path("benaderingsplannen/nieuw", views_plans.plan_create, name="plan_create"),
     path("benaderingsplannen/<int:pk>", views_plans.plan_edit, name="plan_edit"),
+    path("benadering/instellingen", settings_views.outreach_settings, name="settings"),
     path("benadering/", include(letter_urls.urlpatterns)),  # the texts and print batches
 ]

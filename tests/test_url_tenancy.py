@@ -239,6 +239,7 @@ EXPECTED.update({
     "benadering/printbatches/<int:batch_id>/pdf/": _ADMIN_SCREEN,
     "benadering/printbatches/<int:batch_id>/afgeven/": {"anon": LOGIN, "*": 405},  # POST only
     "koppelingen/notify/afleverstatus": {"*": 405},  # POST only, Notify's bearer token
+    "benadering/instellingen": _ADMIN_SCREEN,
 })
 
 
