@@ -24,9 +24,11 @@ import time
 import urllib.parse
 from collections import Counter
 from collections.abc import Callable, Mapping
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
+
+from demo.loopback import LoopbackServer
 
 from .persons import PersonStore, StoredPerson, load_mock_persons
 from .queries import ProblemError, find, invalid, param, render, validate
@@ -52,8 +54,10 @@ def default_mock_data_path() -> Path:
     return Path(__file__).resolve().parents[3] / "shared/haal-centraal/personen-mock-test-data.json"
 
 
-class FakeBrpServer:
+class FakeBrpServer(LoopbackServer):
     """The fake BRP; start and stop it with ``with``, or :meth:`start` and :meth:`stop`."""
+
+    label = "de nep-BRP"
 
     def __init__(
         self,
@@ -76,7 +80,6 @@ class FakeBrpServer:
         persons of another server (``other.store``), so a fresh server (its own port, request log
         and faults, e.g. one per test) needs no new population; ``mock_data``, ``inhabitants``,
         ``municipality_names`` and ``seed`` are then not used."""
-        self.host = host
         self.base_path = "/" + base_path.strip("/") if base_path.strip("/") else ""
         self.api_key = api_key
         self.oauth_clients = dict(oauth_clients or {})
@@ -89,11 +92,8 @@ class FakeBrpServer:
             self._today = today
         self.store = store if store is not None else PersonStore(
             self._mock_persons(mock_data), inhabitants=inhabitants, names=municipality_names, seed=seed)
-        self._requested_port = port
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._loopback_init(host, port)
         self._lock = threading.Lock()
-        self._stopping = threading.Event()
         self._tokens: dict[str, float] = {}
         self.reset()
 
@@ -107,43 +107,8 @@ class FakeBrpServer:
             return ()
         return load_mock_persons(path)
 
-    # -- life cycle
-    def start(self) -> FakeBrpServer:
-        fake = self
-
-        class Handler(_Handler):
-            server_fake = fake
-
-        self._stopping.clear()
-        self._server = ThreadingHTTPServer((self.host, self._requested_port), Handler)
-        self._server.daemon_threads = True
-        # A short poll interval: stop() returns within 10 ms (the tests start a server per test).
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.01},
-                                        name="fake-brp", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stopping.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def __enter__(self) -> FakeBrpServer:
-        return self.start()
-
-    def __exit__(self, *exc_info) -> None:
-        self.stop()
-
-    @property
-    def port(self) -> int:
-        if self._server is None:
-            raise RuntimeError("De nep-BRP is niet gestart.")
-        return self._server.server_address[1]
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        return _Handler
 
     @property
     def root_url(self) -> str:

@@ -28,8 +28,10 @@ import urllib.request
 import uuid
 from collections import Counter
 from collections.abc import Mapping
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from demo.loopback import LoopbackServer
 
 from .schema import NotifyError, authenticate, keys_of, nl_mobile, validate
 
@@ -83,8 +85,10 @@ def default_keys() -> dict[str, str]:
     return {}
 
 
-class FakeNotifyServer:
+class FakeNotifyServer(LoopbackServer):
     """The fake Notify; start and stop it with ``with``, or :meth:`start` and :meth:`stop`."""
+
+    label = "de nep-Notify"
 
     def __init__(self, *, host: str = "127.0.0.1", port: int = 0, keys: Mapping[str, str] | None = None,
                  api_keys: tuple[str, ...] = (), templates: Mapping[str, dict] | None = None,
@@ -92,7 +96,6 @@ class FakeNotifyServer:
                  callback_delay: float = 0.0, callback_retry_delay: float = 1.0, callback_retries: int = 5,
                  latency: float = 0.0):
         """``keys`` {service id: secret} and/or ``api_keys`` (whole client keys); default: the settings' key."""
-        self.host = host
         self.keys = dict(keys if keys is not None else default_keys())
         self.keys.update(keys_of(key) for key in api_keys)
         self.templates = dict(templates or default_templates())
@@ -103,50 +106,13 @@ class FakeNotifyServer:
         self.latency = latency
         # Recipients the fake refuses with a 400 as NotifyNL's own number check may (for tests).
         self.refused_recipients: set[str] = set()
-        self._requested_port = port
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._loopback_init(host, port)
         self._lock = threading.Lock()
-        self._stopping = threading.Event()
         self._callbacks_idle = threading.Condition(self._lock)
         self.reset()
 
-    # -- life cycle
-    def start(self) -> FakeNotifyServer:
-        fake = self
-
-        class Handler(_Handler):
-            server_fake = fake
-
-        self._stopping.clear()
-        self._server = ThreadingHTTPServer((self.host, self._requested_port), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.01},
-                                        name="fake-notify", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stopping.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def __enter__(self) -> FakeNotifyServer:
-        return self.start()
-
-    def __exit__(self, *exc_info) -> None:
-        self.stop()
-
-    @property
-    def port(self) -> int:
-        if self._server is None:
-            raise RuntimeError("De nep-Notify is niet gestart.")
-        return self._server.server_address[1]
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        return _Handler
 
     @property
     def url(self) -> str:
