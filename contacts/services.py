@@ -29,6 +29,7 @@ from .models import (
     CaseTask,
     ContactAttempt,
     Dagdeel,
+    Delivery,
     Origin,
     PlannedVisit,
     Reached,
@@ -81,14 +82,16 @@ def case_tasks_done(case: Case, kinds, *, attempt: ContactAttempt | None, now: d
 
 def contact_attempt_register(*, case: Case, kind: str, at: dt.datetime, by, reached: str = Reached.ONBEKEND,
                              note: str = "", now: dt.datetime | None = None, origin: str = Origin.MEDEWERKER,
-                             reference: str = "", history: dict | None = None) -> ContactAttempt:
+                             reference: str = "", history: dict | None = None,
+                             delivery: str = Delivery.ONBEKEND) -> ContactAttempt:
     """Register one contact attempt. The first attempt moves an open case to in behandeling.
     Refused (``CaseWindowClosedError``, Dutch message) when the case is closed or its 28-day window has
     passed; a reopened case accepts attempts.
 
     ``origin``: a worker (default), the system (an outreach plan: ``by`` is None) or an external call
     centre; ``reference``: the per-case reference the message carried; ``history``: extra params for the
-    history row (the plan and step of an automatic attempt, ``cases.history``)."""
+    history row (the plan and step of an automatic attempt, ``cases.history``); ``delivery``: what the gateway
+    said of a message the system sent (``Delivery``), as of ``now``."""
     now = now or timezone.now()
     if origin not in Origin.values:
         raise CaseActionError(f"Onbekende herkomst: {origin!r}.", code=CaseRefusal.VELDEN)
@@ -108,7 +111,8 @@ def contact_attempt_register(*, case: Case, kind: str, at: dt.datetime, by, reac
             )
         attempt = ContactAttempt.objects.create(
             case=case, kind=kind, at=at, dagdeel=dagdeel_for(at), reached=reached, note=note, by=by,
-            registered_at=now, origin=origin, reference=reference,
+            registered_at=now, origin=origin, reference=reference, delivery=delivery,
+            delivery_at=now if delivery else None,
         )
         params = attempt_params(kind=kind, at=at, dagdeel=attempt.dagdeel, reached=reached)
         if origin != Origin.MEDEWERKER:

@@ -162,12 +162,9 @@ def _record_sent(step: CaseOutreachStep, result: SendResult, now: dt.datetime) -
         attempt = contact_attempt_register(
             case=step.case, kind=KIND_OF[step.kind], at=at, by=None, reached=Reached.ONBEKEND, now=now,
             origin=Origin.SYSTEEM, reference=step.contact_reference,
-            history={"plan": run.plan_name, "step": step.position})
+            history={"plan": run.plan_name, "step": step.position}, delivery=Delivery.VERZONDEN)
     except CaseActionError as exc:  # taken by the gateway after the case closed (found again by reference)
         attempt, error = None, f"Verzonden, maar niet als contactpoging geregistreerd: {exc}"
-    if attempt is not None:
-        attempt.delivery, attempt.delivery_at = Delivery.VERZONDEN, now
-        attempt.save(update_fields=["delivery", "delivery_at"])
     step.status, step.done_at, step.error, step.attempt = StepStatus.VERZONDEN, now, error[:300], attempt
     step.notification_id, step.gateway_status = result.notification_id[:64], result.status[:32]
     step.save(update_fields=["status", "done_at", "error", "attempt", "notification_id", "gateway_status"])

@@ -131,7 +131,8 @@ class Command(BaseCommand):
             name, returncode = ended
             raise CommandError(f"De {name} is gestopt (code {returncode}); de demo is gestopt.",
                                returncode=returncode or 1)
-        self.stdout.write("Demo gestopt; de nep-BRP, de nep-Notify, de benaderingsklok en de webserver draaien niet meer.")
+        self.stdout.write("Demo gestopt; de nep-BRP, de nep-Notify, de benaderingsklok en de webserver draaien niet "
+                          "meer.")
 
     # --- children -------------------------------------------------------------------------------------
 
