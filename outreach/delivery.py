@@ -72,17 +72,22 @@ def delivery_status_apply(*, notification_id: str, reference: str | None, status
             return UNCHANGED
         step.gateway_status = status
         step.save(update_fields=["gateway_status"])
+        before = attempt.delivery
         attempt.delivery, attempt.delivery_at = delivery, now
         fields = ["delivery", "delivery_at"]
         if delivery in (Delivery.MISLUKT, Delivery.TIJDELIJK_MISLUKT) and attempt.reached == Reached.ONBEKEND:
             attempt.reached = Reached.NEE
+            fields.append("reached")
+        elif (delivery == Delivery.AFGELEVERD and attempt.reached == Reached.NEE
+              and attempt.reply_received_at is None and before == Delivery.TIJDELIJK_MISLUKT):
+            attempt.reached = Reached.ONBEKEND  # delivered after all: not reached was only the failure's
             fields.append("reached")
         attempt.save(update_fields=fields)
         if delivery == Delivery.AFGELEVERD:
             return APPLIED
         field = ContactField.TELEFOON if step.kind == StepKind.SMS else ContactField.EMAIL
         unusable = delivery == Delivery.MISLUKT or _failed_before(step, field)
-        case_history_append(case, at=now, by=None, event=CaseEvent.CONTACT, to_status=case.status, params={
+        case_history_append(case, at=now, by=None, event=CaseEvent.OUTREACH, to_status=case.status, params={
             "kind": "delivery_failed", "contact_kind": attempt.kind, "attempt_at": attempt.at.isoformat(),
             "reason": _REASONS[delivery], "unusable": str(field) if unusable and step.recipient else ""})
         if unusable and step.recipient:

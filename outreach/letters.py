@@ -26,7 +26,7 @@ from .models import (
 )
 from .models.runs import CaseOutreachStep
 from .stops import stop_reason
-from .texts import Addressee, render_text, target_group_for, text_values
+from .texts import Addressee, age_of, case_signals, render_text, target_group_for, text_values
 
 POSTCODE = re.compile(r"^[1-9][0-9]{3}[A-Z]{2}$")
 _PARAGRAPHS = re.compile(r"\n\s*\n")
@@ -54,22 +54,6 @@ def address_of(signal: Signal | None, *, case_id: int = 0) -> Address:
     key = (f"{postcode if usable else '~'}{signal.house_number or 0:05d}{(signal.house_letter or ' ')[:1]}"
            f"{(signal.house_number_addition or '').ljust(4)}{case_id:012d}")
     return Address((street, place), key, usable)
-
-
-def age_of(signal: Signal | None, on: dt.date) -> int | None:
-    if signal is None:
-        return None
-    if signal.birth_date:
-        born = signal.birth_date
-        return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-    age = (signal.brp_evidence or {}).get("leeftijd")
-    return age if isinstance(age, int) else None
-
-
-def case_signals(case) -> list[Signal]:
-    """The case's signals, oldest first (the first one's person is the addressee)."""
-    return list(Signal.objects.select_related("creditor").filter(case_link__case=case)
-                .order_by("case_link__joined_at", "case_link__id"))
 
 
 def body_html(text: str, values: dict[str, str]) -> str:
@@ -104,7 +88,7 @@ def letter_build(case, *, reference: str, now: dt.datetime, signals: list[Signal
     address = address_of(first, case_id=case.pk)
     if not address.usable:
         return None, SkipReason.GEEN_ADRES
-    group = target_group_for(age_of(first, on), youth_age_max=getattr(settings, "youth_age_max", 27),
+    group = target_group_for(age_of(signals, on), youth_age_max=getattr(settings, "youth_age_max", 27),
                              aow_age=getattr(settings, "aow_age", 67))
     template = letter_template(case.municipality_id, group)
     if template is None:

@@ -28,6 +28,7 @@ from django.db.models import Q
 from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
 
+from cases.models import WINDOW_STATUSES
 from vroegsignalering.common.errors import Refusal
 
 from .letter_pdf import Frame, LetterPage, letters_pdf
@@ -58,9 +59,16 @@ class PrintBatchError(Refusal):
     """The batch cannot be started or handed over now (a Dutch message)."""
 
 
+def _waiting(municipality):
+    """The letters of ``municipality`` waiting for a print batch, of cases still in their window whose plan did
+    not stop (a stop withdraws its letters; this also holds when a stop and a batch cross)."""
+    return (Letter.objects.filter(case__municipality=municipality, status=LetterStatus.TE_PRINTEN, batch__isnull=True,
+                                  case__status__in=WINDOW_STATUSES)
+            .exclude(run_step__run__stopped_at__isnull=False))
+
+
 def letters_waiting(municipality) -> int:
-    return Letter.objects.filter(case__municipality=municipality, status=LetterStatus.TE_PRINTEN,
-                                 batch__isnull=True).count()
+    return _waiting(municipality).count()
 
 
 def print_batch_start(*, municipality, by, now: dt.datetime, enqueue: bool = True) -> PrintBatch:
@@ -68,7 +76,7 @@ def print_batch_start(*, municipality, by, now: dt.datetime, enqueue: bool = Tru
     its rendering. ``PrintBatchError`` when there is none."""
     with transaction.atomic():
         waiting = (Letter.objects.select_for_update(skip_locked=True, of=("self",))
-                   .filter(case__municipality=municipality, status=LetterStatus.TE_PRINTEN, batch__isnull=True)
+                   .filter(pk__in=_waiting(municipality).values("pk"))
                    .order_by("sort_key", "case_id", "pk").only("pk"))
         letters = list(waiting)
         if not letters:
@@ -177,7 +185,9 @@ def print_batch_ids_stalled(*, now: dt.datetime, older_than: dt.timedelta = STAL
 
 
 def print_batch_pdfs_delete(*, now: dt.datetime, keep: dt.timedelta = KEEP_PDF_FOR) -> int:
-    """Delete the PDF of every batch handed over more than ``keep`` ago (it holds names and addresses; the
-    letters themselves re-render from their frozen text)."""
-    return (PrintBatch.objects.filter(state=PrintBatchState.AFGEGEVEN, handed_over_at__lt=now - keep)
-            .filter(Q(pdf_deleted_at__isnull=True)).update(pdf=b"", pdf_deleted_at=now))
+    """Delete the PDF of every batch handed over more than ``keep`` ago, and of a batch made (or failed) that
+    long ago and never handed over (it holds names and addresses; the letters re-render from their frozen
+    text)."""
+    old = (Q(state=PrintBatchState.AFGEGEVEN, handed_over_at__lt=now - keep)
+           | Q(state__in=[PrintBatchState.KLAAR, PrintBatchState.MISLUKT], created_at__lt=now - keep))
+    return PrintBatch.objects.filter(old, pdf_deleted_at__isnull=True).update(pdf=b"", pdf_deleted_at=now)

@@ -29,7 +29,6 @@ from cases.services import case_history_append, case_lock, contact_mark_unusable
 from contacts.models import ContactKind, Delivery, Origin, Reached
 from contacts.services import contact_attempt_register
 from signals import normalise
-from signals.models import Signal
 
 from .gateway import (
     RATE_LIMITED,
@@ -45,7 +44,7 @@ from .models import MESSAGE_KINDS, Channel, MessageTemplate, OutreachSettings, S
 from .models.runs import FINAL_STATUSES, CaseOutreachStep
 from .quiet_hours import is_quiet, next_allowed, plan_window
 from .stops import stop_reason
-from .texts import render_text, target_group_for, text_values
+from .texts import age_of, case_signals, own_signals, render_text, target_group_for, text_values
 
 LEASE = dt.timedelta(minutes=10)  # the engine's sweeper re-enqueues a step BEZIG for longer than this
 RATE_LIMITED_DELAY = dt.timedelta(minutes=1)  # Notify's limit is per minute
@@ -91,11 +90,6 @@ def _final(step: CaseOutreachStep, status: str, now: dt.datetime, error: str) ->
     step.save(update_fields=["status", "done_at", "error"])
 
 
-def case_signals(case) -> list[Signal]:
-    return list(Signal.objects.filter(case_link__case=case).select_related("creditor")
-                .order_by("signal_date", "received_at", "pk"))
-
-
 def _normalised(value: str, channel: str) -> str | None:
     try:
         return normalise.phone_number(value) if channel == Channel.SMS else normalise.email(value)
@@ -104,10 +98,11 @@ def _normalised(value: str, channel: str) -> str | None:
 
 
 def recipient_for(case, signals, channel: str) -> str | None:
-    """The first usable value of the case's signals (oldest first): a Dutch mobile number for an SMS, an
-    e-mail address for an e-mail; never one marked unusable (``UnusableContact``)."""
+    """The first usable value of the addressee's own signals (oldest first; a housemate's number is not the
+    addressee's): a Dutch mobile number for an SMS, an e-mail address for an e-mail; never one marked unusable
+    (``UnusableContact``)."""
     unusable = set(UnusableContact.objects.filter(case=case, field=FIELD_OF[channel]).values_list("value", flat=True))
-    for signal in signals:
+    for signal in own_signals(signals):
         for raw in (signal.phone_numbers or []) if channel == Channel.SMS else [signal.email]:
             value = _normalised(str(raw or ""), channel)
             if not value or value in unusable or raw in unusable:
@@ -118,24 +113,13 @@ def recipient_for(case, signals, channel: str) -> str | None:
     return None
 
 
-def _age(signals, on: dt.date) -> int | None:
-    for signal in signals:
-        age = (signal.brp_evidence or {}).get("leeftijd")
-        if isinstance(age, int):
-            return age
-        if signal.birth_date:
-            born = signal.birth_date
-            return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-    return None
-
-
 def compose(step: CaseOutreachStep, *, now: dt.datetime, signals, recipient: str) -> OutgoingMessage | None:
     """The message of this step: the municipality's active text for the case's target group, rendered with
     the case's values (which hold no creditor and no amount); None when there is no text."""
     case, channel = step.case, CHANNEL_OF[step.kind]
     settings = OutreachSettings.objects.filter(municipality_id=case.municipality_id).first()
     on = now.date()
-    group = target_group_for(_age(signals, on), youth_age_max=getattr(settings, "youth_age_max", 27),
+    group = target_group_for(age_of(signals, on), youth_age_max=getattr(settings, "youth_age_max", 27),
                              aow_age=getattr(settings, "aow_age", 67))
     template = MessageTemplate.objects.filter(municipality_id=case.municipality_id, channel=channel,
                                               target_group=group, is_active=True).first()

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from cases.models import WINDOW_STATUSES, Case, CaseEvent, CaseStatus
 from cases.services import case_history_append, case_lock
@@ -23,6 +24,8 @@ from .models import (
     TASK_KINDS,
     CaseOutreach,
     CaseOutreachStep,
+    Letter,
+    LetterStatus,
     OutreachPlan,
     OutreachSettings,
     OutreachStep,
@@ -88,9 +91,10 @@ def runs_start(*, now: dt.datetime) -> int:
 
 
 def _enqueue(step_ids: Iterable[int], now: dt.datetime) -> None:
-    moment = now.isoformat()
+    """One task per step, run as of ``now`` plus however long it waited in the queue (``outreach.tasks``)."""
+    moment, enqueued = now.isoformat(), timezone.now().isoformat()
     for step_id in step_ids:
-        outreach_step_run.delay_on_commit(step_id, moment)
+        outreach_step_run.delay_on_commit(step_id, moment, enqueued)
 
 
 def steps_claim_due(*, now: dt.datetime) -> int:
@@ -142,7 +146,7 @@ def attempts_mark_unanswered(*, now: dt.datetime) -> int:
                     continue
                 attempt.reached = Reached.NEE
                 attempt.save(update_fields=["reached"])
-                case_history_append(case, at=now, by=None, event=CaseEvent.CONTACT, to_status=case.status,
+                case_history_append(case, at=now, by=None, event=CaseEvent.OUTREACH, to_status=case.status,
                                     params={"kind": "attempt_unanswered", "days": days,
                                             "contact_kind": attempt.kind, "attempt_at": attempt.at.isoformat()})
                 marked += 1
@@ -212,10 +216,15 @@ def _task_make(step_id: int, *, now: dt.datetime) -> None:
 
 
 def _stop_locked(run: CaseOutreach, case: Case, *, reason: str, by, now: dt.datetime, note: str = "") -> int:
-    """Stop a run whose case the caller locked; its planned steps are skipped. Returns how many."""
+    """Stop a run whose case the caller locked; its planned steps are skipped, and its letters still waiting for
+    a print batch are withdrawn (never printed: their frozen text goes). Returns how many steps."""
     run.stopped_at, run.stop_reason, run.stopped_by = now, reason, by
     run.save(update_fields=["stopped_at", "stop_reason", "stopped_by"])
-    skipped = CaseOutreachStep.objects.filter(run=run, status=StepStatus.GEPLAND).update(
+    withdrawn = Letter.objects.filter(run_step__run=run, status=LetterStatus.TE_PRINTEN, batch__isnull=True)
+    waiting = list(withdrawn.values_list("run_step_id", flat=True))
+    withdrawn.delete()
+    skipped = CaseOutreachStep.objects.filter(
+        Q(status=StepStatus.GEPLAND) | Q(pk__in=waiting, status=StepStatus.BRIEF_KLAAR), run=run).update(
         status=StepStatus.OVERGESLAGEN, skip_reason=SkipReason.GESTOPT, done_at=now)
     text = f"Benaderingsplan '{run.plan_name}' gestopt: {StopReason(reason).label.lower()}."
     if note:

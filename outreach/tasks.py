@@ -36,12 +36,17 @@ def outreach_sweep(now_iso: str | None = None) -> dict:
 
 
 @shared_task(**RETRYING)
-def outreach_step_run(step_id: int, now_iso: str) -> str:
-    """Run one claimed step as of ``now_iso`` (the sweeper's moment); safe to run again: the sweeper
-    re-enqueues a step whose lease ran out."""
+def outreach_step_run(step_id: int, now_iso: str, enqueued_iso: str | None = None) -> str:
+    """Run one claimed step as of ``now_iso`` (the sweeper's moment) plus the time it waited in the queue
+    since ``enqueued_iso`` (real time): a step that waited past 20:00 is not sent at night, and a late task
+    does not take a call another worker has in flight for a lost one (the lease is judged on this clock).
+    Safe to run again: the sweeper re-enqueues a step whose lease ran out."""
     from . import services
 
-    return services.step_run(step_id, now=_moment(now_iso))
+    now = _moment(now_iso)
+    if enqueued_iso:
+        now += max(timezone.now() - _moment(enqueued_iso), dt.timedelta(0))
+    return services.step_run(step_id, now=now)
 
 
 # --- letters ---

@@ -13,6 +13,7 @@ import re
 import string
 from dataclasses import dataclass
 
+from signals.models import Signal
 from vroegsignalering.common import dates
 from vroegsignalering.common.formats import euro
 from vroegsignalering.common.vocab import CreditorKind
@@ -80,6 +81,40 @@ def render_text(text: str, values: dict[str, str]) -> str:
     return FieldTemplate(text).substitute(values)
 
 
+def case_signals(case) -> list:
+    """The case's signals, oldest first: the first one's person is the addressee of every letter and message."""
+    return list(Signal.objects.select_related("creditor").filter(case_link__case=case)
+                .order_by("signal_date", "received_at", "pk"))
+
+
+def own_signals(signals) -> list:
+    """The addressee's own signals (the first one's person: the same BSN, or without one the same surname,
+    first initial and birth date). A household's other members' creditors, amounts, numbers and addresses are
+    not the addressee's to read."""
+    if not signals:
+        return []
+    first = signals[0]
+    if first.bsn:
+        return [s for s in signals if s.bsn == first.bsn]
+
+    def person(s):
+        return (s.surname or "").lower(), (s.first_names or s.initials or "")[:1].lower(), s.birth_date
+
+    return [s for s in signals if person(s) == person(first)]
+
+
+def age_of(signals, on: dt.date) -> int | None:
+    """The addressee's age: the BRP's, else from the creditor's birth date."""
+    for signal in own_signals(signals):
+        age = (signal.brp_evidence or {}).get("leeftijd")
+        if isinstance(age, int):
+            return age
+        if signal.birth_date:
+            born = signal.birth_date
+            return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    return None
+
+
 def target_group_for(age: int | None, *, youth_age_max: int, aow_age: int) -> str:
     if age is not None and age <= youth_age_max:
         return TargetGroup.JONGEREN
@@ -111,8 +146,9 @@ class Addressee:
 
 def text_values(*, case, signals, settings, municipality_name: str, handler: str, on: dt.date,
                 reference: str, channel: str) -> dict[str, str]:
-    """The values of every field for one case and channel. ``signals``: the case's signals, oldest first;
-    for SMS and e-mail the creditor and amount fields are left out altogether."""
+    """The values of every field for one case and channel. ``signals``: the case's signals, oldest first
+    (``case_signals``); a letter names only the addressee's own creditors and amount (``own_signals``); for
+    SMS and e-mail those fields are left out altogether."""
     person = Addressee.of(signals[0] if signals else None)
     values = {
         "voornaam": person.first_name or "bewoner",
@@ -128,10 +164,11 @@ def text_values(*, case, signals, settings, municipality_name: str, handler: str
         "informatiepunt": getattr(settings, "informatiepunt", "") or "",
     }
     if channel == Channel.BRIEF:
-        creditors = sorted({s.creditor.name for s in signals})
-        kinds = sorted({CreditorKind(s.creditor_kind).label.lower() for s in signals if s.creditor_kind})
+        own = own_signals(signals)
+        creditors = sorted({s.creditor.name for s in own})
+        kinds = sorted({CreditorKind(s.creditor_kind).label.lower() for s in own if s.creditor_kind})
         values.update(schuldeiser=" en ".join(creditors), soort_achterstand=" en ".join(kinds),
-                      bedrag=euro(sum((s.amount for s in signals), 0)))
+                      bedrag=euro(sum((s.amount for s in own), 0)))
     return values
 
 

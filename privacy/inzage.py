@@ -178,32 +178,37 @@ def _history_rows(case: Case, own_contracts: set[str], foreign: bool) -> list[di
     return rows
 
 
-def _outreach(case: Case) -> dict:
+def _outreach(case: Case, *, foreign: bool) -> dict:
     """What outreach (issue 13) holds about the case: the plan's steps with the number or address each message
-    went to, tasks, and contact data found unusable."""
+    went to, letters, tasks, and contact data found unusable. When the case also holds other persons' signals
+    (``foreign``), the numbers, addresses, letter texts and notes, which may be theirs, are left out."""
     run = getattr(case, "outreach", None)  # a case without a run raises RelatedObjectDoesNotExist
+
+    def own(value):
+        return "" if foreign else value
+
     return {
         "benaderingsplan": {
             "plan": run.plan_name, "gestart_op": _iso(run.started_at), "gestopt_op": _iso(run.stopped_at),
             "reden_gestopt": run.get_stop_reason_display() if run.stop_reason else "",
             "stappen": [{
                 "stap": s.position, "dag": s.day_offset, "soort": s.get_kind_display(),
-                "status": s.get_status_display(), "uitgevoerd_op": _iso(s.done_at), "verstuurd_naar": s.recipient,
+                "status": s.get_status_display(), "uitgevoerd_op": _iso(s.done_at), "verstuurd_naar": own(s.recipient),
                 "status_gateway": s.gateway_status,
             } for s in run.steps.all()],
         } if run is not None else None,
         "taken": [{
             "soort": t.get_kind_display(), "bron": t.get_source_display(), "status": t.get_status_display(),
-            "uiterlijk_op": _iso(t.due_date), "terugbelnummer": t.callback_phone, "notitie": t.note,
+            "uiterlijk_op": _iso(t.due_date), "terugbelnummer": own(t.callback_phone), "notitie": own(t.note),
             "aangemaakt_op": _iso(t.created_at), "afgehandeld_op": _iso(t.done_at),
         } for t in case.tasks.all()],
         "brieven": [{
             "onderwerp": letter.subject, "datum": _iso(letter.letter_date), "status": letter.get_status_display(),
-            "verzonden_op": _iso(letter.sent_at), "aan": letter.addressee, "adres": letter.address_lines,
-            "tekst": strip_tags(letter.body_html).strip(),
+            "verzonden_op": _iso(letter.sent_at), "aan": own(letter.addressee),
+            "adres": [] if foreign else letter.address_lines, "tekst": own(strip_tags(letter.body_html).strip()),
         } for letter in case.letters.all()],
         "onbruikbare_contactgegevens": [{
-            "gegeven": u.get_field_display(), "waarde": u.value, "reden": u.reason, "vastgesteld_op": _iso(u.at),
+            "gegeven": u.get_field_display(), "waarde": own(u.value), "reden": u.reason, "vastgesteld_op": _iso(u.at),
         } for u in case.unusable_contacts.all()],
     }
 
@@ -243,7 +248,7 @@ def _case(case: Case, own_signals: list[Signal], *, whole_household: bool) -> di
             "herkomst": a.get_origin_display(), "kenmerk_in_bericht": a.reference,
             "bezorging": a.get_delivery_display() if a.delivery else "",
         } for a in case.contact_attempts.all()],
-        **_outreach(case),
+        **_outreach(case, foreign=foreign),
         "vervolgcontacten": [{
             "te_doen_vanaf": _iso(f.due_on), "uitgevoerd_op": _iso(f.done_at),
             "soort": f.get_kind_display() if f.kind else "", "op": _iso(f.at),

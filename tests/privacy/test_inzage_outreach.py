@@ -4,6 +4,7 @@ unusable — in the JSON and in the PDF."""
 from __future__ import annotations
 
 import io
+import json
 
 from django.urls import reverse
 from django.utils import timezone
@@ -41,9 +42,10 @@ def _outreach(case):
     UnusableContact.objects.create(case=case, field="email", value="piet@example.nl", reason="kwam niet aan", at=now)
 
 
-def test_the_report_lists_what_outreach_holds_about_the_resident(client, world):  # noqa: F811
+def test_the_report_lists_what_outreach_holds_about_the_household(client, world):  # noqa: F811
     _outreach(world.case)
-    report = _report(_admin_client(client, world), world, bsn=PIET)
+    client = _admin_client(client, world)
+    report = _report(client, world, postcode="1234 ab", huisnummer="7")  # the whole household: everything
     [case] = report["meldingen"]
     assert case["kenmerk_voor_inwoner"] == world.case.contact_reference
     assert case["benaderingsplan"]["plan"] == "Standaard"
@@ -53,9 +55,20 @@ def test_the_report_lists_what_outreach_holds_about_the_resident(client, world):
     assert case["taken"][0]["terugbelnummer"] == "0612340000"
     assert case["onbruikbare_contactgegevens"][0]["waarde"] == "piet@example.nl"
 
-    _search(client, world, bsn=PIET)
     pdf = client.get(reverse(PDF_URL)).content
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     for expected in ("Benaderingsplan", "+31612345678", "Hulp bij uw vaste lasten", "0612340000",
                      "piet@example.nl"):
         assert expected in text, expected
+
+
+def test_one_persons_report_leaves_out_what_may_be_a_housemates(client, world):  # noqa: F811
+    _outreach(world.case)
+    report = _report(_admin_client(client, world), world, bsn=PIET)  # the case also holds a housemate's signal
+    [case] = report["meldingen"]
+    assert case["signalen_van_anderen_weggelaten"] is True
+    text = json.dumps(case, ensure_ascii=False)
+    for value in ("+31612345678", "P. Proef", "Bel ons gerust", "1234 AB  PROEFDORP", "0612340000", "piet@example.nl",
+                  "Belt na 17 uur"):
+        assert value not in text, value
+    assert case["brieven"][0]["onderwerp"] == "Hulp bij uw vaste lasten"  # that a letter went, and when
