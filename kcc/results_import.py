@@ -96,6 +96,9 @@ def read_rows(content: bytes, file_name: str) -> list[tuple[int, dict]]:
             for number, row in numbered[1:]]
 
 
+EARLIEST, LATEST = 2000, 2100
+
+
 def _moment(value) -> dt.datetime:
     if isinstance(value, dt.datetime):
         moment = value
@@ -113,7 +116,10 @@ def _moment(value) -> dt.datetime:
                     continue
         if moment is None:
             raise ValueError("Onbekend tijdstip; gebruik bijvoorbeeld 2026-06-02 14:30.")
-    return moment if moment.tzinfo else moment.replace(tzinfo=TZ)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=TZ)
+    if not EARLIEST <= moment.year <= LATEST:  # 0001-01-01 would overflow in UTC and in the database
+        raise ValueError(f"Tijdstip buiten de jaren {EARLIEST}–{LATEST}; gebruik bijvoorbeeld 2026-06-02 14:30.")
+    return moment
 
 
 def _row(user, number: int, row: dict, now: dt.datetime) -> RowResult:
@@ -125,7 +131,7 @@ def _row(user, number: int, row: dict, now: dt.datetime) -> RowResult:
         errors.append(f"'{kenmerk[:20]}' is geen geldig kenmerk (zoals VS-7K3M2QX).")
     try:
         at = _moment(row.get("tijdstip", ""))
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:
         errors.append(str(exc))
         at = None
     reached = _REACHED.get(str(row.get("bereikt", "")).strip().lower())

@@ -88,7 +88,9 @@ REAUTH_URL_NAMES = env.list("REAUTH_URL_NAMES", default=["csv_import_results_csv
                                                                   "privacy:inzage_pdf", "ddas:export",
                                                                   # kcc (issue 13): the call list
                                                                   "kcc:call_list_export_csv",
-                                                                  "kcc:call_list_export_excel"])
+                                                                  "kcc:call_list_export_excel",
+                                                                  # outreach: the print batch's names and addresses
+                                                                  "outreach:batch_pdf"])
 # Single sign-on with the municipality's identity provider (OpenID Connect, accounts/oidc.py): off unless
 # OIDC_RP_CLIENT_ID is set. Endpoints from OIDC_OP_ISSUER's discovery document unless set one by one.
 OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")

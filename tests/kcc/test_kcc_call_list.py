@@ -185,3 +185,15 @@ def test_the_api_scopes_and_refuses_extern_kcc_for_a_worker(listed):
     assert not ContactAttempt.objects.exists()
     kcc = client_for(listed.kcc_a)
     assert kcc.get("/api/v1/gemeente/bellijst").status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("moment", ["0001-01-01 00:00", "1999-12-31 23:59", "2101-01-01 00:00",
+                                    "9999-12-31 23:59", "0001-01-01T00:00:00+14:00"])
+def test_a_moment_out_of_range_is_a_row_error_not_a_500(listed, moment):
+    rows = [(listed.case.contact_reference, moment, "ja", "")]
+    response = client_of(listed.lead_a).post("/team/bellijst/resultaten", {"bestand": results_csv(*rows)})
+    text = response.content.decode()
+    assert response.status_code == 200 and "0 geregistreerd, 0 al verwerkt, 1 met een fout" in text
+    assert "Tijdstip buiten de jaren 2000–2100" in text or "Onbekend tijdstip" in text
+    assert not ContactAttempt.objects.filter(case=listed.case).exists()
