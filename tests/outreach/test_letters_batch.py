@@ -8,16 +8,29 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from cases.models import Case, CaseHistory, CaseStatus
+from cases.services import case_close
 from contacts.models import ContactAttempt, Origin
+from contacts.services import contact_attempt_register
 from outreach import print_batches
 from outreach.letter_pdf import letter_pdf
 from outreach.letters import letter_prepare
-from outreach.models import Letter, LetterStatus, PrintBatch, PrintBatchPart, PrintBatchState, StepStatus
+from outreach.models import (
+    CaseOutreachStep,
+    Letter,
+    LetterStatus,
+    PrintBatch,
+    PrintBatchPart,
+    PrintBatchState,
+    SkipReason,
+    StepStatus,
+    StopReason,
+)
 from outreach.print_batches import PrintBatchError, print_batch_run, print_batch_start
 from outreach.print_handover import print_batch_hand_over, print_batch_register_letters
+from outreach.services import run_stop
 from tests.factories import MunicipalityFactory, UserFactory
 from vroegsignalering.common import dates
-from vroegsignalering.common.vocab import ContactKind, Reached
+from vroegsignalering.common.vocab import ContactKind, Outcome, Reached
 
 from .letters_support import cases_with_steps, outreach_ready
 
@@ -160,3 +173,31 @@ def test_the_pdf_is_deleted_fourteen_days_after_handover(town, admin):
     assert print_batches.print_batch_pdfs_delete(now=now + dt.timedelta(days=15)) == 1
     batch.refresh_from_db()
     assert bytes(batch.pdf) == b"" and batch.pdf_deleted_at is not None
+
+
+def test_a_batch_never_handed_over_loses_its_pdf_after_fourteen_days_too(town, admin):
+    batch = _ready_batch(town, admin, ADDRESSES[:1])
+    now = timezone.now()
+    assert print_batches.print_batch_pdfs_delete(now=now + dt.timedelta(days=13)) == 0
+    assert print_batches.print_batch_pdfs_delete(now=now + dt.timedelta(days=15)) == 1
+    batch.refresh_from_db()
+    assert bytes(batch.pdf) == b""
+
+
+@pytest.mark.parametrize("stop", ["geen_berichten", "reached", "closed"])
+def test_a_stopped_plan_withdraws_its_waiting_letters_from_the_next_batch(town, admin, stop):
+    letters = _letters(town, ADDRESSES[:2])
+    stopped, kept = letters[0].case, letters[1].case
+    now = timezone.now()
+    if stop == "geen_berichten":
+        run_stop(case=stopped, reason=StopReason.GEEN_BERICHTEN, by=admin, now=now)
+    elif stop == "reached":
+        contact_attempt_register(case=stopped, kind=ContactKind.TELEFOON, at=now - dt.timedelta(minutes=1),
+                                 by=admin, reached=Reached.JA, now=now)
+    else:
+        case_close(case=stopped, outcome=Outcome.ONTERECHT_SIGNAAL, by=admin, reason="Onterecht", now=now)
+    assert not Letter.objects.filter(case=stopped).exists()
+    step = CaseOutreachStep.objects.get(case=stopped, kind="brief")
+    assert (step.status, step.skip_reason) == (StepStatus.OVERGESLAGEN, SkipReason.GESTOPT)
+    batch = print_batch_start(municipality=town, by=admin, now=now, enqueue=False)
+    assert list(batch.letters.values_list("case_id", flat=True)) == [kept.pk]
