@@ -95,6 +95,9 @@ def _attempt_counters() -> dict[str, Q | None]:
         kinds = Q(kind__in=types[name]) if name != AttemptType.ANDERS else ~Q(kind__in=list(AttemptType.OF_KIND))
         counters[f"poging:{name}"] = kinds
         counters[f"poging_bereikt:{name}"] = kinds & Q(reached=Reached.JA)
+    # Sent by an outreach plan (issue 13): does the municipality's automatic outreach reach residents?
+    counters["pogingen_systeem"] = Q(origin="systeem")
+    counters["pogingen_systeem_bereikt"] = Q(origin="systeem", reached=Reached.JA)
     return counters
 
 

@@ -131,6 +131,11 @@ def _sections(kinds: list[str]) -> list[tuple[str, str, list[Definition]]]:
                      Definition(f"poging_bereikt:{name}", f"{label}: bereikt", AANTAL, (f"poging_bereikt:{name}",)),
                      Definition(f"poging_bereikt_aandeel:{name}", f"{label}: bereikt (aandeel)", PROCENT,
                                 (f"poging_bereikt:{name}",), (f"poging:{name}",))]
+    attempts += [Definition("poging:systeem", "Automatisch (benaderingsplan): pogingen", AANTAL, ("pogingen_systeem",)),
+                 Definition("poging_bereikt:systeem", "Automatisch (benaderingsplan): bereikt", AANTAL,
+                            ("pogingen_systeem_bereikt",)),
+                 Definition("poging_bereikt_aandeel:systeem", "Automatisch (benaderingsplan): bereikt (aandeel)",
+                            PROCENT, ("pogingen_systeem_bereikt",), ("pogingen_systeem",))]
     attempts += [Definition("poging:totaal", "Alle contactpogingen", AANTAL, ("pogingen",)),
                  Definition("poging_bereikt:totaal", "Alle contactpogingen: bereikt", AANTAL, ("pogingen_bereikt",)),
                  Definition("poging_bereikt_aandeel:totaal", "Alle contactpogingen: bereikt (aandeel)", PROCENT,
