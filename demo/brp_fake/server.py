@@ -7,7 +7,9 @@ plus the demo population (see :mod:`.persons`).
 Authentication, when configured: an ``X-API-KEY`` header (``api_key``) and/or an OAuth2
 client-credentials token from ``{root}/oauth/token`` (``oauth_clients``, client_secret_post or
 HTTP Basic). Faults for tests: :meth:`FakeBrpServer.fail_next`, :meth:`~FakeBrpServer.set_delay`,
-:meth:`~FakeBrpServer.set_down`; counters of what it received.
+:meth:`~FakeBrpServer.set_down`; counters of what it received. A real BRP's behaviour for benchmarks
+(:class:`Behaviour`, :meth:`~FakeBrpServer.set_behaviour`, ``run_fake_brp --latency-ms …``): latency with
+jitter, at most so many queries at once (beyond it 429 with ``Retry-After``), and an error rate (503).
 
     with FakeBrpServer(port=0, inhabitants={"0518": 566221}) as brp:
         client = BrpClient(brp.url)
@@ -18,12 +20,14 @@ import base64
 import datetime as dt
 import json
 import logging
+import random
 import secrets
 import threading
 import time
 import urllib.parse
 from collections import Counter
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
@@ -54,6 +58,27 @@ def default_mock_data_path() -> Path:
     return Path(__file__).resolve().parents[3] / "shared/haal-centraal/personen-mock-test-data.json"
 
 
+@dataclass(frozen=True)
+class Behaviour:
+    """How the fake answers, like a production BRP (issue 14): each query waits ``latency_ms`` ± up to
+    ``jitter_ms`` (uniform); beyond ``max_concurrent`` queries at once (0: no limit) it answers 429 with
+    ``Retry-After: retry_after_s`` at once; a share ``error_rate`` of the queries fails with 503 after the wait.
+    ``seed`` makes the jitter and the errors repeatable."""
+
+    latency_ms: float = 0.0
+    jitter_ms: float = 0.0
+    max_concurrent: int = 0
+    error_rate: float = 0.0
+    retry_after_s: float = 1.0
+    seed: int = 0
+
+    def __post_init__(self):
+        if self.latency_ms < 0 or self.jitter_ms < 0 or self.max_concurrent < 0 or self.retry_after_s < 0:
+            raise ValueError("latency, jitter, max_concurrent and retry_after cannot be negative")
+        if not 0.0 <= self.error_rate <= 1.0:
+            raise ValueError("error_rate is a share between 0 and 1")
+
+
 class FakeBrpServer(LoopbackServer):
     """The fake BRP; start and stop it with ``with``, or :meth:`start` and :meth:`stop`."""
 
@@ -74,12 +99,14 @@ class FakeBrpServer(LoopbackServer):
         seed: int = 0,
         today: dt.date | Callable[[], dt.date] | None = None,
         store: PersonStore | None = None,
+        behaviour: Behaviour | None = None,
     ):
         """``mock_data``: True for :func:`default_mock_data_path`, a path, or False/None for none.
         ``today`` fixes the date ``leeftijd`` is computed on (default: the real date). ``store``: the
         persons of another server (``other.store``), so a fresh server (its own port, request log
         and faults, e.g. one per test) needs no new population; ``mock_data``, ``inhabitants``,
-        ``municipality_names`` and ``seed`` are then not used."""
+        ``municipality_names`` and ``seed`` are then not used. ``behaviour``: latency, a concurrency limit and
+        an error rate like a production BRP (default: every query at once)."""
         self.base_path = "/" + base_path.strip("/") if base_path.strip("/") else ""
         self.api_key = api_key
         self.oauth_clients = dict(oauth_clients or {})
@@ -95,6 +122,7 @@ class FakeBrpServer(LoopbackServer):
         self._loopback_init(host, port)
         self._lock = threading.Lock()
         self._tokens: dict[str, float] = {}
+        self._behaviour = behaviour or Behaviour()
         self.reset()
 
     @staticmethod
@@ -131,6 +159,11 @@ class FakeBrpServer(LoopbackServer):
             self._delay = 0.0
             self._delay_count: int | None = None
             self._down = False
+            self._random = random.Random(self._behaviour.seed)  # the behaviour itself is configuration: it stays
+            self.in_flight = 0
+            self.max_in_flight = 0  # the most queries it held at once
+            self.throttled = 0  # 429 answers for too many queries at once
+            self.injected_errors = 0  # 503 answers of the error rate
             self.request_count = 0  # POST /personen requests received, failed ones included
             self.requests_by_type: Counter[str] = Counter()
             self.queries: list[dict[str, Any]] = []  # the bodies of the answered queries
@@ -147,6 +180,12 @@ class FakeBrpServer(LoopbackServer):
         with self._lock:
             self._delay, self._delay_count = seconds, count
 
+    def set_behaviour(self, behaviour: Behaviour) -> None:
+        """Answer like a production BRP from now on (:class:`Behaviour`; ``Behaviour()`` for at once)."""
+        with self._lock:
+            self._behaviour = behaviour
+            self._random = random.Random(behaviour.seed)
+
     def set_down(self, down: bool = True) -> None:
         """While down, every connection is closed without an answer."""
         with self._lock:
@@ -157,7 +196,9 @@ class FakeBrpServer(LoopbackServer):
         return self.store.bsn_for(person)
 
     # -- request handling (called by the handler threads)
-    def _begin(self) -> tuple[bool, float, tuple[int, float | None] | None]:
+    def _begin(self) -> tuple[bool, float, tuple[int, float | None] | None, bool]:
+        """(down, wait, failure, holding): ``holding`` when the query counts against ``max_concurrent`` until
+        :meth:`_end`."""
         with self._lock:
             self.request_count += 1
             failure = self._failures.pop(0) if self._failures else None
@@ -166,7 +207,24 @@ class FakeBrpServer(LoopbackServer):
                 self._delay_count -= 1
                 if self._delay_count <= 0:
                     self._delay, self._delay_count = 0.0, None
-            return self._down, delay, failure
+            behaviour = self._behaviour
+            if self._down or failure is not None:
+                return self._down, delay, failure, False
+            if behaviour.max_concurrent and self.in_flight >= behaviour.max_concurrent:
+                self.throttled += 1
+                return False, 0.0, (429, behaviour.retry_after_s), False
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            jitter = self._random.uniform(-behaviour.jitter_ms, behaviour.jitter_ms) if behaviour.jitter_ms else 0.0
+            delay += max(behaviour.latency_ms + jitter, 0.0) / 1000
+            if behaviour.error_rate and self._random.random() < behaviour.error_rate:
+                self.injected_errors += 1
+                failure = (503, None)
+            return False, delay, failure, True
+
+    def _end(self) -> None:
+        with self._lock:
+            self.in_flight -= 1
 
     def _wait(self, seconds: float) -> None:
         if seconds > 0:
@@ -246,10 +304,11 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             if path != f"{fake.base_path}/personen":
                 raise ProblemError(404, "Opgevraagde resource bestaat niet.", code="notFound")
-            down, delay, failure = fake._begin()
+            down, delay, failure, holding = fake._begin()
             if down:
                 self.close_connection = True  # no answer at all
                 return
+            self._holding = holding  # released when the answer is sent (below)
             fake._wait(delay)
             if failure is not None:
                 status, retry_after = failure
@@ -273,6 +332,10 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception:  # a bug in the fake: answer 500 like a server would
             logger.exception("Nep-BRP: fout bij het beantwoorden")
             self._send_problem(ProblemError(500, "Interne server fout.", code="serverError"))
+        finally:
+            if getattr(self, "_holding", False):
+                self._holding = False
+                fake._end()
 
     def _send_json(self, status: int, body: dict[str, Any], content_type: str = "application/json; charset=utf-8",
                    headers: Mapping[str, str] | None = None) -> None:

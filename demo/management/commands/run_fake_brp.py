@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
 from accounts.models import Municipality
-from demo.brp_fake.server import DEFAULT_BASE_PATH, FakeBrpServer, default_mock_data_path
+from demo.brp_fake.server import DEFAULT_BASE_PATH, Behaviour, FakeBrpServer, default_mock_data_path
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
@@ -26,6 +26,16 @@ class Command(BaseCommand):
         parser.add_argument("--api-key", default=None,
                             help="Verplichte X-API-KEY (standaard BRP_API_KEY uit de instellingen; leeg = geen)")
         parser.add_argument("--seed", type=int, default=0, help="Seed van de demobevolking (standaard 0)")
+        # A production BRP's behaviour, for benchmarks (issue 14)
+        parser.add_argument("--latency-ms", type=float, default=0.0, help="Wachttijd per vraag in ms (standaard 0)")
+        parser.add_argument("--jitter-ms", type=float, default=0.0,
+                            help="Spreiding van de wachttijd: ± zoveel ms, gelijkmatig (standaard 0)")
+        parser.add_argument("--max-concurrent", type=int, default=0,
+                            help="Hoogstens zoveel vragen tegelijk; daarboven 429 met Retry-After "
+                                 "(standaard 0: geen grens)")
+        parser.add_argument("--retry-after", type=float, default=1.0, help="Retry-After bij 429, in seconden")
+        parser.add_argument("--error-rate", type=float, default=0.0,
+                            help="Aandeel vragen dat mislukt met 503, tussen 0 en 1 (standaard 0)")
 
     def handle(self, *args, **options):
         inhabitants, names = self._municipalities()
@@ -36,9 +46,15 @@ class Command(BaseCommand):
         mock_path = default_mock_data_path()
         if not mock_path.is_file():
             self.stderr.write(self.style.WARNING(f"Testpersonen niet gevonden ({mock_path}); alleen de demobevolking."))
+        try:
+            behaviour = Behaviour(latency_ms=options["latency_ms"], jitter_ms=options["jitter_ms"],
+                                  max_concurrent=options["max_concurrent"], error_rate=options["error_rate"],
+                                  retry_after_s=options["retry_after"], seed=options["seed"])
+        except ValueError as exc:
+            raise CommandError(f"Ongeldig gedrag: {exc}") from exc
         server = FakeBrpServer(host=options["host"], port=options["port"], base_path=options["base_path"],
                                inhabitants=inhabitants, municipality_names=names, api_key=api_key or "",
-                               seed=options["seed"])
+                               seed=options["seed"], behaviour=behaviour)
         try:
             server.start()
         except OSError as exc:
