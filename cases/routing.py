@@ -102,6 +102,20 @@ class CaseFacts:
 # --- rules ---------------------------------------------------------------------------------------
 
 
+def age_in_range(age: int | None, age_min: int | None, age_max: int | None) -> bool:
+    """Whether an age meets a rule's (or an outreach plan's) age bounds; an unknown age meets no bound."""
+    if age_min is not None and (age is None or age < age_min):
+        return False
+    return age_max is None or (age is not None and age <= age_max)
+
+
+def age_range_text(age_min: int | None, age_max: int | None) -> str:
+    """'leeftijd 18 t/m 27', 'leeftijd vanaf 67', 'leeftijd t/m 27' (one bound at least)."""
+    if age_min is not None and age_max is not None:
+        return f"leeftijd {age_min} t/m {age_max}"
+    return f"leeftijd vanaf {age_min}" if age_min is not None else f"leeftijd t/m {age_max}"
+
+
 def rule_matches(rule: Any, facts: CaseFacts) -> bool:
     """Whether all of a rule's conditions hold (an empty condition always holds)."""
     if rule.match_type and rule.match_type != facts.match_type:
@@ -121,9 +135,7 @@ def rule_matches(rule: Any, facts: CaseFacts) -> bool:
         return False
     if rule.creditor_kinds and not set(rule.creditor_kinds) & facts.creditor_kinds:
         return False
-    if rule.age_min is not None and (facts.age is None or facts.age < rule.age_min):
-        return False
-    if rule.age_max is not None and (facts.age is None or facts.age > rule.age_max):
+    if not age_in_range(facts.age, rule.age_min, rule.age_max):
         return False
     if rule.has_minors is not None and rule.has_minors != facts.has_minors:
         return False
@@ -151,12 +163,8 @@ def describe_conditions(rule: Any) -> str:
     if rule.creditor_kinds:
         labels = [CreditorKind(k).label.lower() if k in CreditorKind.values else k for k in rule.creditor_kinds]
         parts.append("soort vaste last " + " of ".join(labels))
-    if rule.age_min is not None and rule.age_max is not None:
-        parts.append(f"leeftijd {rule.age_min} t/m {rule.age_max}")
-    elif rule.age_min is not None:
-        parts.append(f"leeftijd vanaf {rule.age_min}")
-    elif rule.age_max is not None:
-        parts.append(f"leeftijd t/m {rule.age_max}")
+    if rule.age_min is not None or rule.age_max is not None:
+        parts.append(age_range_text(rule.age_min, rule.age_max))
     if rule.has_minors is not None:
         parts.append("minderjarigen in huis" if rule.has_minors else "geen minderjarigen in huis")
     if rule.has_phone is not None:

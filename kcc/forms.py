@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.nl import bsn as nl_bsn
 
 from contacts.models import Dagdeel
 from signals import normalise
+from vroegsignalering.common.forms import bsn_clean
 
 from .services import reference_normalise
 
@@ -46,15 +45,7 @@ class SearchForm(forms.Form):
         return value
 
     def clean_bsn(self) -> str:
-        value = "".join(self.cleaned_data["bsn"].split()).replace(".", "")
-        if not value:
-            return ""
-        if not value.isdigit() or len(value) not in (8, 9):
-            raise forms.ValidationError("Een BSN bestaat uit 9 cijfers.")
-        try:
-            return nl_bsn.validate(value.zfill(9))
-        except StdnumError:
-            raise forms.ValidationError("Dit is geen geldig BSN: het voldoet niet aan de elfproef.") from None
+        return bsn_clean(self.cleaned_data["bsn"])
 
     def clean(self):
         data = super().clean()

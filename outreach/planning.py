@@ -17,7 +17,7 @@ from typing import Any
 
 from cases.deadlines import is_working_day
 from cases.models import WINDOW_STATUSES, Case, CaseEvent, ContactField, UnusableContact
-from cases.routing import CaseFacts
+from cases.routing import CaseFacts, age_in_range, age_range_text
 from cases.selectors import case_signals_by_case
 from cases.services import case_history_append
 from vroegsignalering.common.dates import TZ, format_date, local_date
@@ -70,9 +70,7 @@ def plan_matches(plan: OutreachPlan, facts: PlanFacts, tray_ids: Iterable[int] =
         return False
     if usable == ContactCondition.TELEFOON_OF_EMAIL and not (facts.has_phone or facts.has_email):
         return False
-    if plan.age_min is not None and (facts.age is None or facts.age < plan.age_min):
-        return False
-    if plan.age_max is not None and (facts.age is None or facts.age > plan.age_max):
+    if not age_in_range(facts.age, plan.age_min, plan.age_max):
         return False
     if plan.crisis is not None and plan.crisis != facts.crisis:
         return False
@@ -88,12 +86,8 @@ def describe_conditions(plan: OutreachPlan, tray_names: Sequence[str] = ()) -> s
         parts.append(("bakje " if len(tray_names) == 1 else "bakjes ") + " of ".join(tray_names))
     if plan.contact_usable:
         parts.append(ContactCondition(plan.contact_usable).label.lower())
-    if plan.age_min is not None and plan.age_max is not None:
-        parts.append(f"leeftijd {plan.age_min} t/m {plan.age_max}")
-    elif plan.age_min is not None:
-        parts.append(f"leeftijd vanaf {plan.age_min}")
-    elif plan.age_max is not None:
-        parts.append(f"leeftijd t/m {plan.age_max}")
+    if plan.age_min is not None or plan.age_max is not None:
+        parts.append(age_range_text(plan.age_min, plan.age_max))
     if plan.crisis is not None:
         parts.append("crisismelding" if plan.crisis else "geen crisismelding")
     if plan.recidive is not None:

@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 from django import forms
-from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.nl import bsn as nl_bsn
 
 from signals import normalise
+from vroegsignalering.common.forms import bsn_clean
 
 from .inzage import InzageVraag, municipalities_for
 
@@ -36,15 +35,7 @@ class InzageForm(forms.Form):
             self.fields["gemeente"].initial = municipalities[0].pk
 
     def clean_bsn(self) -> str:
-        value = "".join(self.cleaned_data["bsn"].split()).replace(".", "")
-        if not value:
-            return ""
-        if not value.isdigit() or len(value) not in (8, 9):
-            raise forms.ValidationError("Een BSN bestaat uit 9 cijfers.")
-        try:
-            return nl_bsn.validate(value.zfill(9))
-        except StdnumError:
-            raise forms.ValidationError("Dit is geen geldig BSN: het voldoet niet aan de elfproef.") from None
+        return bsn_clean(self.cleaned_data["bsn"])
 
     def _normalised(self, name: str, normalise_value) -> str:
         value = self.cleaned_data.get(name, "").strip()

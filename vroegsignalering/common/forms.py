@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django import forms
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.nl import bsn as nl_bsn
 
 from .errors import Refusal
 
@@ -53,3 +55,17 @@ def error_summary(form: forms.Form, anchor: str = "") -> list[dict]:
             target = form[name].auto_id
         rows.extend({"id": target, "message": str(message)} for message in errors)
     return rows
+
+
+def bsn_clean(value: str) -> str:
+    """A BSN typed in a search form (spaces and dots allowed, a leading zero may be left out), as 9 digits; ""
+    when empty; ``ValidationError`` with a Dutch message when it is not a valid BSN (the elfproef)."""
+    value = "".join(str(value).split()).replace(".", "")
+    if not value:
+        return ""
+    if not value.isdigit() or len(value) not in (8, 9):
+        raise forms.ValidationError("Een BSN bestaat uit 9 cijfers.")
+    try:
+        return nl_bsn.validate(value.zfill(9))
+    except StdnumError:
+        raise forms.ValidationError("Dit is geen geldig BSN: het voldoet niet aan de elfproef.") from None
