@@ -2,20 +2,22 @@
 daemon thread, started and stopped with ``with``, on a free port when asked for port 0."""
 from __future__ import annotations
 
+import abc
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar, Self
 
 
-class LoopbackServer:
+class LoopbackServer(abc.ABC):
     """Base of a fake: a subclass gives :meth:`_handler_class` (its request handler, which reads
     ``server_fake``) and :attr:`label` (how errors name it), and calls :meth:`_loopback_init` from its
     ``__init__``."""
 
     label: ClassVar[str] = "de nep-server"
 
+    @abc.abstractmethod
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
-        raise NotImplementedError
+        """The fake's request handler class (it reads the fake as ``server_fake``)."""
 
     def _loopback_init(self, host: str, port: int) -> None:
         self.host = host
