@@ -14,3 +14,4 @@ class CasesConfig(AppConfig):
         from . import taking
 
         hooks.hook_register(hooks.SIGNAL_CHECKED, taking.signal_take)
+        hooks.hook_register(hooks.SIGNALS_CHECKING, taking.signals_take_prepare)

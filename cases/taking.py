@@ -16,6 +16,7 @@ All in the checks' transaction, so no period close can see a checked signal befo
 decision. The signal's own status changes are the signal machine's (``signals.transitions``).
 """
 import hashlib
+from collections.abc import Iterable
 
 from django.db import connection
 
@@ -62,21 +63,40 @@ def _advisory_key(*parts) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
-def _serialise_arrear(signal: Signal) -> None:
-    """Inside the transaction: wait until no other worker is deciding about the same arrear, so that
-    of two identical signals checked at once exactly one passes and the other is its repeat.
-
-    PostgreSQL: transaction-level advisory locks on the creditor's customer (BSN) and on the
-    creditor's contract number, always taken in that order (no deadlock between them); held until
-    commit, so the next decision sees this one's result. SQLite runs every writing transaction one
-    at a time (``transaction_mode`` IMMEDIATE), which serialises them already."""
-    if connection.vendor != "postgresql":
-        return
+def _arrear_keys(signal: Signal) -> list[int]:
     keys = []
     if signal.bsn:
         keys.append(_advisory_key(signal.creditor_id, "bsn", signal.bsn))
     if signal.contract_number:
         keys.append(_advisory_key(signal.creditor_id, "contract", signal.contract_number))
+    return keys
+
+
+def _serialise_arrear(signal: Signal) -> None:
+    """Inside the transaction: wait until no other worker is deciding about the same arrear, so that
+    of two identical signals checked at once exactly one passes and the other is its repeat.
+
+    PostgreSQL: transaction-level advisory locks on the creditor's customer (BSN) and on the
+    creditor's contract number, always taken in ascending key order, as a chunk takes all of its
+    keys (:func:`signals_take_prepare`), so no two transactions wait for each other; held until
+    commit, so the next decision sees this one's result. SQLite runs every writing transaction one
+    at a time (``transaction_mode`` IMMEDIATE), which serialises them already."""
+    if connection.vendor != "postgresql":
+        return
     with connection.cursor() as cursor:
-        for key in keys:
+        for key in sorted(_arrear_keys(signal)):
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+def signals_take_prepare(*, signals: Iterable[Signal]) -> None:
+    """Before the takes of a chunk (``hooks.SIGNALS_CHECKING``), in its transaction: the arrear locks of
+    every signal (``bsn`` as it will be after the BRP's answer), in ascending order in one statement.
+    Two chunks then queue behind each other instead of each holding a lock the other waits for; the
+    takes themselves find their locks held already (advisory locks are re-entrant per session)."""
+    if connection.vendor != "postgresql":
+        return
+    keys = sorted({key for signal in signals for key in _arrear_keys(signal)})
+    if keys:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT k FROM unnest(%s::bigint[]) AS k "
+                           "ORDER BY k) AS ordered", [keys])

@@ -39,7 +39,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
 from .models import normalise_product
-from .selectors import shv_registration_list
+from .selectors import shv_registration_list, shv_registration_list_many
 
 if TYPE_CHECKING:
     from accounts.models import Municipality
@@ -91,6 +91,13 @@ class RegisterAdapter:
             ShvProductRecord(row.product, row.start_date, row.end_decision_date)
             for row in shv_registration_list(municipality=municipality, bsn=bsn)
         ]
+
+    def registrations_many(self, *, municipality: Municipality, bsns) -> dict[str, list[ShvProductRecord]]:
+        """Every BSN's products in one read (the checks of a chunk)."""
+        found: dict[str, list[ShvProductRecord]] = {bsn: [] for bsn in bsns}
+        for row in shv_registration_list_many(municipality=municipality, bsns=found):
+            found[row.bsn].append(ShvProductRecord(row.product, row.start_date, row.end_decision_date))
+        return found
 
 
 class HttpAdapter:

@@ -33,7 +33,7 @@ from accounts.models import Municipality
 from vroegsignalering.common.dates import add_months
 from vroegsignalering.common.vocab import Outcome, ShvStatus
 
-from .adapters import ShvAdapter, ShvProductRecord, get_adapter
+from .adapters import ShvAdapter, ShvProductRecord, ShvUnavailableError, get_adapter
 from .csv_import import ShvImportError, parse_shv_csv
 from .models import PROTECTIVE_ADMINISTRATION_PRODUCTS, ShvRegistration
 
@@ -120,6 +120,31 @@ def shv_check(
     adapter = adapter or get_adapter()
     records = adapter.registrations(municipality=municipality, bsn=bsn)
     return shv_decide(records, today=today, source=adapter.source)
+
+
+def shv_check_many(
+    *, municipality: Municipality, bsns, today: dt.date, adapter: ShvAdapter | None = None
+) -> dict[str, ShvResult | ShvUnavailableError]:
+    """:func:`shv_check` for several residents of ``municipality`` (the checks of a chunk): BSN →
+    result, or the ``ShvUnavailableError`` for a BSN the register could not answer. An adapter with
+    ``registrations_many`` is asked once; any other once per BSN."""
+    adapter = adapter or get_adapter()
+    wanted = [bsn for bsn in dict.fromkeys(bsns) if isinstance(bsn, str) and re.fullmatch(r"\d{9}", bsn)]
+    many = getattr(adapter, "registrations_many", None)
+    results: dict[str, ShvResult | ShvUnavailableError] = {}
+    if many is not None:
+        try:
+            found = many(municipality=municipality, bsns=wanted)
+        except ShvUnavailableError as exc:
+            return dict.fromkeys(wanted, exc)
+        return {bsn: shv_decide(found.get(bsn, []), today=today, source=adapter.source) for bsn in wanted}
+    for bsn in wanted:
+        try:
+            results[bsn] = shv_decide(adapter.registrations(municipality=municipality, bsn=bsn), today=today,
+                                      source=adapter.source)
+        except ShvUnavailableError as exc:
+            results[bsn] = exc
+    return results
 
 
 # --- The register import ---------------------------------------------------------------------

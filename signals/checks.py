@@ -24,6 +24,7 @@ import datetime as dt
 import functools
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -51,8 +52,13 @@ from .transitions import (
 
 logger = logging.getLogger(__name__)
 
-# A check that started but did not finish within this time is considered stalled.
-STALE_AFTER = dt.timedelta(minutes=10)
+
+
+def lease() -> dt.timedelta:
+    """A check that started but did not finish within this time is stalled (``CHECKS_LEASE_SECONDS``):
+    the sweeper gives it to another worker."""
+    return dt.timedelta(seconds=settings.CHECKS_LEASE_SECONDS)
+
 # A check that stalled this often (a crash each time) is handed to a person instead.
 MAX_STALLED_ATTEMPTS = 5
 
@@ -98,7 +104,7 @@ def checks_begin(*, signal_id: int, now=None) -> bool:
         elif before != SignalStatus.ONTVANGEN:
             return False
         signal.check_attempts += 1
-        signal.next_check_at = now + STALE_AFTER
+        signal.next_check_at = now + lease()
         if before == SignalStatus.IN_CONTROLE:  # resumed (the last attempt did not finish): no new state
             signal.save(update_fields=["check_attempts", "next_check_at"])
         else:
@@ -107,8 +113,7 @@ def checks_begin(*, signal_id: int, now=None) -> bool:
     return True
 
 
-@_step
-def checks_apply_rules(signal: Signal, *, now) -> Step | None:
+def apply_rules(signal: Signal, *, now) -> Step | None:
     """Step 1: legal entity, threshold, arrear age. Returns the end when a rule fired."""
     decision = rules.not_picked_up(signal, signal.municipality)
     if decision is None:
@@ -116,8 +121,7 @@ def checks_apply_rules(signal: Signal, *, now) -> Step | None:
     return signal_end(signal, decision.outcome, now, params={"rule": decision.rule, **decision.params})
 
 
-@_step
-def checks_wait(signal: Signal, *, register: str, error: str, now) -> Step:
+def wait_for_register(signal: Signal, *, register: str, error: str, now) -> Step:
     """A register could not be asked: wait and try again later (the sweeper re-enqueues)."""
     signal.next_check_at = now + _retry_delay(signal.check_attempts)
     signal_transition(signal, "wait_for_brp", at=now, fields=("next_check_at",), event=SignalEvent.REGISTER_DOWN,
@@ -126,8 +130,7 @@ def checks_wait(signal: Signal, *, register: str, error: str, now) -> Step:
     return Step(signal.status, register)
 
 
-@_step
-def checks_apply_brp(signal: Signal, *, decision, now) -> Step:
+def apply_brp(signal: Signal, *, decision, now) -> Step:
     """Step 2: apply the BRP's answer (signals.brp.decide.BrpDecision)."""
     review = signal.brp_evidence.get("beoordeling")
     previous_candidates = signal.brp_evidence.get("kandidaten", [])
@@ -154,8 +157,7 @@ def checks_apply_brp(signal: Signal, *, decision, now) -> Step:
     return Step(signal.status, "uitval")
 
 
-@_step
-def checks_refuse(signal: Signal, *, now, **cause) -> Step:
+def refuse(signal: Signal, *, now, **cause) -> Step:
     """A register refused the question (or left no BSN), not a passing outage: a person looks.
     ``cause``: ``cause`` and its details for the history (``signals.history``)."""
     signal_to_fallout(signal, now, **cause)
@@ -215,19 +217,27 @@ def _forward(signal: Signal, other, decision, now) -> Step:
     return Step(signal.status, "doorgestuurd")
 
 
-@_step
-def checks_apply_shv(signal: Signal, *, result, now) -> Step:
+def apply_shv(signal: Signal, *, result, now) -> Step:
     """Step 3: store the SHV register's answer (the evidence routing uses)."""
     signal.shv_evidence = result.as_evidence()
     signal.save(update_fields=["shv_evidence"])
     return Step(signal.status, result.status)
 
 
-@_step
-def checks_finish(signal: Signal, *, now) -> Step:
+def finish(signal: Signal, *, now) -> Step:
     """Steps 4–5: the checks hand the signal to the case side (``cases.taking.signal_take``: the
     repeat rule, then passed; a crisis signal opens its case at once), in this transaction."""
     return hooks.hook_call(hooks.SIGNAL_CHECKED, signal=signal, now=now)
+
+
+# The steps on a locked signal (above) are shared with the chunked checks (signals.checks_chunk); as
+# their own transactions, by signal id:
+checks_apply_rules = _step(apply_rules)
+checks_wait = _step(wait_for_register)
+checks_apply_brp = _step(apply_brp)
+checks_refuse = _step(refuse)
+checks_apply_shv = _step(apply_shv)
+checks_finish = _step(finish)
 
 
 def run_checks(*, signal_id: int, now=None, brp_client=None) -> Step:

@@ -66,16 +66,33 @@ def csv_import_sweep() -> None:
 
 # --- The checks ------------------------------------------------------------------------------
 
+def _chunks(ids: list[int]) -> list[list[int]]:
+    from django.conf import settings
+
+    size = max(1, settings.CHECKS_CHUNK_SIZE)
+    return [ids[start:start + size] for start in range(0, len(ids), size)]
+
+
 @shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=(DatabaseError,), retry_backoff=True,
              max_retries=5)
 def check_delivery(delivery_id: str) -> int:
-    """Fan a delivery's received signals out to one check task each (enqueued by the intake)."""
+    """Split a delivery's received signals into chunks, one check task each (enqueued by the intake)."""
     from .selectors import signals_received_in_delivery
 
     ids = signals_received_in_delivery(delivery_id)
-    for signal_id in ids:
-        check_signal.delay(signal_id)
+    for chunk_ids in _chunks(ids):
+        check_chunk.delay(chunk_ids)
     return len(ids)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=(DatabaseError,), retry_backoff=True,
+             max_retries=5)
+def check_chunk(signal_ids: list[int]) -> dict[str, int]:
+    """Run (or resume) the checks of a chunk of signals, their BRP questions concurrently
+    (``signals.checks_chunk``). Idempotent: signals checked or in another worker's hands are left alone."""
+    from .checks_chunk import run_checks_chunk
+
+    return run_checks_chunk(signal_ids)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=(DatabaseError,), retry_backoff=True,
@@ -89,12 +106,12 @@ def check_signal(signal_id: int) -> str:
 
 @shared_task(acks_late=True)
 def checks_sweep() -> int:
-    """Re-enqueue signals whose check is due: never enqueued, waiting for a register, or stalled."""
+    """Re-enqueue signals whose check is due (never enqueued, waiting for a register, or stalled), in chunks."""
     from .selectors import signals_due_for_checks
 
     ids = signals_due_for_checks()
-    for signal_id in ids:
-        check_signal.delay(signal_id)
+    for chunk_ids in _chunks(ids):
+        check_chunk.delay(chunk_ids)
     if ids:
         logger.info("Checks sweep enqueued %d signal(s).", len(ids))
     return len(ids)

@@ -7,13 +7,16 @@ Each runs inside the caller's transaction on a signal the caller locked (:func:`
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.conf import settings
+from django.db.models import F, Q
 
 from feedback.services import feedback_issue_for_signal
+from vroegsignalering.common.bulk import deferred_inserts, insert_later
+from vroegsignalering.common.fsm import bulk_transition
 from vroegsignalering.common.vocab import Outcome
 
 from .models import Signal, SignalEvent, SignalHistory, SignalStatus
-from .tasks import check_signal
+from .tasks import check_chunk
 
 SYSTEM = "controles"
 # A signal held behind an earlier undecided signal of the same arrear is woken when that one ends;
@@ -36,14 +39,26 @@ def signal_lock(signal_id: int) -> Signal:
     return Signal.objects.select_for_update(of=("self",)).select_related("municipality").get(pk=signal_id)
 
 
+def history_batch():
+    """Collect the history rows written inside this block (here and by the case side) and insert them
+    in one bulk insert at its end, in the order written (the checks of a chunk): one write, and the
+    statistics store records the signals once (``rows_inserted``) instead of once per row. Use inside
+    the caller's transaction; when the block raises, nothing is inserted."""
+    return deferred_inserts(SignalHistory)
+
+
 def signal_history_append(signal: Signal, *, at, event: str, params: dict | None = None, actor: str = SYSTEM,
                           from_status: str | None = None) -> SignalHistory:
     """Append a row to the signal's history: ``event`` with its ``params`` (``signals.history`` words
-    it). ``from_status`` defaults to where it stands."""
-    return SignalHistory.objects.create(
+    it). ``from_status`` defaults to where it stands. Inside :func:`history_batch` the row is stored
+    when the batch ends."""
+    row = SignalHistory(
         signal=signal, at=at, actor=actor, event=event, params=params or {},
         from_status=signal.status if from_status is None else from_status, to_status=signal.status,
     )
+    if not insert_later(row):
+        row.save(force_insert=True)
+    return row
 
 
 def signal_transition(signal: Signal, name: str, *args, at, event: str, params: dict | None = None,
@@ -57,10 +72,35 @@ def signal_transition(signal: Signal, name: str, *args, at, event: str, params: 
     return signal_history_append(signal, at=at, event=event, params=params, actor=actor, from_status=before)
 
 
+def signals_start_checks(signals: list[Signal], *, now, until) -> None:
+    """The checks of these locked signals begin (``start_checks``, from ``ontvangen``) or begin again
+    (from ``wacht_op_brp``), in one UPDATE per source state with their history rows in bulk; a signal
+    already ``in_controle`` (stalled) is resumed without a new state. Each gets one more attempt and
+    the lease ``until``; read the signals again to see them so."""
+    by_source: dict[str, list[Signal]] = {}
+    for signal in signals:
+        by_source.setdefault(signal.status, []).append(signal)
+    for source, group in by_source.items():
+        ids = [signal.pk for signal in group]
+        values = {"check_attempts": F("check_attempts") + 1, "next_check_at": until}
+        if source == SignalStatus.IN_CONTROLE:
+            Signal.objects.filter(pk__in=ids, status=source).update(**values)
+        else:
+            history = [SignalHistory(signal=signal, at=now, actor=SYSTEM, event=SignalEvent.CHECKS_STARTED,
+                                     params={"again": source == SignalStatus.WACHT_OP_BRP}, from_status=source,
+                                     to_status=SignalStatus.IN_CONTROLE) for signal in group]
+            bulk_transition(Signal.objects.filter(pk__in=ids), "start_checks", source=source, values=values,
+                            history=history)
+
+
 def signals_enqueue_checks(signal_ids) -> None:
-    """Check these signals once the current transaction commits."""
-    for signal_id in signal_ids:
-        check_signal.delay_on_commit(signal_id)
+    """Check these signals once the current transaction commits: one task per chunk
+    (``CHECKS_CHUNK_SIZE``) of them."""
+    ids = list(signal_ids)
+    size = max(1, settings.CHECKS_CHUNK_SIZE)
+    for start in range(0, len(ids), size):
+        chunk_ids = ids[start:start + size]
+        check_chunk.delay_on_commit(chunk_ids)
 
 
 def wake_later_of_arrear(signal: Signal, now) -> None:

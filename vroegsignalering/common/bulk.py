@@ -9,6 +9,8 @@ and jsonb cannot hold it, and SQLite (the tests' default) would store it silentl
 their input first (``signals.schemas`` refuses NUL per signal); this is the last line, so that a
 gap there shows in any test run instead of as a failed delivery in production.
 """
+import contextlib
+import contextvars
 from typing import Any
 
 from django.db import connection, models
@@ -41,8 +43,45 @@ def refuse_nul(model: type[models.Model], objects: list[models.Model]) -> None:
                 raise ValueError(f"{model.__name__}.{field.name} contains NUL, which cannot be stored.")
 
 
+# Inside deferred_inserts(model): the rows of that model waiting to be inserted, in order.
+_deferred: contextvars.ContextVar[tuple[type[models.Model], list[models.Model]] | None] = contextvars.ContextVar(
+    "bulk_deferred", default=None)
+
+
+@contextlib.contextmanager
+def deferred_inserts(model: type[models.Model]):
+    """Inside this block, rows of ``model`` given to :func:`bulk_insert` (or to :func:`insert_later`)
+    are collected and inserted together, in the order given, when the block ends without an error:
+    one write and one ``rows_inserted`` for the lot (the checks of a chunk write their history so).
+    Only for rows nobody reads back or refers to inside the block. Nested blocks add to the outer one."""
+    if _deferred.get() is not None:
+        yield
+        return
+    rows: list[models.Model] = []
+    token = _deferred.set((model, rows))
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    bulk_insert(model, rows)
+
+
+def insert_later(obj: models.Model) -> bool:
+    """Add ``obj`` to the surrounding :func:`deferred_inserts` block of its model; False when there is none
+    (the caller saves it now)."""
+    deferred = _deferred.get()
+    if deferred is None or deferred[0] is not type(obj):
+        return False
+    deferred[1].append(obj)
+    return True
+
+
 def bulk_insert(model: type[models.Model], objects: list[models.Model]) -> None:
     if not objects:
+        return
+    deferred = _deferred.get()
+    if deferred is not None and deferred[0] is model:
+        deferred[1].extend(objects)
         return
     refuse_nul(model, objects)
     if connection.vendor != "postgresql":

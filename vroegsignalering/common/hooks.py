@@ -11,6 +11,10 @@ from typing import Any
 # The checks of a signal are done (the signal is locked, in ``in_controle``): the case side takes it
 # (``cases.taking.signal_take``) and returns the checks' last ``Step``.
 SIGNAL_CHECKED = "signal_checked"
+# The checks of a chunk of signals are about to hand them over in one transaction
+# (``signals.checks_chunk``): the case side takes, in one fixed order, every lock its takes will need
+# (``cases.taking.signals_take_prepare``), so two chunks never wait for each other in a circle.
+SIGNALS_CHECKING = "signals_checking"
 
 _handlers: dict[str, Callable[..., Any]] = {}
 
