@@ -15,6 +15,8 @@ repeat rule decides (``matching.repeat_decision`` against ``selectors.prior_arre
 All in the checks' transaction, so no period close can see a checked signal before its repeat
 decision. The signal's own status changes are the signal machine's (``signals.transitions``).
 """
+import contextlib
+import contextvars
 import hashlib
 from collections.abc import Iterable
 
@@ -27,11 +29,23 @@ from vroegsignalering.common.vocab import Outcome
 
 from . import matching, selectors, services
 
+# Inside signals_take_prepare(): the case policies read so far (municipality id → policy), read once per chunk.
+_policies: contextvars.ContextVar[dict | None] = contextvars.ContextVar("take_policies", default=None)
+
+
+def _policy(municipality_id: int):
+    known = _policies.get()
+    if known is None:
+        return selectors.policy_for(municipality_id)
+    if municipality_id not in known:
+        known[municipality_id] = selectors.policy_for(municipality_id)
+    return known[municipality_id]
+
 
 def repeat_decision_for(signal: Signal) -> matching.RepeatDecision | None:
     """The repeat rule for ``signal`` against the database: the municipality's repeat window and
     every earlier signal of the same arrear within it."""
-    window_months = selectors.policy_for(signal.municipality_id).repeat_window_months
+    window_months = _policy(signal.municipality_id).repeat_window_months
     priors = selectors.prior_arrears(signal, window_months=window_months)
     return matching.repeat_decision(signal, priors, window_months=window_months)
 
@@ -88,15 +102,21 @@ def _serialise_arrear(signal: Signal) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
-def signals_take_prepare(*, signals: Iterable[Signal]) -> None:
-    """Before the takes of a chunk (``hooks.SIGNALS_CHECKING``), in its transaction: the arrear locks of
-    every signal (``bsn`` as it will be after the BRP's answer), in ascending order in one statement.
-    Two chunks then queue behind each other instead of each holding a lock the other waits for; the
-    takes themselves find their locks held already (advisory locks are re-entrant per session)."""
-    if connection.vendor != "postgresql":
-        return
+@contextlib.contextmanager
+def signals_take_prepare(*, signals: Iterable[Signal]):
+    """The block the takes of a chunk run in (``hooks.SIGNALS_CHECKING``), inside its transaction.
+
+    First the arrear locks of every signal (``bsn`` as it will be after the BRP's answer), in ascending
+    order in one statement: two chunks then queue behind each other instead of each holding a lock the
+    other waits for; the takes find their locks held already (advisory locks are re-entrant per
+    session). Inside the block each municipality's case policy is read once."""
     keys = sorted({key for signal in signals for key in _arrear_keys(signal)})
-    if keys:
+    if keys and connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT k FROM unnest(%s::bigint[]) AS k "
                            "ORDER BY k) AS ordered", [keys])
+    token = _policies.set({})
+    try:
+        yield
+    finally:
+        _policies.reset(token)

@@ -207,8 +207,8 @@ def _apply(work: list[_Work], now) -> Counter:
     try:
         with transaction.atomic(), history_batch():
             locked = _locked(work)
-            hooks.hook_call(hooks.SIGNALS_CHECKING, signals=[_take_view(signal, item) for signal, item in locked])
-            steps = [_apply_one(signal, item, now) for signal, item in locked]
+            with hooks.hook_call(hooks.SIGNALS_CHECKING, signals=[_take_view(signal, item) for signal, item in locked]):
+                steps = [_apply_one(signal, item, now) for signal, item in locked]
         counts.update(step.status for step in steps)
         return counts
     except Exception:  # one transaction for all failed: each in its own, so one signal cannot hold up the rest

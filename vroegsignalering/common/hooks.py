@@ -12,8 +12,9 @@ from typing import Any
 # (``cases.taking.signal_take``) and returns the checks' last ``Step``.
 SIGNAL_CHECKED = "signal_checked"
 # The checks of a chunk of signals are about to hand them over in one transaction
-# (``signals.checks_chunk``): the case side takes, in one fixed order, every lock its takes will need
-# (``cases.taking.signals_take_prepare``), so two chunks never wait for each other in a circle.
+# (``signals.checks_chunk``): the case side takes, in one fixed order, every lock its takes will need,
+# so two chunks never wait for each other in a circle, and returns the context manager the takes run in
+# (``cases.taking.signals_take_prepare``).
 SIGNALS_CHECKING = "signals_checking"
 
 _handlers: dict[str, Callable[..., Any]] = {}
