@@ -29,7 +29,8 @@ from vroegsignalering.common.vocab import Outcome
 
 from . import matching, selectors, services
 
-# Inside signals_take_prepare(): the case policies read so far (municipality id → policy), read once per chunk.
+# Inside signals_take_prepare(): the case policies read so far (municipality id → policy), read once per
+# chunk; set means the chunk's arrear locks are held.
 _policies: contextvars.ContextVar[dict | None] = contextvars.ContextVar("take_policies", default=None)
 
 
@@ -95,7 +96,7 @@ def _serialise_arrear(signal: Signal) -> None:
     keys (:func:`signals_take_prepare`), so no two transactions wait for each other; held until
     commit, so the next decision sees this one's result. SQLite runs every writing transaction one
     at a time (``transaction_mode`` IMMEDIATE), which serialises them already."""
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or _policies.get() is not None:  # in a chunk: held already
         return
     with connection.cursor() as cursor:
         for key in sorted(_arrear_keys(signal)):

@@ -113,6 +113,10 @@ def checks_begin(*, signal_id: int, now=None) -> bool:
     return True
 
 
+# What the BRP step writes on the signal.
+BRP_FIELDS = ("brp_evidence", "bsn")
+
+
 def apply_rules(signal: Signal, *, now) -> Step | None:
     """Step 1: legal entity, threshold, arrear age. Returns the end when a rule fired."""
     decision = rules.not_picked_up(signal, signal.municipality)
@@ -130,14 +134,16 @@ def wait_for_register(signal: Signal, *, register: str, error: str, now) -> Step
     return Step(signal.status, register)
 
 
-def apply_brp(signal: Signal, *, decision, now) -> Step:
-    """Step 2: apply the BRP's answer (signals.brp.decide.BrpDecision)."""
+def apply_brp(signal: Signal, *, decision, now, save_found: bool = True) -> Step:
+    """Step 2: apply the BRP's answer (signals.brp.decide.BrpDecision). ``save_found=False``: a found
+    person's evidence and BSN are left for the caller's next save (``BRP_FIELDS``)."""
     review = signal.brp_evidence.get("beoordeling")
     previous_candidates = signal.brp_evidence.get("kandidaten", [])
     signal.brp_evidence = decision.as_evidence() | ({"beoordeling": {**review, "verwerkt": True}} if review else {})
     signal.bsn = decision.bsn or signal.bsn
-    signal.save(update_fields=["brp_evidence", "bsn"])
     outcome = decision.outcome
+    if save_found or outcome not in (BrpOutcome.FOUND, BrpOutcome.MINOR):
+        signal.save(update_fields=BRP_FIELDS)
     if outcome in (BrpOutcome.FOUND, BrpOutcome.MINOR):
         signal_history_append(signal, at=now, event=SignalEvent.BRP_FOUND,
                               params={"minor": outcome == BrpOutcome.MINOR})
@@ -217,10 +223,11 @@ def _forward(signal: Signal, other, decision, now) -> Step:
     return Step(signal.status, "doorgestuurd")
 
 
-def apply_shv(signal: Signal, *, result, now) -> Step:
-    """Step 3: store the SHV register's answer (the evidence routing uses)."""
+def apply_shv(signal: Signal, *, result, now, fields: tuple[str, ...] = ()) -> Step:
+    """Step 3: store the SHV register's answer (the evidence routing uses), with ``fields`` left unsaved
+    before."""
     signal.shv_evidence = result.as_evidence()
-    signal.save(update_fields=["shv_evidence"])
+    signal.save(update_fields=["shv_evidence", *fields])
     return Step(signal.status, result.status)
 
 

@@ -41,6 +41,7 @@ from .brp.decide import BrpOutcome
 from .brp.decision import BrpDecision
 from .brp.many import ChosenCheck, PersonCheck, decide_many
 from .checks import (
+    BRP_FIELDS,
     MAX_STALLED_ATTEMPTS,
     apply_brp,
     apply_rules,
@@ -173,15 +174,19 @@ def _apply_one(signal: Signal, item: _Work, now) -> Step:
         return wait_for_register(signal, register="BRP", error=str(result), now=now)
     if isinstance(result, BrpRequestError):  # the BRP refused this question: a person looks
         return refuse(signal, cause="brp_geweigerd", error=str(result), now=now)
+    unsaved: tuple[str, ...] = ()
     if result is not None:
-        step = apply_brp(signal, decision=result, now=now)
+        step = apply_brp(signal, decision=result, now=now, save_found=False)  # saved with the SHV answer
         if step.detail != "gevonden":
             return step
-    if not signal.bsn:
-        return refuse(signal, cause="geen_bsn", now=now)
-    if item.shv is None or isinstance(item.shv, ShvUnavailable):
+        unsaved = BRP_FIELDS
+    if not signal.bsn or item.shv is None or isinstance(item.shv, ShvUnavailable):
+        if unsaved:
+            signal.save(update_fields=unsaved)
+        if not signal.bsn:
+            return refuse(signal, cause="geen_bsn", now=now)
         return wait_for_register(signal, register="SHV-register", error=str(item.shv or "geen antwoord"), now=now)
-    apply_shv(signal, result=item.shv, now=now)
+    apply_shv(signal, result=item.shv, now=now, fields=unsaved)
     return finish(signal, now=now)
 
 
