@@ -50,11 +50,55 @@ def parse_args():
     return parser.parse_args()
 
 
+class CopyRows:
+    """COPY rows of ``model`` from a template instance: ``row(**columns)`` is the template's row (the values
+    ``vroegsignalering.common.bulk`` would write for it) with the given attributes replaced."""
+
+    def __init__(self, model, template):
+        from django.db import models
+        from psycopg.types.json import Jsonb
+
+        self.fields = model._meta.concrete_fields
+        for field in self.fields:  # auto_now(_add) values, as bulk_insert would set them
+            if getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False):
+                field.pre_save(template, add=True)
+        self.index = {f.attname: i for i, f in enumerate(self.fields)}
+        self.template = [Jsonb(getattr(template, f.attname)) if isinstance(f, models.JSONField)
+                         else getattr(template, f.attname) for f in self.fields]
+
+    def row(self, **columns) -> list:
+        row = self.template.copy()
+        for name, value in columns.items():
+            row[self.index[name]] = value
+        return row
+
+    @staticmethod
+    def ids(model, count: int) -> list[int]:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                           [model._meta.db_table, count])
+            return [value for (value,) in cursor.fetchall()]
+
+    @staticmethod
+    def copy(model, rows: list[list]) -> None:
+        from django.db import connection
+
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(f.column) for f in model._meta.concrete_fields)
+        with connection.cursor() as cursor, cursor.cursor.copy(
+                f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
 def fill(args, rng: random.Random):
     """The municipalities, their trays, the two workers and the cases with their signals (COPY);
     returns (seconds). Case n belongs to municipality n mod M, so every municipality gets the same
     share of open and of closed cases."""
     import datetime as dt
+    from decimal import Decimal
 
     from django.db import connection, transaction
     from django.utils import timezone
@@ -62,9 +106,10 @@ def fill(args, rng: random.Random):
     from accounts.models import Municipality
     from cases import deadlines
     from cases.models import Case, CaseSignal, MatchType, SignalRole, Tray, new_contact_reference
+    from signals import normalise
     from signals.models import Signal, SignalStatus
     from tests.factories import MunicipalityFactory, UserFactory, build_signal
-    from vroegsignalering.common.bulk import bulk_insert
+    from tests.factories.signals import address
     from vroegsignalering.common.vocab import CreditorKind
 
     started = time.perf_counter()
@@ -73,9 +118,12 @@ def fill(args, rng: random.Random):
         [Municipality(cbs_code=f"{9000 + i:04d}", name=f"Proefgemeente {i:03d}", inhabitants=50_000)
          for i in range(1, args.municipalities)])
     multi = municipalities[:args.multi]
-    worker = UserFactory(username=WORKER, first_name="Bench", last_name="Werker", municipalities=municipalities[:1])
-    hosted = UserFactory(username=MULTI_WORKER, first_name="Bench", last_name="Meerdere", municipalities=multi)
-    colleagues = [UserFactory(municipalities=municipalities) for _ in range(4)]
+    # No password (the bench signs in with force_login): hashing one costs a second of CPU.
+    worker = UserFactory(username=WORKER, first_name="Bench", last_name="Werker", municipalities=municipalities[:1],
+                         password=None)
+    hosted = UserFactory(username=MULTI_WORKER, first_name="Bench", last_name="Meerdere", municipalities=multi,
+                         password=None)
+    colleagues = [UserFactory(municipalities=municipalities, password=None) for _ in range(4)]
     trays = {m.pk: Tray.objects.bulk_create([Tray(municipality=m, code=f"bakje-{i}", name=f"Bakje {i}")
                                              for i in range(args.trays)]) for m in municipalities}
     # Who may be assigned a case of municipality i: the colleagues, and each bench worker of i.
@@ -83,6 +131,14 @@ def fill(args, rng: random.Random):
                  for i in range(len(municipalities))]
     kinds = [CreditorKind.HUUR, CreditorKind.ZORGVERZEKERING, CreditorKind.DRINKWATER, CreditorKind.ELEKTRICITEIT,
              CreditorKind.GAS]
+    # Rows are written with COPY from one template row per model (one signal per kind as the factory builds
+    # it, a case and its link as the services would) with the columns that differ set per case: no model
+    # instance and no query per row. (No monitor facts: the worker's screens do not read them.)
+    signal_rows = {kind: CopyRows(Signal, build_signal(municipalities[0], kind=kind, status=SignalStatus.IN_MELDING))
+                   for kind in kinds}
+    case_rows = CopyRows(Case, Case(municipality=municipalities[0], routing_explanation="Bench: regel 1",
+                                    deadline_basis="bench"))
+    link_rows = CopyRows(CaseSignal, CaseSignal(role=SignalRole.INITIAL))
     now = timezone.now()
     today = deadlines.local_date(now)
     total = args.open + args.closed
@@ -90,8 +146,10 @@ def fill(args, rng: random.Random):
     chunk = 20_000
     references: set[str] = set()
     for offset in range(0, total, chunk):
-        cases, signals = [], []
-        for n in range(offset, min(offset + chunk, total)):
+        numbers = range(offset, min(offset + chunk, total))
+        signal_ids, case_ids, link_ids = (CopyRows.ids(model, len(numbers)) for model in (Signal, Case, CaseSignal))
+        signals, cases, links = [], [], []
+        for n, signal_id, case_id, link_id in zip(numbers, signal_ids, case_ids, link_ids, strict=True):
             is_open = n < args.open
             m = n % count
             municipality = municipalities[m]
@@ -99,31 +157,36 @@ def fill(args, rng: random.Random):
             closes = today + dt.timedelta(days=last_day_in + 1)
             opened = deadlines.start_of_day(closes - dt.timedelta(days=28)) + dt.timedelta(hours=9)
             crisis = rng.random() < 0.02
-            signal = build_signal(municipality, at=n, kind=rng.choice(kinds), amount=f"{rng.randint(50, 3000)}.00",
-                                  status=SignalStatus.IN_MELDING, signal_date=deadlines.local_date(opened))
-            case = Case(
-                municipality=municipality, address_key=signal.address_key, address=f"Proefstraat {n}, Amsterdam",
-                period_start=deadlines.local_date(opened).replace(day=1), period_end=deadlines.local_date(opened),
-                match_type=MatchType.ENKELVOUDIG if rng.random() < 0.9 else MatchType.MEERVOUDIG,
-                recidive=rng.random() < 0.4, is_crisis=crisis, urgency=rng.choice([1, 2]) if crisis else 0,
-                amount=signal.amount, tray=rng.choice(trays[municipality.pk]), priority=rng.choice([1, 2, 2, 3]),
-                routing_explanation="Bench: regel 1", routed_at=opened, opened_at=min(opened, now),
-                deadline_at=deadlines.start_of_day(closes), deadline_basis="bench",
-                assigned_to=rng.choice(assignees[m]) if rng.random() < 0.3 else None,
-                crisis_at=opened if crisis else None, crisis_due_at=opened + dt.timedelta(days=3) if crisis else None,
-            )
+            kind, amount = rng.choice(kinds), Decimal(f"{rng.randint(50, 3000)}.00")
+            signal_date = deadlines.local_date(opened)
+            where = address(n)
+            address_key = normalise.address_key(where["postcode"], where["house_number"], "", "")
+            signals.append(signal_rows[kind].row(
+                id=signal_id, municipality_id=municipality.pk, city=municipality.name, signal_id=f"B-{n:07d}",
+                content_hash=f"{n:064d}", contract_number=f"C-{n}", amount=amount, signal_date=signal_date,
+                received_at=deadlines.start_of_day(signal_date) + dt.timedelta(hours=9),
+                oldest_due_date=signal_date - dt.timedelta(days=45), address_key=address_key, **where))
             # Six random characters (32**6): at 500,000 cases hundreds would collide; draw again, as the
             # unique index would otherwise refuse the whole chunk.
-            while case.contact_reference in references:
-                case.contact_reference = new_contact_reference()
-            references.add(case.contact_reference)
-            cases.append(case)
-            signals.append(signal)
+            reference = new_contact_reference()
+            while reference in references:
+                reference = new_contact_reference()
+            references.add(reference)
+            assigned = rng.choice(assignees[m]) if rng.random() < 0.3 else None
+            cases.append(case_rows.row(
+                id=case_id, municipality_id=municipality.pk, address_key=address_key,
+                address=f"Proefstraat {n}, Amsterdam", period_start=signal_date.replace(day=1), period_end=signal_date,
+                match_type=MatchType.ENKELVOUDIG if rng.random() < 0.9 else MatchType.MEERVOUDIG,
+                recidive=rng.random() < 0.4, is_crisis=crisis, urgency=rng.choice([1, 2]) if crisis else 0,
+                amount=amount, tray_id=rng.choice(trays[municipality.pk]).pk, priority=rng.choice([1, 2, 2, 3]),
+                routed_at=opened, opened_at=min(opened, now), deadline_at=deadlines.start_of_day(closes),
+                assigned_to_id=assigned.pk if assigned else None, contact_reference=reference,
+                crisis_at=opened if crisis else None, crisis_due_at=opened + dt.timedelta(days=3) if crisis else None))
+            links.append(link_rows.row(id=link_id, case_id=case_id, signal_id=signal_id, joined_at=min(opened, now)))
         with transaction.atomic():
-            bulk_insert(Signal, signals)
-            bulk_insert(Case, cases)
-            bulk_insert(CaseSignal, [CaseSignal(case=c, signal=s, role=SignalRole.INITIAL, joined_at=c.opened_at)
-                                     for c, s in zip(cases, signals, strict=True)])
+            CopyRows.copy(Signal, signals)
+            CopyRows.copy(Case, cases)
+            CopyRows.copy(CaseSignal, links)
     with connection.cursor() as cursor:
         table = Case._meta.db_table
         # Status is protected on the model; set it as the services would have left it.
