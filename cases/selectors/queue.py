@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Count, Exists, ExpressionWrapper, F, IntegerField, OuterRef, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.fields.tuple_lookups import TupleGreaterThan, TupleLessThan
 
 from accounts.permissions import CASEWORK_ROLES, works_cases
@@ -175,15 +176,19 @@ def _page_rows(matching: Callable[[list[int]], QuerySet[Case]], ids: list[int], 
     index ``case_queue_order`` (municipality, rank, deadline, id) returns them in order. For several, one
     ordered range per municipality does not give one order, and PostgreSQL would sort every matching case
     (50,000 for a worker of 10 municipalities of 5,000 open cases): instead each municipality's first
-    ``limit`` (an index range each) are merged with UNION ALL and only those are sorted. The global first
-    ``limit`` are among them, as each one is among the first ``limit`` of its own municipality. (SQLite,
-    the development default, allows no LIMIT inside a UNION: there the one sorted query stays.)"""
+    ``limit`` are taken (an index range each, a LATERAL join over the municipalities: one subquery,
+    compiled once whatever their number) and only those are sorted. The global first ``limit`` are among
+    them, as each one is among the first ``limit`` of its own municipality. (SQLite, the development
+    default, has no LATERAL: there the one sorted query stays.)"""
     related = ("tray", "assigned_to", "municipality")
-    if len(ids) <= 1 or not connection.features.supports_slicing_ordering_in_compound:  # (SQLite: one sort)
+    if len(ids) <= 1 or connection.vendor != "postgresql":
         return list(matching(ids).select_related(*related).order_by(*order)[:limit])
-    firsts = [matching([pk]).order_by(*order).values("pk")[:limit] for pk in ids]
-    candidates = firsts[0].union(*firsts[1:], all=True)
-    return list(Case.objects.filter(pk__in=candidates).alias(rank=queue_rank()).select_related(*related)
+    each = (matching(ids).filter(municipality_id=RawSQL("queue_municipality.id", ())).order_by(*order)
+            .values("pk")[:limit])
+    sql, params = each.query.sql_with_params()
+    firsts = RawSQL(f"SELECT firsts.* FROM unnest(%s::bigint[]) AS queue_municipality(id) "
+                    f"CROSS JOIN LATERAL ({sql}) AS firsts", (list(ids), *params))
+    return list(Case.objects.filter(pk__in=firsts).alias(rank=queue_rank()).select_related(*related)
                 .order_by(*order)[:limit])
 
 
