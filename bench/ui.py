@@ -1,22 +1,30 @@
 #!/usr/bin/env python
 """Worker screens benchmark: the queue (werkvoorraad) and the case page at N open cases on PostgreSQL.
 
-    .venv/bin/python bench/ui.py [--open 100000] [--closed 50000] [--samples 200] [--keep]
+    .venv/bin/python bench/ui.py [--open 100000] [--closed 50000] [--municipalities 1] [--multi 10]
+                                 [--samples 200] [--keep]
+    issue 14 (hosted scale): --open 500000 --municipalities 100
 
-Creates (drops first) the database named by --database-url, migrates it and stores, for one
-municipality, --trays trays, N open cases (a share in behandeling, crisis, assigned to the worker;
-deadlines over the next 28 days) each with one signal (COPY), and --closed closed cases. Then a
-worker is logged in through Django's test client and each screen is requested --samples times
-(after a warm-up); the server time (the whole Django request: middleware, session, selectors,
-template) is printed as p50/p95, with the number of queries per request:
+Creates (drops first) the database named by --database-url, migrates it and stores --municipalities
+municipalities with --trays trays each and N open cases spread evenly over them (a share in
+behandeling, crisis, assigned; deadlines over the next 28 days), each with one signal, and --closed
+closed cases, all by COPY from template rows. Two workers are logged in through Django's test client:
+one of the first municipality and one of the first --multi (a hosting party's user of several
+municipalities). For each, each screen is requested --samples times (after a warm-up); the server time
+(the whole Django request: middleware, session, selectors, template) is printed as p50/p95 with the
+number of queries of every request and whether p95 ≤ 150 ms:
 
 - the queue's first page, a filtered page (creditor kind + last day within 7 days), one tray, the
-  cases assigned to the worker, a deep page (keyset cursor at ~90% of the queue), the htmx partial;
-- the case page of random open cases;
-- baselines in the same run: the deep page as OFFSET/LIMIT over the same ordering (what a
-  Paginator would run, plus its COUNT(*)), and the bare keyset page query through the ORM.
+  cases assigned to the worker, a deep page (keyset cursor at ~90% of the queue), a deep page of the
+  creditor-kind filter, the htmx partial;
+- the case page of random open cases.
 
-Target (issue 4): queue p95 ≤ 150 ms at 100,000 open cases.
+Constant number of queries: each screen must give one count over all samples and the same count for
+both workers (the second sees --multi times the cases and trays). Then the audit trail's cost, the
+baselines in the same run (the deep page as OFFSET/LIMIT, what a Paginator would run, plus its
+COUNT(*), against the keyset page) and the EXPLAIN ANALYZE of the multi-municipality pages.
+
+Targets: issue 4, queue p95 ≤ 150 ms at 100,000 open cases; issue 14, at 500,000 over 100 municipalities.
 """
 import argparse
 import random
