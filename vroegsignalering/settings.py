@@ -223,10 +223,8 @@ SPECTACULAR_SETTINGS = {
 # Enqueue the checks when a delivery is stored (off only for special runs such as bulk loads;
 # the sweeper then picks the signals up).
 CHECKS_ON_INTAKE = env.bool("CHECKS_ON_INTAKE", default=True)
-# The checks run in chunks of this many signals (one task each; the BRP questions of a chunk go out
-# concurrently, see BRP_CONCURRENCY). A chunk stops asking after CHECKS_CHUNK_BUDGET seconds (its
-# undecided signals wait for the BRP), well inside CELERY_TASK_SOFT_TIME_LIMIT. A check that started
-# and did not finish within CHECKS_LEASE_SECONDS is stalled: the sweeper gives it to another worker.
+# Checks in chunks (one task each, ADR 0012); a chunk stops asking the BRP after its budget (seconds); a check
+# not finished within the lease (seconds) is stalled and the sweeper gives it to another worker.
 CHECKS_CHUNK_SIZE = env.int("CHECKS_CHUNK_SIZE", default=200)
 CHECKS_CHUNK_BUDGET = env.float("CHECKS_CHUNK_BUDGET", default=240.0)
 CHECKS_LEASE_SECONDS = env.int("CHECKS_LEASE_SECONDS", default=600)
@@ -241,8 +239,7 @@ BRP_OAUTH_CLIENT_SECRET = env("BRP_OAUTH_CLIENT_SECRET", default="")
 BRP_OAUTH_SCOPE = env("BRP_OAUTH_SCOPE", default="")
 BRP_TIMEOUT = env.float("BRP_TIMEOUT", default=10.0)
 BRP_RETRIES = env.int("BRP_RETRIES", default=3)
-# BRP questions in flight at once per worker process during the checks of a chunk (the host's total is
-# worker processes × this); a 429 from the BRP lowers it for a while (docs/adr/0012-checks-in-chunks.md).
+# BRP questions in flight per worker process in a chunk's checks (host total: processes × this; ADR 0012).
 BRP_CONCURRENCY = env.int("BRP_CONCURRENCY", default=16)
 # The official mock's test persons, served by the fake BRP (absent: demo persons only).
 BRP_FAKE_MOCK_DATA = env(

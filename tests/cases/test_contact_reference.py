@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.vocab import Action
-from cases.models import contact_reference_valid, new_contact_reference
+from cases.models import Case, contact_reference_valid, new_contact_reference
 from cases.models.contact_data import ALPHABET as ALPHABET_FOR_TESTS
 from contacts.models import ContactAttempt, Origin
 from contacts.services import contact_attempt_register
@@ -102,3 +102,19 @@ def test_another_municipalitys_reference_is_not_found_and_reveals_nothing(client
 def test_roles_that_do_not_work_cases_are_refused(client, gemeente, case):
     login(client, UserFactory(municipalities=[gemeente], role="beleidsmedewerker"))
     assert _find(client, case.contact_reference).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_bulk_insert_of_new_cases_never_reuses_a_reference(gemeente):
+    """A period close stores its new cases in one insert: a reference drawn twice, or one a stored case
+    has, is drawn again instead of failing the whole close."""
+    from cases.services._writes import _contact_references_unique
+
+    stored = make_case(gemeente)
+    new = [Case(municipality=gemeente, contact_reference=stored.contact_reference) for _ in range(3)]
+    new += [Case(municipality=gemeente, contact_reference="VS-AAAAAA0") for _ in range(3)]
+    _contact_references_unique(new)
+    references = [case.contact_reference for case in new]
+    assert len(set(references)) == 6
+    assert stored.contact_reference not in references
+    assert all(contact_reference_valid(r) for r in references if r != "VS-AAAAAA0")
