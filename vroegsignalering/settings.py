@@ -220,17 +220,15 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Checks ----------------------------------------------------------------------------------
-# Enqueue the checks when a delivery is stored (off only for special runs such as bulk loads;
-# the sweeper then picks the signals up).
+# Enqueue the checks when a delivery is stored (off only for bulk loads: the sweeper then picks them up).
 CHECKS_ON_INTAKE = env.bool("CHECKS_ON_INTAKE", default=True)
-# Checks in chunks (one task each, ADR 0012); a chunk stops asking the BRP after its budget (seconds); a check
-# not finished within the lease (seconds) is stalled and the sweeper gives it to another worker.
+# Checks in chunks (one task each, ADR 0012): a chunk stops asking the BRP after its budget (s); a check not
+# finished within its lease (s) is stalled and the sweeper gives it to another worker.
 CHECKS_CHUNK_SIZE = env.int("CHECKS_CHUNK_SIZE", default=200)
 CHECKS_CHUNK_BUDGET = env.float("CHECKS_CHUNK_BUDGET", default=240.0)
 CHECKS_LEASE_SECONDS = env.int("CHECKS_LEASE_SECONDS", default=600)
 
-# The BRP (Haal Centraal BRP Personen Bevragen v2). Default: the fake on loopback that
-# `make run` starts (`manage.py run_fake_brp`). Authenticate with an API key or OAuth2 client credentials.
+# The BRP (Haal Centraal BRP Personen v2). Default: the fake `make run` starts; an API key or OAuth2 credentials.
 BRP_BASE_URL = env("BRP_BASE_URL", default="http://127.0.0.1:5010/haalcentraal/api/brp")
 BRP_API_KEY = env("BRP_API_KEY", default="")
 BRP_OAUTH_TOKEN_URL = env("BRP_OAUTH_TOKEN_URL", default="")
