@@ -6,7 +6,8 @@ OAuth2 token of the synchronous :class:`~signals.brp.session._TokenCache`, fetch
 starts by :meth:`AsyncBrpSession.prepare` and renewed once on a 401), errors and retry policy
 (:func:`~signals.brp.errors.retry_delay`). On top of that, what many queries at once need:
 
-- at most ``concurrency`` queries in flight (``BRP_CONCURRENCY``);
+- at most ``concurrency`` queries in flight (``BRP_CONCURRENCY``), reached gradually: 4 at first and
+  one more per answer (slow start: connections are opened a few at a time, not in one burst);
 - a 429 closes a gate for every query of the session until its ``Retry-After`` (or the backoff)
   and halves the number in flight; every 20 answers raise it by one again, up to ``concurrency``
   (additive increase, multiplicative decrease). A 429 costs a query one of its retries only when
@@ -17,7 +18,9 @@ starts by :meth:`AsyncBrpSession.prepare` and renewed once on a 401), errors and
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import logging
+import sys
 import time
 from collections import deque
 from collections.abc import Callable
@@ -39,8 +42,15 @@ __all__ = ["DEFAULT_CONCURRENCY", "AsyncBrpSession"]
 
 logger = logging.getLogger(__name__)
 
+# httpcore (1.0.9) tries ``import sniffio`` on every request it sends from an event loop; without
+# sniffio installed (it is not pinned) each try searches sys.path again, ~1 ms of CPU per request.
+# An entry of None in sys.modules makes that import fail at once; httpcore then assumes asyncio.
+if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
+    sys.modules["sniffio"] = None  # type: ignore[assignment]
+
 DEFAULT_CONCURRENCY = 16
 SUCCESSES_PER_STEP = 20  # answers before the limit is raised by one after a 429
+SLOW_START = 4  # queries in flight at first; +1 per answer up to the bound (connections open gradually)
 MAX_THROTTLES = 12  # 429s one query may get while the limit adapts, before it gives up
 
 
@@ -48,9 +58,10 @@ class _Limiter:
     """At most ``limit`` holders at once (``limit`` adapts between 1 and ``bound``), and a gate that
     keeps everybody out until a moment (after a 429)."""
 
-    def __init__(self, bound: int):
+    def __init__(self, bound: int, start: int = 0):
         self.bound = max(1, bound)
-        self.limit = self.bound
+        self.limit = min(self.bound, start) if start > 0 else self.bound
+        self.slow_start = self.limit < self.bound  # +1 per answer until the bound or the first 429
         self.in_flight = 0
         self.gate_until = 0.0  # loop time
         self.epoch = 0  # raised on every decrease: a 429 of a query sent before it does not halve again
@@ -93,7 +104,10 @@ class _Limiter:
 
     def succeeded(self) -> None:
         self._successes += 1
-        if self._successes >= SUCCESSES_PER_STEP and self.limit < self.bound:
+        if self.slow_start and self.limit < self.bound:
+            self.limit += 1  # new connections one by one, not a burst of handshakes
+            self._wake()
+        elif self._successes >= SUCCESSES_PER_STEP and self.limit < self.bound:
             self.limit += 1
             self._successes = 0
             self._wake()
@@ -104,6 +118,7 @@ class _Limiter:
         loop = asyncio.get_running_loop()
         self.gate_until = max(self.gate_until, loop.time() + wait)
         self._successes = 0
+        self.slow_start = False
         if epoch != self.epoch or self.limit <= 1:
             return False
         self.limit = max(1, self.limit // 2)
@@ -151,7 +166,7 @@ class AsyncBrpSession:
         self._token = ""
         self._transport = transport
         self._http: httpx.AsyncClient | None = None
-        self._limiter = _Limiter(self.concurrency)
+        self._limiter = _Limiter(self.concurrency, SLOW_START)
         self._failures_in_row = 0
         self._broken: asyncio.Event | None = None
         self._renewing: asyncio.Lock | None = None

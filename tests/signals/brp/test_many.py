@@ -84,7 +84,8 @@ def test_official_mock_persons_get_the_decisions_of_the_sequential_path(brp):
     concurrent = decide_many(checks)
     assert_same(checks, sequential, concurrent)
     outcomes = {r.outcome.value for r in concurrent if not isinstance(r, Exception)}
-    assert {"gevonden", "overleden", "verhuisd", "vertrokken", "minderjarig", "niet_gevonden", "meerdere_kandidaten"} <= outcomes
+    assert {"gevonden", "overleden", "verhuisd", "vertrokken", "minderjarig", "niet_gevonden",
+            "meerdere_kandidaten"} <= outcomes
     assert brp.request_count < 1.2 * len(checks)
 
 
