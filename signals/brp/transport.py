@@ -18,8 +18,10 @@ starts by :meth:`AsyncBrpSession.prepare` and renewed once on a 401), errors and
 from __future__ import annotations
 
 import asyncio
+import functools
 import importlib.util
 import logging
+import ssl
 import sys
 import time
 from collections import deque
@@ -52,6 +54,13 @@ DEFAULT_CONCURRENCY = 16
 SUCCESSES_PER_STEP = 20  # answers before the limit is raised by one after a 429
 SLOW_START = 4  # queries in flight at first; +1 per answer up to the bound (connections open gradually)
 MAX_THROTTLES = 12  # 429s one query may get while the limit adapts, before it gives up
+
+
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    """httpx's default context (certifi's CAs, or SSL_CERT_FILE/SSL_CERT_DIR), made once per process:
+    loading the CAs costs ~40 ms of CPU per client."""
+    return httpx.create_ssl_context()
 
 
 class _Limiter:
@@ -165,7 +174,9 @@ class AsyncBrpSession:
         self._token_http = token_http or (httpx.Client(timeout=httpx.Timeout(timeout)) if self._tokens else None)
         self._token = ""
         self._transport = transport
-        self._http: httpx.AsyncClient | None = None
+        self._open = False
+        self._clients: list[httpx.AsyncClient] = []  # one per query in flight at most
+        self._free: list[httpx.AsyncClient] = []  # the idle ones, last used first
         self._limiter = _Limiter(self.concurrency, SLOW_START)
         self._failures_in_row = 0
         self._broken: asyncio.Event | None = None
@@ -187,19 +198,30 @@ class AsyncBrpSession:
 
     # -- inside the loop
     async def __aenter__(self) -> Self:
-        limit = httpx.Limits(max_connections=self.concurrency, max_keepalive_connections=self.concurrency)
-        self._http = httpx.AsyncClient(
-            timeout=httpx.Timeout(self.timeout), limits=limit, transport=self._transport,
-            headers={"Accept": "application/json", "User-Agent": "vroegsignalering-brp-client"},
-        )
+        self._open = True
         self._broken = asyncio.Event()
         self._renewing = asyncio.Lock()
         return self
 
     async def __aexit__(self, *exc_info) -> None:
-        if self._http is not None:
-            await self._http.aclose()
-            self._http = None
+        self._open = False
+        clients, self._clients, self._free = self._clients, [], []
+        for client in clients:
+            await client.aclose()
+
+    def _client(self) -> httpx.AsyncClient:
+        """A client with one connection for one query in flight. A pool of one connection per client
+        (not one client with ``concurrency`` connections): httpcore checks every connection of a pool
+        on every request, which costs milliseconds per request at 32 connections."""
+        if self._free:
+            return self._free.pop()
+        client = httpx.AsyncClient(
+            timeout=httpx.Timeout(self.timeout), transport=self._transport, verify=_ssl_context(),
+            limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
+            headers={"Accept": "application/json", "User-Agent": "vroegsignalering-brp-client"},
+        )
+        self._clients.append(client)
+        return client
 
     @property
     def broken(self) -> bool:
@@ -220,7 +242,7 @@ class AsyncBrpSession:
 
     async def post(self, query: dict[str, Any]) -> dict[str, Any]:
         """POST ``query`` to ``/personen`` with retries; the decoded JSON answer."""
-        assert self._http is not None, "use the session with 'async with'"
+        assert self._open, "use the session with 'async with'"
         attempt = throttles = 0
         renewed = False
         while True:
@@ -228,9 +250,10 @@ class AsyncBrpSession:
             epoch = await self._acquire()
             token = self._token
             status = 0
+            http = self._client()
             try:
                 self.requests += 1
-                response = await self._http.post(self.url, json=query, headers=self._auth_headers(token))
+                response = await http.post(self.url, json=query, headers=self._auth_headers(token))
             except httpx.TransportError as exc:
                 error: BrpError = transport_error(exc, self.timeout)
             else:
@@ -240,6 +263,8 @@ class AsyncBrpSession:
                     return _json_body(response)
                 error = _error_from_response(response)
             finally:
+                if self._open:
+                    self._free.append(http)
                 self._limiter.release()
             if status == 401 and self._tokens is not None and not renewed:
                 renewed = True  # revoked or expired early: one fresh token
