@@ -74,13 +74,14 @@ def decide_many(checks: Sequence[PersonCheck | ChosenCheck], *,
     started = time.monotonic()
     session = session_from_settings()
     try:
-        session.prepare()  # the OAuth token, before the loop (blocking)
-    except BrpError as exc:
-        return [exc] * len(checks)
+        try:
+            session.prepare()  # the OAuth token, before the loop (blocking)
+        except BrpError as exc:
+            return [exc] * len(checks)
+        remaining = None if budget is None else max(0.0, budget - (time.monotonic() - started))
+        return asyncio.run(_decide_all(session, list(checks), remaining))
     finally:
         session.close()
-    remaining = None if budget is None else max(0.0, budget - (time.monotonic() - started))
-    return asyncio.run(_decide_all(session, list(checks), remaining))
 
 
 def session_from_settings() -> AsyncBrpSession:
@@ -113,11 +114,12 @@ async def _decide_all(session: AsyncBrpSession, checks: list[PersonCheck | Chose
 
 async def _decide(answers: BrpAnswers, check: PersonCheck | ChosenCheck) -> BrpDecision | BrpError:
     """One check: decide on what is known, await what is missing, decide again."""
+    arguments = asdict(check)
     for _ in range(MAX_ROUNDS):
         try:
             if isinstance(check, ChosenCheck):
-                return check_chosen_person(answers, **asdict(check))  # type: ignore[arg-type]
-            return check_person(answers, **asdict(check))  # type: ignore[arg-type]
+                return check_chosen_person(answers, **arguments)  # type: ignore[arg-type]
+            return check_person(answers, **arguments)  # type: ignore[arg-type]
         except Missing as missing:
             await answers.fetch(missing.keys)
         except BrpError as exc:
