@@ -1,9 +1,11 @@
 """The errors of the BRP client, and an HTTP answer turned into one (problem+json when the BRP
-gives it). ``str()`` of each is a Dutch sentence for logs and screens."""
+gives it), and the retry policy both sessions (:mod:`.session`, :mod:`.transport`) follow.
+``str()`` of each is a Dutch sentence for logs and screens."""
 from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import random
 from collections.abc import Sequence
 from typing import Any
 
@@ -105,3 +107,29 @@ def _error_from_response(response: httpx.Response) -> BrpError:
     params = ", ".join(f"{p.get('name')}: {p.get('reason')}" for p in details["invalid_params"])
     return BrpRequestError(f"De BRP weigert de vraag ({status}): {summary}" + (f" [{params}]" if params else ""),
                            **details)
+
+
+# --- the retry policy (shared by the synchronous and the asynchronous session) ----------------
+
+
+def retry_delay(attempt: int, retry_after: float | None, *, backoff: float, max_backoff: float,
+                max_retry_after: float) -> float | None:
+    """The wait before repeat ``attempt`` (from 0): ``backoff · 2ⁿ`` (at most ``max_backoff``, with
+    jitter), or the BRP's ``Retry-After`` when that is longer; ``None`` when ``Retry-After`` is above
+    ``max_retry_after`` (not waited for: the caller tries again later)."""
+    delay = min(max_backoff, backoff * 2 ** attempt) * random.uniform(0.75, 1.0)
+    if retry_after is not None:
+        if retry_after > max_retry_after:
+            return None
+        delay = max(delay, retry_after)
+    return delay
+
+
+def transport_error(exc: httpx.TransportError, timeout: float) -> BrpUnavailable:
+    """A timeout or connection error as the (retryable) :class:`BrpUnavailable` it means."""
+    if isinstance(exc, httpx.TimeoutException):
+        error = BrpUnavailable(f"De BRP antwoordde niet binnen {timeout:g} seconden.")
+    else:
+        error = BrpUnavailable(f"De BRP is niet bereikbaar ({type(exc).__name__}).")
+    error.__cause__ = exc
+    return error

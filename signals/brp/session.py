@@ -3,7 +3,6 @@ retries with backoff. The queries themselves are built by :class:`signals.brp.cl
 from __future__ import annotations
 
 import logging
-import random
 import threading
 import time
 from collections.abc import Callable
@@ -20,6 +19,8 @@ from .errors import (
     _error_from_response,
     _json_body,
     _retry_after,
+    retry_delay,
+    transport_error,
 )
 
 logger = logging.getLogger(__name__)
@@ -127,6 +128,17 @@ class BrpSession:
             headers={"Accept": "application/json", "User-Agent": "vroegsignalering-brp-client"},
         )
 
+    @property
+    def tokens(self) -> _TokenCache | None:
+        """The OAuth token cache (``None`` with an API key): the asynchronous session of a chunk
+        (:mod:`.transport`) uses the same token."""
+        return self._tokens
+
+    @property
+    def http(self) -> httpx.Client:
+        """The connection pool (the token cache fetches tokens over it)."""
+        return self._http
+
     # -- life cycle
     def close(self) -> None:
         self._http.close()
@@ -157,12 +169,8 @@ class BrpSession:
                 response = self._http.post(self.url, json=query, headers=self._auth_headers(token))
             except BrpUnavailable as exc:  # the token endpoint
                 error = exc
-            except httpx.TimeoutException as exc:
-                error = BrpUnavailable(f"De BRP antwoordde niet binnen {self.timeout:g} seconden.")
-                error.__cause__ = exc
             except httpx.TransportError as exc:
-                error = BrpUnavailable(f"De BRP is niet bereikbaar ({type(exc).__name__}).")
-                error.__cause__ = exc
+                error = transport_error(exc, self.timeout)
             else:
                 if response.status_code == 401 and self._tokens and not renewed_token:
                     self._tokens.invalidate(token)  # revoked or expired early: one fresh token
@@ -191,9 +199,5 @@ class BrpSession:
         return headers
 
     def _delay(self, attempt: int, retry_after: float | None) -> float | None:
-        delay = min(self.max_backoff, self.backoff * 2 ** attempt) * random.uniform(0.75, 1.0)
-        if retry_after is not None:
-            if retry_after > self.max_retry_after:
-                return None
-            delay = max(delay, retry_after)
-        return delay
+        return retry_delay(attempt, retry_after, backoff=self.backoff, max_backoff=self.max_backoff,
+                           max_retry_after=self.max_retry_after)
