@@ -211,7 +211,8 @@ def report(args, n, sampler, stats, closes, *, fed, checked, total, cpu_feed, cp
         peak = sampler.peak_rss[role] / MB
         if role != "postgres" and role != "fake BRP":
             largest = max(largest, peak)
-        print(row.format(f"peak RSS {role} (largest process / all)", f"{peak:.0f}/{sampler.peak_total[role] / MB:.0f} MB",
+        value = f"{peak:.0f}/{sampler.peak_total[role] / MB:.0f} MB"
+        print(row.format(f"peak RSS {role} (largest process / all)", value,
                          "≤ 400 MB" if role not in ("postgres", "fake BRP") else "", ""))
     print(row.format("peak RSS, largest project process", f"{largest:.0f} MB", "≤ 400 MB", verdict(largest <= 400)))
     if zero:

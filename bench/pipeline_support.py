@@ -181,8 +181,9 @@ def start_gunicorn(env: dict, port: int, workers: int) -> subprocess.Popen:
 
 class Sampler(threading.Thread):
     """Every ``interval`` s: the RSS and CPU times of each process per role. A role is a function giving its
-    root processes (their children are included, except for the role ``feeder``: this process). CPU per role = the last CPU times seen per pid, summed, so a
-    process that dies (kill -9) keeps what it spent; ``postgres`` = the backends connected to ``database``."""
+    root processes (their children are included, except for the role ``feeder``: this process). CPU per role =
+    the last CPU times seen per pid, summed, so a process that dies (kill -9) keeps what it spent; ``postgres``
+    = the backends connected to ``database``."""
 
     def __init__(self, roles: dict, database: str = "", interval: float = 0.2):
         super().__init__(daemon=True)
@@ -218,7 +219,8 @@ class Sampler(threading.Thread):
         except psycopg.Error:
             return
         known = {p.pid: p for p in self._postgres}
-        self._postgres = [known.get(pid) or psutil.Process(pid) for pid in pids if pid in known or psutil.pid_exists(pid)]
+        self._postgres = [known.get(pid) or psutil.Process(pid) for pid in pids
+                          if pid in known or psutil.pid_exists(pid)]
 
     def sample(self) -> None:
         for role in [*self.roles, "postgres"]:
