@@ -219,8 +219,13 @@ class Sampler(threading.Thread):
         except psycopg.Error:
             return
         known = {p.pid: p for p in self._postgres}
-        self._postgres = [known.get(pid) or psutil.Process(pid) for pid in pids
-                          if pid in known or psutil.pid_exists(pid)]
+        found = []
+        for pid in pids:
+            try:
+                found.append(known.get(pid) or psutil.Process(pid))
+            except psutil.Error:  # gone since
+                continue
+        self._postgres = found
 
     def sample(self) -> None:
         for role in [*self.roles, "postgres"]:
