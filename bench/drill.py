@@ -105,11 +105,13 @@ def one_run(args) -> None:
     support.setup_django(env)
     municipalities, payloads = support.world_create(args.signals, args.municipalities, args.seed)
     n = len(payloads)
+    print(f"  {args.one_run}: logs of the worker, the fake BRP and Redis in {workdir}", flush=True)
     brp = worker = None
     log = []
     try:
         brp = support.start_fake_brp(env, args.brp_port, latency_ms=args.latency_ms, jitter_ms=args.latency_ms / 5,
-                                     max_concurrent=64, seed=args.seed, control=True)
+                                     max_concurrent=64, seed=args.seed, control=True,
+                                     log_path=workdir / "fake-brp.log")
         worker = support.start_worker(env, args.processes, workdir / "worker.log")
         started = time.perf_counter()
         support.feed(support.batches(payloads))

@@ -95,21 +95,25 @@ def run(args):
           f"{psutil.cpu_count()} CPUs", flush=True)
 
     logs = Path(tempfile.mkdtemp(prefix="bench-pipeline-"))
+    print(f"logs of the worker and the fake BRP in {logs}", flush=True)
     brp = worker = gunicorn = None
     try:
         brp = support.start_fake_brp(env, args.brp_port, latency_ms=args.latency_ms, jitter_ms=args.jitter_ms,
-                                     max_concurrent=args.max_concurrent, seed=args.seed)
+                                     max_concurrent=args.max_concurrent, seed=args.seed,
+                                     log_path=logs / "fake-brp.log")
         worker = support.start_worker(env, args.processes, logs / "worker.log")
         gunicorn = support.start_gunicorn(env, args.api_port, args.gunicorn_workers) if args.api else None
         roles = {"worker": lambda: [psutil.Process(worker.pid)], "feeder": support.own_process,
                  "fake BRP": lambda: [psutil.Process(brp.pid)]}
         if gunicorn:
             roles["gunicorn"] = lambda: [psutil.Process(gunicorn.pid)]
+        raw = brp_alone(args, payloads)
         sampler = support.Sampler(roles, database=connection.settings_dict["NAME"])
         sampler.start()
         time.sleep(0.5)
 
         own = psutil.Process()
+        raw["feeder rss"] = own.memory_info().rss  # Django, the generated payloads and the deliveries
         cpu0 = sum(own.cpu_times()[:2])
         t0 = time.perf_counter()
         support.feed(deliveries, api_port=args.api_port if args.api else 0)
@@ -124,15 +128,49 @@ def run(args):
         total = time.perf_counter() - t0
         cpu_close = sum(own.cpu_times()[:2]) - cpu1
         stats = support.brp_stats(args.brp_port)
+        for key in ("request_count", "throttled", "injected_errors"):  # without the baseline's queries
+            stats[key] -= raw["stats"][key]
+        for kind, count in raw["stats"]["requests_by_type"].items():
+            stats["requests_by_type"][kind] -= count
+        expired = day_28()
         sampler.stop()
     finally:
         for process in (gunicorn, worker, brp):
             support.stop_group(process)
     report(args, n, sampler, stats, closes, fed=fed, checked=checked, total=total, cpu_feed=cpu_feed,
-           cpu_close=cpu_close, statuses=support.status_counts())
+           cpu_close=cpu_close, statuses=support.status_counts(), raw=raw, expired=expired)
     connection.close()
     if not args.keep:
         support.recreate_database(args.database_url)  # leaves an empty database, not 100,000 signals
+
+
+def brp_alone(args, payloads) -> dict:
+    """Same-run baseline: the fake BRP's answer rate for the signals' address searches, one client, one at a
+    time (the fake's own ceiling per connection at this latency); its stats afterwards, to subtract."""
+    from signals.brp.client import BrpClient
+
+    sample = payloads[: 40 if args.latency_ms else 500]
+    with BrpClient(support.base_env("", "", args.brp_port)["BRP_BASE_URL"]) as client:
+        started = time.perf_counter()
+        for payload in sample:
+            address = payload["adres"]
+            client.search_by_address(postcode=address["postcode"].replace(" ", "").upper(),
+                                     house_number=int(address["huisnummer"]), fields=["burgerservicenummer"])
+        rate = len(sample) / (time.perf_counter() - started)
+    return {"rate": rate, "stats": support.brp_stats(args.brp_port)}
+
+
+def day_28() -> tuple[int, float]:
+    """The day-28 job 29 days later (cases closed, seconds), as the old bench measured it."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cases.services import cases_close_expired
+
+    started = time.perf_counter()
+    closed = cases_close_expired(now=timezone.now() + dt.timedelta(days=29))["closed"]
+    return closed, time.perf_counter() - started
 
 
 def wait_for_checks(args, t0: float, n: int) -> None:
@@ -178,7 +216,7 @@ def verdict(met: bool) -> str:
     return "met" if met else "NOT met"
 
 
-def report(args, n, sampler, stats, closes, *, fed, checked, total, cpu_feed, cpu_close, statuses):
+def report(args, n, sampler, stats, closes, *, fed, checked, total, cpu_feed, cpu_close, statuses, raw, expired):
     history = measured_from_history()
     requests = stats["request_count"]
     per_signal = requests / n if n else 0.0
@@ -199,6 +237,8 @@ def report(args, n, sampler, stats, closes, *, fed, checked, total, cpu_feed, cp
         print(row.format(f"  {kind}", f"{count / n:.3f}", "", f"({count:,})"))
     print(row.format("  BRP 429 / 503 / max in flight",
                      f"{stats['throttled']}/{stats['injected_errors']}/{stats['max_in_flight']}", "", ""))
+    print(row.format("  baseline: fake BRP alone, 1 client", f"{raw['rate']:,.0f}/s", "",
+                     "(address searches, one at a time, same run)"))
     print(row.format("delivery → checked p50 / p95", f"{history['p50']:.1f}/{history['p95']:.1f} s", "–", ""))
     project = {role: sampler.cpu_seconds(role) for role in ("worker", "gunicorn") if role in sampler.roles}
     project["feeder"], project["period close"] = cpu_feed, cpu_close
@@ -214,6 +254,8 @@ def report(args, n, sampler, stats, closes, *, fed, checked, total, cpu_feed, cp
         value = f"{peak:.0f}/{sampler.peak_total[role] / MB:.0f} MB"
         print(row.format(f"peak RSS {role} (largest process / all)", value,
                          "≤ 400 MB" if role not in ("postgres", "fake BRP") else "", ""))
+    print(row.format("  feeder RSS before the 1st delivery", f"{raw['feeder rss'] / MB:.0f} MB", "",
+                     "(Django and all generated payloads: the bench's share)"))
     print(row.format("peak RSS, largest project process", f"{largest:.0f} MB", "≤ 400 MB", verdict(largest <= 400)))
     if zero:
         print(row.format("theoretical bound", "n/a at 0 ms", "", "(the project's own ceiling)"))
@@ -230,6 +272,8 @@ def report(args, n, sampler, stats, closes, *, fed, checked, total, cpu_feed, cp
     for name, taken, seconds in closes:
         print(row.format(f"period close {name}", f"{seconds:.1f} s", "–", f"({taken:,} signals, "
                          f"{taken / seconds if seconds else 0:,.0f}/s)"))
+    closed, seconds = expired
+    print(row.format("day 28: cases closed 29 days later", f"{seconds:.1f} s", "–", f"({closed:,} cases)"))
     print(f"load average at the end {psutil.getloadavg()[0]:.1f} on {psutil.cpu_count()} CPUs "
           "(a busy machine makes every figure worse)")
 

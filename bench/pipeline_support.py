@@ -94,13 +94,14 @@ def _wait_http(port: int, path: str, what: str, process: subprocess.Popen, timeo
 
 
 def start_fake_brp(env: dict, port: int, *, latency_ms: float, jitter_ms: float, max_concurrent: int, seed: int,
-                   control: bool = False) -> subprocess.Popen:
+                   log_path: Path, control: bool = False) -> subprocess.Popen:
     """``manage.py run_fake_brp`` in its own process: its population follows the municipalities in the DB and
     ``seed`` (the generator's seed, so the generated persons live there)."""
     command = [PYTHON, "manage.py", "run_fake_brp", "--port", str(port), "--latency-ms", str(latency_ms),
                "--jitter-ms", str(jitter_ms), "--max-concurrent", str(max_concurrent), "--seed", str(seed)]
+    log = open(log_path, "ab")  # noqa: SIM115 - the fake writes to it for its whole life (a killed client's reset)
     process = subprocess.Popen(command + (["--control"] if control else []), cwd=ROOT, env={**os.environ, **env},
-                               stdout=subprocess.DEVNULL, start_new_session=True)
+                               stdout=log, stderr=log, start_new_session=True)
     _wait_http(port, "/_stats", "the fake BRP", process)
     return process
 
