@@ -204,6 +204,11 @@ def snapshot() -> dict:
             "signals with two or more feedback events": sum(1 for n in feedback.values() if n > 1),
             "addresses with two active cases in one period": twice,
         },
+        "felt": {  # informational: did the faults bite?
+            "waits for the BRP (history rows to wacht_op_brp)":
+                SignalHistory.objects.filter(to_status="wacht_op_brp").count(),
+            "signals checked in more than one attempt": Signal.objects.filter(check_attempts__gt=1).count(),
+        },
         "signals": per_signal,
     }
 
@@ -213,7 +218,7 @@ def compare(clean: dict, faulted: dict) -> int:
     failures = 0
     row = "{:<52} {:>10} {:>10}  {}"
     print("\n== fault drill: clean vs faulted ==")
-    for line in faulted["log"]:
+    for line in clean["log"] + faulted["log"]:
         print(line)
     print(row.format("", "clean", "faulted", ""))
     for key in sorted(set(clean["counts"]) | set(faulted["counts"])):
@@ -224,6 +229,8 @@ def compare(clean: dict, faulted: dict) -> int:
         a, b = clean["invariants"][key], faulted["invariants"][key]
         failures += bool(a or b)
         print(row.format(key, f"{a:,}", f"{b:,}", "" if not (a or b) else "BROKEN"))
+    for key in clean["felt"]:
+        print(row.format(key, f"{clean['felt'][key]:,}", f"{faulted['felt'][key]:,}", "(informational)"))
     for run, result in (("clean", clean), ("faulted", faulted)):
         stats = result["brp"]
         print(f"BRP ({run}): {stats['request_count']:,} requests, {stats['throttled']} throttled (429), "
