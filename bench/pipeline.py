@@ -269,6 +269,11 @@ def report(args, n, sampler, stats, closes, *, fed, checked, total, cpu_feed, cp
                          f"({args.latency_ms / 1000:g} s × {per_signal:.2f})"))
         print(row.format("measured checks / bound", f"{ratio:.0%}", "≥ 80%", verdict(ratio >= 0.8)))
         print(row.format("  measured end to end / bound", f"{e2e / bound if bound else 0:.0%}", "", ""))
+        seen = stats["max_in_flight"]
+        if per_signal and seen < in_flight:  # e.g. checks that ask one query at a time per process
+            at_seen = seen / (args.latency_ms / 1000 * per_signal)
+            print(row.format(f"  bound at the {seen} in flight the fake saw", f"{at_seen:,.1f}", "",
+                             "(what the checks actually asked at once)"))
     for name, taken, seconds in closes:
         print(row.format(f"period close {name}", f"{seconds:.1f} s", "–", f"({taken:,} signals, "
                          f"{taken / seconds if seconds else 0:,.0f}/s)"))
