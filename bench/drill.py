@@ -61,7 +61,7 @@ def parse_args(argv=None):
     parser.add_argument("--sweep-every", type=float, default=15.0)
     parser.add_argument("--sweep-below", type=int, default=50, help="sweep only while fewer messages are queued")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--timeout", type=float, default=3600, help="seconds to wait for the checks, per run")
+    parser.add_argument("--timeout", type=float, default=7200, help="seconds to wait for the checks, per run")
     parser.add_argument("--clean-database-url", default="postgres://postgres@127.0.0.1:5432/vroegsignalering_clean")
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/vroegsignalering_drill")
     parser.add_argument("--redis-port", type=int, default=6390)

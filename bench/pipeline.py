@@ -91,18 +91,21 @@ def run(args):
     print(f"{n:,} signals of {len(municipalities)} municipalities in {len(deliveries)} deliveries "
           f"(generated in {time.perf_counter() - started:.0f} s); BRP latency {args.latency_ms:g} ± "
           f"{args.jitter_ms:g} ms, max {args.max_concurrent} at once; {args.processes} worker processes, "
-          f"BRP_CONCURRENCY={args.concurrency}; load average {psutil.getloadavg()[0]:.1f} on "
+          f"BRP_CONCURRENCY={args.concurrency}; feeder: "
+          f"{f'the API ({args.gunicorn_workers} gunicorn workers)' if args.api else 'delivery_create'}; "
+          f"load average {psutil.getloadavg()[0]:.1f} on "
           f"{psutil.cpu_count()} CPUs", flush=True)
 
     logs = Path(tempfile.mkdtemp(prefix="bench-pipeline-"))
-    print(f"logs of the worker and the fake BRP in {logs}", flush=True)
+    print(f"logs of the worker, the fake BRP (and gunicorn) in {logs}", flush=True)
     brp = worker = gunicorn = None
     try:
         brp = support.start_fake_brp(env, args.brp_port, latency_ms=args.latency_ms, jitter_ms=args.jitter_ms,
                                      max_concurrent=args.max_concurrent, seed=args.seed,
                                      log_path=logs / "fake-brp.log")
         worker = support.start_worker(env, args.processes, logs / "worker.log")
-        gunicorn = support.start_gunicorn(env, args.api_port, args.gunicorn_workers) if args.api else None
+        gunicorn = support.start_gunicorn(env, args.api_port, args.gunicorn_workers,
+                                                logs / "gunicorn.log") if args.api else None
         roles = {"worker": lambda: [psutil.Process(worker.pid)], "feeder": support.own_process,
                  "fake BRP": lambda: [psutil.Process(brp.pid)]}
         if gunicorn:

@@ -171,11 +171,12 @@ def start_redis(port: int, directory: Path) -> subprocess.Popen:
     raise SystemExit(f"redis-server did not start on port {port}")
 
 
-def start_gunicorn(env: dict, port: int, workers: int) -> subprocess.Popen:
+def start_gunicorn(env: dict, port: int, workers: int, log_path: Path) -> subprocess.Popen:
     server_env = {**os.environ, **env, "WEB_CONCURRENCY": str(workers), "PORT": str(port), "LOG_LEVEL": "warning"}
+    log = open(log_path, "ab")  # noqa: SIM115 - gunicorn writes to it for its whole life
     process = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "--config", "gunicorn.conf.py", "--bind",
                                 f"127.0.0.1:{port}", "--access-logfile", "/dev/null", "vroegsignalering.wsgi"],
-                               cwd=ROOT, env=server_env, stdout=subprocess.DEVNULL, start_new_session=True)
+                               cwd=ROOT, env=server_env, stdout=log, stderr=log, start_new_session=True)
     _wait_http(port, "/api/v1/openapi.json", "gunicorn", process)
     return process
 
