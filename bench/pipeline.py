@@ -33,8 +33,9 @@ from pathlib import Path
 
 import psutil
 
+# The project first (bench/feedback.py must not shadow the feedback app), bench/ for pipeline_support.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.append(str(Path(__file__).resolve().parent))
 
 import pipeline_support as support  # noqa: E402 - after the path set-up
 
