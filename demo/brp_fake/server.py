@@ -10,6 +10,9 @@ HTTP Basic). Faults for tests: :meth:`FakeBrpServer.fail_next`, :meth:`~FakeBrpS
 :meth:`~FakeBrpServer.set_down`; counters of what it received. A real BRP's behaviour for benchmarks
 (:class:`Behaviour`, :meth:`~FakeBrpServer.set_behaviour`, ``run_fake_brp --latency-ms …``): latency with
 jitter, at most so many queries at once (beyond it 429 with ``Retry-After``), and an error rate (503).
+For benchmarks run in another process: ``GET {root}/_stats`` answers the counters (:meth:`FakeBrpServer.stats`),
+and with ``control=True`` (``run_fake_brp --control``) ``POST {root}/_control`` with ``{"down": true|false}``
+switches :meth:`~FakeBrpServer.set_down` (the fault drill, ``bench/drill.py``).
 
     with FakeBrpServer(port=0, inhabitants={"0518": 566221}) as brp:
         client = BrpClient(brp.url)
@@ -41,6 +44,8 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_BASE_PATH = "/haalcentraal/api/brp"
 TOKEN_PATH = "/oauth/token"
+STATS_PATH = "/_stats"
+CONTROL_PATH = "/_control"
 
 
 def default_mock_data_path() -> Path:
@@ -100,13 +105,16 @@ class FakeBrpServer(LoopbackServer):
         today: dt.date | Callable[[], dt.date] | None = None,
         store: PersonStore | None = None,
         behaviour: Behaviour | None = None,
+        control: bool = False,
     ):
         """``mock_data``: True for :func:`default_mock_data_path`, a path, or False/None for none.
         ``today`` fixes the date ``leeftijd`` is computed on (default: the real date). ``store``: the
         persons of another server (``other.store``), so a fresh server (its own port, request log
         and faults, e.g. one per test) needs no new population; ``mock_data``, ``inhabitants``,
         ``municipality_names`` and ``seed`` are then not used. ``behaviour``: latency, a concurrency limit and
-        an error rate like a production BRP (default: every query at once)."""
+        an error rate like a production BRP (default: every query at once). ``control``: accept
+        ``POST {root}/_control`` (down or up) from another process."""
+        self.control = control
         self.base_path = "/" + base_path.strip("/") if base_path.strip("/") else ""
         self.api_key = api_key
         self.oauth_clients = dict(oauth_clients or {})
@@ -185,6 +193,14 @@ class FakeBrpServer(LoopbackServer):
         with self._lock:
             self._behaviour = behaviour
             self._random = random.Random(behaviour.seed)
+
+    def stats(self) -> dict[str, Any]:
+        """The counters as JSON-ready values (``GET {root}/_stats``)."""
+        with self._lock:
+            return {"request_count": self.request_count, "requests_by_type": dict(self.requests_by_type),
+                    "in_flight": self.in_flight, "max_in_flight": self.max_in_flight, "throttled": self.throttled,
+                    "injected_errors": self.injected_errors, "token_request_count": self.token_request_count,
+                    "down": self._down}
 
     def set_down(self, down: bool = True) -> None:
         """While down, every connection is closed without an answer."""
@@ -287,7 +303,24 @@ class _Handler(BaseHTTPRequestHandler):
         logger.debug("nep-BRP: " + format, *args)
 
     def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+        if urllib.parse.urlsplit(self.path).path.rstrip("/") == STATS_PATH:
+            self._send_json(200, self.server_fake.stats())
+            return
         self._send_problem(ProblemError(405, "Methode niet toegestaan.", code="methodNotAllowed"))
+
+    def _control(self, body: bytes) -> None:
+        """``POST /_control`` with ``{"down": bool}``: only when the fake was started with ``control``."""
+        fake = self.server_fake
+        if not fake.control:
+            raise ProblemError(404, "Opgevraagde resource bestaat niet.", code="notFound")
+        try:
+            command = json.loads(body or b"{}")
+        except ValueError:
+            command = None
+        if not isinstance(command, dict) or not isinstance(command.get("down"), bool):
+            raise invalid([param("boolean", "down", "Geef down: true of false.")])
+        fake.set_down(command["down"])
+        self._send_json(200, fake.stats())
 
     def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
         fake = self.server_fake
@@ -301,6 +334,9 @@ class _Handler(BaseHTTPRequestHandler):
             if path == TOKEN_PATH:
                 form = {k: v[0] for k, v in urllib.parse.parse_qs(body.decode("utf-8", "replace")).items()}
                 self._send_json(200, fake._issue_token(form, self.headers.get("Authorization", "")))
+                return
+            if path == CONTROL_PATH:
+                self._control(body)
                 return
             if path != f"{fake.base_path}/personen":
                 raise ProblemError(404, "Opgevraagde resource bestaat niet.", code="notFound")

@@ -36,6 +36,9 @@ class Command(BaseCommand):
         parser.add_argument("--retry-after", type=float, default=1.0, help="Retry-After bij 429, in seconden")
         parser.add_argument("--error-rate", type=float, default=0.0,
                             help="Aandeel vragen dat mislukt met 503, tussen 0 en 1 (standaard 0)")
+        parser.add_argument("--control", action="store_true",
+                            help="Sta POST /_control toe ({\"down\": true|false}) om de nep-BRP onbereikbaar te "
+                                 "maken (storingsoefening, bench/drill.py); tellers staan altijd op GET /_stats")
 
     def handle(self, *args, **options):
         inhabitants, names = self._municipalities()
@@ -54,7 +57,7 @@ class Command(BaseCommand):
             raise CommandError(f"Ongeldig gedrag: {exc}") from exc
         server = FakeBrpServer(host=options["host"], port=options["port"], base_path=options["base_path"],
                                inhabitants=inhabitants, municipality_names=names, api_key=api_key or "",
-                               seed=options["seed"], behaviour=behaviour)
+                               seed=options["seed"], behaviour=behaviour, control=options["control"])
         try:
             server.start()
         except OSError as exc:
