@@ -126,6 +126,7 @@ class RssSampler(threading.Thread):
         self.master = psutil.Process(pid)
         self.client = psutil.Process()
         self.peaks: dict[str, int] = {}
+        self.cpu: dict[int, list[float]] = {}  # pid → [CPU seconds when first seen, when last seen]
         self.peak_total = 0
         self.running = True
 
@@ -138,6 +139,9 @@ class RssSampler(threading.Thread):
                 workers = self.master.children(recursive=True)
                 rss = [self.master.memory_info().rss, *(p.memory_info().rss for p in workers)]
                 self._note("client (this bench)", self.client.memory_info().rss)
+                for process in [self.master, *workers]:
+                    times = process.cpu_times()
+                    self.cpu.setdefault(process.pid, [times.user + times.system] * 2)[1] = times.user + times.system
             except psutil.Error:
                 continue
             self._note(f"gunicorn master (pid {self.master.pid})", rss[0])
@@ -293,6 +297,9 @@ def main():
     print(f"\nintake: {received:,} signals received ({stored:,} stored) in {elapsed:.1f} s "
           f"with {args.workers} gunicorn worker(s) × {args.threads} thread(s), {args.clients} clients")
     print(f"  throughput      {received / elapsed:,.0f} signals/s (and {enqueued} check messages enqueued)")
+    server_cpu = sum(last - first for first, last in sampler.cpu.values())
+    print(f"  server CPU      {server_cpu * 1000 / received * 1000:,.0f} ms per 1,000 signals in gunicorn "
+          "(master + workers; less sensitive to a busy machine than the rates)")
     print(f"  batch latency   p50 {quantiles[49] * 1000:,.0f} ms   p95 {quantiles[94] * 1000:,.0f} ms "
           f"(batches of {args.batch})")
     print(f"baseline: PostgreSQL COPY of the same {copy_rows:,} rows into an equivalent table: {copy_seconds:.2f} s "
