@@ -10,9 +10,14 @@ concurrent connections, and prints:
 
 - signals/s over the whole run, p50/p95 batch latency (each delivery also enqueues its checks on
   Redis, as in production; no worker consumes them here);
-- the server's peak RSS (largest worker, and master + workers together), sampled every 50 ms;
+- the peak RSS of each process (gunicorn master, each worker, this client), sampled every 50 ms,
+  against the target of at most 400 MB for the largest process;
 - in the same run, the time PostgreSQL's `COPY` needs to load the same stored rows into an
-  equivalent table (same columns, indexes and constraints), and the ratio intake / COPY.
+  equivalent table (same columns, indexes and constraints), its rate, and the intake's share of
+  it: COPY time / intake time in per cent (target at least 15 %), and the factor intake / COPY.
+
+With ``--profile``, first one delivery of --batch signals runs in this process under cProfile
+(rolled back): its statements and the functions that take the most time are printed.
 """
 import argparse
 import http.client
@@ -48,6 +53,8 @@ def parse_args():
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/vroegsignalering_bench")
     parser.add_argument("--broker-url", default="redis://127.0.0.1:6379/15",
                         help="Celery broker the intake enqueues the checks on (no worker consumes it here)")
+    parser.add_argument("--profile", action="store_true",
+                        help="first profile one delivery in this process (cProfile, statements), rolled back")
     return parser.parse_args()
 
 
@@ -106,23 +113,41 @@ def prepare(args) -> tuple[list[tuple[str, bytes]], float]:
     return bodies, generation
 
 
+# Targets of issue 14 (item 3): the intake at least this share of a raw COPY, no process above this RSS.
+TARGET_SHARE = 0.15
+TARGET_RSS = 400 * 2**20
+
+
 class RssSampler(threading.Thread):
+    """Peak RSS per process: the gunicorn master, each worker, and this client."""
+
     def __init__(self, pid: int):
         super().__init__(daemon=True)
         self.master = psutil.Process(pid)
+        self.client = psutil.Process()
+        self.peaks: dict[str, int] = {}
+        self.cpu: dict[int, list[float]] = {}  # pid → [CPU seconds when first seen, when last seen]
         self.peak_total = 0
-        self.peak_worker = 0
         self.running = True
+
+    def _note(self, name: str, rss: int) -> None:
+        self.peaks[name] = max(self.peaks.get(name, 0), rss)
 
     def run(self):
         while self.running:
             try:
-                processes = [self.master, *self.master.children(recursive=True)]
-                rss = [p.memory_info().rss for p in processes]
+                workers = self.master.children(recursive=True)
+                rss = [self.master.memory_info().rss, *(p.memory_info().rss for p in workers)]
+                self._note("client (this bench)", self.client.memory_info().rss)
+                for process in [self.master, *workers]:
+                    times = process.cpu_times()
+                    self.cpu.setdefault(process.pid, [times.user + times.system] * 2)[1] = times.user + times.system
             except psutil.Error:
                 continue
+            self._note(f"gunicorn master (pid {self.master.pid})", rss[0])
+            for process, value in zip(workers, rss[1:], strict=True):
+                self._note(f"gunicorn worker (pid {process.pid})", value)
             self.peak_total = max(self.peak_total, sum(rss))
-            self.peak_worker = max(self.peak_worker, max(rss[1:], default=0))
             time.sleep(0.05)
 
 
@@ -205,6 +230,36 @@ def copy_baseline() -> tuple[float, int]:
     return elapsed, rows
 
 
+def profile_one(bodies: list[tuple[str, bytes]], *, top: int = 25) -> None:
+    """The largest delivery once in this process under cProfile, rolled back: its statements and the
+    functions with the most time (cumulative), as the first step of any cut (design note §4)."""
+    import cProfile
+    import pstats
+
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from signals.models import CreditorAPIKey
+    from signals.services import delivery_create
+
+    key, body = max(bodies, key=lambda kb: len(kb[1]))
+    creditor = CreditorAPIKey.objects.get_from_key(key).creditor
+    items = json.loads(body)["signalen"]
+    profiler = cProfile.Profile()
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        started = time.process_time()
+        profiler.runcall(delivery_create, creditor=creditor, items=items)
+        cpu = time.process_time() - started
+        transaction.set_rollback(True)
+    print(f"\nprofile: one delivery of {len(items):,} signals in this process (rolled back), "
+          f"{cpu * 1000:,.0f} ms CPU under cProfile, {len(queries.captured_queries)} statements:")
+    for query in queries.captured_queries:
+        print(f"  {float(query['time']) * 1000:7.1f} ms  {query['sql'][:110]}")
+    stats = io.StringIO()
+    pstats.Stats(profiler, stream=stats).sort_stats("cumulative").print_stats(top)
+    print(stats.getvalue())
+
+
 def main():
     args = parse_args()
     env = {"DJANGO_SETTINGS_MODULE": "vroegsignalering.settings", "ENVIRONMENT": "development",
@@ -218,6 +273,8 @@ def main():
     bodies, generation = prepare(args)
     total = sum(body.count(b'"signaalId"') for _, body in bodies)
     print(f"generated {total:,} signals in {len(bodies)} batches in {generation:.1f} s")
+    if args.profile:
+        profile_one(bodies)
 
     server = start_gunicorn(args, env)
     sampler = RssSampler(server.pid)
@@ -240,15 +297,30 @@ def main():
     print(f"\nintake: {received:,} signals received ({stored:,} stored) in {elapsed:.1f} s "
           f"with {args.workers} gunicorn worker(s) × {args.threads} thread(s), {args.clients} clients")
     print(f"  throughput      {received / elapsed:,.0f} signals/s (and {enqueued} check messages enqueued)")
+    server_cpu = sum(last - first for first, last in sampler.cpu.values())
+    print(f"  server CPU      {server_cpu * 1000 / received * 1000:,.0f} ms per 1,000 signals in gunicorn "
+          "(master + workers; less sensitive to a busy machine than the rates)")
     print(f"  batch latency   p50 {quantiles[49] * 1000:,.0f} ms   p95 {quantiles[94] * 1000:,.0f} ms "
           f"(batches of {args.batch})")
-    print(f"  server peak RSS {sampler.peak_worker / 2**20:,.0f} MB largest worker, "
-          f"{sampler.peak_total / 2**20:,.0f} MB master + workers")
     print(f"baseline: PostgreSQL COPY of the same {copy_rows:,} rows into an equivalent table: {copy_seconds:.2f} s "
           f"({copy_rows / copy_seconds:,.0f} rows/s)")
-    print(f"  ratio intake / COPY: {elapsed / copy_seconds:.1f}×")
+    share = copy_seconds / elapsed
+    print(f"  intake's share of COPY (COPY time / intake time): {share:.1%} "
+          f"(target ≥ {TARGET_SHARE:.0%}: {_verdict(share >= TARGET_SHARE)}); "
+          f"the intake takes {elapsed / copy_seconds:.1f}× the COPY "
+          f"({received / elapsed:,.0f} vs {copy_rows / copy_seconds:,.0f} rows/s)")
+    largest = max(sampler.peaks.values())
+    print(f"peak RSS per process (target ≤ {TARGET_RSS / 2**20:,.0f} MB for the largest: "
+          f"{_verdict(largest <= TARGET_RSS)}):")
+    for name, rss in sorted(sampler.peaks.items()):
+        print(f"  {rss / 2**20:7,.0f} MB  {name}")
+    print(f"  {sampler.peak_total / 2**20:7,.0f} MB  gunicorn master + workers together")
     if received != args.signals or stored != args.signals:
         raise SystemExit(f"expected {args.signals:,} signals stored, got {stored:,}")
+
+
+def _verdict(met: bool) -> str:
+    return "met" if met else "NOT met"
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Municipality
 from vroegsignalering.common.api import capped
-from vroegsignalering.common.bulk import bulk_insert, refuse_nul
+from vroegsignalering.common.bulk import bulk_insert, draw_ids, instances, refuse_nul
 
 from . import normalise, recurrence
 from .models import (
@@ -221,7 +221,7 @@ def _store(creditor, judged: list[Judgement], *, source, actor, now, today, reco
                 signal_id__in=[s.signaalId for _, s, _ in candidates],
             ).values_list("signal_id", "content_hash")
         )
-        new_rows: list[Signal] = []
+        new_rows: list[dict[str, Any]] = []
         for index, signal, warnings in candidates:
             errors = []
             if signal.gemeentecode not in municipalities:
@@ -254,16 +254,16 @@ def _store(creditor, judged: list[Judgement], *, source, actor, now, today, reco
                 continue
             existing[signal.signaalId] = fingerprint  # a repeat inside this delivery
             results[index] = ItemResult(signal.signaalId, ONTVANGEN, (), warnings)
-            new_rows.append(Signal(
-                municipality=municipalities[signal.gemeentecode],
-                creditor=creditor,
-                source=source,
-                content_hash=fingerprint,
-                received_at=now,
-                signal_date=signal.signaaldatum or today,
-                intake_warnings=[w.as_stored() for w in warnings],
+            new_rows.append({
+                "municipality_id": municipalities[signal.gemeentecode].pk,
+                "creditor_id": creditor.pk,
+                "source": source,
+                "content_hash": fingerprint,
+                "received_at": now,
+                "signal_date": signal.signaaldatum or today,
+                "intake_warnings": [w.as_stored() for w in warnings],
                 **fields,
-            ))
+            })
 
         counts = Counter(r.status for r in results)
         if not new_rows and not record_if_all_refused and not counts[AL_ONTVANGEN]:
@@ -278,30 +278,40 @@ def _store(creditor, judged: list[Judgement], *, source, actor, now, today, reco
         )
         refuse_nul(Delivery, [delivery])  # jsonb cannot hold it; SQLite would, silently
         delivery.save(force_insert=True)
-        for row in new_rows:
-            row.delivery = delivery
         if new_rows:
-            bulk_insert(Signal, new_rows)
-            recurrence_facts_record(new_rows)
-            params = {"source": source, "delivery": str(delivery.pk)}
-            bulk_insert(SignalHistory, [
-                SignalHistory(signal_id=row.pk, at=now, actor=actor or creditor.name, from_status="",
-                              to_status=SignalStatus.ONTVANGEN, event=SignalEvent.RECEIVED, params=params)
-                for row in new_rows
-            ])
+            _store_signals(delivery, new_rows, actor=actor or creditor.name, now=now)
             if settings.CHECKS_ON_INTAKE:
                 check_delivery.delay_on_commit(str(delivery.pk))
     return delivery, results
 
 
-def recurrence_facts_record(signals: Iterable[Signal]) -> int:
+def _store_signals(delivery: Delivery, rows: list[dict[str, Any]], *, actor: str, now) -> None:
+    """COPY the delivery's new signals (field values by attname), their recurrence facts and their
+    "ontvangen" history rows; the three tables' ids drawn in one statement."""
+    signal_ids, fact_ids, history_ids = draw_ids((Signal, len(rows)), (RecurrenceFact, len(rows)),
+                                                 (SignalHistory, len(rows)))
+    signals = instances(Signal, [{**row, "id": pk, "delivery_id": delivery.pk}
+                                 for row, pk in zip(rows, signal_ids, strict=True)])
+    bulk_insert(Signal, signals)
+    recurrence_facts_record(signals, ids=fact_ids)
+    params = {"source": delivery.source, "delivery": str(delivery.pk)}
+    bulk_insert(SignalHistory, instances(SignalHistory, [
+        {"id": pk, "signal_id": signal.pk, "at": now, "actor": actor, "from_status": "",
+         "to_status": SignalStatus.ONTVANGEN, "event": SignalEvent.RECEIVED, "params": params}
+        for signal, pk in zip(signals, history_ids, strict=True)
+    ]))
+
+
+def recurrence_facts_record(signals: Iterable[Signal], *, ids: list[int | None] | None = None) -> int:
     """One ``RecurrenceFact`` per stored signal (ADR 0011), in the caller's transaction: call it where
-    a signal is stored. Returns how many were written."""
+    a signal is stored (``ids``: the facts' primary keys, when drawn already). Returns how many were written."""
     key = recurrence.hash_key()
-    facts = [RecurrenceFact(municipality_id=s.municipality_id, address_hash=recurrence.address_hash(s.address_key, key),
-                            signal_date=s.signal_date, signal_ref=s.pk,
-                            expires_on=recurrence.fact_expires_on(s.signal_date))
-             for s in signals]
+    signals = list(signals)
+    facts = instances(RecurrenceFact, [
+        {"id": pk, "municipality_id": s.municipality_id, "address_hash": recurrence.address_hash(s.address_key, key),
+         "signal_date": s.signal_date, "signal_ref": s.pk, "expires_on": recurrence.fact_expires_on(s.signal_date)}
+        for s, pk in zip(signals, ids or [None] * len(signals), strict=True)
+    ])
     if facts:
         bulk_insert(RecurrenceFact, facts)
     return len(facts)

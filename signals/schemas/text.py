@@ -45,39 +45,42 @@ def _unstorable_error(name: str, text: str, *, key: bool) -> FieldError:
 def clean_item(item: Any) -> tuple[Any, list[FieldError]]:
     """A copy of ``item`` with every string (value and key) NFC-normalised, and the errors for text
     that cannot be stored (which is written as ``\\uXXXX`` in the copy, so that the rest can still
-    be judged). Iterative, so any depth the JSON parser accepts is safe; containers deeper than
-    :data:`MAX_DEPTH` become :data:`TOO_DEEP`."""
+    be judged). Containers deeper than :data:`MAX_DEPTH` become :data:`TOO_DEEP`, so any depth the
+    JSON parser accepts is safe: the walk never descends further than that."""
     problems: list[FieldError] = []
-    holder: list[Any] = [None]
-    stack: list[tuple[Any, Any, Any, tuple]] = [(item, holder, 0, ())]
-    while stack:
-        value, parent, slot, path = stack.pop()
-        if isinstance(value, str):
-            if has_unstorable_text(value):
-                problems.append(_unstorable_error(field_name(path) or "signaal", value, key=False))
-                value = escape_unstorable(value, key=False)
-            parent[slot] = normalise.nfc(value)
-        elif isinstance(value, (dict, list)) and len(path) >= MAX_DEPTH:
-            parent[slot] = TOO_DEEP
-        elif isinstance(value, dict):
-            copy: dict[Any, Any] = {}
-            parent[slot] = copy
-            children = []
-            for key, child in value.items():
-                if isinstance(key, str):
-                    if has_unstorable_text(key, key=True):
-                        escaped = escape_unstorable(key)
-                        problems.append(_unstorable_error(field_name((*path, escaped)), key, key=True))
-                        key = escaped
-                    key = normalise.nfc(key)
-                copy[key] = None
-                children.append((child, copy, key, (*path, key)))
-            stack.extend(reversed(children))
-        elif isinstance(value, list):
-            copy_list: list[Any] = [None] * len(value)
-            parent[slot] = copy_list
-            stack.extend((child, copy_list, index, (*path, index)) for index, child in reversed(list(enumerate(value))))
-        else:
-            parent[slot] = value
-    return holder[0], problems
+    return _clean(item, (), problems), problems
 
+
+def _clean_text(value: str, path: tuple, problems: list[FieldError]) -> str:
+    if _UNSTORABLE_IN_VALUE.search(value):
+        problems.append(_unstorable_error(field_name(path) or "signaal", value, key=False))
+        value = escape_unstorable(value, key=False)
+    return value if value.isascii() else normalise.nfc(value)  # ASCII is NFC already
+
+
+def _clean(value: Any, path: tuple, problems: list[FieldError]) -> Any:
+    """One value of :func:`clean_item`, depth first in delivery order (a dict's keys before its values)."""
+    if isinstance(value, str):
+        return _clean_text(value, path, problems)
+    if not isinstance(value, dict | list):
+        return value
+    if len(path) >= MAX_DEPTH:
+        return TOO_DEEP
+    if isinstance(value, list):
+        return [child if child is None or type(child) in (int, float, bool) else _clean(child, (*path, index), problems)
+                for index, child in enumerate(value)]
+    copy: dict[Any, Any] = {}
+    children = []
+    for key, child in value.items():
+        if isinstance(key, str):
+            if _UNSTORABLE_IN_KEY.search(key):
+                escaped = escape_unstorable(key)
+                problems.append(_unstorable_error(field_name((*path, escaped)), key, key=True))
+                key = escaped
+            if not key.isascii():
+                key = normalise.nfc(key)
+        copy[key] = None
+        children.append((key, child))
+    for key, child in children:  # a later key that NFC makes equal to an earlier one wins, as in a dict
+        copy[key] = _clean(child, (*path, key), problems)
+    return copy
