@@ -8,6 +8,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar, Self
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # listen backlog: a burst of new connections (a chunk's BRP questions) is not dropped
+
+
 class LoopbackServer(abc.ABC):
     """Base of a fake: a subclass gives :meth:`_handler_class` (its request handler, which reads
     ``server_fake``) and :attr:`label` (how errors name it), and calls :meth:`_loopback_init` from its
@@ -33,7 +37,7 @@ class LoopbackServer(abc.ABC):
             server_fake = fake
 
         self._stopping.clear()
-        self._server = ThreadingHTTPServer((self.host, self._requested_port), Handler)
+        self._server = _Server((self.host, self._requested_port), Handler)
         self._server.daemon_threads = True
         # A short poll interval: stop() returns within 10 ms (the tests start a server per test).
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.01},

@@ -19,10 +19,8 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import importlib.util
 import logging
 import ssl
-import sys
 import time
 from collections import deque
 from collections.abc import Callable
@@ -43,12 +41,6 @@ from .session import DEFAULT_BASE_URL, DEFAULT_RETRIES, DEFAULT_TIMEOUT, OAuthCr
 __all__ = ["DEFAULT_CONCURRENCY", "AsyncBrpSession"]
 
 logger = logging.getLogger(__name__)
-
-# httpcore (1.0.9) tries ``import sniffio`` on every request it sends from an event loop; without
-# sniffio installed (it is not pinned) each try searches sys.path again, ~1 ms of CPU per request.
-# An entry of None in sys.modules makes that import fail at once; httpcore then assumes asyncio.
-if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
-    sys.modules["sniffio"] = None  # type: ignore[assignment]
 
 DEFAULT_CONCURRENCY = 16
 SUCCESSES_PER_STEP = 20  # answers before the limit is raised by one after a 429
