@@ -6,10 +6,12 @@ asked for the whole chunk at once and the database written in a few transactions
    another worker's hands is left to it), start or resume their checks in bulk (one more attempt, the
    lease ``CHECKS_LEASE_SECONDS``: the attempt count is this chunk's token) and apply the rules that
    need nothing outside (``rules.not_picked_up``).
-2. **BRP** (no transaction): every remaining signal's question at once, concurrently
-   (:func:`signals.brp.many.decide_many`, bounded by ``BRP_CONCURRENCY`` and ``CHECKS_CHUNK_BUDGET``).
-3. **SHV** (no transaction): one read of each municipality's register for the found residents.
-4. **Apply** (one transaction): lock the signals again; a signal no longer ``in_controle`` or with
+2. **BRP** (no transaction): every remaining signal's question at once, concurrently, in a thread
+   (:func:`signals.brp.many.decide_stream`, bounded by ``BRP_CONCURRENCY`` and ``CHECKS_CHUNK_BUDGET``);
+   meanwhile phases 3 and 4 run here for the signals decided so far, in id order, ``APPLY_BATCH`` at a
+   time, so the BRP is kept busy while the database is written.
+3. **SHV** (no transaction): one read of each municipality's register for the sub-batch's found residents.
+4. **Apply** (one transaction per sub-batch): lock the signals again; a signal no longer ``in_controle`` or with
    another attempt count (the lease ran out and another worker took it) is left alone; the others get
    their BRP and SHV answers and are handed to the case side (``SIGNAL_CHECKED``), after the case
    side took every lock it will need in one order (``SIGNALS_CHECKING``). The history rows go in one
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -39,7 +42,7 @@ from vroegsignalering.common import hooks
 from .brp.client import BrpAuthenticationError, BrpRequestError, BrpUnavailable
 from .brp.decide import BrpOutcome
 from .brp.decision import BrpDecision
-from .brp.many import ChosenCheck, PersonCheck, decide_many
+from .brp.many import ChosenCheck, PersonCheck, decide_stream
 from .checks import (
     BRP_FIELDS,
     MAX_STALLED_ATTEMPTS,
@@ -59,6 +62,9 @@ logger = logging.getLogger(__name__)
 __all__ = ["run_checks_chunk"]
 
 _DUE_STATES = (SignalStatus.ONTVANGEN, SignalStatus.WACHT_OP_BRP, SignalStatus.IN_CONTROLE)
+# Decided signals are applied in sub-batches of this many, or of what is ready after this many seconds.
+APPLY_BATCH = 50
+APPLY_AFTER = 0.5
 
 
 @dataclass
@@ -83,13 +89,15 @@ def run_checks_chunk(signal_ids, *, now=None) -> dict[str, int]:
     time in two workers (each signal is checked by one). Returns the number of signals per status
     reached (and ``overgeslagen``: not due, or in another worker's hands)."""
     now = now or timezone.now()
+    started = time.monotonic()
     ids = sorted(set(signal_ids))
     work, counts = _begin(ids, now)
+    begun = time.monotonic()
     if work:
-        _ask_brp(work, today=timezone.localdate(now))
-        _ask_shv(work, today=timezone.localdate(now))
-        counts.update(_apply(work, now))
+        counts.update(_check_and_apply(work, now))
     counts["overgeslagen"] = len(ids) - sum(counts.values())
+    logger.info("Checks of a chunk of %d signals: begin %.2f s, BRP, SHV and apply %.2f s; %s", len(ids),
+                begun - started, time.monotonic() - begun, dict(counts))
     return dict(counts)
 
 
@@ -143,16 +151,33 @@ def _question(signal: Signal, today: dt.date) -> PersonCheck | ChosenCheck | Non
     )
 
 
-def _ask_brp(work: list[_Work], *, today: dt.date) -> None:
+def _check_and_apply(work: list[_Work], now) -> Counter:
+    """Phases 2–4, overlapping: the BRP answers the chunk's questions in a thread of its own while the
+    decided signals are applied here, in id order (the order ``run_checks`` one by one would take: a
+    signal waits until every signal before it is decided), a sub-batch at a time, so the BRP is kept busy
+    while the database is written."""
+    today = timezone.localdate(now)
     asked = [(item, question) for item in work if (question := _question(item.signal, today)) is not None]
-    if not asked:
-        return
-    results = decide_many([question for _, question in asked], budget=settings.CHECKS_CHUNK_BUDGET)
-    for (item, _), result in zip(asked, results, strict=True):
-        item.brp = result
+    decided = {item.signal.pk for item in work} - {item.signal.pk for item, _ in asked}
+    counts: Counter = Counter()
+    position, ready, last = 0, [], time.monotonic()
+    results = decide_stream([question for _, question in asked], budget=settings.CHECKS_CHUNK_BUDGET)
+    for index, result in results:
+        asked[index][0].brp = result
+        decided.add(asked[index][0].signal.pk)
+        while position < len(work) and work[position].signal.pk in decided:
+            ready.append(work[position])
+            position += 1
+        if len(ready) >= APPLY_BATCH or (ready and time.monotonic() - last > APPLY_AFTER):
+            counts.update(_apply(_ask_shv(ready, today=today), now))
+            ready, last = [], time.monotonic()
+    ready += work[position:]  # every one decided now
+    if ready:
+        counts.update(_apply(_ask_shv(ready, today=today), now))
+    return counts
 
 
-def _ask_shv(work: list[_Work], *, today: dt.date) -> None:
+def _ask_shv(work: list[_Work], *, today: dt.date) -> list[_Work]:
     by_municipality: dict[int, list[_Work]] = {}
     for item in work:
         if item.bsn:
@@ -162,6 +187,7 @@ def _ask_shv(work: list[_Work], *, today: dt.date) -> None:
                                  today=today)
         for item in group:
             item.shv = answers.get(item.bsn)
+    return work
 
 
 # --- 4. apply --------------------------------------------------------------------------------

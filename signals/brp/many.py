@@ -7,7 +7,8 @@ that kept it from being decided (``BrpUnavailable``: try again later; ``BrpAuthe
 ``BrpRequestError``: the BRP refused the question). Decisions are the same as one ``check_person``
 call per signal would give, ``bevragingen`` included.
 
-How: one event loop per call (``asyncio.run``; no database work happens in it). Every check is a
+How: one event loop per call (``asyncio.run`` in a thread of its own, so that :func:`decide_stream` can report
+each decision while the rest are asked; no database work happens in it). Every check is a
 coroutine that runs the unchanged decision code on a :class:`~signals.brp.answers.BrpAnswers` of the
 chunk; when an answer is missing it awaits it and decides again from the start. The answers are
 shared in the chunk (one residents search per address, full records 20 BSNs per question) and asked
@@ -19,8 +20,10 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import queue
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
@@ -36,7 +39,7 @@ logger = logging.getLogger(__name__)
 
 MAX_ROUNDS = 50  # decisions of one check; each round needs new answers, so a few are the rule
 
-__all__ = ["ChosenCheck", "PersonCheck", "decide_many"]
+__all__ = ["ChosenCheck", "PersonCheck", "decide_many", "decide_stream"]
 
 
 @dataclass(frozen=True)
@@ -69,19 +72,50 @@ def decide_many(checks: Sequence[PersonCheck | ChosenCheck], *,
                 budget: float | None = None) -> list[BrpDecision | BrpError]:
     """Decide every check; ``budget`` (seconds) bounds the whole call: checks not decided by then
     get ``BrpUnavailable`` (they are tried again later)."""
+    results: list[BrpDecision | BrpError | None] = [None] * len(checks)
+    for index, result in decide_stream(checks, budget=budget):
+        results[index] = result
+    return results  # type: ignore[return-value] - every index is reported once
+
+
+def decide_stream(checks: Sequence[PersonCheck | ChosenCheck], *,
+                  budget: float | None = None) -> Iterator[tuple[int, BrpDecision | BrpError]]:
+    """:func:`decide_many`, reported as each check is decided: ``(index, result)`` pairs, every index once,
+    in the order decided. The event loop runs in a thread of its own, so the caller can write the decided
+    signals to the database while the BRP answers the rest (the checks of a chunk)."""
     if not checks:
-        return []
+        return
     started = time.monotonic()
     session = session_from_settings()
     try:
-        try:
-            session.prepare()  # the OAuth token, before the loop (blocking)
-        except BrpError as exc:
-            return [exc] * len(checks)
-        remaining = None if budget is None else max(0.0, budget - (time.monotonic() - started))
-        return asyncio.run(_decide_all(session, list(checks), remaining))
-    finally:
+        session.prepare()  # the OAuth token, before the loop (blocking)
+    except BrpError as exc:
         session.close()
+        yield from ((index, exc) for index in range(len(checks)))
+        return
+    remaining = None if budget is None else max(0.0, budget - (time.monotonic() - started))
+    reported: queue.SimpleQueue = queue.SimpleQueue()
+
+    def run() -> None:
+        try:
+            asyncio.run(_decide_all(session, list(checks), remaining, reported.put))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread below
+            reported.put(exc)
+        finally:
+            session.close()
+            reported.put(None)
+
+    thread = threading.Thread(target=run, name="brp-checks", daemon=True)
+    thread.start()
+    seen = 0
+    while (item := reported.get()) is not None:
+        if isinstance(item, BaseException):
+            raise item
+        seen += 1
+        yield item
+    thread.join()
+    if seen != len(checks):
+        raise RuntimeError(f"BRP: {len(checks) - seen} checks were not reported.")
 
 
 def session_from_settings() -> AsyncBrpSession:
@@ -94,11 +128,15 @@ def session_from_settings() -> AsyncBrpSession:
                            concurrency=int(getattr(settings, "BRP_CONCURRENCY", DEFAULT_CONCURRENCY)))
 
 
-async def _decide_all(session: AsyncBrpSession, checks: list[PersonCheck | ChosenCheck],
-                      budget: float | None) -> list[BrpDecision | BrpError]:
+async def _decide_all(session: AsyncBrpSession, checks: list[PersonCheck | ChosenCheck], budget: float | None,
+                      report: Callable[[tuple[int, BrpDecision | BrpError]], None]) -> None:
     async with session:
         answers = BrpAnswers(session)
-        tasks = [asyncio.create_task(_decide(answers, check)) for check in checks]
+
+        async def one(index: int, check: PersonCheck | ChosenCheck) -> None:
+            report((index, await _decide(answers, check)))
+
+        tasks = [asyncio.create_task(one(index, check)) for index, check in enumerate(checks)]
         try:
             _, pending = await asyncio.wait(tasks, timeout=budget)
         finally:
@@ -109,7 +147,9 @@ async def _decide_all(session: AsyncBrpSession, checks: list[PersonCheck | Chose
         if pending:
             logger.warning("BRP: %d van %d controles niet beslist binnen %.0f s.", len(pending), len(tasks), budget)
     out_of_time = BrpUnavailable("De tijd voor deze reeks controles is op.")
-    return [out_of_time if task in pending else task.result() for task in tasks]
+    for index, task in enumerate(tasks):
+        if task in pending:
+            report((index, out_of_time))
 
 
 async def _decide(answers: BrpAnswers, check: PersonCheck | ChosenCheck) -> BrpDecision | BrpError:

@@ -5,13 +5,14 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from cases.models import Case
 from demo import deliveries, generator
 from feedback.models import FeedbackEvent
 from signals.checks import run_checks
-from signals.checks_chunk import run_checks_chunk
+from signals.checks_chunk import _begin, _check_and_apply, run_checks_chunk
 from signals.models import Signal, SignalEvent, SignalHistory, SignalStatus
 from signals.services import delivery_create
 from signals.tasks import checks_sweep
@@ -129,24 +130,18 @@ def test_the_brp_failing_mid_chunk_loses_nothing_and_decides_nothing_twice(brp, 
 
 
 def test_a_signal_another_worker_took_over_is_left_to_it(brp, town):
-    """The chunk's lease ran out and the sweeper gave a signal to another worker (one more attempt):
-    this chunk writes nothing for it."""
+    """The chunk's lease ran out while it asked the BRP, and the sweeper gave its signals to another worker
+    (one more attempt each): this chunk writes nothing for them."""
     ids = _deliver_month(10)
     now = timezone.now()
-    Signal.objects.filter(pk=ids[0]).update(check_attempts=5)  # as if another worker began it meanwhile
-    run_checks_chunk(ids[1:], now=now)
-    # begin the first in "this" chunk, then let "another worker" take it before this one applies
-    from signals.checks_chunk import _apply, _ask_brp, _ask_shv, _begin
-
-    work, _ = _begin([ids[0]], now + dt.timedelta(hours=1))
-    if not work:  # the rules ended it: nothing to take over
-        return
-    _ask_brp(work, today=timezone.localdate(now))
-    _ask_shv(work, today=timezone.localdate(now))
-    Signal.objects.filter(pk=ids[0]).update(check_attempts=work[0].token + 1)
-    assert _apply(work, now) == {}
-    assert Signal.objects.get(pk=ids[0]).status == S.IN_CONTROLE
-    assert not SignalHistory.objects.filter(signal_id=ids[0], event=SignalEvent.BRP_FOUND).exists()
+    work, _ = _begin(ids, now)
+    assert work
+    Signal.objects.filter(pk__in=[w.signal.pk for w in work]).update(check_attempts=F("check_attempts") + 1)
+    history = SignalHistory.objects.filter(signal_id__in=ids).count()
+    assert _check_and_apply(work, now) == {}
+    assert set(Signal.objects.filter(pk__in=[w.signal.pk for w in work]).values_list("status", flat=True)) == {
+        S.IN_CONTROLE}
+    assert SignalHistory.objects.filter(signal_id__in=ids).count() == history
 
 
 def _fail_updates_of(signal_id: int):
@@ -164,17 +159,12 @@ def _fail_updates_of(signal_id: int):
 
 def test_a_signal_the_database_refuses_does_not_hold_up_the_rest_of_its_chunk(brp, town):
     ids = _deliver_month(30)
-    run_checks_chunk(ids[:1])  # the first is through its checks; its end cannot be changed below
-    victim = next(pk for pk in ids[1:] if Signal.objects.get(pk=pk).status == S.ONTVANGEN)
     now = timezone.now()
-    from signals.checks_chunk import _apply, _ask_brp, _ask_shv, _begin
-
-    work, _ = _begin(ids[1:], now)
-    _ask_brp(work, today=timezone.localdate(now))
-    _ask_shv(work, today=timezone.localdate(now))
+    work, _ = _begin(ids, now)
+    victim = work[len(work) // 2].signal.pk
     _fail_updates_of(victim)
-    counts = _apply(work, now)
-    assert sum(counts.values()) == len([w for w in work if w.signal.pk != victim])
+    counts = _check_and_apply(work, now)
+    assert sum(counts.values()) == len(work) - 1
     assert Signal.objects.get(pk=victim).status == S.IN_CONTROLE  # the sweeper gives it another go
     others = [w.signal.pk for w in work if w.signal.pk != victim]
     assert not Signal.objects.filter(pk__in=others, status=S.IN_CONTROLE).exists()
