@@ -21,6 +21,7 @@ import hashlib
 from collections.abc import Iterable
 
 from django.db import connection
+from django.db.models import Max
 
 from signals import transitions
 from signals.models import Signal, SignalStatus
@@ -28,10 +29,22 @@ from signals.transitions import Step
 from vroegsignalering.common.vocab import Outcome
 
 from . import matching, selectors, services
+from .models import PeriodClose
 
 # Inside signals_take_prepare(): the case policies read so far (municipality id → policy), read once per
-# chunk; set means the chunk's arrear locks are held.
+# chunk; set means the chunk's arrear locks are held. And the last period closed per municipality.
 _policies: contextvars.ContextVar[dict | None] = contextvars.ContextVar("take_policies", default=None)
+_closed: contextvars.ContextVar[dict | None] = contextvars.ContextVar("take_closed", default=None)
+
+
+def _period_closed(signal: Signal) -> bool | None:
+    """Inside a chunk: whether a period close covered the signal's date (read once for the chunk; a close
+    committing meanwhile is as if it came after: its next close takes the signal). Otherwise None: ask."""
+    closed = _closed.get()
+    if closed is None:
+        return None
+    last = closed.get(signal.municipality_id)
+    return last is not None and last >= signal.signal_date
 
 
 def _policy(municipality_id: int):
@@ -47,7 +60,8 @@ def repeat_decision_for(signal: Signal) -> matching.RepeatDecision | None:
     """The repeat rule for ``signal`` against the database: the municipality's repeat window and
     every earlier signal of the same arrear within it."""
     window_months = _policy(signal.municipality_id).repeat_window_months
-    priors = selectors.prior_arrears(signal, window_months=window_months)
+    # In a chunk, a signal whose arrear no other signal shares has no earlier one (signals.transitions).
+    priors = [] if transitions.arrear_alone(signal) else selectors.prior_arrears(signal, window_months=window_months)
     return matching.repeat_decision(signal, priors, window_months=window_months)
 
 
@@ -68,7 +82,7 @@ def signal_take(*, signal: Signal, now) -> Step:
         services.case_open_for_crisis(signal=signal, now=now)
         return Step(SignalStatus.IN_MELDING, "crisismelding")
     # Arrived after its period closed: joins the open case at the address, if there is one.
-    if services.case_join_late_signal(signal=signal, now=now) is not None:
+    if services.case_join_late_signal(signal=signal, now=now, period_closed=_period_closed(signal)) is not None:
         return Step(SignalStatus.IN_MELDING, "toegevoegd aan open melding")
     return Step(signal.status, "wacht op periodeafsluiting")
 
@@ -110,14 +124,18 @@ def signals_take_prepare(*, signals: Iterable[Signal]):
     First the arrear locks of every signal (``bsn`` as it will be after the BRP's answer), in ascending
     order in one statement: two chunks then queue behind each other instead of each holding a lock the
     other waits for; the takes find their locks held already (advisory locks are re-entrant per
-    session). Inside the block each municipality's case policy is read once."""
+    session). Inside the block each municipality's case policy and last period close are read once."""
+    signals = list(signals)
     keys = sorted({key for signal in signals for key in _arrear_keys(signal)})
     if keys and connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT k FROM unnest(%s::bigint[]) AS k "
                            "ORDER BY k) AS ordered", [keys])
-    token = _policies.set({})
+    closed = dict(PeriodClose.objects.filter(municipality_id__in={s.municipality_id for s in signals})
+                  .values("municipality_id").annotate(last=Max("period_end")).values_list("municipality_id", "last"))
+    tokens = _policies.set({}), _closed.set(closed)
     try:
         yield
     finally:
-        _policies.reset(token)
+        _policies.reset(tokens[0])
+        _closed.reset(tokens[1])

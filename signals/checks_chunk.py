@@ -55,7 +55,7 @@ from .checks import (
     wait_for_register,
 )
 from .models import Signal, SignalStatus
-from .transitions import Step, history_batch, signal_to_fallout, signals_start_checks
+from .transitions import Step, arrears_alone, history_batch, signal_to_fallout, signals_start_checks
 
 logger = logging.getLogger(__name__)
 
@@ -228,8 +228,8 @@ def _locked(items: list[_Work]) -> list[tuple[Signal, _Work]]:
 def _take_view(signal: Signal, item: _Work) -> Signal:
     """The signal as the case side will take it: with the BSN the BRP found (for its locks)."""
     if item.bsn and item.bsn != signal.bsn:
-        return Signal(pk=signal.pk, creditor_id=signal.creditor_id, bsn=item.bsn,
-                      contract_number=signal.contract_number)
+        return Signal(pk=signal.pk, municipality_id=signal.municipality_id, creditor_id=signal.creditor_id,
+                      bsn=item.bsn, contract_number=signal.contract_number)
     return signal
 
 
@@ -238,7 +238,8 @@ def _apply(work: list[_Work], now) -> Counter:
     try:
         with transaction.atomic(), history_batch():
             locked = _locked(work)
-            with hooks.hook_call(hooks.SIGNALS_CHECKING, signals=[_take_view(signal, item) for signal, item in locked]):
+            views = [_take_view(signal, item) for signal, item in locked]
+            with hooks.hook_call(hooks.SIGNALS_CHECKING, signals=views), arrears_alone(views):
                 steps = [_apply_one(signal, item, now) for signal, item in locked]
         counts.update(step.status for step in steps)
         return counts

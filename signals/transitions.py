@@ -4,6 +4,8 @@ The signal-machine services below are what the checks (``signals.checks``), the 
 (``signals.fallout``) and the case side taking a checked signal (``cases.taking``) do to a signal.
 Each runs inside the caller's transaction on a signal the caller locked (:func:`signal_lock`).
 """
+import contextlib
+import contextvars
 import datetime as dt
 from dataclasses import dataclass
 
@@ -103,10 +105,66 @@ def signals_enqueue_checks(signal_ids) -> None:
         check_chunk.delay_on_commit(chunk_ids)
 
 
+# Inside arrears_alone(): the ids of the signals no other stored signal may share an arrear with.
+_alone: contextvars.ContextVar[frozenset[int]] = contextvars.ContextVar("arrears_alone", default=frozenset())
+
+
+@contextlib.contextmanager
+def arrears_alone(signals: list[Signal]):
+    """The block a chunk's signals are handed over in, after their arrears' locks were taken: one read finds
+    which of them share no creditor's contract number or customer (BSN, as the BRP found it) with any other
+    signal of their municipality, stored or in this chunk. For those, inside the block, nothing can be an
+    earlier signal of the same arrear (:func:`arrear_alone`): the repeat rule and :func:`wake_later_of_arrear`
+    need not look (most signals of a month-end burst)."""
+    token = _alone.set(frozenset(_alone_ids(signals)))
+    try:
+        yield
+    finally:
+        _alone.reset(token)
+
+
+def arrear_alone(signal: Signal) -> bool:
+    """Whether, inside :func:`arrears_alone`, no other signal may share ``signal``'s arrear."""
+    return signal.pk in _alone.get()
+
+
+def _arrear_keys(signal: Signal) -> list[tuple]:
+    keys = []
+    if signal.contract_number:
+        keys.append((signal.municipality_id, signal.creditor_id, "contract", signal.contract_number))
+    if signal.bsn:
+        keys.append((signal.municipality_id, signal.creditor_id, "bsn", signal.bsn))
+    return keys
+
+
+def _alone_ids(signals: list[Signal]) -> set[int]:
+    if not signals:
+        return set()
+    seen: dict[tuple, int] = {}
+    for signal in signals:
+        for key in _arrear_keys(signal):
+            seen[key] = seen.get(key, 0) + 1
+    contracts = {key[3] for key in seen if key[2] == "contract"}
+    bsns = {key[3] for key in seen if key[2] == "bsn"}
+    rows = (Signal.objects.filter(municipality_id__in={s.municipality_id for s in signals},
+                                  creditor_id__in={s.creditor_id for s in signals})
+            .filter(Q(contract_number__in=contracts) | Q(bsn__in=bsns))
+            .exclude(pk__in=[s.pk for s in signals])
+            .values_list("municipality_id", "creditor_id", "contract_number", "bsn"))
+    shared = set()
+    for municipality_id, creditor_id, contract, bsn in rows:
+        shared.add((municipality_id, creditor_id, "contract", contract))
+        shared.add((municipality_id, creditor_id, "bsn", bsn))
+    return {signal.pk for signal in signals
+            if all(seen[key] == 1 and key not in shared for key in _arrear_keys(signal))}
+
+
 def wake_later_of_arrear(signal: Signal, now) -> None:
     """This signal's checks ended: later signals that may be of the same arrear and wait for it
     (``repeat_decision`` ``wait``) are due again and checked once this transaction commits (the
     sweeper would otherwise pick them up)."""
+    if arrear_alone(signal):
+        return
     same = Q()
     if signal.contract_number:
         same |= Q(contract_number=signal.contract_number)

@@ -82,17 +82,21 @@ def case_update_with_signal(*, case: Case, signal: Signal, now: dt.datetime | No
         return case
 
 
-def case_join_late_signal(*, signal: Signal, now: dt.datetime | None = None) -> Case | None:
+def case_join_late_signal(*, signal: Signal, now: dt.datetime | None = None,
+                          period_closed: bool | None = None) -> Case | None:
     """A checked signal that arrives after its period was closed joins the active case at its
     address (or the active case holding the same arrear). Without one it waits for the next period
-    close and None is returned. Crisis signals go to :func:`case_open_for_crisis`."""
+    close and None is returned. Crisis signals go to :func:`case_open_for_crisis`. ``period_closed``:
+    whether a close covered the signal's date, when the caller knows (a chunk reads it once)."""
     now = now or timezone.now()
     if signal.is_crisis:
         return case_open_for_crisis(signal=signal, now=now)
     # Cheap questions first, without locks: most checked signals wait for their period close,
     # and a period close holds the municipality's lock for its whole run.
-    if not PeriodClose.objects.filter(municipality_id=signal.municipality_id,
-                                      period_end__gte=signal.signal_date).exists():
+    if period_closed is None:
+        period_closed = PeriodClose.objects.filter(municipality_id=signal.municipality_id,
+                                                   period_end__gte=signal.signal_date).exists()
+    if not period_closed:
         return None
     with transaction.atomic():
         municipality, signal = _lock(signal)
