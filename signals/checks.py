@@ -223,11 +223,10 @@ def _forward(signal: Signal, other, decision, now) -> Step:
     return Step(signal.status, "doorgestuurd")
 
 
-def apply_shv(signal: Signal, *, result, now, fields: tuple[str, ...] = ()) -> Step:
-    """Step 3: store the SHV register's answer (the evidence routing uses), with ``fields`` left unsaved
-    before."""
+def apply_shv(signal: Signal, *, result, now) -> Step:
+    """Step 3: store the SHV register's answer (the evidence routing uses)."""
     signal.shv_evidence = result.as_evidence()
-    signal.save(update_fields=["shv_evidence", *fields])
+    signal.save(update_fields=["shv_evidence"])
     return Step(signal.status, result.status)
 
 

@@ -48,14 +48,21 @@ from .checks import (
     MAX_STALLED_ATTEMPTS,
     apply_brp,
     apply_rules,
-    apply_shv,
     finish,
     lease,
     refuse,
     wait_for_register,
 )
 from .models import Signal, SignalStatus
-from .transitions import Step, arrears_alone, history_batch, signal_to_fallout, signals_start_checks
+from .transitions import (
+    Step,
+    arrears_alone,
+    history_batch,
+    signal_save_later,
+    signal_save_pending,
+    signal_to_fallout,
+    signals_start_checks,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -202,7 +209,7 @@ def _apply_one(signal: Signal, item: _Work, now) -> Step:
         return refuse(signal, cause="brp_geweigerd", error=str(result), now=now)
     unsaved: tuple[str, ...] = ()
     if result is not None:
-        step = apply_brp(signal, decision=result, now=now, save_found=False)  # saved with the SHV answer
+        step = apply_brp(signal, decision=result, now=now, save_found=False)  # saved with the hand-over
         if step.detail != "gevonden":
             return step
         unsaved = BRP_FIELDS
@@ -212,8 +219,12 @@ def _apply_one(signal: Signal, item: _Work, now) -> Step:
         if not signal.bsn:
             return refuse(signal, cause="geen_bsn", now=now)
         return wait_for_register(signal, register="SHV-register", error=str(item.shv or "geen antwoord"), now=now)
-    apply_shv(signal, result=item.shv, now=now, fields=unsaved)
-    return finish(signal, now=now)
+    # The evidence is saved with the hand-over's state change: one UPDATE (signals.transitions).
+    signal.shv_evidence = item.shv.as_evidence()
+    signal_save_later(signal, "shv_evidence", *unsaved)
+    step = finish(signal, now=now)
+    signal_save_pending(signal)
+    return step
 
 
 def _locked(items: list[_Work]) -> list[tuple[Signal, _Work]]:

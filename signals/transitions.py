@@ -70,8 +70,21 @@ def signal_transition(signal: Signal, name: str, *args, at, event: str, params: 
     changed meanwhile) and append the history row."""
     before = signal.status
     getattr(signal, name)(*args)
-    signal.save(update_fields=["status", *fields])
+    signal.save(update_fields=["status", *fields, *signal.__dict__.pop("_save_later", ())])
     return signal_history_append(signal, at=at, event=event, params=params, actor=actor, from_status=before)
+
+
+def signal_save_later(signal: Signal, *fields: str) -> None:
+    """Leave ``fields`` of ``signal`` (set, not saved) for its next save by :func:`signal_transition`: one
+    UPDATE instead of two (the checks of a chunk store the evidence with the hand-over's state change).
+    :func:`signal_save_pending` saves what no transition took."""
+    signal.__dict__["_save_later"] = (*signal.__dict__.get("_save_later", ()), *fields)
+
+
+def signal_save_pending(signal: Signal) -> None:
+    """Save the fields :func:`signal_save_later` left that no transition saved."""
+    if fields := signal.__dict__.pop("_save_later", ()):
+        signal.save(update_fields=list(dict.fromkeys(fields)))
 
 
 def signals_start_checks(signals: list[Signal], *, now, until) -> None:
