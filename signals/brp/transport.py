@@ -28,6 +28,7 @@ from typing import Any, Self
 
 import httpx
 
+from .client import ZOEK_POSTCODE_HUISNUMMER
 from .errors import (
     BrpError,
     BrpUnavailable,
@@ -68,9 +69,11 @@ class _Limiter:
         self.epoch = 0  # raised on every decrease: a 429 of a query sent before it does not halve again
         self._successes = 0
         self._waiters: deque[asyncio.Future] = deque()
+        self._urgent: deque[asyncio.Future] = deque()  # served first: a check's next question
 
-    async def acquire(self) -> int:
-        """Wait for a place (and the gate); the epoch the query is sent in."""
+    async def acquire(self, urgent: bool = False) -> int:
+        """Wait for a place (and the gate); the epoch the query is sent in. ``urgent`` queries get the
+        next free place before the others waiting (a check that is under way finishes first)."""
         loop = asyncio.get_running_loop()
         while True:
             wait = self.gate_until - loop.time()
@@ -81,12 +84,13 @@ class _Limiter:
                 self.in_flight += 1
                 return self.epoch
             waiter = loop.create_future()
-            self._waiters.append(waiter)
+            queue = self._urgent if urgent else self._waiters
+            queue.append(waiter)
             try:
                 await waiter
             except asyncio.CancelledError:
-                if waiter in self._waiters:
-                    self._waiters.remove(waiter)
+                if waiter in queue:
+                    queue.remove(waiter)
                 elif waiter.done() and not waiter.cancelled():
                     self._wake()  # woken but gone: pass the place on
                 raise
@@ -97,8 +101,8 @@ class _Limiter:
 
     def _wake(self) -> None:
         free = self.limit - self.in_flight
-        while free > 0 and self._waiters:
-            waiter = self._waiters.popleft()
+        while free > 0 and (self._urgent or self._waiters):
+            waiter = (self._urgent or self._waiters).popleft()
             if not waiter.done():
                 waiter.set_result(None)
                 free -= 1
@@ -239,7 +243,7 @@ class AsyncBrpSession:
         renewed = False
         while True:
             self._check_breaker()
-            epoch = await self._acquire()
+            epoch = await self._acquire(urgent=query.get("type") != ZOEK_POSTCODE_HUISNUMMER)
             token = self._token
             status = 0
             http = self._client()
@@ -283,11 +287,11 @@ class AsyncBrpSession:
             attempt += 1
 
     # -- helpers
-    async def _acquire(self) -> int:
+    async def _acquire(self, urgent: bool = False) -> int:
         wait = self._limiter.gate_until - asyncio.get_running_loop().time()
         if wait > self.max_retry_after:
             raise BrpUnavailable("De BRP vraagt te lang te wachten (429).", status=429, retry_after=wait)
-        epoch = await self._limiter.acquire()
+        epoch = await self._limiter.acquire(urgent)
         if self.broken:  # opened while this query waited for its turn
             self._limiter.release()
             self._check_breaker()

@@ -61,6 +61,16 @@ def test_never_more_in_flight_than_the_concurrency(brp):
     assert brp.request_count == 30
 
 
+def test_a_checks_next_question_goes_before_the_address_searches_still_waiting(brp):
+    """A full record (a check under way) gets the next free place before more address searches (new
+    checks), so checks finish one after another instead of all at the end."""
+    brp.set_behaviour(Behaviour(latency_ms=20))
+    record = {"type": "RaadpleegMetBurgerservicenummer", "burgerservicenummer": ["999995455"], "fields": FIELDS}
+    ask_all(session_for(brp.url, concurrency=1), [query(n) for n in range(1, 21, 2)] + [record])
+    sent = [q["type"] for q in brp.queries]
+    assert sent.index("RaadpleegMetBurgerservicenummer") <= 2, sent  # not the last of 11
+
+
 def test_429_closes_the_gate_for_retry_after_and_lowers_the_limit(brp):
     brp.set_behaviour(Behaviour(latency_ms=30, max_concurrent=2, retry_after_s=0.3))
     session = session_for(brp.url, concurrency=8)
