@@ -191,13 +191,18 @@ class BrpSession:
 
     # -- helpers
     def _auth_headers(self, token: str) -> dict[str, str]:
-        headers = {"Content-Type": "application/json; charset=utf-8"}
-        if self._api_key:
-            headers["X-API-KEY"] = self._api_key
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        return headers
+        return auth_headers(self._api_key, token)
 
     def _delay(self, attempt: int, retry_after: float | None) -> float | None:
         return retry_delay(attempt, retry_after, backoff=self.backoff, max_backoff=self.max_backoff,
                            max_retry_after=self.max_retry_after)
+
+
+def auth_headers(api_key: str, token: str) -> dict[str, str]:
+    """The headers of a query: JSON, and the API key or the bearer token (both sessions)."""
+    headers = {"Content-Type": "application/json; charset=utf-8"}
+    if api_key:
+        headers["X-API-KEY"] = api_key
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    return headers

@@ -37,7 +37,14 @@ from .errors import (
     retry_delay,
     transport_error,
 )
-from .session import DEFAULT_BASE_URL, DEFAULT_RETRIES, DEFAULT_TIMEOUT, OAuthCredentials, _TokenCache
+from .session import (
+    DEFAULT_BASE_URL,
+    DEFAULT_RETRIES,
+    DEFAULT_TIMEOUT,
+    OAuthCredentials,
+    _TokenCache,
+    auth_headers,
+)
 
 __all__ = ["DEFAULT_CONCURRENCY", "AsyncBrpSession"]
 
@@ -329,9 +336,4 @@ class AsyncBrpSession:
             self._token = await asyncio.to_thread(self._tokens.get, self._token_http)
 
     def _auth_headers(self, token: str) -> dict[str, str]:
-        headers = {"Content-Type": "application/json; charset=utf-8"}
-        if self._api_key:
-            headers["X-API-KEY"] = self._api_key
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        return headers
+        return auth_headers(self._api_key, token)
