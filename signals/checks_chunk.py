@@ -103,7 +103,7 @@ def run_checks_chunk(signal_ids, *, now=None) -> dict[str, int]:
     if work:
         counts.update(_check_and_apply(work, now))
     counts["overgeslagen"] = len(ids) - sum(counts.values())
-    logger.info("Checks of a chunk of %d signals: begin %.2f s, BRP, SHV and apply %.2f s; %s", len(ids),
+    logger.debug("Checks of a chunk of %d signals: begin %.2f s, BRP, SHV and apply %.2f s; %s", len(ids),
                 begun - started, time.monotonic() - begun, dict(counts))
     return dict(counts)
 
