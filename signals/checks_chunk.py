@@ -29,7 +29,7 @@ import datetime as dt
 import logging
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -82,7 +82,6 @@ class _Work:
     token: int  # check_attempts as this chunk set it
     brp: BrpDecision | Exception | None = None  # None: checked by the BRP before (a resumed check)
     shv: object = None  # ShvResult, ShvUnavailable, or None (not asked)
-    steps: list[Step] = field(default_factory=list)
 
     @property
     def bsn(self) -> str:
@@ -104,7 +103,7 @@ def run_checks_chunk(signal_ids, *, now=None) -> dict[str, int]:
         counts.update(_check_and_apply(work, now))
     counts["overgeslagen"] = len(ids) - sum(counts.values())
     logger.debug("Checks of a chunk of %d signals: begin %.2f s, BRP, SHV and apply %.2f s; %s", len(ids),
-                begun - started, time.monotonic() - begun, dict(counts))
+                 begun - started, time.monotonic() - begun, dict(counts))
     return dict(counts)
 
 
